@@ -1,0 +1,123 @@
+"""Browser assets of the map, served by the app itself, never from a CDN.
+
+Leaflet and jQuery come from the XStatic packages that ``requirements.txt``
+installs; :func:`install_vendor_assets` copies them into the app's static
+folder (which Streamlit serves at ``app/static/``) so the repository holds no
+third-party code. jQuery is needed because the ``st_folium`` frame calls ``$``.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import xstatic.pkg.jquery
+import xstatic.pkg.leaflet
+
+from borderwatch.errors import OfflineAssetError
+
+#: Sub-folder of the static folder that holds the copied packages.
+VENDOR_FOLDER = "vendor"
+
+
+@dataclass(frozen=True)
+class VendorPackage:
+    """One XStatic package and the files of it the map loads."""
+
+    name: str
+    base_dir: Path
+    version: str
+    scripts: tuple[str, ...]
+    styles: tuple[str, ...]
+    folders: tuple[str, ...] = ()
+
+
+VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
+    VendorPackage(
+        name="leaflet",
+        base_dir=Path(xstatic.pkg.leaflet.BASE_DIR),
+        version=xstatic.pkg.leaflet.VERSION,
+        scripts=("leaflet.js",),
+        styles=("leaflet.css",),
+        # leaflet.css points at images/ for the layer-control icon.
+        folders=("images",),
+    ),
+    VendorPackage(
+        name="jquery",
+        base_dir=Path(xstatic.pkg.jquery.BASE_DIR),
+        version=xstatic.pkg.jquery.VERSION,
+        scripts=("jquery.min.js",),
+        styles=(),
+    ),
+)
+
+
+def _files_to_copy(package: VendorPackage) -> list[Path]:
+    files = [package.base_dir / name for name in package.scripts + package.styles]
+    for folder in package.folders:
+        files += sorted(path for path in (package.base_dir / folder).rglob("*") if path.is_file())
+    return files
+
+
+def install_vendor_assets(static_dir: Path) -> Path:
+    """Copy the map's scripts and styles from the installed packages.
+
+    Copies only what changed, so it is cheap to call on every start.
+
+    Parameters
+    ----------
+    static_dir : Path
+        The app's static folder.
+
+    Returns
+    -------
+    Path
+        The vendor folder inside ``static_dir``.
+
+    Raises
+    ------
+    OfflineAssetError
+        If a file is missing from an installed package.
+    """
+    vendor_dir = static_dir / VENDOR_FOLDER
+    for package in VENDOR_PACKAGES:
+        for source in _files_to_copy(package):
+            if not source.is_file():
+                raise OfflineAssetError(
+                    f"{source} is missing: reinstall the XStatic package for {package.name}"
+                )
+            target = vendor_dir / package.name / source.relative_to(package.base_dir)
+            if target.is_file() and filecmp.cmp(source, target, shallow=False):
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+    return vendor_dir
+
+
+def asset_urls(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Return folium-style ``(name, url)`` lists of the map's scripts and styles.
+
+    Parameters
+    ----------
+    base_url : str
+        URL path under which the static folder is served, e.g. ``"/app/static"``.
+
+    Returns
+    -------
+    tuple of list
+        ``(scripts, styles)``, scripts in load order (Leaflet first).
+    """
+    root = f"{base_url.rstrip('/')}/{VENDOR_FOLDER}"
+    scripts = [
+        (f"{package.name}_{name}", f"{root}/{package.name}/{name}")
+        for package in VENDOR_PACKAGES
+        for name in package.scripts
+    ]
+    styles = [
+        (f"{package.name}_{name}", f"{root}/{package.name}/{name}")
+        for package in VENDOR_PACKAGES
+        for name in package.styles
+    ]
+    return scripts, styles

@@ -1,0 +1,49 @@
+"""Project-wide settings, each typed and documented.
+
+Values here are read by the core package, the layers and the app; nothing
+else in the project hard-codes them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+#: Root of the repository (the folder that holds ``app.py``).
+REPO_ROOT: Final[Path] = Path(__file__).resolve().parent.parent
+
+#: Folder of the bundled reference data (small, committed, see ``data/README.md``).
+DATA_DIR: Final[Path] = REPO_ROOT / "data"
+
+BORDER_PATH: Final[Path] = DATA_DIR / "border.geojson"
+BARRIER_PATH: Final[Path] = DATA_DIR / "barrier.geojson"
+COUNTRIES_PATH: Final[Path] = DATA_DIR / "countries.geojson"
+PLACES_PATH: Final[Path] = DATA_DIR / "places.csv"
+
+#: Incident table the dashboard shows: the bundled one unless the environment
+#: variable ``BORDERWATCH_INCIDENTS_FILE`` names another file in the same schema.
+INCIDENTS_PATH: Final[Path] = Path(
+    os.environ.get("BORDERWATCH_INCIDENTS_FILE") or DATA_DIR / "incidents.csv"
+)
+
+#: CRS of every bundled file and of everything handed to the map.
+GEOGRAPHIC_CRS: Final[str] = "EPSG:4326"
+
+#: Metric CRS for lengths and distances: UTM zone 32N covers 6°E–12°E, the
+#: whole border (9.5°E–11.6°E); scale error stays under 0.1 % across it.
+METRIC_CRS: Final[str] = "EPSG:32632"
+
+#: How far inside Tunisia the trench and berm run, as reported (Le Monde, Reuters).
+BARRIER_OFFSET_M: Final[float] = 2_000.0
+
+#: Dehiba (GeoNames / Wikipedia), the southern end of the barrier.
+DEHIBA_LON_LAT: Final[tuple[float, float]] = (10.7000, 32.0167)
+
+#: Place that the map makes stand out: the town the 7 March 2016 raid targeted.
+FEATURED_PLACE_ID: Final[str] = "ben-guerdane"
+
+#: Initial map view: centre (lat, lon) and zoom that frame the border,
+#: Ben Guerdane, Tunis and Sabratha.
+MAP_CENTER: Final[tuple[float, float]] = (33.6, 11.0)
+MAP_ZOOM: Final[int] = 7

@@ -1,0 +1,111 @@
+"""The one place where text from data is made safe for the browser.
+
+Text from data reaches the page through three interpreters: branca renders
+popup HTML as a Jinja template on the server (``{{ ... }}`` would run Python
+expressions), folium puts it inside JavaScript template literals (where
+``${...}`` runs and a backslash starts an escape), and the browser parses it
+as HTML. :func:`escape_html` neutralises all three; :func:`escape_markdown` does the same
+for text shown with ``st.markdown``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from urllib.parse import quote, urlsplit
+
+# After html.escape, these are the characters that still act: a JS template
+# literal runs ``${...}`` and reads backslash escapes, and folium/branca pass
+# popup HTML through Jinja again on the server, where ``{{ ... }}`` and
+# ``{% ... %}`` would run as template code. As entities they show as themselves.
+_TEMPLATE_ENTITIES = str.maketrans(
+    {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+)
+
+# Characters that CommonMark, Streamlit's LaTeX ($) and its colour/emoji
+# directives (:) give meaning to.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+
+
+def as_text(value: object) -> str:
+    """Return ``value`` as display text: empty for None/NaN/NA, else ``str``.
+
+    Parameters
+    ----------
+    value : object
+        Any cell value.
+
+    Returns
+    -------
+    str
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    try:
+        if value != value:  # pandas.NA and NaT compare unequal to themselves
+            return ""
+    except TypeError:
+        return ""
+    return str(value)
+
+
+def escape_html(value: object) -> str:
+    """Escape text for HTML that folium embeds in a JavaScript template literal.
+
+    Parameters
+    ----------
+    value : object
+        Text from data (any type; None and NaN give "").
+
+    Returns
+    -------
+    str
+        Text with ``& < > " '`` and `` ` $ \\ { }`` as HTML entities: it shows
+        as itself and runs nothing in any of the three contexts.
+    """
+    return html.escape(as_text(value), quote=True).translate(_TEMPLATE_ENTITIES)
+
+
+def escape_markdown(value: object) -> str:
+    """Escape text so that ``st.markdown`` shows it literally.
+
+    Parameters
+    ----------
+    value : object
+        Text from data.
+
+    Returns
+    -------
+    str
+        Every Markdown, HTML and LaTeX control character backslash-escaped;
+        line breaks become spaces so data cannot start a heading or list.
+    """
+    flat = " ".join(as_text(value).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
+def safe_url(value: object) -> str | None:
+    """Return ``value`` as a link target if it is a plain http(s) URL.
+
+    Parameters
+    ----------
+    value : object
+        A URL from data.
+
+    Returns
+    -------
+    str or None
+        The URL with characters that could end a Markdown link or an HTML
+        attribute percent-encoded, or None when it is not http(s) with a host.
+    """
+    text = as_text(value).strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(text, safe="/:?#[]@!&'*+,;=%~-._")

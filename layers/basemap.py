@@ -1,0 +1,82 @@
+"""The stable base map: Leaflet served locally, the static reference layers."""
+
+from __future__ import annotations
+
+import folium
+import geopandas as gpd
+
+from borderwatch import config
+from layers.barrier import barrier_layer
+from layers.border import border_layer
+from layers.countries import countries_layer
+from layers.legend import Legend
+from layers.places import crossings_layer, places_layer
+from layers.style import SEA_COLOUR
+
+ONLINE_TILES_NAME = "OpenStreetMap (online)"
+
+
+def offline_map(
+    scripts: list[tuple[str, str]],
+    styles: list[tuple[str, str]],
+    location: tuple[float, float] = config.MAP_CENTER,
+    zoom_start: int = config.MAP_ZOOM,
+) -> folium.Map:
+    """Create an empty folium map that loads its scripts and styles from us.
+
+    Parameters
+    ----------
+    scripts, styles : list of (name, url)
+        From :func:`borderwatch.assets.asset_urls`; they replace folium's
+        CDN defaults (Leaflet, jQuery, Bootstrap, Font Awesome) on this map.
+    location, zoom_start
+        Initial view.
+
+    Returns
+    -------
+    folium.Map
+        With no tiles: the basemap is drawn from country polygons.
+    """
+    fmap = folium.Map(location=location, zoom_start=zoom_start, tiles=None, control_scale=True)
+    # Instance attributes, so folium's class-wide defaults stay untouched.
+    fmap.default_js = list(scripts)
+    fmap.default_css = list(styles)
+    return fmap
+
+
+def base_map(
+    countries: gpd.GeoDataFrame,
+    border: gpd.GeoDataFrame,
+    barrier: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    scripts: list[tuple[str, str]],
+    styles: list[tuple[str, str]],
+    online_tiles: bool = False,
+) -> folium.Map:
+    """Build the map with every layer that does not change with the filters.
+
+    Parameters
+    ----------
+    countries, border, barrier, places : geopandas.GeoDataFrame
+        Reference layers in EPSG:4326.
+    scripts, styles : list of (name, url)
+        Locally served assets.
+    online_tiles : bool
+        Add OpenStreetMap tiles as an optional base layer. Off by default:
+        with it off, the map sends no request to any other host.
+
+    Returns
+    -------
+    folium.Map
+        Fresh on every call (st_folium adds layers to the map it is given).
+    """
+    fmap = offline_map(scripts, styles)
+    if online_tiles:
+        folium.TileLayer("OpenStreetMap", name=ONLINE_TILES_NAME, overlay=False, control=True).add_to(fmap)
+    countries_layer(countries).add_to(fmap)
+    border_layer(border).add_to(fmap)
+    barrier_layer(barrier).add_to(fmap)
+    places_layer(places, config.FEATURED_PLACE_ID).add_to(fmap)
+    crossings_layer(places).add_to(fmap)
+    Legend(SEA_COLOUR).add_to(fmap)
+    return fmap

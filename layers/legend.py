@@ -1,0 +1,77 @@
+"""Map legend: colour by incident type, size by deaths, line symbols."""
+
+from __future__ import annotations
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from borderwatch.escape import escape_html
+from layers.style import (
+    BARRIER_COLOUR,
+    BORDER_COLOUR,
+    CROSSING_COLOUR,
+    EVENT_TYPE_COLOURS,
+    LEGEND_DEATH_STEPS,
+    radius_for_deaths,
+)
+
+
+def legend_html() -> str:
+    """Return the legend's inner HTML (static text, escaped anyway)."""
+    rows = [
+        f'<div><span class="bw-dot" style="background:{colour}"></span>{escape_html(name)}</div>'
+        for name, colour in EVENT_TYPE_COLOURS.items()
+    ]
+    sizes = "".join(
+        f'<span class="bw-size" style="width:{2 * radius_for_deaths(n):.0f}px;'
+        f'height:{2 * radius_for_deaths(n):.0f}px"></span>{n}&nbsp;'
+        for n in LEGEND_DEATH_STEPS
+    )
+    return (
+        "<b>Attack sites</b> (colour: ACLED event type)"
+        + "".join(rows)
+        + f'<div class="bw-sizes">Size: deaths {sizes}</div>'
+        + f'<div><span class="bw-line" style="border-top:3px dashed {BORDER_COLOUR}"></span>Tunisia–Libya border</div>'
+        + f'<div><span class="bw-line" style="border-top:5px solid {BARRIER_COLOUR}"></span>Trench and berm (approx.)</div>'
+        + f'<div><span class="bw-dot" style="background:#fff;border:3px solid {CROSSING_COLOUR}"></span>Border crossing</div>'
+    )
+
+
+class Legend(MacroElement):
+    """A Leaflet control in the bottom-left corner holding :func:`legend_html`."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>
+          .bw-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.45 sans-serif;
+                       border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 240px; }
+          .bw-legend .bw-dot { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
+                               margin-right: 6px; vertical-align: middle; box-sizing: border-box; }
+          .bw-legend .bw-size { display: inline-block; border-radius: 50%; background: #999;
+                                vertical-align: middle; margin: 0 2px; }
+          .bw-legend .bw-line { display: inline-block; width: 22px; margin-right: 6px; vertical-align: middle; }
+          .bw-featured-label { font-weight: bold; font-size: 13px; }
+          .leaflet-container { background: {{ this.sea_colour }}; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+          var legend = L.control({position: "bottomleft"});
+          legend.onAdd = function () {
+            var div = L.DomUtil.create("div", "bw-legend");
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            return div;
+          };
+          legend.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, sea_colour: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.html = legend_html()
+        self.sea_colour = sea_colour

@@ -1,0 +1,80 @@
+"""Map page: the border, the barrier, places and the filtered attack sites."""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from borderwatch.filters import filter_incidents, summarize
+from layers.basemap import base_map
+from layers.incidents import ID_PROPERTY, incidents_layer
+from ui import cache
+from ui.details import render_details
+from ui.sidebar import render_filters
+
+MAP_KEY = "border-map"
+SELECTED_KEY = "selected_incident"
+# The id of the last map click already applied, so that a later rerun does
+# not undo a choice the user made in the list.
+LAST_CLICK_KEY = "last_applied_map_click"
+
+incidents = cache.incidents()
+shown = filter_incidents(incidents, render_filters(incidents))
+summary = summarize(shown, total=len(incidents))
+
+st.title("Tunisia–Libya border")
+st.markdown(f"**{summary.line()}**")
+if shown.empty:
+    st.info(
+        "No incidents match the filters. Widen the date range, or choose more "
+        "incident types or countries in the sidebar."
+    )
+
+online = st.toggle(
+    "Online basemap (OpenStreetMap)",
+    value=False,
+    help="Off: the map is drawn from bundled country outlines and needs no internet.",
+)
+map_column, details_column = st.columns([3, 2], gap="medium")
+with map_column:
+    scripts, styles = cache.map_assets(
+        "/" + "/".join(part for part in (st.get_option("server.baseUrlPath").strip("/"), "app/static") if part)
+    )
+    fmap = base_map(
+        cache.countries(), cache.border(), cache.barrier(), cache.places(),
+        scripts, styles, online_tiles=online,
+    )
+    result = st_folium(
+        fmap,
+        key=MAP_KEY,
+        height=640,
+        use_container_width=True,
+        feature_group_to_add=incidents_layer(shown),
+        layer_control=folium.LayerControl(collapsed=False, position="topright"),
+        returned_objects=["last_active_drawing"],
+    )
+
+clicked = ((result or {}).get("last_active_drawing") or {}).get("properties") or {}
+clicked_id = clicked.get(ID_PROPERTY)
+if clicked_id and clicked_id != st.session_state.get(LAST_CLICK_KEY):
+    st.session_state[LAST_CLICK_KEY] = clicked_id
+    st.session_state[SELECTED_KEY] = clicked_id
+
+with details_column:
+    labels = {
+        row.id: f"{row.event_date:%Y-%m-%d} · {row.location}" for row in shown.itertuples()
+    }
+    if st.session_state.get(SELECTED_KEY) not in labels:
+        st.session_state[SELECTED_KEY] = None
+    selected = st.selectbox(
+        "Incident details",
+        options=list(labels),
+        format_func=labels.__getitem__,
+        key=SELECTED_KEY,
+        placeholder="Click an attack site on the map, or choose one here",
+    )
+    if selected is None:
+        st.caption("Click an attack site on the map to read its full record.")
+    else:
+        render_details(shown.loc[shown["id"] == selected].iloc[0].to_dict())

@@ -1,0 +1,181 @@
+"""Map layers: names users look for, styles, escaping, ids for clicks, no CDN."""
+
+from __future__ import annotations
+
+import json
+
+import folium
+import geopandas as gpd
+import pytest
+from shapely.geometry import LineString, Point, box
+
+from borderwatch.assets import asset_urls
+from layers.barrier import LAYER_NAME as BARRIER_NAME
+from layers.barrier import barrier_layer
+from layers.basemap import base_map
+from layers.border import LAYER_NAME as BORDER_NAME
+from layers.border import border_layer, border_style
+from layers.incidents import ID_PROPERTY, incident_features, incident_style, incidents_layer
+from layers.places import crossings_layer, places_layer
+from layers.style import EVENT_TYPE_COLOURS, MAX_RADIUS_PX, MIN_RADIUS_PX, radius_for_deaths
+from tests.factories import incident_frame, incident_row
+
+HOSTILE = "${alert(1)}<img src=x onerror=alert(2)></script>\\`C:\\path\\2019"
+
+
+def _border():
+    return gpd.GeoDataFrame(
+        {"name": ["Tunisia–Libya border"], "length_km": [449.6], "source": ["Natural Earth"]},
+        geometry=[LineString([(11.5, 33.18), (10.7, 32.0), (9.52, 30.23)])], crs="EPSG:4326",
+    )
+
+
+def _barrier():
+    return gpd.GeoDataFrame(
+        {"measured_length_km": [179.5], "reported_length_km": [200], "reported_length_miles": [125],
+         "planned_length_km": [168], "other_reported_lengths": ["196 km; 250 km"],
+         "announced": ["2015-07-07"], "completion_announced": ["2016-02-06"], "offset_km": [2]},
+        geometry=[LineString([(11.48, 33.17), (10.68, 32.0)])], crs="EPSG:4326",
+    )
+
+
+def _places():
+    return gpd.GeoDataFrame(
+        {"id": ["ben-guerdane", "ras-ajdir", "tunis"], "name": ["Ben Gardane", "Ras Ajdir", HOSTILE],
+         "kind": ["town", "crossing", "town"], "country": ["Tunisia"] * 3,
+         "latitude": [33.1389, 33.1481, 36.8], "longitude": [11.2167, 11.5663, 10.18],
+         "source": ["wiki"] * 3, "note": [""] * 3},
+        geometry=[Point(11.2167, 33.1389), Point(11.5663, 33.1481), Point(10.18, 36.8)], crs="EPSG:4326",
+    )
+
+
+def _countries():
+    return gpd.GeoDataFrame({"iso3": ["TUN", "LBY"], "name": ["Tunisia", "Libya"]},
+                            geometry=[box(7, 30, 11.5, 37), box(11.5, 20, 25, 33.2)], crs="EPSG:4326")
+
+
+def _render(element) -> str:
+    fmap = folium.Map(tiles=None)
+    element.add_to(fmap)
+    return fmap.get_root().render()
+
+
+def test_layer_names_use_the_words_users_look_for():
+    assert border_layer(_border()).layer_name == "Tunisia–Libya border"
+    assert barrier_layer(_barrier()).layer_name == "Trench and berm (barrier)"
+    assert places_layer(_places(), "ben-guerdane").layer_name == "Places"
+    assert crossings_layer(_places()).layer_name == "Crossings"
+    assert incidents_layer(incident_frame(incident_row(id="a"))).layer_name == "Attack sites"
+
+
+def test_border_style_is_a_named_function_with_a_dashed_line():
+    assert border_style({})["dashArray"]
+    assert border_style.__name__ == "border_style"
+
+
+def test_barrier_popup_shows_measured_and_reported_lengths_and_says_approximate():
+    html = _render(barrier_layer(_barrier()))
+    assert "180 km" in html and "about 200 km" in html and "125 miles" in html and "168 km" in html
+    assert "Approximate" in html
+
+
+def test_places_put_crossings_in_their_own_layer_and_label_the_featured_town():
+    places_html = _render(places_layer(_places(), "ben-guerdane"))
+    crossings_html = _render(crossings_layer(_places()))
+    assert "Ben Gardane" in places_html and "Ras Ajdir" not in places_html
+    assert "Ras Ajdir" in crossings_html and "Ben Gardane" not in crossings_html
+    assert '"permanent": true' in places_html
+
+
+def test_incident_features_carry_raw_id_and_escaped_text():
+    incidents = incident_frame(incident_row(id="TN-1", location=HOSTILE, deaths_best=4, deaths_low=3, deaths_high=5))
+    feature = incident_features(incidents)["features"][0]
+    assert feature["properties"][ID_PROPERTY] == "TN-1"
+    assert feature["properties"]["deaths"] == "4 (3–5)"
+    assert feature["geometry"]["coordinates"] == [11.2167, 33.1389]
+    place = feature["properties"]["place"]
+    assert not set(place) & set("<>`$\\")
+
+
+def test_hostile_text_never_reaches_the_map_html_raw():
+    incidents = incident_frame(incident_row(id="a", location=HOSTILE, description=HOSTILE))
+    places = _places()
+    html = _render(incidents_layer(incidents)) + _render(places_layer(places, "x"))
+    assert "${alert" not in html
+    assert "<img src=x" not in html
+    assert "C:\\path" not in html
+
+
+def test_template_code_in_data_is_not_run_on_the_server():
+    # branca renders popup HTML as a Jinja template: data must not be template code.
+    places = _places().assign(note=["{{ 7*191 }}", "{% if true %}yes{% endif %}", "{{coord|33.1|11.5}}"])
+    html = _render(places_layer(places, "ben-guerdane")) + _render(crossings_layer(places))
+    assert "1337" not in html
+    assert "&#123;&#123; 7*191 &#125;&#125;" in html
+    assert "&#123;% if true %&#125;yes&#123;% endif %&#125;" in html
+
+
+def test_incident_style_colours_by_type_and_sizes_by_deaths():
+    incidents = incident_frame(
+        incident_row(id="small", deaths_best=0, deaths_low=0, deaths_high=0),
+        incident_row(id="big", event_type="Violence against civilians", sub_event_type="Attack",
+                     deaths_best=38, deaths_low=38, deaths_high=38),
+    )
+    styles = {f["properties"][ID_PROPERTY]: incident_style(f) for f in incident_features(incidents)["features"]}
+    assert styles["small"]["fillColor"] == EVENT_TYPE_COLOURS["Battles"]
+    assert styles["big"]["fillColor"] == EVENT_TYPE_COLOURS["Violence against civilians"]
+    assert styles["big"]["radius"] > styles["small"]["radius"] == MIN_RADIUS_PX
+
+
+def test_largest_incidents_are_drawn_first_so_small_ones_stay_clickable():
+    incidents = incident_frame(
+        incident_row(id="small", deaths_best=1, deaths_low=1, deaths_high=1),
+        incident_row(id="big", deaths_best=50, deaths_low=50, deaths_high=50),
+    )
+    assert [f["properties"][ID_PROPERTY] for f in incident_features(incidents)["features"]] == ["big", "small"]
+
+
+@pytest.mark.parametrize(("deaths", "expected"), [(None, MIN_RADIUS_PX), (0, MIN_RADIUS_PX), (4, 9.4), (10_000, MAX_RADIUS_PX)])
+def test_radius_grows_with_the_square_root_of_deaths(deaths, expected):
+    assert radius_for_deaths(deaths) == pytest.approx(expected)
+
+
+def test_layers_do_not_change_their_input():
+    incidents = incident_frame(incident_row(id="a"))
+    before = incidents.copy()
+    incidents_layer(incidents)
+    assert incidents.equals(before)
+    places = _places()
+    places_before = places.copy()
+    places_layer(places, "ben-guerdane")
+    crossings_layer(places)
+    assert places.equals(places_before)
+
+
+def test_empty_incidents_give_an_empty_layer():
+    incidents = incident_frame(incident_row(id="a")).iloc[0:0]
+    assert incident_features(incidents)["features"] == []
+    assert incidents_layer(incidents).layer_name == "Attack sites"
+
+
+def test_base_map_loads_only_local_assets_and_no_tiles():
+    scripts, styles = asset_urls("/app/static")
+    fmap = base_map(_countries(), _border(), _barrier(), _places(), scripts, styles)
+    html = fmap.get_root().render()
+    assert "/app/static/vendor/leaflet/leaflet.js" in html
+    assert "/app/static/vendor/jquery/jquery.min.js" in html
+    for remote in ("cdn.jsdelivr", "cdnjs", "code.jquery", "netdna", "tile.openstreetmap"):
+        assert remote not in html
+    # folium's own class defaults are untouched for other users of folium.
+    assert any("cdn" in url for _, url in folium.Map.default_js)
+
+
+def test_online_tiles_are_an_option():
+    scripts, styles = asset_urls("/app/static")
+    fmap = base_map(_countries(), _border(), _barrier(), _places(), scripts, styles, online_tiles=True)
+    assert "tile.openstreetmap.org" in fmap.get_root().render()
+
+
+def test_feature_collection_is_plain_json():
+    incidents = incident_frame(incident_row(id="a"))
+    json.dumps(incident_features(incidents))

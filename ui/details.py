@@ -1,0 +1,54 @@
+"""The details panel of one incident."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import streamlit as st
+
+from borderwatch.describe import casualty_table, location_text, source_links
+from borderwatch.escape import as_text, escape_markdown
+
+
+def _line(label: str, value: object) -> None:
+    text = as_text(value).strip()
+    if text:
+        st.markdown(f"**{label}:** {escape_markdown(text)}")
+
+
+def render_details(incident: Mapping[str, object]) -> None:
+    """Show the full record of ``incident``; every data string is escaped.
+
+    Parameters
+    ----------
+    incident : mapping
+        One incident with the schema's columns plus ``distance_border_km``
+        and ``distance_barrier_km``.
+    """
+    date = incident["event_date"].strftime("%d %B %Y").lstrip("0")
+    end = incident.get("end_date")
+    if as_text(end):
+        date += f" – {end.strftime('%d %B %Y').lstrip('0')}"
+    st.subheader(f"{escape_markdown(incident['location'])}", anchor=False)
+    st.caption(f"{escape_markdown(date)} · {escape_markdown(incident['country'])} · id {escape_markdown(incident['id'])}")
+    _line("Type", f"{incident['event_type']} — {incident['sub_event_type']}")
+    _line("In the sources' words", incident["type_original"])
+    _line("Description", incident["description"])
+    _line("Actors", incident["actors"])
+    st.markdown("**Deaths and wounded**")
+    st.dataframe(casualty_table(incident), hide_index=True, width="stretch")
+    _line("Deaths as reported", incident["deaths_note"])
+    _line("Wounded as reported", incident["wounded_note"])
+    _line("Location", location_text(incident))
+    _line("Coordinates from", incident["location_basis"])
+    st.markdown(
+        f"**Distance:** {float(incident['distance_border_km']):.1f} km to the border; "
+        f"{float(incident['distance_barrier_km']):.1f} km to the barrier (approximate line)"
+    )
+    _line("Uncertainty", incident["notes"])
+    st.markdown("**Sources**")
+    for label, url in source_links(incident["sources"]):
+        if url is None:
+            st.markdown(f"- {escape_markdown(label)}")
+        else:
+            st.markdown(f"- [{escape_markdown(label)}]({url})")
