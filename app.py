@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="BorderWatch", page_icon="🛡️", layout="wide")
+from ui import cache
+from ui.sidebar import render_filters
 
+st.set_page_config(
+    page_title="BorderWatch",
+    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+    layout="wide",
+)
+
+# Every page gets a url_path unlike its file name (pages/*_view.py): Streamlit
+# treats a page name that matches a file in pages/ as an old-style page and
+# runs that file without this entry point (no layout, no shared filters).
 navigation = st.navigation(
     [
-        st.Page("pages/map.py", title="Map", icon="🗺️", default=True),
-        st.Page("pages/incidents.py", title="Incidents", icon="📋"),
-        st.Page("pages/about.py", title="About the data", icon="ℹ️", url_path="about"),
+        st.Page("pages/map_view.py", title="Map", icon=":material/map:", url_path="map", default=True),
+        st.Page("pages/incidents_view.py", title="Incidents", icon=":material/table_rows:", url_path="incidents"),
+        st.Page("pages/about_view.py", title="About the data", icon=":material/info:", url_path="about"),
     ]
 )
 st.sidebar.title("BorderWatch")
 st.sidebar.caption("Tunisia–Libya border, 2015–2017")
+render_filters(cache.incidents())
 navigation.run()

@@ -43,7 +43,6 @@ DEHIBA_LON_LAT: Final[tuple[float, float]] = (10.7000, 32.0167)
 #: Place that the map makes stand out: the town the 7 March 2016 raid targeted.
 FEATURED_PLACE_ID: Final[str] = "ben-guerdane"
 
-#: Initial map view: centre (lat, lon) and zoom that frame the border,
-#: Ben Guerdane, Tunis and Sabratha.
-MAP_CENTER: Final[tuple[float, float]] = (33.6, 11.0)
-MAP_ZOOM: Final[int] = 7
+#: Initial map view, ((south, west), (north, east)) in degrees: the whole
+#: border, Ben Guerdane, Tunis and Sabratha.
+MAP_BOUNDS: Final[tuple[tuple[float, float], tuple[float, float]]] = ((30.1, 8.4), (37.0, 13.2))

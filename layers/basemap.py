@@ -19,8 +19,7 @@ ONLINE_TILES_NAME = "OpenStreetMap (online)"
 def offline_map(
     scripts: list[tuple[str, str]],
     styles: list[tuple[str, str]],
-    location: tuple[float, float] = config.MAP_CENTER,
-    zoom_start: int = config.MAP_ZOOM,
+    bounds: tuple[tuple[float, float], tuple[float, float]] = config.MAP_BOUNDS,
 ) -> folium.Map:
     """Create an empty folium map that loads its scripts and styles from us.
 
@@ -29,7 +28,7 @@ def offline_map(
     scripts, styles : list of (name, url)
         From :func:`borderwatch.assets.asset_urls`; they replace folium's
         CDN defaults (Leaflet, jQuery, Bootstrap, Font Awesome) on this map.
-    location, zoom_start
+    bounds : ((south, west), (north, east))
         Initial view.
 
     Returns
@@ -37,7 +36,8 @@ def offline_map(
     folium.Map
         With no tiles: the basemap is drawn from country polygons.
     """
-    fmap = folium.Map(location=location, zoom_start=zoom_start, tiles=None, control_scale=True)
+    fmap = folium.Map(tiles=None, control_scale=True)
+    fmap.fit_bounds([list(corner) for corner in bounds])
     # Instance attributes, so folium's class-wide defaults stay untouched.
     fmap.default_js = list(scripts)
     fmap.default_css = list(styles)

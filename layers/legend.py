@@ -44,7 +44,7 @@ class Legend(MacroElement):
         """
         {% macro header(this, kwargs) %}
         <style>
-          .bw-legend { background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.45 sans-serif;
+          .bw-legend { background: rgba(255,255,255,0.92); padding: 5px 7px; font: 11px/1.35 sans-serif;
                        border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3); max-width: 240px; }
           .bw-legend .bw-dot { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
                                margin-right: 6px; vertical-align: middle; box-sizing: border-box; }
@@ -53,6 +53,7 @@ class Legend(MacroElement):
           .bw-legend .bw-line { display: inline-block; width: 22px; margin-right: 6px; vertical-align: middle; }
           .bw-featured-label { font-weight: bold; font-size: 13px; }
           .leaflet-container { background: {{ this.sea_colour }}; }
+          .leaflet-control-layers { font-size: 12px; line-height: 1.3; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}

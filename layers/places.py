@@ -51,7 +51,8 @@ def places_layer(places: gpd.GeoDataFrame, featured_id: str) -> folium.FeatureGr
             tooltip=folium.Tooltip(
                 f"<b>{escape_html(place['name'])}</b>" if featured else escape_html(place["name"]),
                 permanent=featured,
-                direction="right",
+                # Left, so it does not cover the Ras Ajdir crossing's label to the east.
+                direction="left",
                 class_name="bw-featured-label" if featured else "",
             ),
             popup=folium.Popup(_place_popup(place), max_width=320),
@@ -83,7 +84,7 @@ def crossings_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
             fill_color="#FFFFFF",
             fill_opacity=1.0,
             tooltip=folium.Tooltip(
-                f"⛛ {escape_html(place['name'])}", permanent=True, direction="left"
+                escape_html(place["name"]), permanent=True, direction="right"
             ),
             popup=folium.Popup(_place_popup(place), max_width=320),
         ).add_to(group)

@@ -129,9 +129,11 @@ def test_hostile_text_shows_as_text_runs_nothing_and_leaves_the_map_whole(page, 
     assert frame.locator(f'path[stroke="{BORDER_COLOUR}"]').count() >= 1
     for n, text in enumerate(HOSTILE_STRINGS):
         click_incident(page, f"HOSTILE-{n}")
-        popup = frame.locator(".leaflet-popup-content")
+        popup = frame.locator(".leaflet-popup-content", has_text=f"2016-03-0{n + 1}")
         popup.wait_for(timeout=10_000)
         assert text in popup.inner_text()
+        # Close it, as a user would, so it does not cover the next marker.
+        frame.locator(".leaflet-popup-close-button").click()
         page.get_by_text(f"id HOSTILE-{n}").wait_for(timeout=LOAD_TIMEOUT_MS)
         assert page.get_by_text(text, exact=False).count() >= 1
     page.screenshot(path=str(artifacts / "hostile.png"), full_page=True)
@@ -139,4 +141,20 @@ def test_hostile_text_shows_as_text_runs_nothing_and_leaves_the_map_whole(page, 
     assert page.evaluate("window.__pwned") is None
     assert map_frame.evaluate("window.__pwned") is None
     assert page.dialogs == []
+    assert page.requests.foreign == []
+
+
+def test_a_deep_link_to_a_page_opens_it_inside_the_dashboard(page, artifacts):
+    # A fresh server: Streamlit decides how to run pages on a process's first run.
+    process, url = start_dashboard()
+    try:
+        page.goto(f"{url}/incidents", wait_until="domcontentloaded")
+        page.get_by_role("heading", name="Incidents", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
+        navigation = page.get_by_test_id("stSidebarNav")
+        for label in ("Map", "Incidents", "About the data"):
+            assert navigation.get_by_text(label, exact=True).count() == 1
+        assert page.get_by_text("Incident types").count() == 1
+        assert page.title() == "BorderWatch"
+    finally:
+        stop_dashboard(process)
     assert page.requests.foreign == []

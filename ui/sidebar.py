@@ -1,9 +1,4 @@
-"""The sidebar filters, drawn by every page and shared between them.
-
-Streamlit forgets a widget's value when the page that drew it is left, so
-each value is also kept under a key of its own and handed to the same
-widget on the next page.
-"""
+"""The sidebar filters, drawn once by ``app.py`` and read by every page."""
 
 from __future__ import annotations
 
@@ -19,60 +14,42 @@ TYPES_KEY = "filter_types"
 COUNTRIES_KEY = "filter_countries"
 
 
-def _kept(key: str) -> str:
-    return f"kept_{key}"
-
-
-def _restore(key: str, default: object) -> None:
-    """Give the widget ``key`` its kept value (or ``default`` the first time)."""
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(_kept(key), default)
-
-
-def _keep(key: str) -> None:
-    st.session_state[_kept(key)] = st.session_state[key]
-
-
-def _clamp_dates(value: tuple, first: dt.date, last: dt.date) -> tuple:
-    # A kept range may fall outside new data's bounds; the widget refuses that.
-    return tuple(min(max(day, first), last) for day in value)
-
-
-def render_filters(incidents: gpd.GeoDataFrame) -> IncidentFilter:
-    """Draw the filter widgets in the sidebar and return what they select.
+def render_filters(incidents: gpd.GeoDataFrame) -> None:
+    """Draw the filter widgets; their values live in ``st.session_state``.
 
     Parameters
     ----------
     incidents : geopandas.GeoDataFrame
         All incidents, to offer their date range, types and countries.
+    """
+    first, last = date_bounds(incidents)
+    types = sorted(incidents["event_type"].unique())
+    countries = sorted(incidents["country"].unique())
+    st.sidebar.header("Filters")
+    st.sidebar.date_input(
+        "Date range", value=(first, last), min_value=first, max_value=last, key=DATE_KEY,
+        help="Incidents whose dates overlap this range are shown.",
+    )
+    st.sidebar.multiselect("Incident types", types, default=types, key=TYPES_KEY)
+    st.sidebar.multiselect("Countries", countries, default=countries, key=COUNTRIES_KEY)
+
+
+def current_filter() -> IncidentFilter:
+    """Return the filter the sidebar describes right now.
 
     Returns
     -------
     IncidentFilter
         A one-day range while the user has picked only the first date.
     """
-    first, last = date_bounds(incidents)
-    types = sorted(incidents["event_type"].unique())
-    countries = sorted(incidents["country"].unique())
-    _restore(DATE_KEY, (first, last))
-    st.session_state[DATE_KEY] = _clamp_dates(st.session_state[DATE_KEY], first, last)
-    _restore(TYPES_KEY, types)
-    _restore(COUNTRIES_KEY, countries)
-    st.session_state[TYPES_KEY] = [t for t in st.session_state[TYPES_KEY] if t in types]
-    st.session_state[COUNTRIES_KEY] = [c for c in st.session_state[COUNTRIES_KEY] if c in countries]
-
-    st.sidebar.header("Filters")
-    dates = st.sidebar.date_input(
-        "Date range", min_value=first, max_value=last, key=DATE_KEY,
-        help="Incidents whose dates overlap this range are shown.",
-    )
-    chosen_types = st.sidebar.multiselect("Incident types", types, key=TYPES_KEY)
-    chosen_countries = st.sidebar.multiselect("Countries", countries, key=COUNTRIES_KEY)
-    for key in (DATE_KEY, TYPES_KEY, COUNTRIES_KEY):
-        _keep(key)
-
+    dates = st.session_state.get(DATE_KEY, ())
     start: dt.date | None = dates[0] if len(dates) >= 1 else None
     end: dt.date | None = dates[1] if len(dates) >= 2 else start
+    types = st.session_state.get(TYPES_KEY)
+    countries = st.session_state.get(COUNTRIES_KEY)
     return IncidentFilter(
-        start=start, end=end, event_types=tuple(chosen_types), countries=tuple(chosen_countries)
+        start=start,
+        end=end,
+        event_types=None if types is None else tuple(types),
+        countries=None if countries is None else tuple(countries),
     )

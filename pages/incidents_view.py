@@ -10,7 +10,7 @@ from borderwatch.export import to_csv_bytes, to_geojson_bytes
 from borderwatch.filters import filter_incidents, summarize
 from layers.style import EVENT_TYPE_COLOURS
 from ui import cache
-from ui.sidebar import render_filters
+from ui.sidebar import current_filter
 
 TABLE_COLUMNS = {
     "event_date": "Date",
@@ -29,7 +29,7 @@ TABLE_COLUMNS = {
 }
 
 incidents = cache.incidents()
-shown = filter_incidents(incidents, render_filters(incidents))
+shown = filter_incidents(incidents, current_filter())
 summary = summarize(shown, total=len(incidents))
 
 st.title("Incidents")

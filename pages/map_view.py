@@ -11,7 +11,7 @@ from layers.basemap import base_map
 from layers.incidents import ID_PROPERTY, incidents_layer
 from ui import cache
 from ui.details import render_details
-from ui.sidebar import render_filters
+from ui.sidebar import current_filter
 
 MAP_KEY = "border-map"
 SELECTED_KEY = "selected_incident"
@@ -20,7 +20,7 @@ SELECTED_KEY = "selected_incident"
 LAST_CLICK_KEY = "last_applied_map_click"
 
 incidents = cache.incidents()
-shown = filter_incidents(incidents, render_filters(incidents))
+shown = filter_incidents(incidents, current_filter())
 summary = summarize(shown, total=len(incidents))
 
 st.title("Tunisia–Libya border")
@@ -36,7 +36,7 @@ online = st.toggle(
     value=False,
     help="Off: the map is drawn from bundled country outlines and needs no internet.",
 )
-map_column, details_column = st.columns([3, 2], gap="medium")
+map_column, details_column = st.columns([2, 1], gap="medium")
 with map_column:
     scripts, styles = cache.map_assets(
         "/" + "/".join(part for part in (st.get_option("server.baseUrlPath").strip("/"), "app/static") if part)
