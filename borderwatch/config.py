@@ -43,6 +43,8 @@ DEHIBA_LON_LAT: Final[tuple[float, float]] = (10.7000, 32.0167)
 #: Place that the map makes stand out: the town the 7 March 2016 raid targeted.
 FEATURED_PLACE_ID: Final[str] = "ben-guerdane"
 
-#: Initial map view, ((south, west), (north, east)) in degrees: the whole
-#: border, Ben Guerdane, Tunis and Sabratha.
-MAP_BOUNDS: Final[tuple[tuple[float, float], tuple[float, float]]] = ((30.1, 8.4), (37.0, 13.2))
+#: Initial map view: centre (lat, lon) and zoom that show, on a 700 px map,
+#: the whole border, Ben Guerdane, Sabratha and the coast up to Tunis.
+MAP_CENTER: Final[tuple[float, float]] = (33.4, 10.9)
+MAP_ZOOM: Final[int] = 7
+MAP_HEIGHT_PX: Final[int] = 700

@@ -19,7 +19,8 @@ ONLINE_TILES_NAME = "OpenStreetMap (online)"
 def offline_map(
     scripts: list[tuple[str, str]],
     styles: list[tuple[str, str]],
-    bounds: tuple[tuple[float, float], tuple[float, float]] = config.MAP_BOUNDS,
+    location: tuple[float, float] = config.MAP_CENTER,
+    zoom_start: int = config.MAP_ZOOM,
 ) -> folium.Map:
     """Create an empty folium map that loads its scripts and styles from us.
 
@@ -28,7 +29,7 @@ def offline_map(
     scripts, styles : list of (name, url)
         From :func:`borderwatch.assets.asset_urls`; they replace folium's
         CDN defaults (Leaflet, jQuery, Bootstrap, Font Awesome) on this map.
-    bounds : ((south, west), (north, east))
+    location, zoom_start
         Initial view.
 
     Returns
@@ -36,8 +37,7 @@ def offline_map(
     folium.Map
         With no tiles: the basemap is drawn from country polygons.
     """
-    fmap = folium.Map(tiles=None, control_scale=True)
-    fmap.fit_bounds([list(corner) for corner in bounds])
+    fmap = folium.Map(location=location, zoom_start=zoom_start, tiles=None, control_scale=True)
     # Instance attributes, so folium's class-wide defaults stay untouched.
     fmap.default_js = list(scripts)
     fmap.default_css = list(styles)

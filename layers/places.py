@@ -51,8 +51,9 @@ def places_layer(places: gpd.GeoDataFrame, featured_id: str) -> folium.FeatureGr
             tooltip=folium.Tooltip(
                 f"<b>{escape_html(place['name'])}</b>" if featured else escape_html(place["name"]),
                 permanent=featured,
-                # Left, so it does not cover the Ras Ajdir crossing's label to the east.
-                direction="left",
+                direction="right",
+                # Raised, so it clears the Ras Ajdir crossing's label 30 km east.
+                offset=[10, -14],
                 class_name="bw-featured-label" if featured else "",
             ),
             popup=folium.Popup(_place_popup(place), max_width=320),
@@ -84,7 +85,7 @@ def crossings_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
             fill_color="#FFFFFF",
             fill_opacity=1.0,
             tooltip=folium.Tooltip(
-                escape_html(place["name"]), permanent=True, direction="right"
+                escape_html(place["name"]), permanent=True, direction="right", offset=[10, 12]
             ),
             popup=folium.Popup(_place_popup(place), max_width=320),
         ).add_to(group)

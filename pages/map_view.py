@@ -6,6 +6,7 @@ import folium
 import streamlit as st
 from streamlit_folium import st_folium
 
+from borderwatch import config
 from borderwatch.filters import filter_incidents, summarize
 from layers.basemap import base_map
 from layers.incidents import ID_PROPERTY, incidents_layer
@@ -48,7 +49,7 @@ with map_column:
     result = st_folium(
         fmap,
         key=MAP_KEY,
-        height=640,
+        height=config.MAP_HEIGHT_PX,
         use_container_width=True,
         feature_group_to_add=incidents_layer(shown),
         layer_control=folium.LayerControl(collapsed=False, position="topright"),
