@@ -6,6 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from borderwatch.errors import BorderWatchError
 from ui import cache
 from ui.sidebar import render_filters
 
@@ -27,5 +28,15 @@ navigation = st.navigation(
 )
 st.sidebar.title("BorderWatch")
 st.sidebar.caption("Tunisia–Libya border, 2015–2017")
-render_filters(cache.incidents())
+# Leaflet and jQuery are copied into static/ before any page needs them.
+cache.map_assets()
+try:
+    incidents = cache.incidents()
+except BorderWatchError as error:
+    # Tracebacks are hidden from users (client.showErrorDetails), so say here
+    # what is wrong and where; st.code shows the text from the file as text.
+    st.error("BorderWatch could not load its data. Nothing was changed; fix the file and reload.")
+    st.code(str(error), language=None)
+    st.stop()
+render_filters(incidents)
 navigation.run()

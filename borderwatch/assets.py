@@ -1,9 +1,10 @@
 """Browser assets of the map, served by the app itself, never from a CDN.
 
-Leaflet and jQuery come from the XStatic packages that ``requirements.txt``
+Leaflet, jQuery and Leaflet.markercluster come from the XStatic packages that ``requirements.txt``
 installs; :func:`install_vendor_assets` copies them into the app's static
 folder (which Streamlit serves at ``app/static/``) so the repository holds no
-third-party code. jQuery is needed because the ``st_folium`` frame calls ``$``.
+third-party code. jQuery is needed because folium's popup code calls ``$``:
+without it the ``st_folium`` frame stays empty.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
+import xstatic.pkg.leaflet_markercluster
 
 from borderwatch.errors import OfflineAssetError
 
@@ -50,6 +52,13 @@ VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
         version=xstatic.pkg.jquery.VERSION,
         scripts=("jquery.min.js",),
         styles=(),
+    ),
+    VendorPackage(
+        name="leaflet_markercluster",
+        base_dir=Path(xstatic.pkg.leaflet_markercluster.BASE_DIR),
+        version=xstatic.pkg.leaflet_markercluster.VERSION,
+        scripts=("leaflet.markercluster.js",),
+        styles=("MarkerCluster.css", "MarkerCluster.Default.css"),
     ),
 )
 

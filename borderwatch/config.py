@@ -44,7 +44,7 @@ DEHIBA_LON_LAT: Final[tuple[float, float]] = (10.7000, 32.0167)
 FEATURED_PLACE_ID: Final[str] = "ben-guerdane"
 
 #: Initial map view: centre (lat, lon) and zoom that show, on a 700 px map,
-#: the whole border, Ben Guerdane, Sabratha and the coast up to Tunis.
-MAP_CENTER: Final[tuple[float, float]] = (33.4, 10.9)
-MAP_ZOOM: Final[int] = 7
+#: the whole border, Tunis, Sousse, Sabratha and Zliten.
+MAP_CENTER: Final[tuple[float, float]] = (33.6, 11.4)
+MAP_ZOOM: Final[float] = 6.5
 MAP_HEIGHT_PX: Final[int] = 700

@@ -10,6 +10,8 @@ import pandas as pd
 from borderwatch.escape import as_text, safe_url
 from borderwatch.schema import GEO_PRECISION_LABELS, SOURCE_SEPARATOR
 
+_DATE_PRECISION_NOTES = {"week": "known to the week", "month": "known to the month", "year": "known to the year"}
+
 _SIDES = (("Total", "deaths"), ("Militants", "deaths_militants"),
           ("Security forces", "deaths_security"), ("Civilians", "deaths_civilians"))
 
@@ -30,14 +32,38 @@ def format_range(low: object, best: object, high: object) -> str:
     Returns
     -------
     str
-        ``"24"``, ``"4 (3–5)"``, ``"3–5"`` when only bounds are known, or
-        ``"not reported"``.
+        ``"24"``, ``"4 (3–5)"``, ``"47+"`` when sources give no upper bound,
+        ``"3–5"`` or ``"3+"`` when only bounds are known, or ``"not reported"``.
     """
     low_n, best_n, high_n = _count(low), _count(best), _count(high)
-    has_range = low_n is not None and high_n is not None and low_n != high_n
+    if best_n is None and low_n is None:
+        return "not reported"
+    if low_n is None and high_n is None:
+        return str(best_n)
+    if high_n is None:
+        # Sources give only a lower bound ("60+"): never show it as exact.
+        return f"{best_n if best_n is not None else low_n}+"
     if best_n is None:
-        return f"{low_n}–{high_n}" if has_range else "not reported"
-    return f"{best_n} ({low_n}–{high_n})" if has_range else str(best_n)
+        return f"{low_n}–{high_n}" if low_n != high_n else str(low_n)
+    if low_n is not None and low_n != high_n:
+        return f"{best_n} ({low_n}–{high_n})"
+    return str(best_n)
+
+
+def date_text(incident: Mapping[str, object]) -> str:
+    """The incident's date or span, with its precision when coarser than a day.
+
+    Returns
+    -------
+    str
+        E.g. ``"7 March 2016 – 9 March 2016"`` or ``"24 August 2015 (known to the week)"``.
+    """
+    text = f"{incident['event_date']:%d %B %Y}".lstrip("0")
+    end = incident.get("end_date")
+    if as_text(end):
+        text += f" – {end:%d %B %Y}".replace(" – 0", " – ")
+    note = _DATE_PRECISION_NOTES.get(as_text(incident.get("date_precision")))
+    return f"{text} ({note})" if note else text
 
 
 def casualty_table(incident: Mapping[str, object]) -> pd.DataFrame:
@@ -63,7 +89,7 @@ def casualty_table(incident: Mapping[str, object]) -> pd.DataFrame:
 
 
 def location_text(incident: Mapping[str, object]) -> str:
-    """Coordinates with their precision, e.g. ``33.1389° N, 11.2167° E — exact place (±0.5 km)``."""
+    """Coordinates with their precision, e.g. ``33.1389° N, 11.2167° E — at the place named (±0.5 km)``."""
     latitude, longitude = float(incident["latitude"]), float(incident["longitude"])
     north_south = "N" if latitude >= 0 else "S"
     east_west = "E" if longitude >= 0 else "W"
@@ -91,7 +117,7 @@ def source_links(sources: object) -> list[tuple[str, str | None]]:
         URL when the entry is not an http(s) link.
     """
     links = []
-    for entry in as_text(sources).split(SOURCE_SEPARATOR.strip()):
+    for entry in as_text(sources).split(SOURCE_SEPARATOR):
         entry = entry.strip()
         if not entry:
             continue

@@ -41,3 +41,37 @@ class OfflineAssetError(BorderWatchError, OSError):
 
 class BarrierGeometryError(ReferenceDataError):
     """The inputs do not allow a barrier alignment to be derived from the border."""
+
+
+class FileRejectedError(BorderWatchError, ValueError):
+    """A whole file is refused: not what it claims, unreadable, or missing columns.
+
+    The message says what is wrong with the file, in one sentence a user can act on.
+    """
+
+
+class StrictImportError(BorderWatchError, ValueError):
+    """A strict import met rejected rows, so nothing was stored.
+
+    Parameters
+    ----------
+    report : borderwatch.store.ImportReport
+        The full validation report of the file (every rejection), for the user.
+    """
+
+    def __init__(self, report: object) -> None:
+        self.report = report
+        rejected = getattr(report, "rejected", 0)
+        super().__init__(f"strict import refused: {rejected:,} row(s) rejected; nothing was stored")
+
+
+class UnknownDatasetError(BorderWatchError, LookupError):
+    """A dataset name that the store does not hold."""
+
+
+class DatasetConflictError(BorderWatchError, ValueError):
+    """An import that does not fit the dataset named: another format, or a reserved name."""
+
+
+class StoreBusyError(BorderWatchError, TimeoutError):
+    """The store stayed locked by another writer (usually another import) for too long."""

@@ -11,9 +11,10 @@ for text shown with ``st.markdown``.
 from __future__ import annotations
 
 import html
-import math
 import re
 from urllib.parse import quote, urlsplit
+
+import pandas as pd
 
 # After html.escape, these are the characters that still act: a JS template
 # literal runs ``${...}`` and reads backslash escapes, and folium/branca pass
@@ -42,13 +43,11 @@ def as_text(value: object) -> str:
     """
     if value is None:
         return ""
-    if isinstance(value, float) and math.isnan(value):
-        return ""
     try:
-        if value != value:  # pandas.NA and NaT compare unequal to themselves
+        if pd.isna(value):  # NaN, NaT and pandas.NA
             return ""
-    except TypeError:
-        return ""
+    except (TypeError, ValueError):  # not a scalar: show it as it is
+        pass
     return str(value)
 
 
@@ -98,8 +97,9 @@ def safe_url(value: object) -> str | None:
     Returns
     -------
     str or None
-        The URL with characters that could end a Markdown link or an HTML
-        attribute percent-encoded, or None when it is not http(s) with a host.
+        The URL with spaces, quotes, angle brackets and parentheses
+        percent-encoded (so it cannot end a Markdown link), or None when it is
+        not http(s) with a host. Meant for Markdown links, not HTML attributes.
     """
     text = as_text(value).strip()
     try:
@@ -108,4 +108,4 @@ def safe_url(value: object) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    return quote(text, safe="/:?#[]@!&'*+,;=%~-._")
+    return quote(text, safe="/:?#[]@!&*+,;=%~-._")

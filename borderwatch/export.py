@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from borderwatch import config
 from borderwatch.schema import INCIDENT_COLUMNS
 
 # OWASP's CSV-injection advice: a cell starting with one of these may be run
@@ -83,4 +84,4 @@ def to_geojson_bytes(incidents: gpd.GeoDataFrame) -> bytes:
     """
     table = _export_table(incidents)
     frame = gpd.GeoDataFrame(table, geometry=incidents.geometry.values, crs=incidents.crs)
-    return frame.to_crs("EPSG:4326").to_json(na="null", drop_id=True).encode("utf-8")
+    return frame.to_crs(config.GEOGRAPHIC_CRS).to_json(na="null", drop_id=True).encode("utf-8")

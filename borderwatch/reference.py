@@ -38,6 +38,10 @@ PLACE_COLUMNS: tuple[str, ...] = (
 )
 PLACE_KINDS: tuple[str, ...] = ("town", "crossing", "landmark")
 
+#: Largest count accepted: more deaths than any recorded event, far below
+#: the int64 limit, so a typo like 1e30 is reported instead of overflowing.
+MAX_COUNT = 10_000_000
+
 # A CSV's first data row is line 2 of the file (line 1 holds the header).
 _FIRST_DATA_LINE = 2
 
@@ -124,8 +128,18 @@ def _points_from_table(table: pd.DataFrame) -> gpd.GeoDataFrame:
 def _read_csv_text(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ReferenceDataError(f"{path}: file not found")
-    # Everything as text first, so a bad cell is reported, not silently coerced.
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    try:
+        # Everything as text first, so a bad cell is reported, not silently coerced.
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise DataValidationError(
+            str(path), [f"byte {error.start} is not UTF-8: save the file as UTF-8 CSV"]
+        ) from error
+    except (pd.errors.EmptyDataError, pd.errors.ParserError) as error:
+        raise DataValidationError(str(path), [f"not a readable CSV table: {error}"]) from error
+    if table.empty:
+        raise DataValidationError(str(path), ["holds a header but no rows"])
+    return table
 
 
 def load_places(path: Path = config.PLACES_PATH) -> gpd.GeoDataFrame:
@@ -256,9 +270,10 @@ def validate_incident_table(table: pd.DataFrame, source: str) -> pd.DataFrame:
     for column in COUNT_COLUMNS:
         numbers = _numbers_or_missing(table[column])
         unparsed = numbers.isna() & (table[column].str.strip() != "")
-        bad = unparsed | (numbers < 0) | (numbers.notna() & (numbers % 1 != 0))
+        bad = unparsed | (numbers < 0) | (numbers > MAX_COUNT) | (numbers.notna() & (numbers % 1 != 0))
         for row in table.index[bad]:
-            report(row, column, f"{table.at[row, column]!r} is not a whole number >= 0")
+            report(row, column, f"{table.at[row, column]!r} is not a whole number from 0 to {MAX_COUNT:,}")
+        numbers = numbers.where(~bad)
         counts[column] = numbers
     for prefix in sorted({column.rsplit("_", 1)[0] for column in COUNT_COLUMNS}):
         low, best, high = (counts[f"{prefix}_{bound}"] for bound in ("low", "best", "high"))
@@ -266,7 +281,7 @@ def validate_incident_table(table: pd.DataFrame, source: str) -> pd.DataFrame:
             report(row, f"{prefix}_low/best/high", "must satisfy low <= best <= high")
 
     for row, sources in table["sources"].items():
-        urls = [url for url in sources.split(SOURCE_SEPARATOR.strip()) if url.strip()]
+        urls = [url for url in sources.split(SOURCE_SEPARATOR) if url.strip()]
         if sources and not any(url.strip().startswith(("http://", "https://")) for url in urls):
             report(row, "sources", "holds no http(s) URL")
 
@@ -274,8 +289,10 @@ def validate_incident_table(table: pd.DataFrame, source: str) -> pd.DataFrame:
         raise DataValidationError(source, problems)
 
     typed = table.copy()
-    typed["event_date"] = dates["event_date"]
-    typed["end_date"] = dates["end_date"]
+    # One resolution whatever the column holds (an all-empty column would
+    # otherwise come back in seconds), so tables from any source concatenate.
+    typed["event_date"] = dates["event_date"].astype("datetime64[us]")
+    typed["end_date"] = dates["end_date"].astype("datetime64[us]")
     typed["latitude"] = typed["latitude"].astype(float)
     typed["longitude"] = typed["longitude"].astype(float)
     typed["geo_precision"] = geo_precision.astype(int)

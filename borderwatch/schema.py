@@ -1,7 +1,7 @@
 """The one incident schema every source is normalised into.
 
 Documented for users in ``docs/schema.md``. Event types follow ACLED's
-taxonomy so that ACLED exports load without translation and other sources
+taxonomy, so ACLED's own types carry over unchanged and other sources
 (GTD, UCDP, the bundled facts) are mapped onto it.
 """
 
@@ -53,7 +53,7 @@ DATE_PRECISIONS: Final[tuple[str, ...]] = ("day", "week", "month", "year")
 #: ACLED's geo_precision codes: 1 the exact place named, 2 near it or part of
 #: a region, 3 only a larger region (a centroid).
 GEO_PRECISION_LABELS: Final[dict[int, str]] = {
-    1: "exact place",
+    1: "at the place named",
     2: "near the place named",
     3: "regional centroid",
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import folium
 import geopandas as gpd
 
@@ -20,7 +22,7 @@ def offline_map(
     scripts: list[tuple[str, str]],
     styles: list[tuple[str, str]],
     location: tuple[float, float] = config.MAP_CENTER,
-    zoom_start: int = config.MAP_ZOOM,
+    zoom_start: float = config.MAP_ZOOM,
 ) -> folium.Map:
     """Create an empty folium map that loads its scripts and styles from us.
 
@@ -37,7 +39,21 @@ def offline_map(
     folium.Map
         With no tiles: the basemap is drawn from country polygons.
     """
-    fmap = folium.Map(location=location, zoom_start=zoom_start, tiles=None, control_scale=True)
+    fmap = folium.Map(
+        location=location,
+        zoom_start=zoom_start,
+        zoom_snap=0.5,
+        tiles=None,
+        control_scale=True,
+        # Leaflet focuses the map on mouse-down for keyboard panning; inside
+        # Streamlit that scrolls the page under the pointer and the first
+        # click on a marker is lost.
+        keyboard=False,
+    )
+    # folium gives max_zoom to tile layers only; with no tiles Leaflet knows
+    # no maximum, which the marker clusters need. Place-level data gains
+    # nothing past 14.
+    fmap.options["maxZoom"] = 14
     # Instance attributes, so folium's class-wide defaults stay untouched.
     fmap.default_js = list(scripts)
     fmap.default_css = list(styles)
@@ -51,6 +67,7 @@ def base_map(
     places: gpd.GeoDataFrame,
     scripts: list[tuple[str, str]],
     styles: list[tuple[str, str]],
+    event_types: Sequence[str],
     online_tiles: bool = False,
 ) -> folium.Map:
     """Build the map with every layer that does not change with the filters.
@@ -61,6 +78,8 @@ def base_map(
         Reference layers in EPSG:4326.
     scripts, styles : list of (name, url)
         Locally served assets.
+    event_types : sequence of str
+        Incident types the legend lists.
     online_tiles : bool
         Add OpenStreetMap tiles as an optional base layer. Off by default:
         with it off, the map sends no request to any other host.
@@ -78,5 +97,5 @@ def base_map(
     barrier_layer(barrier).add_to(fmap)
     places_layer(places, config.FEATURED_PLACE_ID).add_to(fmap)
     crossings_layer(places).add_to(fmap)
-    Legend(SEA_COLOUR).add_to(fmap)
+    Legend(event_types, SEA_COLOUR).add_to(fmap)
     return fmap

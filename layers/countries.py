@@ -5,6 +5,8 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 
+from borderwatch import config
+
 from layers.style import FOCUS_LAND_COLOUR, LAND_COLOUR
 
 LAYER_NAME = "Countries (offline basemap)"
@@ -43,7 +45,7 @@ def countries_layer(countries: gpd.GeoDataFrame) -> folium.FeatureGroup:
         },
         geometry=countries.geometry.values,
         crs=countries.crs,
-    ).to_crs("EPSG:4326")
+    ).to_crs(config.GEOGRAPHIC_CRS)
     group = folium.FeatureGroup(name=LAYER_NAME, overlay=False, control=True, show=True)
     folium.GeoJson(
         basemap.__geo_interface__,

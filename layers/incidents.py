@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import folium
 import geopandas as gpd
+from folium.plugins import MarkerCluster
+from folium.utilities import JsCode
 
+from borderwatch.describe import format_range
 from borderwatch.escape import escape_html
 from layers.style import event_type_colour, radius_for_deaths
 
@@ -17,8 +22,44 @@ ID_PROPERTY = "incident_id"
 #: CSS class of every attack-site circle, for styling and for browser tests.
 INCIDENT_CSS_CLASS = "bw-incident"
 
-_POPUP_FIELDS = ("date", "type", "place", "deaths")
-_POPUP_LABELS = ("Date", "Type", "Place", "Deaths")
+#: Circles closer than this many pixels are gathered into one numbered
+#: cluster; clicking it zooms in, or fans the circles out when they share a
+#: place (place-level coordinates often coincide), so every site stays clickable.
+CLUSTER_RADIUS_PX = 14
+
+# Popups and tooltips are bound to each circle, not to the GeoJSON layer:
+# inside a cluster the layer itself is not on the map, and Leaflet opens no
+# popup for a layer that is not. Their HTML is built (and escaped) in Python.
+_BIND_POPUP_AND_TOOLTIP = JsCode(
+    """function bindIncidentPopup(feature, layer) {
+        layer.bindPopup(feature.properties.popup_html, {maxWidth: 340});
+        layer.bindTooltip(feature.properties.tooltip_html);
+    }"""
+)
+
+
+def popup_html(incident: Mapping[str, object]) -> str:
+    """The popup of one attack site: date, type, place and deaths, escaped.
+
+    Parameters
+    ----------
+    incident : mapping
+        One incident record.
+
+    Returns
+    -------
+    str
+        An HTML table; every value from data is passed through
+        :func:`borderwatch.escape.escape_html`.
+    """
+    rows = (
+        ("Date", incident["event_date"].strftime("%Y-%m-%d")),
+        ("Type", f"{incident['event_type']} — {incident['sub_event_type']}"),
+        ("Place", incident["location"]),
+        ("Deaths", format_range(incident["deaths_low"], incident["deaths_best"], incident["deaths_high"])),
+    )
+    cells = "".join(f"<tr><th>{label}</th><td>{escape_html(value)}</td></tr>" for label, value in rows)
+    return f'<table class="bw-popup">{cells}</table>'
 
 
 def incident_style(feature: dict) -> dict:
@@ -40,13 +81,25 @@ def incident_highlight(_feature: dict) -> dict:
     return {"weight": 3, "color": "#000000"}
 
 
-def _deaths_text(incident: dict) -> str:
-    best, low, high = incident["deaths_best"], incident["deaths_low"], incident["deaths_high"]
-    if best is None or best != best:
-        return "unknown"
-    if low == low and high == high and low is not None and high is not None and low != high:
-        return f"{best} ({low}–{high})"
-    return str(best)
+def clicked_incident_id(map_state: Mapping[str, object] | None) -> str | None:
+    """Return the id of the attack site a map click selected, if any.
+
+    Parameters
+    ----------
+    map_state : mapping or None
+        What ``st_folium`` returns; its ``last_active_drawing`` is the GeoJSON
+        feature of the layer clicked last.
+
+    Returns
+    -------
+    str or None
+        The feature's :data:`ID_PROPERTY`; None when nothing, or something
+        other than an attack site (the border, a place), was clicked.
+    """
+    drawing = (map_state or {}).get("last_active_drawing") or {}
+    properties = drawing.get("properties") if isinstance(drawing, Mapping) else None
+    incident_id = (properties or {}).get(ID_PROPERTY)
+    return incident_id if isinstance(incident_id, str) and incident_id else None
 
 
 def incident_features(incidents: gpd.GeoDataFrame) -> dict:
@@ -80,10 +133,8 @@ def incident_features(incidents: gpd.GeoDataFrame) -> dict:
                 },
                 "properties": {
                     ID_PROPERTY: str(incident["id"]),
-                    "date": escape_html(incident["event_date"].strftime("%Y-%m-%d")),
-                    "type": escape_html(f"{incident['event_type']} — {incident['sub_event_type']}"),
-                    "place": escape_html(incident["location"]),
-                    "deaths": escape_html(_deaths_text(incident)),
+                    "popup_html": popup_html(incident),
+                    "tooltip_html": escape_html(f"{incident['location']} · {incident['event_date']:%Y-%m-%d}"),
                     "colour": event_type_colour(incident["event_type"]),
                     "radius": radius_for_deaths(incident["deaths_best"]),
                 },
@@ -104,19 +155,29 @@ def incidents_layer(incidents: gpd.GeoDataFrame) -> folium.FeatureGroup:
     -------
     folium.FeatureGroup
         Named :data:`LAYER_NAME`; each circle has a popup (date, type, place,
-        deaths), a tooltip (place and date) and carries its id for clicks.
+        deaths), a tooltip (place and date) and carries its id for clicks;
+        overlapping circles are clustered (see :data:`CLUSTER_RADIUS_PX`).
     """
     group = folium.FeatureGroup(name=LAYER_NAME, show=True)
     features = incident_features(incidents)
     if not features["features"]:
         return group
+    cluster = MarkerCluster(
+        control=False,
+        max_cluster_radius=CLUSTER_RADIUS_PX,
+        spiderfy_on_max_zoom=True,
+        show_coverage_on_hover=False,
+    )
+    # The base map loads the plugin's script and styles from this server.
+    cluster.default_js = []
+    cluster.default_css = []
+    cluster.add_to(group)
     folium.GeoJson(
         features,
         marker=folium.CircleMarker(class_name=INCIDENT_CSS_CLASS),
         style_function=incident_style,
         highlight_function=incident_highlight,
-        popup=folium.GeoJsonPopup(fields=list(_POPUP_FIELDS), aliases=list(_POPUP_LABELS)),
-        tooltip=folium.GeoJsonTooltip(fields=["place", "date"], labels=False),
+        on_each_feature=_BIND_POPUP_AND_TOOLTIP,
         control=False,
-    ).add_to(group)
+    ).add_to(cluster)
     return group

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -10,17 +12,17 @@ from layers.style import (
     BARRIER_COLOUR,
     BORDER_COLOUR,
     CROSSING_COLOUR,
-    EVENT_TYPE_COLOURS,
     LEGEND_DEATH_STEPS,
+    event_type_colour,
     radius_for_deaths,
 )
 
 
-def legend_html() -> str:
-    """Return the legend's inner HTML (static text, escaped anyway)."""
+def legend_html(event_types: Sequence[str]) -> str:
+    """Return the legend's inner HTML for these event types (escaped)."""
     rows = [
-        f'<div><span class="bw-dot" style="background:{colour}"></span>{escape_html(name)}</div>'
-        for name, colour in EVENT_TYPE_COLOURS.items()
+        f'<div><span class="bw-dot" style="background:{event_type_colour(name)}"></span>{escape_html(name)}</div>'
+        for name in event_types
     ]
     sizes = "".join(
         f'<span class="bw-size" style="width:{2 * radius_for_deaths(n):.0f}px;'
@@ -32,13 +34,17 @@ def legend_html() -> str:
         + "".join(rows)
         + f'<div class="bw-sizes">Size: deaths {sizes}</div>'
         + f'<div><span class="bw-line" style="border-top:3px dashed {BORDER_COLOUR}"></span>Tunisia–Libya border</div>'
-        + f'<div><span class="bw-line" style="border-top:5px solid {BARRIER_COLOUR}"></span>Trench and berm (approx.)</div>'
+        + f'<div><span class="bw-line" style="border-top:5px solid {BARRIER_COLOUR}"></span>Trench and berm (barrier, approx.)</div>'
         + f'<div><span class="bw-dot" style="background:#fff;border:3px solid {CROSSING_COLOUR}"></span>Border crossing</div>'
     )
 
 
 class Legend(MacroElement):
-    """A Leaflet control in the bottom-left corner holding :func:`legend_html`."""
+    """A Leaflet control in the bottom-left corner holding :func:`legend_html`.
+
+    Built with the types present in the data, not only those shown, so it
+    does not change (and reload the map) when the filters do.
+    """
 
     _template = Template(
         """
@@ -52,6 +58,7 @@ class Legend(MacroElement):
                                 vertical-align: middle; margin: 0 2px; }
           .bw-legend .bw-line { display: inline-block; width: 22px; margin-right: 6px; vertical-align: middle; }
           .bw-featured-label { font-weight: bold; font-size: 13px; }
+          .bw-popup th { text-align: left; padding-right: 8px; vertical-align: top; }
           .leaflet-container { background: {{ this.sea_colour }}; }
           .leaflet-control-layers { font-size: 12px; line-height: 1.3; }
         </style>
@@ -71,8 +78,8 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, sea_colour: str) -> None:
+    def __init__(self, event_types: Sequence[str], sea_colour: str) -> None:
         super().__init__()
         self._name = "Legend"
-        self.html = legend_html()
+        self.html = legend_html(event_types)
         self.sea_colour = sea_colour

@@ -7,6 +7,8 @@ from collections.abc import Callable
 import folium
 import geopandas as gpd
 
+from borderwatch import config
+
 
 def line_feature_group(
     lines: gpd.GeoDataFrame,
@@ -33,7 +35,7 @@ def line_feature_group(
     folium.FeatureGroup
     """
     group = folium.FeatureGroup(name=name, overlay=True, control=True, show=True)
-    geometry_only = gpd.GeoDataFrame(geometry=lines.geometry.values, crs=lines.crs).to_crs("EPSG:4326")
+    geometry_only = gpd.GeoDataFrame(geometry=lines.geometry.values, crs=lines.crs).to_crs(config.GEOGRAPHIC_CRS)
     folium.GeoJson(
         geometry_only.__geo_interface__,
         name=name,

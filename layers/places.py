@@ -52,8 +52,6 @@ def places_layer(places: gpd.GeoDataFrame, featured_id: str) -> folium.FeatureGr
                 f"<b>{escape_html(place['name'])}</b>" if featured else escape_html(place["name"]),
                 permanent=featured,
                 direction="right",
-                # Raised, so it clears the Ras Ajdir crossing's label 30 km east.
-                offset=[10, -14],
                 class_name="bw-featured-label" if featured else "",
             ),
             popup=folium.Popup(_place_popup(place), max_width=320),
@@ -72,7 +70,7 @@ def crossings_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
     Returns
     -------
     folium.FeatureGroup
-        Named :data:`CROSSINGS_LAYER_NAME`, each crossing labelled.
+        Named :data:`CROSSINGS_LAYER_NAME`; hover a crossing for its name.
     """
     group = folium.FeatureGroup(name=CROSSINGS_LAYER_NAME, show=True)
     for place in places[places["kind"] == "crossing"].to_dict("records"):
@@ -85,7 +83,7 @@ def crossings_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
             fill_color="#FFFFFF",
             fill_opacity=1.0,
             tooltip=folium.Tooltip(
-                escape_html(place["name"]), permanent=True, direction="right", offset=[10, 12]
+                escape_html(place["name"]), direction="right"
             ),
             popup=folium.Popup(_place_popup(place), max_width=320),
         ).add_to(group)

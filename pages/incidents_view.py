@@ -23,7 +23,7 @@ TABLE_COLUMNS = {
     "deaths_high": "Deaths (high)",
     "wounded_best": "Wounded",
     "actor1": "Actor",
-    "distance_border_km": "Km to border",
+    "distance_border_km": "Km to TN–LY border",
     "distance_barrier_km": "Km to barrier",
     "id": "Id",
 }
@@ -44,7 +44,7 @@ st.dataframe(
     width="stretch",
     column_config={
         "Date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        "Km to border": st.column_config.NumberColumn(format="%.1f"),
+        "Km to TN–LY border": st.column_config.NumberColumn(format="%.1f"),
         "Km to barrier": st.column_config.NumberColumn(format="%.1f"),
     },
 )

@@ -9,16 +9,11 @@ from streamlit_folium import st_folium
 from borderwatch import config
 from borderwatch.filters import filter_incidents, summarize
 from layers.basemap import base_map
-from layers.incidents import ID_PROPERTY, incidents_layer
+from layers.incidents import incidents_layer
 from ui import cache
 from ui.details import render_details
+from ui.selection import MAP_KEY, SELECTED_KEY, select_clicked_incident
 from ui.sidebar import current_filter
-
-MAP_KEY = "border-map"
-SELECTED_KEY = "selected_incident"
-# The id of the last map click already applied, so that a later rerun does
-# not undo a choice the user made in the list.
-LAST_CLICK_KEY = "last_applied_map_click"
 
 incidents = cache.incidents()
 shown = filter_incidents(incidents, current_filter())
@@ -39,28 +34,23 @@ online = st.toggle(
 )
 map_column, details_column = st.columns([2, 1], gap="medium")
 with map_column:
-    scripts, styles = cache.map_assets(
-        "/" + "/".join(part for part in (st.get_option("server.baseUrlPath").strip("/"), "app/static") if part)
-    )
+    scripts, styles = cache.map_assets()
     fmap = base_map(
         cache.countries(), cache.border(), cache.barrier(), cache.places(),
-        scripts, styles, online_tiles=online,
+        scripts, styles, event_types=sorted(incidents["event_type"].unique()), online_tiles=online,
     )
-    result = st_folium(
+    st_folium(
         fmap,
         key=MAP_KEY,
         height=config.MAP_HEIGHT_PX,
         use_container_width=True,
         feature_group_to_add=incidents_layer(shown),
         layer_control=folium.LayerControl(collapsed=False, position="topright"),
-        returned_objects=["last_active_drawing"],
+        # The click counter changes on every click, so clicking the same
+        # site twice still reaches select_clicked_incident.
+        returned_objects=["last_active_drawing", "last_object_clicked_count"],
+        on_change=select_clicked_incident,
     )
-
-clicked = ((result or {}).get("last_active_drawing") or {}).get("properties") or {}
-clicked_id = clicked.get(ID_PROPERTY)
-if clicked_id and clicked_id != st.session_state.get(LAST_CLICK_KEY):
-    st.session_state[LAST_CLICK_KEY] = clicked_id
-    st.session_state[SELECTED_KEY] = clicked_id
 
 with details_column:
     labels = {

@@ -76,7 +76,7 @@ def test_selected_incident_fills_the_details_panel(app):
     app.selectbox(key="selected_incident").set_value(raid["id"]).run()
     assert not app.exception
     text = " ".join(m.value for m in app.markdown)
-    assert "km to the border" in text and "km to the barrier" in text
+    assert "km to the Tunisia–Libya border" in text and "km to the barrier" in text
     assert "**Description:**" in text
     assert app.subheader[0].value.replace("\\", "") == raid["location"]
     casualties = app.dataframe[0].value
@@ -108,3 +108,19 @@ def test_about_page_states_sources_and_limits(app):
     text = " ".join(m.value for m in app.markdown)
     for phrase in ("Natural Earth", "not survey-grade", "Ras Ajdir", "approximate", "place-level", "GeoNames"):
         assert phrase in text
+
+
+def test_a_broken_incident_file_gets_a_clear_message(tmp_path, monkeypatch):
+    broken = tmp_path / "incidents.csv"
+    rows = _bundled_rows()
+    rows[2]["latitude"] = "north"
+    with open(broken, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    monkeypatch.setattr(config, "INCIDENTS_PATH", broken)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert "could not load its data" in at.error[0].value
+    assert at.code[0].value.startswith(str(broken))
+    assert "row 4, column latitude: 'north' is not a number within ±90" in at.code[0].value

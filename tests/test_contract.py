@@ -34,6 +34,14 @@ def test_module_does_not_import_streamlit(path):
     assert not streamlit_imports, f"{path} imports {sorted(streamlit_imports)}"
 
 
+@pytest.mark.parametrize(
+    "path", sorted((REPO_ROOT / "layers").rglob("*.py")), ids=lambda p: str(p.relative_to(REPO_ROOT))
+)
+def test_layer_modules_use_named_functions_not_lambdas(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    assert not [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Lambda)]
+
+
 def test_importing_the_core_and_layers_does_not_load_streamlit():
     code = (
         "import sys, importlib, pkgutil\n"

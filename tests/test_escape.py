@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -53,6 +55,15 @@ def test_missing_values_show_as_empty_text():
     assert as_text(pd.NA) == ""
     assert as_text(pd.NaT) == ""
     assert as_text(0) == "0"
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_markdown_escaping_escapes_every_control_character(text):
+    escaped = escape_markdown(text)
+    # Drop every backslash-escaped character: nothing Markdown acts on may remain.
+    bare = re.sub(r"\\.", "", escaped)
+    assert not set(bare) & set("<>`$[]()!\\*_{}#|~:&")
+    assert re.sub(r"\\(.)", r"\1", escaped) == text
 
 
 def test_markdown_escaping_neutralises_links_images_html_and_latex():

@@ -11,11 +11,11 @@ from shapely.geometry import LineString, Point, box
 
 from borderwatch.assets import asset_urls
 from layers.barrier import LAYER_NAME as BARRIER_NAME
-from layers.barrier import barrier_layer
+from layers.barrier import barrier_layer, barrier_style
 from layers.basemap import base_map
 from layers.border import LAYER_NAME as BORDER_NAME
 from layers.border import border_layer, border_style
-from layers.incidents import ID_PROPERTY, incident_features, incident_style, incidents_layer
+from layers.incidents import ID_PROPERTY, clicked_incident_id, incident_features, incident_style, incidents_layer
 from layers.places import crossings_layer, places_layer
 from layers.style import EVENT_TYPE_COLOURS, MAX_RADIUS_PX, MIN_RADIUS_PX, radius_for_deaths
 from tests.factories import incident_frame, incident_row
@@ -68,9 +68,24 @@ def test_layer_names_use_the_words_users_look_for():
     assert incidents_layer(incident_frame(incident_row(id="a"))).layer_name == "Attack sites"
 
 
-def test_border_style_is_a_named_function_with_a_dashed_line():
+def test_border_is_dashed_and_barrier_is_solid():
     assert border_style({})["dashArray"]
-    assert border_style.__name__ == "border_style"
+    assert "dashArray" not in barrier_style({})
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ({"last_active_drawing": {"type": "Feature", "properties": {ID_PROPERTY: "TN-1", "date": "x"}}}, "TN-1"),
+        ({"last_active_drawing": {"type": "Feature", "properties": {"name": "border"}}}, None),
+        ({"last_active_drawing": None}, None),
+        ({}, None),
+        (None, None),
+        ({"last_active_drawing": {"properties": {ID_PROPERTY: 7}}}, None),
+    ],
+)
+def test_clicked_incident_id_reads_the_feature_id_only(state, expected):
+    assert clicked_incident_id(state) == expected
 
 
 def test_barrier_popup_shows_measured_and_reported_lengths_and_says_approximate():
@@ -91,10 +106,11 @@ def test_incident_features_carry_raw_id_and_escaped_text():
     incidents = incident_frame(incident_row(id="TN-1", location=HOSTILE, deaths_best=4, deaths_low=3, deaths_high=5))
     feature = incident_features(incidents)["features"][0]
     assert feature["properties"][ID_PROPERTY] == "TN-1"
-    assert feature["properties"]["deaths"] == "4 (3–5)"
+    assert "<th>Deaths</th><td>4 (3–5)</td>" in feature["properties"]["popup_html"]
     assert feature["geometry"]["coordinates"] == [11.2167, 33.1389]
-    place = feature["properties"]["place"]
-    assert not set(place) & set("<>`$\\")
+    place_cell = feature["properties"]["popup_html"].split("<th>Place</th><td>")[1].split("</td>")[0]
+    assert not set(place_cell) & set("<>`$\\{}")
+    assert not set(feature["properties"]["tooltip_html"]) & set("<>`$\\{}")
 
 
 def test_hostile_text_never_reaches_the_map_html_raw():
@@ -160,10 +176,11 @@ def test_empty_incidents_give_an_empty_layer():
 
 def test_base_map_loads_only_local_assets_and_no_tiles():
     scripts, styles = asset_urls("/app/static")
-    fmap = base_map(_countries(), _border(), _barrier(), _places(), scripts, styles)
+    fmap = base_map(_countries(), _border(), _barrier(), _places(), scripts, styles, ["Battles"])
     html = fmap.get_root().render()
     assert "/app/static/vendor/leaflet/leaflet.js" in html
     assert "/app/static/vendor/jquery/jquery.min.js" in html
+    assert "/app/static/vendor/leaflet_markercluster/leaflet.markercluster.js" in html
     for remote in ("cdn.jsdelivr", "cdnjs", "code.jquery", "netdna", "tile.openstreetmap"):
         assert remote not in html
     # folium's own class defaults are untouched for other users of folium.
@@ -172,7 +189,7 @@ def test_base_map_loads_only_local_assets_and_no_tiles():
 
 def test_online_tiles_are_an_option():
     scripts, styles = asset_urls("/app/static")
-    fmap = base_map(_countries(), _border(), _barrier(), _places(), scripts, styles, online_tiles=True)
+    fmap = base_map(_countries(), _border(), _barrier(), _places(), scripts, styles, ["Battles"], online_tiles=True)
     assert "tile.openstreetmap.org" in fmap.get_root().render()
 
 

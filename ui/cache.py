@@ -44,12 +44,7 @@ def places(path: str = str(config.PLACES_PATH)) -> gpd.GeoDataFrame:
 
 
 @st.cache_data(show_spinner="Loading incidents…")
-def incidents(
-    path: str = str(config.INCIDENTS_PATH),
-    border_path: str = str(config.BORDER_PATH),
-    barrier_path: str = str(config.BARRIER_PATH),
-) -> gpd.GeoDataFrame:
-    """Incidents with their distances (km) to the border and the barrier."""
+def _incidents(path: str, border_path: str, barrier_path: str) -> gpd.GeoDataFrame:
     return with_line_distances(
         reference.load_incidents(Path(path)),
         border(border_path).geometry.iloc[0],
@@ -57,8 +52,20 @@ def incidents(
     )
 
 
+def incidents() -> gpd.GeoDataFrame:
+    """Incidents (``config.INCIDENTS_PATH``, read when called) with their
+    distances in km to the border and the barrier."""
+    return _incidents(str(config.INCIDENTS_PATH), str(config.BORDER_PATH), str(config.BARRIER_PATH))
+
+
 @st.cache_resource(show_spinner=False)
-def map_assets(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Copy Leaflet and jQuery into the static folder once per process; return their URLs."""
+def _installed_map_assets(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     install_vendor_assets(STATIC_DIR)
     return asset_urls(base_url)
+
+
+def map_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Copy Leaflet and jQuery into the static folder (once per process) and
+    return their URLs under this server's base path."""
+    base_path = st.get_option("server.baseUrlPath").strip("/")
+    return _installed_map_assets("/" + "/".join(part for part in (base_path, "app/static") if part))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from borderwatch.describe import casualty_table, location_text, source_links
+from borderwatch.describe import casualty_table, date_text, location_text, source_links
 from borderwatch.escape import as_text, escape_markdown
 
 
@@ -25,12 +25,11 @@ def render_details(incident: Mapping[str, object]) -> None:
         One incident with the schema's columns plus ``distance_border_km``
         and ``distance_barrier_km``.
     """
-    date = incident["event_date"].strftime("%d %B %Y").lstrip("0")
-    end = incident.get("end_date")
-    if as_text(end):
-        date += f" – {end.strftime('%d %B %Y').lstrip('0')}"
-    st.subheader(f"{escape_markdown(incident['location'])}", anchor=False)
-    st.caption(f"{escape_markdown(date)} · {escape_markdown(incident['country'])} · id {escape_markdown(incident['id'])}")
+    st.subheader(escape_markdown(incident["location"]), anchor=False)
+    st.caption(
+        f"{escape_markdown(date_text(incident))} · {escape_markdown(incident['country'])} · "
+        f"id {escape_markdown(incident['id'])}"
+    )
     _line("Type", f"{incident['event_type']} — {incident['sub_event_type']}")
     _line("In the sources' words", incident["type_original"])
     _line("Description", incident["description"])
@@ -42,7 +41,7 @@ def render_details(incident: Mapping[str, object]) -> None:
     _line("Location", location_text(incident))
     _line("Coordinates from", incident["location_basis"])
     st.markdown(
-        f"**Distance:** {float(incident['distance_border_km']):.1f} km to the border; "
+        f"**Distance:** {float(incident['distance_border_km']):.1f} km to the Tunisia–Libya border; "
         f"{float(incident['distance_barrier_km']):.1f} km to the barrier (approximate line)"
     )
     _line("Uncertainty", incident["notes"])

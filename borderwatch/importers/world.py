@@ -1,0 +1,223 @@
+"""Countries of the world: names and codes to ISO alpha-3, and points to countries.
+
+Reads ``data/world_countries.geojson`` (Natural Earth 1:110m, built by
+``scripts/build_world_countries.py``): coarse polygons, good enough to tell
+which country a point lies in to within tens of kilometres, never for a
+border question.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Geod
+from shapely.ops import nearest_points
+
+from borderwatch import config
+from borderwatch.errors import ReferenceDataError
+
+WORLD_COUNTRIES_PATH: Final[Path] = config.DATA_DIR / "world_countries.geojson"
+
+#: A point is called "in the wrong country" only when it lies farther than
+#: this outside the polygon of the country its record names: 1:110m
+#: polygons cut coasts and borders by several kilometres.
+WRONG_COUNTRY_KM: Final[float] = 25.0
+
+#: Tolerance, in degrees, when the country is taken from the point alone (a
+#: coastal town can fall just off the coarse polygon): about 25 km.
+POINT_TOLERANCE_DEGREES: Final[float] = 0.25
+
+#: Names sources use that neither Natural Earth nor GeoNames spells so
+#: (GTD's and UCDP's conventions), lower-case, without a bracketed aside.
+NAME_ALIASES: Final[dict[str, str]] = {
+    "dr congo": "COD",
+    "democratic republic of congo": "COD",
+    "congo, democratic republic of": "COD",
+    "republic of congo": "COG",
+    "bosnia-herzegovina": "BIH",
+    "west bank and gaza strip": "PSE",
+    "palestinian territories": "PSE",
+    "united states": "USA",
+    "czech republic": "CZE",
+    "east timor": "TLS",
+    "swaziland": "SWZ",
+    "kingdom of eswatini": "SWZ",
+    "burma": "MMR",
+    "laos": "LAO",
+    "syria": "SYR",
+    "iran": "IRN",
+    "russia": "RUS",
+    "south korea": "KOR",
+    "north korea": "PRK",
+    "vietnam": "VNM",
+    "macedonia": "MKD",
+}
+
+_ASIDE: Final[re.Pattern[str]] = re.compile(r"\s*\([^)]*\)")
+_SPACES: Final[re.Pattern[str]] = re.compile(r"\s+")
+
+_GEOD: Final[Geod] = Geod(ellps="WGS84")
+
+
+def normalise_name(name: str) -> str:
+    """Lower-case a country name, drop bracketed asides ("Russia (Soviet Union)") and extra spaces."""
+    return _SPACES.sub(" ", _ASIDE.sub("", name)).strip().lower().replace("&", "and")
+
+
+@dataclass(frozen=True)
+class World:
+    """Lookup tables of the world's countries.
+
+    Attributes
+    ----------
+    polygons : pandas.Series
+        Prepared (multi)polygon by ISO alpha-3; countries too small for the
+        1:110m scale are absent.
+    by_name : dict of str to str
+        ISO alpha-3 by normalised name (see :func:`normalise_name`).
+    by_numeric : dict of int to str
+        ISO alpha-3 by ISO numeric code.
+    codes : frozenset of str
+        Every ISO alpha-3 code known.
+    names : dict of str to str
+        English short name by ISO alpha-3.
+    tree : shapely.STRtree
+        Index of ``polygons``, in the same order.
+    """
+
+    polygons: pd.Series
+    by_name: dict[str, str]
+    by_numeric: dict[int, str]
+    codes: frozenset[str]
+    names: dict[str, str]
+    tree: shapely.STRtree
+
+
+@lru_cache(maxsize=1)
+def load_world(path: Path = WORLD_COUNTRIES_PATH) -> World:
+    """Read the world countries file once per process.
+
+    Parameters
+    ----------
+    path : Path
+        GeoJSON with ``iso3``, ``iso_n3``, ``name`` and ``aliases`` properties.
+
+    Returns
+    -------
+    World
+    """
+    if not path.is_file():
+        raise ReferenceDataError(f"{path}: file not found (run scripts/build_world_countries.py)")
+    frame = gpd.read_file(path)
+    by_name = {normalise_name(name): code for name, code in zip(frame["name"], frame["iso3"])}
+    by_name.update(
+        {normalise_name(alias): code for alias, code in zip(frame["aliases"].fillna(""), frame["iso3"]) if alias}
+    )
+    by_name.update(NAME_ALIASES)
+    by_name.update({code.lower(): code for code in frame["iso3"]})
+    numeric = frame.dropna(subset=["iso_n3"])
+    shaped = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    polygons = pd.Series(shaped.geometry.values, index=shaped["iso3"].values)
+    shapely.prepare(polygons.values)
+    return World(
+        polygons=polygons,
+        by_name=by_name,
+        by_numeric={int(value): code for value, code in zip(numeric["iso_n3"], numeric["iso3"])},
+        codes=frozenset(frame["iso3"]),
+        names=dict(zip(frame["iso3"], frame["name"])),
+        tree=shapely.STRtree(polygons.values),
+    )
+
+
+def iso3_of(world: World, *, iso3: pd.Series, numeric: pd.Series, names: pd.Series) -> pd.Series:
+    """ISO alpha-3 of each row from what the source gives, best evidence first.
+
+    Parameters
+    ----------
+    world : World
+    iso3, numeric, names : pandas.Series
+        Text cells (empty when not given): alpha-3 codes, ISO numeric codes,
+        country names. All on the same index.
+
+    Returns
+    -------
+    pandas.Series
+        Alpha-3 code, or "" where none of the three is recognised.
+    """
+    upper = iso3.str.strip().str.upper()
+    from_code = upper.where(upper.isin(world.codes), "")
+    numbers = pd.to_numeric(numeric.where(numeric.str.strip() != ""), errors="coerce")
+    from_numeric = numbers.map(world.by_numeric).fillna("").astype(str)
+    # Exports repeat a few country names over many rows: look each up once.
+    lookup = {name: world.by_name.get(normalise_name(name), "") for name in names.unique().tolist()}
+    from_name = names.map(lookup).astype(str)
+    result = from_code.where(from_code != "", from_numeric)
+    return result.where(result != "", from_name)
+
+
+def country_at(world: World, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
+    """ISO alpha-3 of the country each point lies in or near (see :data:`POINT_TOLERANCE_DEGREES`).
+
+    Parameters
+    ----------
+    world : World
+    longitude, latitude : numpy.ndarray
+        Valid WGS84 degrees.
+
+    Returns
+    -------
+    numpy.ndarray of str
+        Alpha-3 code, "" where no country is that near.
+    """
+    points = shapely.points(longitude, latitude)
+    found = np.full(len(points), "", dtype=object)
+    if len(points) == 0:
+        return found
+    inputs, nearest = world.tree.query_nearest(points, max_distance=POINT_TOLERANCE_DEGREES, all_matches=False)
+    found[inputs] = world.polygons.index.values[nearest]
+    return found
+
+
+def probably_swapped(world: World, longitude: np.ndarray, latitude: np.ndarray, iso3: np.ndarray) -> np.ndarray:
+    """Tell which points lie well outside their named country but inside it once swapped.
+
+    Parameters
+    ----------
+    world : World
+    longitude, latitude : numpy.ndarray
+        Valid WGS84 degrees.
+    iso3 : numpy.ndarray of str
+        Country each record names; countries without a polygon are not checked.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the point is more than :data:`WRONG_COUNTRY_KM` outside
+        the named country and (longitude, latitude) = (latitude, longitude)
+        lies inside it.
+    """
+    polygons = world.polygons.reindex(iso3).values
+    has_polygon = pd.notna(polygons)
+    candidates = has_polygon & (np.abs(longitude) <= 90.0)
+    candidates[candidates] = ~shapely.contains_xy(polygons[candidates], longitude[candidates], latitude[candidates])
+    candidates[candidates] = shapely.contains_xy(polygons[candidates], latitude[candidates], longitude[candidates])
+    for index in np.flatnonzero(candidates):
+        candidates[index] = _km_outside(polygons[index], longitude[index], latitude[index]) > WRONG_COUNTRY_KM
+    return candidates
+
+
+def _km_outside(polygon: shapely.Geometry, longitude: float, latitude: float) -> float:
+    """Geodesic distance from a point to the nearest point of a polygon, in km."""
+    # The nearest point in degrees is not exactly the geodesically nearest,
+    # but the error is far below the 25 km tolerance this is compared with.
+    nearest = nearest_points(polygon, shapely.Point(longitude, latitude))[0]
+    _, _, metres = _GEOD.inv(longitude, latitude, nearest.x, nearest.y)
+    return metres / 1000.0

@@ -1,0 +1,1141 @@
+"""The persistent incident store: every imported dataset, beside the bundled one.
+
+Why SQLite
+----------
+The store is one SQLite database file in a per-user data directory
+(:func:`data_dir`). SQLite is embedded (no server to install or keep
+running), transactional (an import lands whole or not at all, even when the
+process is killed), ships with Python's standard library (``sqlite3``), and
+is one of the best-tested pieces of software there is. GDAL/OGR, QGIS,
+DuckDB, pandas and the ``sqlite3`` shell all open the file directly; the
+incidents are a plain table with ``latitude`` / ``longitude`` columns.
+
+Portability
+-----------
+A PostGIS backend for teams is planned: the store sits behind the
+:class:`IncidentStore` protocol, and the queries this module runs are plain
+SQL that PostgreSQL runs unchanged (``?`` placeholders become ``%s``):
+positions are ``latitude`` / ``longitude`` columns with a B-tree index and a
+bounding box is two ranges; dates are ISO ``yyyy-mm-dd`` text, which sorts
+like a date; the ±1-day window of the duplicate check is integer arithmetic
+on ``event_day`` (days since 1970-01-01) instead of a dialect's date
+functions. The SQLite-only parts are marked "SQLite-specific": the PRAGMAs
+of the connection, ``BEGIN IMMEDIATE``, and ``CROSS JOIN`` as a join-order
+hint in the duplicate search. The DDL is per backend (PostGIS would use
+``DATE`` columns and a geometry column beside latitude/longitude).
+
+Keys
+----
+An incident is keyed by ``PRIMARY KEY (dataset, source_id)``: the source's
+own event id (ACLED ``event_id_cnty``, GTD ``eventid``, UCDP ``id``) is
+stable across exports, which is what makes re-imports update in place, and
+two datasets may hold the same source event (an ACLED export imported twice
+under different names) without clashing. The schema's ``id`` is kept as
+given and need not be unique across datasets.
+
+Atomicity and concurrency
+-------------------------
+Every write (an import, a removal, a re-seed) is one transaction opened with
+``BEGIN IMMEDIATE``, which takes the single writer lock up front; a second
+writer in another process waits up to the busy timeout, then gets
+:class:`~borderwatch.errors.StoreBusyError`. In WAL mode readers (the
+dashboard) never wait for a writer and see the store as of the last commit.
+An exception anywhere in an import rolls back; a killed process leaves an
+uncommitted tail in the WAL that SQLite discards on the next open.
+
+Duplicates
+----------
+Rows of different datasets that are probably the same event (same ACLED
+``event_type``, event dates at most one day apart, at most 5 km apart) are
+flagged, not merged: the row of the dataset imported later gets
+``duplicate_of`` = the ``id`` of the row in the earlier dataset. Dataset
+order is the order datasets were first created (``import_order``); it does
+not change when a dataset is re-imported. Removing the bundled dataset is
+allowed; :meth:`SQLiteStore.reseed_bundled` brings it back (as the latest
+dataset, so its rows may then be flagged against user data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import os
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Protocol
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import platformdirs
+
+from borderwatch import config
+from borderwatch.errors import (
+    DatasetConflictError,
+    StoreBusyError,
+    StrictImportError,
+    UnknownDatasetError,
+)
+from borderwatch.filters import IncidentFilter
+from borderwatch.importers.base import ParsedChunk, Rejection
+from borderwatch.reference import load_incidents
+from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
+
+#: Environment variable naming the data directory (the app and the CLI read it alike).
+DATA_DIR_ENV: Final[str] = "BORDERWATCH_DATA_DIR"
+#: Name of the database file inside the data directory.
+DATABASE_FILE: Final[str] = "borderwatch.sqlite"
+#: Dataset (and format) name of the bundled incidents; reserved for them.
+BUNDLED: Final[str] = "bundled"
+#: Version of the table layout below; a store written by another version is refused.
+SCHEMA_VERSION: Final[str] = "1"
+#: Two rows of different datasets closer than this (and otherwise alike) are probable duplicates.
+DUPLICATE_DISTANCE_KM: Final[float] = 5.0
+#: ... and at most this many days apart.
+DUPLICATE_DAY_WINDOW: Final[int] = 1
+#: Mean Earth radius (IUGG), for the haversine distance.
+EARTH_RADIUS_KM: Final[float] = 6371.0088
+#: How long a writer waits for another writer's lock before giving up. Imports
+#: of a million rows take a minute or two, so the default is generous.
+DEFAULT_BUSY_TIMEOUT_S: Final[float] = 600.0
+
+# Row ids per "IN (...)" list: far below SQLite's (and PostgreSQL's) parameter limits.
+_IN_BATCH = 500
+# Candidate pairs fetched per round trip in the duplicate check.
+_FETCH_BATCH = 10_000
+
+_DATE_COLUMNS = ("event_date", "end_date")
+_FLOAT_COLUMNS = ("latitude", "longitude", "precision_km")
+_TEXT_COLUMNS = tuple(
+    column
+    for column in INCIDENT_COLUMNS
+    if column not in (*_DATE_COLUMNS, *_FLOAT_COLUMNS, "geo_precision", *COUNT_COLUMNS)
+)
+#: Columns the importer hands over besides the schema (``row`` is not stored).
+_CHUNK_EXTRAS = ("source_id", "source_timestamp", "original")
+#: Stored columns of one incident, in the order rows are built; the key comes first.
+_ROW_COLUMNS: Final[tuple[str, ...]] = (
+    "dataset",
+    "source_id",
+    *(column for column in INCIDENT_COLUMNS if column != "dataset"),
+    "source_timestamp",
+    "original",
+    "last_date",  # end_date, or event_date for one-day events: indexed for date filters
+    "event_day",  # event_date as days since 1970-01-01: portable ±1-day arithmetic
+    "content_hash",  # of all the above, to tell "unchanged" from "changed" cheaply
+)
+_FLAG_COLUMNS = ("duplicate_of", "duplicate_of_dataset", "duplicate_of_source_id")
+#: Columns :meth:`SQLiteStore.query` returns besides the schema.
+QUERY_EXTRAS: Final[tuple[str, ...]] = ("source_id", "probable_duplicate", "duplicate_of")
+
+
+def _column_ddl(column: str) -> str:
+    if column in COUNT_COLUMNS or column in ("geo_precision", "event_day"):
+        kind = "INTEGER"
+    elif column in _FLOAT_COLUMNS:
+        kind = "DOUBLE PRECISION"  # REAL in PostgreSQL is single precision
+    elif column == "source_timestamp":
+        kind = "BIGINT"
+    else:
+        kind = "TEXT"
+    nullable = column in ("end_date", "precision_km", "source_timestamp", *COUNT_COLUMNS)
+    return f"{column} {kind}" + ("" if nullable else " NOT NULL")
+
+
+_COUNT_COLUMNS_DDL = ", ".join(
+    f"{name} INTEGER NOT NULL"
+    for name in ("rows_read", "accepted", "rejected", "added", "updated", "unchanged")
+)
+_SCHEMA: Final[tuple[str, ...]] = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    f"""CREATE TABLE IF NOT EXISTS datasets (
+        name TEXT PRIMARY KEY,
+        format TEXT NOT NULL,
+        import_order INTEGER NOT NULL UNIQUE,
+        file_name TEXT NOT NULL,
+        file_hash TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        {_COUNT_COLUMNS_DDL},
+        notes TEXT NOT NULL)""",
+    f"""CREATE TABLE IF NOT EXISTS imports (
+        import_id INTEGER PRIMARY KEY,
+        dataset TEXT NOT NULL,
+        format TEXT NOT NULL,
+        file_name TEXT NOT NULL,
+        file_hash TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        {_COUNT_COLUMNS_DDL})""",
+    f"""CREATE TABLE IF NOT EXISTS incidents (
+        {", ".join(_column_ddl(column) for column in _ROW_COLUMNS)},
+        duplicate_of TEXT,
+        duplicate_of_dataset TEXT,
+        duplicate_of_source_id TEXT,
+        PRIMARY KEY (dataset, source_id),
+        FOREIGN KEY (dataset) REFERENCES datasets (name))""",
+    "CREATE INDEX IF NOT EXISTS incidents_event_date ON incidents (event_date)",
+    "CREATE INDEX IF NOT EXISTS incidents_last_date ON incidents (last_date)",
+    "CREATE INDEX IF NOT EXISTS incidents_event_type ON incidents (event_type)",
+    # The duplicate check seeks one other dataset at a time, so rows of the
+    # dataset itself (often many on the same days and places) are never read.
+    "CREATE INDEX IF NOT EXISTS incidents_duplicate_search"
+    " ON incidents (dataset, event_type, event_day, latitude)",
+    "CREATE INDEX IF NOT EXISTS incidents_country ON incidents (country)",
+    "CREATE INDEX IF NOT EXISTS incidents_lat_lon ON incidents (latitude, longitude)",
+    "CREATE INDEX IF NOT EXISTS incidents_actor1 ON incidents (actor1)",
+    "CREATE INDEX IF NOT EXISTS incidents_actor2 ON incidents (actor2)",
+    "CREATE INDEX IF NOT EXISTS incidents_duplicate_of"
+    " ON incidents (duplicate_of_dataset, duplicate_of_source_id)",
+)
+# Scratch tables of one write transaction, private to the connection.
+_TEMP_SCHEMA: Final[tuple[str, ...]] = (
+    "CREATE TEMP TABLE IF NOT EXISTS touched (dataset TEXT NOT NULL, source_id TEXT NOT NULL)",
+    "CREATE TEMP TABLE IF NOT EXISTS affected (dataset TEXT NOT NULL, source_id TEXT NOT NULL)",
+    """CREATE TEMP TABLE IF NOT EXISTS pairs (
+        dataset TEXT NOT NULL, source_id TEXT NOT NULL,
+        dup_dataset TEXT NOT NULL, dup_source_id TEXT NOT NULL, dup_id TEXT NOT NULL,
+        dup_order INTEGER NOT NULL, distance_km DOUBLE PRECISION NOT NULL)""",
+    """CREATE TEMP TABLE IF NOT EXISTS best (
+        dataset TEXT NOT NULL, source_id TEXT NOT NULL,
+        dup_dataset TEXT NOT NULL, dup_source_id TEXT NOT NULL, dup_id TEXT NOT NULL,
+        PRIMARY KEY (dataset, source_id))""",
+    "CREATE INDEX IF NOT EXISTS touched_key ON touched (dataset, source_id)",
+    "CREATE INDEX IF NOT EXISTS affected_key ON affected (dataset, source_id)",
+)
+
+# Candidate pairs for the duplicate check: rows of the key set (a) against the
+# rows of one other dataset (b), when b's dataset was created before ("<") or
+# after (">") a's; same type, event days at most one apart, inside a lat/lon
+# box that holds every point within DUPLICATE_DISTANCE_KM. The exact distance
+# is checked in numpy. A key listed twice yields its pairs twice, which is
+# harmless. SQLite-specific: CROSS JOIN makes SQLite keep this join order
+# (walk the keys, seek each b through incidents_duplicate_search); to
+# PostgreSQL it is a plain join whose order its planner picks.
+_PAIR_SQL = """
+SELECT a.dataset, a.source_id, b.dataset, b.source_id, b.id, ?,
+       a.latitude, a.longitude, b.latitude, b.longitude
+FROM {keys} k
+CROSS JOIN datasets da
+CROSS JOIN incidents a
+CROSS JOIN incidents b
+WHERE da.name = k.dataset AND da.import_order {order} ?
+  AND a.dataset = k.dataset AND a.source_id = k.source_id
+  AND b.dataset = ?
+  AND b.event_type = a.event_type
+  AND b.event_day IN (a.event_day - 1, a.event_day, a.event_day + 1)
+  AND b.latitude BETWEEN a.latitude - ? AND a.latitude + ?
+  AND b.longitude BETWEEN a.longitude - ? AND a.longitude + ?
+"""
+
+
+def data_dir() -> Path:
+    """Return the directory that holds the store.
+
+    Returns
+    -------
+    pathlib.Path
+        ``$BORDERWATCH_DATA_DIR`` if set and not empty, else the per-user data
+        directory of the platform (e.g. ``~/.local/share/borderwatch`` on Linux).
+        Not created here.
+    """
+    configured = os.environ.get(DATA_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_data_dir("borderwatch", appauthor=False))
+
+
+@dataclass
+class ImportReport:
+    """What an import did.
+
+    Attributes
+    ----------
+    format, dataset : str
+        The file's format and the dataset it went into.
+    rows_read : int
+        Records read from the file (accepted + rejected).
+    accepted, rejected : int
+        Records that passed validation, and those refused.
+    added, updated, unchanged : int
+        What happened to the accepted records in the store; they add up to
+        ``accepted``. All zero when nothing was stored (strict refusal).
+    rejections : list of Rejection
+        Every refused record with its row, column and reason.
+    """
+
+    format: str
+    dataset: str
+    rows_read: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as the command line's ``--json`` prints it.
+
+        Returns
+        -------
+        dict
+            Keys ``format, dataset, accepted, rejected, added, updated,
+            unchanged, rejections``; each rejection as ``{row, column, reason}``.
+        """
+        return {
+            "format": self.format,
+            "dataset": self.dataset,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejections": [
+                {"row": item.row, "column": item.column, "reason": item.reason}
+                for item in self.rejections
+            ],
+        }
+
+
+class IncidentStore(Protocol):
+    """What every backend of the store offers (SQLite now, PostGIS planned)."""
+
+    def import_chunks(
+        self,
+        chunks: Iterable[ParsedChunk],
+        *,
+        dataset: str,
+        format: str,
+        file_name: str,
+        file_hash: str,
+        strict: bool = False,
+        progress: Callable[[int], None] | None = None,
+        notes: str = "",
+    ) -> ImportReport:
+        """Store parsed chunks as one dataset, in one transaction."""
+        ...
+
+    def datasets(self) -> pd.DataFrame:
+        """List the datasets with their provenance."""
+        ...
+
+    def import_log(self) -> pd.DataFrame:
+        """List every import that changed the store."""
+        ...
+
+    def remove_dataset(self, name: str) -> int:
+        """Remove a dataset and its incidents; return how many incidents went."""
+        ...
+
+    def reseed_bundled(self) -> ImportReport:
+        """Store the bundled incidents again as dataset ``"bundled"``."""
+        ...
+
+    def query(
+        self,
+        selection: IncidentFilter,
+        *,
+        datasets: tuple[str, ...] | None = None,
+        actors: tuple[str, ...] | None = None,
+        hide_duplicates: bool = False,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Return the incidents that match, typed like :func:`load_incidents`."""
+        ...
+
+    def filter_options(self) -> dict[str, Any]:
+        """Return what the sidebar offers: date bounds and distinct values."""
+        ...
+
+    def count(self) -> int:
+        """Return how many incidents the store holds."""
+        ...
+
+    def flag_duplicates(self) -> int:
+        """Recompute every probable-duplicate flag; return how many rows are flagged."""
+        ...
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _nullable(values: pd.Series) -> list[Any]:
+    """Python values with ``None`` for missing (sqlite3 binds neither NaN-as-NULL nor pd.NA)."""
+    return values.astype(object).where(values.notna(), None).tolist()
+
+
+def _db_rows(incidents: pd.DataFrame, dataset: str) -> list[tuple[Any, ...]]:
+    """Turn a chunk's typed frame into tuples in :data:`_ROW_COLUMNS` order."""
+    count = len(incidents)
+    values: dict[str, list[Any]] = {
+        column: incidents[column].fillna("").astype(str).tolist() for column in _TEXT_COLUMNS
+    }
+    values["dataset"] = [dataset] * count
+    source_ids = incidents["source_id"].fillna("").astype(str)
+    # A source without its own ids (a GIS file) is keyed by the schema id.
+    values["source_id"] = source_ids.where(source_ids.str.strip() != "", incidents["id"]).tolist()
+    event = pd.to_datetime(incidents["event_date"])
+    end = pd.to_datetime(incidents["end_date"])
+    event_text = event.dt.strftime("%Y-%m-%d")
+    end_text = end.dt.strftime("%Y-%m-%d")
+    values["event_date"] = event_text.tolist()
+    values["end_date"] = _nullable(end_text.where(end.notna()))
+    values["last_date"] = end_text.where(end.notna(), event_text).tolist()
+    values["event_day"] = event.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
+    for column in _FLOAT_COLUMNS:
+        values[column] = _nullable(pd.to_numeric(incidents[column]).astype(float))
+    values["geo_precision"] = incidents["geo_precision"].astype(int).tolist()
+    for column in COUNT_COLUMNS:
+        values[column] = _nullable(incidents[column].astype("Int64"))
+    values["source_timestamp"] = _nullable(pd.to_numeric(incidents["source_timestamp"]).astype("Int64"))
+    values["original"] = [
+        value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+        for value in incidents["original"].tolist()
+    ]
+    rows = zip(*(values[column] for column in _ROW_COLUMNS[:-1]), strict=True)
+    # repr() of str/int/float/None is exact and stable, so equal content gives equal hashes.
+    return [
+        (*row, hashlib.blake2b(repr(row).encode("utf-8"), digest_size=16).hexdigest())
+        for row in rows
+    ]
+
+
+def _layers(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
+    """Split rows so no source_id repeats within a layer; later repeats come in later layers.
+
+    A file may list one event twice (the second occurrence then upserts over
+    the first, as it would in a later file).
+    """
+    layers: list[list[tuple[Any, ...]]] = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        depth = seen.get(row[1], 0)
+        seen[row[1]] = depth + 1
+        if depth == len(layers):
+            layers.append([])
+        layers[depth].append(row)
+    return layers
+
+
+def _haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+    phi1, phi2 = np.radians(lat1), np.radians(lat2)
+    half_dphi = (phi2 - phi1) / 2
+    half_dlambda = np.radians(lon2 - lon1) / 2
+    h = np.sin(half_dphi) ** 2 + np.cos(phi1) * np.cos(phi2) * np.sin(half_dlambda) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def _search_box(max_abs_latitude: float) -> tuple[float, float]:
+    """Half-widths (degrees of latitude, longitude) of a box holding every point
+    within :data:`DUPLICATE_DISTANCE_KM` of any point at ``|latitude| <= max_abs_latitude``.
+
+    From the haversine formula: |Δφ| <= d/R, and for both points at
+    |φ| <= φmax, sin(|Δλ|/2) <= sin(d/2R) / cos φmax. A 1e-6 margin absorbs rounding.
+    """
+    angle = DUPLICATE_DISTANCE_KM / EARTH_RADIUS_KM
+    dlat = math.degrees(angle) * (1 + 1e-6)
+    ratio = math.sin(angle / 2) / max(math.cos(math.radians(min(max_abs_latitude, 90.0))), 1e-12)
+    dlon = 360.0 if ratio >= 1 else math.degrees(2 * math.asin(ratio)) * (1 + 1e-6)
+    return dlat, dlon
+
+
+def _bundled_chunk() -> ParsedChunk:
+    """The bundled incidents as an importer would hand them over."""
+    incidents = pd.DataFrame(load_incidents().drop(columns="geometry"))
+    raw = pd.read_csv(config.INCIDENTS_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
+    originals = {
+        record["id"]: json.dumps(record, ensure_ascii=False, sort_keys=True)
+        for record in raw.to_dict(orient="records")
+    }
+    incidents["source_id"] = incidents["id"]
+    incidents["source_timestamp"] = pd.array([pd.NA] * len(incidents), dtype="Int64")
+    incidents["original"] = incidents["id"].map(originals)
+    incidents["row"] = range(2, len(incidents) + 2)
+    return ParsedChunk(incidents=incidents, rows_read=len(incidents))
+
+
+def _date_text(value: dt.date) -> str:
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+class SQLiteStore:
+    """The store in one SQLite file. Use :func:`open_store` to get one.
+
+    One connection, shared by the threads of one process (Streamlit runs
+    sessions in threads) behind a lock; other processes open their own.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The database file; created with its schema if missing.
+    busy_timeout_s : float
+        How long a write waits for another process's write to finish.
+    """
+
+    def __init__(self, path: Path, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> None:
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        # isolation_level=None: no implicit transactions; every write opens its
+        # own with BEGIN IMMEDIATE below.
+        self._conn = sqlite3.connect(
+            self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+        )
+        try:
+            # SQLite-specific: WAL lets readers run during an import; FULL makes
+            # a reported commit survive power loss; foreign keys are off by default.
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = FULL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            # 64 MiB of page cache (default 2 MiB): keeps the index pages hot
+            # while an import inserts into nine B-trees; memory stays bounded.
+            self._conn.execute("PRAGMA cache_size = -65536")
+            self._ensure_schema()
+            for statement in _TEMP_SCHEMA:
+                self._conn.execute(statement)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- plumbing ---------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (an open import would be rolled back)."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> SQLiteStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        with self._lock:
+            try:
+                # SQLite-specific: take the writer lock now rather than at the
+                # first write, so two imports queue instead of deadlocking.
+                self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if "locked" in str(error) or "busy" in str(error):
+                    raise StoreBusyError(
+                        f"{self.path}: another import is still writing to the store; try again later"
+                    ) from error
+                raise
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _ensure_schema(self) -> None:
+        # A plain read first: an existing store needs no writer lock to open,
+        # so the dashboard opens while an import is running elsewhere.
+        try:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        except sqlite3.OperationalError:  # no meta table: a new file
+            row = None
+        if row is None:
+            with self._write() as conn:
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                # Two processes may race to create the file; the second finds the row.
+                if conn.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is None:
+                    conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        elif row[0] != SCHEMA_VERSION:
+            raise DatasetConflictError(
+                f"{self.path}: store written with schema version {row[0]}, this BorderWatch reads {SCHEMA_VERSION}"
+            )
+
+    def _seed_once(self) -> None:
+        """Store the bundled incidents the first time the store is opened, never again."""
+        seeded = "SELECT 1 FROM meta WHERE key = 'bundled_seeded'"
+        if self._conn.execute(seeded).fetchone() is not None:
+            return
+        with self._write() as conn:
+            if conn.execute(seeded).fetchone() is None:  # another process may have seeded meanwhile
+                self._import_in_transaction(*self._bundled_import_arguments())
+                conn.execute("INSERT INTO meta (key, value) VALUES ('bundled_seeded', '1')")
+
+    @staticmethod
+    def _bundled_import_arguments() -> tuple[Any, ...]:
+        return (
+            [_bundled_chunk()],
+            BUNDLED,
+            BUNDLED,
+            config.INCIDENTS_PATH.name,
+            _file_sha256(config.INCIDENTS_PATH),
+            False,
+            None,
+            "Incidents bundled with BorderWatch (see data/README.md).",
+        )
+
+    # -- imports ------------------------------------------------------------
+
+    def import_chunks(
+        self,
+        chunks: Iterable[ParsedChunk],
+        *,
+        dataset: str,
+        format: str,
+        file_name: str,
+        file_hash: str,
+        strict: bool = False,
+        progress: Callable[[int], None] | None = None,
+        notes: str = "",
+    ) -> ImportReport:
+        """Store parsed chunks as dataset ``dataset``, in one transaction.
+
+        Chunks are consumed one at a time (memory stays bounded by a chunk).
+        A record whose ``(dataset, source_id)`` is stored already is updated
+        when its ``source_timestamp`` is newer, or when its content differs
+        and neither timestamp is older; otherwise it is left as stored.
+        Re-importing the same file therefore changes nothing (and does not
+        touch the provenance either).
+
+        Parameters
+        ----------
+        chunks : iterable of ParsedChunk
+            From an importer; each frame typed as
+            :func:`borderwatch.reference.validate_incident_table` returns it,
+            plus ``source_id``, ``source_timestamp`` and ``original``.
+        dataset : str
+            Name to store under; created if new. Its ``dataset`` column overrides the chunks'.
+        format : str
+            The file's format; must match the dataset's if the dataset exists.
+        file_name, file_hash : str
+            Provenance: the file's name and SHA-256.
+        strict : bool
+            Refuse the whole file if any record was rejected.
+        progress : callable, optional
+            Called after each chunk with the number of records read so far.
+        notes : str
+            Free text kept with the dataset.
+
+        Returns
+        -------
+        ImportReport
+
+        Raises
+        ------
+        StrictImportError
+            With ``strict`` and at least one rejection; carries the full report; nothing is stored.
+        DatasetConflictError
+            The dataset holds another format, or the name ``"bundled"`` is used for other data.
+        StoreBusyError
+            Another process kept the store locked past the busy timeout.
+        """
+        name = dataset.strip()
+        if not name:
+            raise DatasetConflictError("a dataset needs a name")
+        if name == BUNDLED and format != BUNDLED:
+            raise DatasetConflictError(f"the dataset name {BUNDLED!r} is reserved for the bundled incidents")
+        with self._write():
+            return self._import_in_transaction(chunks, name, format, file_name, file_hash, strict, progress, notes)
+
+    def _import_in_transaction(
+        self,
+        chunks: Iterable[ParsedChunk],
+        dataset: str,
+        format: str,
+        file_name: str,
+        file_hash: str,
+        strict: bool,
+        progress: Callable[[int], None] | None,
+        notes: str,
+    ) -> ImportReport:
+        conn = self._conn
+        previous = conn.execute("SELECT format, file_hash FROM datasets WHERE name = ?", (dataset,)).fetchone()
+        if previous is not None and previous[0] != format:
+            raise DatasetConflictError(
+                f"dataset {dataset!r} holds {previous[0]} data; import {format} data under another name"
+            )
+        imported_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        if previous is None:
+            # Provisional counts; the real ones are written once the import is done.
+            conn.execute(
+                "INSERT INTO datasets (name, format, import_order, file_name, file_hash, imported_at,"
+                " rows_read, accepted, rejected, added, updated, unchanged, notes)"
+                " VALUES (?, ?, (SELECT COALESCE(MAX(import_order), 0) + 1 FROM datasets), ?, ?, ?,"
+                " 0, 0, 0, 0, 0, 0, ?)",
+                (dataset, format, file_name, file_hash, imported_at, notes),
+            )
+        conn.execute("DELETE FROM touched")
+        report = ImportReport(format=format, dataset=dataset)
+        for chunk in chunks:
+            # A refused row may carry several rejections: count rows, not reasons.
+            rejected_rows = len({rejection.row for rejection in chunk.rejections})
+            report.rows_read += chunk.rows_read or len(chunk.incidents) + rejected_rows
+            report.accepted += len(chunk.incidents)
+            report.rejected += rejected_rows
+            report.rejections.extend(chunk.rejections)
+            # A strict import keeps reading (the user gets every rejection) but
+            # stops writing at the first one: it will be rolled back anyway.
+            if not (strict and report.rejected):
+                self._upsert(chunk.incidents, dataset, report)
+            if progress is not None:
+                progress(report.rows_read)
+        if strict and report.rejected:
+            report.added = report.updated = report.unchanged = 0
+            raise StrictImportError(report)
+        self._reflag_touched()
+        if previous is None or report.added or report.updated or previous[1] != file_hash:
+            counts = (
+                report.rows_read, report.accepted, report.rejected,
+                report.added, report.updated, report.unchanged,
+            )
+            conn.execute(
+                "UPDATE datasets SET file_name = ?, file_hash = ?, imported_at = ?, rows_read = ?,"
+                " accepted = ?, rejected = ?, added = ?, updated = ?, unchanged = ? WHERE name = ?",
+                (file_name, file_hash, imported_at, *counts, dataset),
+            )
+            conn.execute(
+                "INSERT INTO imports (dataset, format, file_name, file_hash, imported_at,"
+                " rows_read, accepted, rejected, added, updated, unchanged)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (dataset, format, file_name, file_hash, imported_at, *counts),
+            )
+        return report
+
+    def _upsert(self, incidents: pd.DataFrame, dataset: str, report: ImportReport) -> None:
+        missing = [c for c in (*INCIDENT_COLUMNS, *_CHUNK_EXTRAS) if c not in incidents.columns]
+        if missing:
+            raise ValueError(f"parsed chunk lacks column(s): {', '.join(missing)}")
+        if incidents.empty:
+            return
+        conn = self._conn
+        insert = (
+            f"INSERT INTO incidents ({', '.join(_ROW_COLUMNS)})"
+            f" VALUES ({', '.join('?' for _ in _ROW_COLUMNS)})"
+        )
+        update = (
+            "UPDATE incidents SET "
+            + ", ".join(f"{column} = ?" for column in _ROW_COLUMNS[2:])
+            + ", duplicate_of = NULL, duplicate_of_dataset = NULL, duplicate_of_source_id = NULL"
+            " WHERE dataset = ? AND source_id = ?"
+        )
+        timestamp_at = _ROW_COLUMNS.index("source_timestamp")
+        for layer in _layers(_db_rows(incidents, dataset)):
+            stored = self._stored_versions(dataset, [row[1] for row in layer])
+            added: list[tuple[Any, ...]] = []
+            updated: list[tuple[Any, ...]] = []
+            for row in layer:
+                old = stored.get(row[1])
+                if old is None:
+                    added.append(row)
+                    continue
+                old_timestamp, old_hash = old
+                new_timestamp = row[timestamp_at]
+                older = new_timestamp is not None and old_timestamp is not None and new_timestamp < old_timestamp
+                if row[-1] == old_hash or older:
+                    report.unchanged += 1
+                else:
+                    updated.append(row)
+            conn.executemany(insert, added)
+            conn.executemany(update, [(*row[2:], *row[:2]) for row in updated])
+            conn.executemany(
+                "INSERT INTO touched (dataset, source_id) VALUES (?, ?)",
+                [row[:2] for row in (*added, *updated)],
+            )
+            report.added += len(added)
+            report.updated += len(updated)
+
+    def _stored_versions(self, dataset: str, source_ids: list[str]) -> dict[str, tuple[int | None, str]]:
+        found: dict[str, tuple[int | None, str]] = {}
+        for start in range(0, len(source_ids), _IN_BATCH):
+            batch = source_ids[start : start + _IN_BATCH]
+            cursor = self._conn.execute(
+                "SELECT source_id, source_timestamp, content_hash FROM incidents"
+                f" WHERE dataset = ? AND source_id IN ({', '.join('?' for _ in batch)})",
+                (dataset, *batch),
+            )
+            found.update((source_id, (timestamp, digest)) for source_id, timestamp, digest in cursor)
+        return found
+
+    # -- duplicates ---------------------------------------------------------
+
+    def _close_pairs(self, keys: str, order: str) -> Iterator[list[tuple[Any, ...]]]:
+        """Batches of (a key, b key, b id, b's dataset order, distance) within the distance.
+
+        ``keys`` names the table of a-rows; ``order`` is ``"<"`` to pair them
+        with rows of datasets created before theirs, ``">"`` for those after.
+        """
+        extent = self._conn.execute("SELECT MAX(ABS(latitude)) FROM incidents").fetchone()[0]
+        dlat, dlon = _search_box(extent or 0.0)
+        # a's dataset comes after b's when b's order is below a's, and so on.
+        a_order = {"<": ">", ">": "<"}[order]
+        others = self._conn.execute("SELECT name, import_order FROM datasets ORDER BY import_order").fetchall()
+        for other, other_order in others:
+            cursor = self._conn.execute(
+                _PAIR_SQL.format(keys=keys, order=a_order),
+                (other_order, other_order, other, dlat, dlat, dlon, dlon),
+            )
+            while batch := cursor.fetchmany(_FETCH_BATCH):
+                positions = np.array([row[6:] for row in batch], dtype=float)
+                distances = _haversine_km(positions[:, 0], positions[:, 1], positions[:, 2], positions[:, 3])
+                close = np.flatnonzero(distances <= DUPLICATE_DISTANCE_KM)
+                if close.size:
+                    yield [(*batch[i][:6], float(distances[i])) for i in close]
+
+    def _reflag_touched(self) -> None:
+        """Recompute the flags that rows in ``touched`` (just added, changed or removed) can affect.
+
+        Affected are: the touched rows still stored; rows flagged as
+        duplicates of a touched row (it may have moved or gone); rows of later
+        datasets within reach of a touched row (they may now be duplicates).
+        """
+        conn = self._conn
+        conn.execute("DELETE FROM affected")
+        conn.execute(
+            "INSERT INTO affected (dataset, source_id) SELECT i.dataset, i.source_id"
+            " FROM touched t JOIN incidents i ON i.dataset = t.dataset AND i.source_id = t.source_id"
+        )
+        conn.execute(
+            "INSERT INTO affected (dataset, source_id) SELECT i.dataset, i.source_id"
+            " FROM touched t JOIN incidents i"
+            " ON i.duplicate_of_dataset = t.dataset AND i.duplicate_of_source_id = t.source_id"
+        )
+        for batch in self._close_pairs("touched", ">"):
+            conn.executemany("INSERT INTO affected (dataset, source_id) VALUES (?, ?)", [row[2:4] for row in batch])
+        self._reflag_affected()
+
+    def _reflag_affected(self) -> None:
+        """Set the flag of every row in ``affected`` from its pairs with earlier datasets."""
+        conn = self._conn
+        # Row-value IN (SQL:1999, PostgreSQL too) lets both engines walk the primary key;
+        # rows not flagged need no write.
+        conn.execute(
+            "UPDATE incidents SET duplicate_of = NULL, duplicate_of_dataset = NULL, duplicate_of_source_id = NULL"
+            " WHERE duplicate_of IS NOT NULL AND (dataset, source_id) IN (SELECT dataset, source_id FROM affected)"
+        )
+        conn.execute("DELETE FROM pairs")
+        conn.execute("DELETE FROM best")
+        for batch in self._close_pairs("affected", "<"):
+            conn.executemany(
+                "INSERT INTO pairs (dataset, source_id, dup_dataset, dup_source_id, dup_id, dup_order, distance_km)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                batch,
+            )
+        # The original is the row of the earliest dataset, the nearest if it has several.
+        conn.execute(
+            "INSERT INTO best (dataset, source_id, dup_dataset, dup_source_id, dup_id)"
+            " SELECT dataset, source_id, dup_dataset, dup_source_id, dup_id FROM ("
+            "  SELECT p.*, ROW_NUMBER() OVER (PARTITION BY dataset, source_id"
+            "   ORDER BY dup_order, distance_km, dup_source_id) AS rank FROM pairs p) ranked"
+            " WHERE rank = 1"
+        )
+        match = "b.dataset = incidents.dataset AND b.source_id = incidents.source_id"
+        conn.execute(
+            "UPDATE incidents SET"
+            f" duplicate_of = (SELECT b.dup_id FROM best b WHERE {match}),"
+            f" duplicate_of_dataset = (SELECT b.dup_dataset FROM best b WHERE {match}),"
+            f" duplicate_of_source_id = (SELECT b.dup_source_id FROM best b WHERE {match})"
+            " WHERE (dataset, source_id) IN (SELECT dataset, source_id FROM best)"
+        )
+
+    def flag_duplicates(self) -> int:
+        """Recompute every probable-duplicate flag in the store from scratch.
+
+        Imports and removals keep the flags up to date incrementally; this is
+        for checking that, or after the rules change.
+
+        Returns
+        -------
+        int
+            Rows flagged as probable duplicates.
+        """
+        with self._write() as conn:
+            conn.execute("DELETE FROM affected")
+            conn.execute("INSERT INTO affected (dataset, source_id) SELECT dataset, source_id FROM incidents")
+            self._reflag_affected()
+            return conn.execute("SELECT COUNT(*) FROM incidents WHERE duplicate_of IS NOT NULL").fetchone()[0]
+
+    # -- datasets -----------------------------------------------------------
+
+    def datasets(self) -> pd.DataFrame:
+        """List the datasets, first created first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per dataset: ``name, format, file_name, file_hash,
+            imported_at`` (UTC timestamp of the last import that changed it),
+            the counts of that import (``rows_read, accepted, rejected, added,
+            updated, unchanged``), ``notes``, and what is stored now:
+            ``incidents`` and ``probable_duplicates``.
+        """
+        columns = [
+            "name", "format", "file_name", "file_hash", "imported_at", "rows_read", "accepted",
+            "rejected", "added", "updated", "unchanged", "notes",
+        ]
+        sql = (
+            f"SELECT {', '.join('d.' + column for column in columns)},"
+            " (SELECT COUNT(*) FROM incidents i WHERE i.dataset = d.name),"
+            " (SELECT COUNT(*) FROM incidents i WHERE i.dataset = d.name AND i.duplicate_of IS NOT NULL)"
+            " FROM datasets d ORDER BY d.import_order"
+        )
+        with self._lock:
+            rows = self._conn.execute(sql).fetchall()
+        frame = pd.DataFrame(rows, columns=[*columns, "incidents", "probable_duplicates"])
+        frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
+        return frame.astype({column: "int64" for column in frame.columns[5:] if column != "notes"})
+
+    def import_log(self) -> pd.DataFrame:
+        """List every import that changed the store, oldest first (kept after a dataset is removed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``dataset, format, file_name, file_hash, imported_at, rows_read,
+            accepted, rejected, added, updated, unchanged``.
+        """
+        columns = [
+            "dataset", "format", "file_name", "file_hash", "imported_at", "rows_read", "accepted",
+            "rejected", "added", "updated", "unchanged",
+        ]
+        with self._lock:
+            rows = self._conn.execute(f"SELECT {', '.join(columns)} FROM imports ORDER BY import_id").fetchall()
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
+        return frame.astype({column: "int64" for column in columns[5:]})
+
+    def remove_dataset(self, name: str) -> int:
+        """Remove a dataset and all its incidents, in one transaction.
+
+        The bundled dataset may be removed too; :meth:`reseed_bundled` brings
+        it back. Rows of other datasets flagged as its duplicates are re-checked.
+
+        Parameters
+        ----------
+        name : str
+            The dataset's name.
+
+        Returns
+        -------
+        int
+            Incidents removed.
+
+        Raises
+        ------
+        UnknownDatasetError
+            No dataset of that name; the message lists those there are.
+        """
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone() is None:
+                known = [row[0] for row in conn.execute("SELECT name FROM datasets ORDER BY import_order")]
+                raise UnknownDatasetError(
+                    f"no dataset named {name!r}; the store holds: {', '.join(known) or 'none'}"
+                )
+            conn.execute("DELETE FROM touched")
+            conn.execute("DELETE FROM affected")
+            conn.execute(
+                "INSERT INTO affected (dataset, source_id) SELECT dataset, source_id FROM incidents"
+                " WHERE duplicate_of_dataset = ?",
+                (name,),
+            )
+            removed = conn.execute("DELETE FROM incidents WHERE dataset = ?", (name,)).rowcount
+            conn.execute("DELETE FROM datasets WHERE name = ?", (name,))
+            self._reflag_affected()
+            return removed
+
+    def reseed_bundled(self) -> ImportReport:
+        """Store the bundled incidents again as dataset ``"bundled"``.
+
+        Safe to call any time: where they are stored already, nothing changes.
+
+        Returns
+        -------
+        ImportReport
+        """
+        with self._write():
+            return self._import_in_transaction(*self._bundled_import_arguments())
+
+    # -- reading ------------------------------------------------------------
+
+    def count(self) -> int:
+        """Return how many incidents the store holds, all datasets together."""
+        with self._lock:
+            return self._conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
+
+    def filter_options(self) -> dict[str, Any]:
+        """Return what the sidebar can offer.
+
+        Returns
+        -------
+        dict
+            ``date_bounds``: (first day, last day) any incident covers, or
+            ``None`` when the store is empty; ``event_types``, ``countries``,
+            ``actors`` (``actor1`` and ``actor2`` together): sorted tuples of
+            the distinct non-empty values; ``datasets``: names in creation order.
+        """
+        with self._lock:
+            conn = self._conn
+            first, last = conn.execute("SELECT MIN(event_date), MAX(last_date) FROM incidents").fetchone()
+
+            def distinct(sql: str) -> tuple[str, ...]:
+                return tuple(row[0] for row in conn.execute(sql))
+
+            return {
+                "date_bounds": None if first is None else (dt.date.fromisoformat(first), dt.date.fromisoformat(last)),
+                "event_types": distinct("SELECT DISTINCT event_type FROM incidents ORDER BY event_type"),
+                "countries": distinct("SELECT DISTINCT country FROM incidents ORDER BY country"),
+                "datasets": distinct("SELECT name FROM datasets ORDER BY import_order"),
+                "actors": distinct(
+                    "SELECT actor1 FROM incidents WHERE actor1 <> ''"
+                    " UNION SELECT actor2 FROM incidents WHERE actor2 <> '' ORDER BY 1"
+                ),
+            }
+
+    def query(
+        self,
+        selection: IncidentFilter,
+        *,
+        datasets: tuple[str, ...] | None = None,
+        actors: tuple[str, ...] | None = None,
+        hide_duplicates: bool = False,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Return the incidents that match, filtered in SQL.
+
+        Parameters
+        ----------
+        selection : IncidentFilter
+            Dates (an incident's span overlaps the range), event types, countries.
+        datasets : tuple of str, optional
+            Datasets to keep; an empty tuple keeps nothing.
+        actors : tuple of str, optional
+            Keep incidents whose ``actor1`` or ``actor2`` is one of these; empty keeps nothing.
+        hide_duplicates : bool
+            Leave out rows flagged as probable duplicates of an earlier dataset's.
+        bbox : tuple of float, optional
+            ``(west, south, east, north)`` in degrees, as ``total_bounds`` gives
+            it, edges included; ``west > east`` means a box across the antimeridian.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Columns and dtypes as :func:`borderwatch.reference.load_incidents`
+            returns them, plus ``source_id``, ``probable_duplicate`` (bool) and
+            ``duplicate_of`` (the original's id, or ""); sorted by date, id,
+            dataset, source_id; EPSG:4326.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+
+        def one_of(expression: str, values: tuple[str, ...] | None) -> None:
+            if values is None:
+                return
+            if not values:
+                where.append("1 = 0")
+                return
+            where.append(f"{expression} IN ({', '.join('?' for _ in values)})")
+            params.extend(values)
+
+        if selection.start is not None:
+            where.append("last_date >= ?")
+            params.append(_date_text(selection.start))
+        if selection.end is not None:
+            where.append("event_date <= ?")
+            params.append(_date_text(selection.end))
+        one_of("event_type", selection.event_types)
+        one_of("country", selection.countries)
+        one_of("dataset", datasets)
+        if actors:
+            marks = ", ".join("?" for _ in actors)
+            where.append(f"(actor1 IN ({marks}) OR actor2 IN ({marks}))")
+            params.extend((*actors, *actors))
+        elif actors is not None:
+            where.append("1 = 0")
+        if hide_duplicates:
+            where.append("duplicate_of IS NULL")
+        if bbox is not None:
+            west, south, east, north = (float(value) for value in bbox)
+            if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+                raise ValueError(f"bbox {bbox} is not (west, south, east, north) in degrees")
+            where.append("latitude BETWEEN ? AND ?")
+            params += [south, north]
+            if west <= east:
+                where.append("longitude BETWEEN ? AND ?")
+            else:
+                where.append("(longitude >= ? OR longitude <= ?)")
+            params += [west, east]
+        columns = [*INCIDENT_COLUMNS, "source_id", "duplicate_of"]
+        sql = (
+            f"SELECT {', '.join(columns)} FROM incidents"
+            + (f" WHERE {' AND '.join(where)}" if where else "")
+            + " ORDER BY event_date, id, dataset, source_id"
+        )
+        with self._lock:
+            rows = self._conn.execute(sql, params).fetchall()
+        return _typed_frame(pd.DataFrame(rows, columns=columns))
+
+
+def _typed_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Type query results exactly as :func:`borderwatch.reference.load_incidents` does."""
+    frame = pd.DataFrame(index=raw.index)
+    for column in INCIDENT_COLUMNS:
+        values = raw[column]
+        if column in _DATE_COLUMNS:
+            # The unit pandas gives parsed date text, also when no value is there to parse.
+            frame[column] = pd.to_datetime(values, format="%Y-%m-%d").astype("datetime64[us]")
+        elif column in _FLOAT_COLUMNS:
+            frame[column] = values.astype(float)
+        elif column == "geo_precision":
+            frame[column] = values.astype(int)
+        elif column in COUNT_COLUMNS:
+            frame[column] = values.astype("Int64")
+        else:
+            frame[column] = values.astype(str)
+    frame["source_id"] = raw["source_id"].astype(str)
+    frame["probable_duplicate"] = raw["duplicate_of"].notna().astype(bool)
+    frame["duplicate_of"] = raw["duplicate_of"].fillna("").astype(str)
+    return gpd.GeoDataFrame(
+        frame,
+        geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),
+        crs=config.GEOGRAPHIC_CRS,
+    )
+
+
+def open_store(path: Path | None = None, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> SQLiteStore:
+    """Open the store, creating and seeding it on first use.
+
+    Parameters
+    ----------
+    path : pathlib.Path, optional
+        The database file; by default :data:`DATABASE_FILE` in :func:`data_dir`.
+        Its folder is created if missing.
+    busy_timeout_s : float
+        How long a write waits for another process's write.
+
+    Returns
+    -------
+    SQLiteStore
+        With the schema in place and, the first time only, the bundled
+        incidents stored as dataset ``"bundled"``. Removing that dataset later
+        does not bring it back on the next open (see :meth:`SQLiteStore.reseed_bundled`).
+    """
+    path = Path(path) if path is not None else data_dir() / DATABASE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = SQLiteStore(path, busy_timeout_s=busy_timeout_s)
+    try:
+        store._seed_once()
+    except BaseException:
+        store.close()
+        raise
+    return store

@@ -1,0 +1,22 @@
+"""Which incident the details panel shows: chosen in the list or clicked on the map."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers.incidents import clicked_incident_id
+
+MAP_KEY = "border-map"
+SELECTED_KEY = "selected_incident"
+
+
+def select_clicked_incident() -> None:
+    """``st_folium`` callback: show the attack site just clicked.
+
+    Runs only when the map reports a new click, so a choice made later in
+    the list stands until the next click, and clicking the same site again
+    after leaving the page selects it again.
+    """
+    incident_id = clicked_incident_id(st.session_state.get(MAP_KEY))
+    if incident_id is not None:
+        st.session_state[SELECTED_KEY] = incident_id
