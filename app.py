@@ -16,27 +16,28 @@ st.set_page_config(
     layout="wide",
 )
 
-# Every page gets a url_path unlike its file name (pages/*_view.py): Streamlit
-# treats a page name that matches a file in pages/ as an old-style page and
-# runs that file without this entry point (no layout, no shared filters).
+# The page scripts live in app_pages/, not pages/: Streamlit runs an app
+# that has a pages/ folder in its legacy multipage mode until st.navigation
+# first runs, so a deep link to a fresh server would skip this entry point.
 navigation = st.navigation(
     [
-        st.Page("pages/map_view.py", title="Map", icon=":material/map:", url_path="map", default=True),
-        st.Page("pages/incidents_view.py", title="Incidents", icon=":material/table_rows:", url_path="incidents"),
-        st.Page("pages/about_view.py", title="About the data", icon=":material/info:", url_path="about"),
+        st.Page("app_pages/map.py", title="Map", icon=":material/map:", default=True),
+        st.Page("app_pages/incidents.py", title="Incidents", icon=":material/table_rows:", url_path="incidents"),
+        st.Page("app_pages/import_data.py", title="Import data", icon=":material/upload_file:", url_path="import"),
+        st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
     ]
 )
 st.sidebar.title("BorderWatch")
-st.sidebar.caption("Tunisia–Libya border, 2015–2017")
+st.sidebar.caption("Incidents along the Tunisia–Libya border")
 # Leaflet and jQuery are copied into static/ before any page needs them.
 cache.map_assets()
 try:
-    incidents = cache.incidents()
+    options = cache.filter_options()
 except BorderWatchError as error:
     # Tracebacks are hidden from users (client.showErrorDetails), so say here
     # what is wrong and where; st.code shows the text from the file as text.
     st.error("BorderWatch could not load its data. Nothing was changed; fix the file and reload.")
     st.code(str(error), language=None)
     st.stop()
-render_filters(incidents)
+render_filters(options)
 navigation.run()

@@ -356,6 +356,10 @@ class IncidentStore(Protocol):
         """Return how many incidents the store holds."""
         ...
 
+    def revision(self) -> str:
+        """Return a token that changes whenever the stored incidents change."""
+        ...
+
     def flag_duplicates(self) -> int:
         """Recompute every probable-duplicate flag; return how many rows are flagged."""
         ...
@@ -455,7 +459,8 @@ def _search_box(max_abs_latitude: float) -> tuple[float, float]:
 
 def _bundled_chunk() -> ParsedChunk:
     """The bundled incidents as an importer would hand them over."""
-    incidents = pd.DataFrame(load_incidents().drop(columns="geometry"))
+    # The path is read now, not bound at import: it is configurable.
+    incidents = pd.DataFrame(load_incidents(config.INCIDENTS_PATH).drop(columns="geometry"))
     raw = pd.read_csv(config.INCIDENTS_PATH, dtype=str, keep_default_na=False, encoding="utf-8")
     originals = {
         record["id"]: json.dumps(record, ensure_ascii=False, sort_keys=True)
@@ -972,6 +977,25 @@ class SQLiteStore:
         """Return how many incidents the store holds, all datasets together."""
         with self._lock:
             return self._conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
+
+    def revision(self) -> str:
+        """Return a token that changes whenever the stored incidents change.
+
+        Readers cache query results under it (the dashboard, across sessions).
+        Every import that changes rows is logged in ``imports``, and a removal
+        changes the counts, so the token needs no write of its own (a store
+        that nothing changed stays byte-identical).
+
+        Returns
+        -------
+        str
+        """
+        with self._lock:
+            incidents, datasets, last_import = self._conn.execute(
+                "SELECT (SELECT COUNT(*) FROM incidents), (SELECT COUNT(*) FROM datasets),"
+                " (SELECT COALESCE(MAX(import_id), 0) FROM imports)"
+            ).fetchone()
+        return f"{incidents}:{datasets}:{last_import}"
 
     def filter_options(self) -> dict[str, Any]:
         """Return what the sidebar can offer.

@@ -68,6 +68,19 @@ def stop_dashboard(process: subprocess.Popen) -> None:
         process.kill()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_data_dir(tmp_path_factory) -> Iterator[Path]:
+    """Keep every store the tests open (and the servers they start) out of the user's data folder."""
+    folder = tmp_path_factory.mktemp("borderwatch-data")
+    previous = os.environ.get("BORDERWATCH_DATA_DIR")
+    os.environ["BORDERWATCH_DATA_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["BORDERWATCH_DATA_DIR"]
+    else:
+        os.environ["BORDERWATCH_DATA_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

@@ -28,7 +28,9 @@ def _summary(at: AppTest) -> str:
 
 
 @pytest.fixture
-def app() -> AppTest:
+def app(tmp_path, monkeypatch) -> AppTest:
+    # A store of its own: seeded with the bundled incidents only.
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception, at.exception
     return at
@@ -86,7 +88,7 @@ def test_selected_incident_fills_the_details_panel(app):
 def test_filters_are_shared_by_the_incidents_page(app):
     rows = _bundled_rows()
     app.multiselect(key="filter_countries").set_value(["Libya"]).run()
-    app.switch_page("pages/incidents_view.py").run()
+    app.switch_page("app_pages/incidents.py").run()
     assert not app.exception
     libya = [r for r in rows if r["country"] == "Libya"]
     assert _summary(app).startswith(f"{len(libya)} of {len(rows)} incidents")
@@ -96,14 +98,14 @@ def test_filters_are_shared_by_the_incidents_page(app):
 
 
 def test_incidents_page_offers_csv_and_geojson_downloads(app):
-    app.switch_page("pages/incidents_view.py").run()
+    app.switch_page("app_pages/incidents.py").run()
     assert not app.exception
     labels = [button.proto.label for button in app.get("download_button")]
     assert labels == ["Download CSV", "Download GeoJSON"]
 
 
 def test_about_page_states_sources_and_limits(app):
-    app.switch_page("pages/about_view.py").run()
+    app.switch_page("app_pages/about.py").run()
     assert not app.exception
     text = " ".join(m.value for m in app.markdown)
     for phrase in ("Natural Earth", "not survey-grade", "Ras Ajdir", "approximate", "place-level", "GeoNames"):
@@ -119,6 +121,7 @@ def test_a_broken_incident_file_gets_a_clear_message(tmp_path, monkeypatch):
         writer.writeheader()
         writer.writerows(rows)
     monkeypatch.setattr(config, "INCIDENTS_PATH", broken)
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(tmp_path / "store"))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert "could not load its data" in at.error[0].value

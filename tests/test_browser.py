@@ -171,7 +171,9 @@ def hostile_dashboard(tmp_path: Path, artifacts: Path):
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    process, url = start_dashboard({"BORDERWATCH_INCIDENTS_FILE": str(path)})
+    process, url = start_dashboard(
+        {"BORDERWATCH_INCIDENTS_FILE": str(path), "BORDERWATCH_DATA_DIR": str(tmp_path / "store")}
+    )
     yield url
     stop_dashboard(process)
 
@@ -210,6 +212,38 @@ def test_a_deep_link_to_a_page_opens_it_inside_the_dashboard(page, artifacts):
             assert navigation.get_by_text(label, exact=True).count() == 1
         assert page.get_by_text("Incident types").count() == 1
         assert page.title() == "BorderWatch"
+        assert page.get_by_text("Page not found").count() == 0
+    finally:
+        stop_dashboard(process)
+    assert page.requests.foreign == []
+
+
+def test_an_uploaded_acled_export_appears_on_the_map(page, tmp_path, artifacts):
+    from tests.test_importers import acled_file
+
+    export = acled_file(
+        tmp_path,
+        {"event_id_cnty": "TUN201", "location": "Medenine", "latitude": "33.3549", "longitude": "10.5055",
+         "fatalities": "2", "notes": "Imported through the browser."},
+        {"event_id_cnty": "TUN202", "event_date": "2016-03-09", "location": "Zarzis",
+         "latitude": "33.5036", "longitude": "11.1122", "fatalities": "0"},
+    )
+    process, url = start_dashboard({"BORDERWATCH_DATA_DIR": str(tmp_path / "store")})
+    try:
+        page.goto(f"{url}/import", wait_until="domcontentloaded")
+        page.locator('input[type="file"]').set_input_files(str(export))
+        page.get_by_text("Accepted 2 — rejected 0").wait_for(timeout=LOAD_TIMEOUT_MS)
+        page.get_by_role("button", name="Store 2 incidents").click()
+        page.get_by_text("2 added, 0 updated, 0 unchanged").wait_for(timeout=LOAD_TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "import.png"), full_page=True)
+        page.get_by_test_id("stSidebarNav").get_by_text("Map", exact=True).click()
+        page.get_by_text("32 of 32 incidents").wait_for(timeout=LOAD_TIMEOUT_MS)
+        frame = page.frame_locator(MAP_FRAME)
+        frame.locator(".leaflet-interactive.bw-incident, .marker-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        assert incidents_drawn(frame) == 32
+        click_incident(page, "ACLED-TUN201")
+        page.get_by_text("id ACLED-TUN201").wait_for(timeout=LOAD_TIMEOUT_MS)
+        assert page.get_by_text("Imported through the browser.").count() >= 1
     finally:
         stop_dashboard(process)
     assert page.requests.foreign == []

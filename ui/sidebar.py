@@ -3,53 +3,148 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
-import geopandas as gpd
 import streamlit as st
 
-from borderwatch.filters import IncidentFilter, date_bounds
+from borderwatch.filters import IncidentFilter
 
 DATE_KEY = "filter_dates"
 TYPES_KEY = "filter_types"
 COUNTRIES_KEY = "filter_countries"
+DATASETS_KEY = "filter_datasets"
+ACTORS_KEY = "filter_actors"
+HIDE_DUPLICATES_KEY = "filter_hide_duplicates"
 
 
-def render_filters(incidents: gpd.GeoDataFrame) -> None:
+@dataclass(frozen=True)
+class Selection:
+    """Everything the sidebar selects.
+
+    Attributes
+    ----------
+    incidents : IncidentFilter
+        Dates, event types, countries.
+    datasets : tuple of str or None
+        Datasets to show.
+    actors : tuple of str or None
+        Keep incidents involving one of these actors; None for any actor.
+    hide_duplicates : bool
+        Leave out probable duplicates of another dataset's incidents.
+    """
+
+    incidents: IncidentFilter = field(default_factory=IncidentFilter)
+    datasets: tuple[str, ...] | None = None
+    actors: tuple[str, ...] | None = None
+    hide_duplicates: bool = False
+
+
+def _offered(key: str) -> str:
+    return f"{key}_offered"
+
+
+def _sync_choices(key: str, options: list[str], chosen_by_default: bool) -> None:
+    """Keep the user's choice as the options change (after an import).
+
+    Values that newly appear are chosen too when the filter chooses all by
+    default (a new dataset shows up on the map), values that vanished are
+    dropped, and what the user left out stays out.
+    """
+    offered_before = st.session_state.get(_offered(key))
+    if key not in st.session_state:
+        st.session_state[key] = list(options) if chosen_by_default else []
+    else:
+        kept = [value for value in st.session_state[key] if value in options]
+        new = [value for value in options if offered_before is not None and value not in offered_before]
+        st.session_state[key] = kept + (new if chosen_by_default else [])
+    st.session_state[_offered(key)] = list(options)
+
+
+def _sync_dates(first: dt.date, last: dt.date) -> None:
+    """Follow the data's date range while the user has the whole range chosen."""
+    offered_before = st.session_state.get(_offered(DATE_KEY))
+    chosen = st.session_state.get(DATE_KEY)
+    if not chosen or tuple(chosen) == offered_before:
+        st.session_state[DATE_KEY] = (first, last)
+    else:
+        st.session_state[DATE_KEY] = tuple(min(max(day, first), last) for day in chosen)
+    st.session_state[_offered(DATE_KEY)] = (first, last)
+
+
+def render_filters(options: dict) -> None:
     """Draw the filter widgets; their values live in ``st.session_state``.
 
     Parameters
     ----------
-    incidents : geopandas.GeoDataFrame
-        All incidents, to offer their date range, types and countries.
+    options : dict
+        From :meth:`borderwatch.store.SQLiteStore.filter_options`.
     """
-    first, last = date_bounds(incidents)
-    types = sorted(incidents["event_type"].unique())
-    countries = sorted(incidents["country"].unique())
     st.sidebar.header("Filters")
+    if options["date_bounds"] is None:
+        st.sidebar.caption("The store holds no incidents: import some on the Import data page.")
+        return
+    first, last = options["date_bounds"]
+    _sync_dates(first, last)
     st.sidebar.date_input(
-        "Date range", value=(first, last), min_value=first, max_value=last, key=DATE_KEY,
+        "Date range", min_value=first, max_value=last, key=DATE_KEY,
         help="Incidents whose dates overlap this range are shown.",
     )
-    st.sidebar.multiselect("Incident types", types, default=types, key=TYPES_KEY)
-    st.sidebar.multiselect("Countries", countries, default=countries, key=COUNTRIES_KEY)
+    for key, label, values in (
+        (TYPES_KEY, "Incident types", options["event_types"]),
+        (COUNTRIES_KEY, "Countries", options["countries"]),
+        (DATASETS_KEY, "Datasets", options["datasets"]),
+    ):
+        _sync_choices(key, list(values), chosen_by_default=True)
+        st.sidebar.multiselect(label, list(values), key=key)
+    _sync_choices(ACTORS_KEY, list(options["actors"]), chosen_by_default=False)
+    st.sidebar.multiselect(
+        "Actors", list(options["actors"]), key=ACTORS_KEY, placeholder="Any actor",
+        help="Keep incidents in which one of these actors took part (first or second actor).",
+    )
+    st.sidebar.toggle(
+        "Hide probable duplicates", key=HIDE_DUPLICATES_KEY,
+        help="Leave out incidents that another, earlier dataset already holds "
+        "(same event type, within 5 km and a day of each other).",
+    )
 
 
-def current_filter() -> IncidentFilter:
-    """Return the filter the sidebar describes right now.
+def current_selection() -> Selection:
+    """Return what the sidebar selects right now.
 
     Returns
     -------
-    IncidentFilter
-        A one-day range while the user has picked only the first date.
+    Selection
+        A one-day range while the user has picked only the first date; no
+        actor restriction while no actor is chosen.
     """
     dates = st.session_state.get(DATE_KEY, ())
     start: dt.date | None = dates[0] if len(dates) >= 1 else None
     end: dt.date | None = dates[1] if len(dates) >= 2 else start
-    types = st.session_state.get(TYPES_KEY)
-    countries = st.session_state.get(COUNTRIES_KEY)
-    return IncidentFilter(
-        start=start,
-        end=end,
-        event_types=None if types is None else tuple(types),
-        countries=None if countries is None else tuple(countries),
+
+    def chosen(key: str) -> tuple[str, ...] | None:
+        values = st.session_state.get(key)
+        return None if values is None else tuple(values)
+
+    return Selection(
+        incidents=IncidentFilter(
+            start=start, end=end, event_types=chosen(TYPES_KEY), countries=chosen(COUNTRIES_KEY)
+        ),
+        datasets=chosen(DATASETS_KEY),
+        actors=chosen(ACTORS_KEY) or None,
+        hide_duplicates=bool(st.session_state.get(HIDE_DUPLICATES_KEY, False)),
+    )
+
+
+def shown_incidents():
+    """The incidents the sidebar selects, from the store, with distances.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+    """
+    from ui import cache  # the cache module opens the store; imported when first needed
+
+    selection = current_selection()
+    return cache.incidents(
+        selection.incidents, selection.datasets, selection.actors, selection.hide_duplicates
     )

@@ -10,7 +10,7 @@ from ui import cache
 
 border = cache.border().iloc[0]
 barrier = cache.barrier().iloc[0]
-incidents = cache.incidents()
+incidents = cache.bundled_incidents()
 places = cache.places()
 
 st.title("About the data")
@@ -69,9 +69,14 @@ st.markdown(
 """
 )
 
-st.header("What is bundled", anchor=False)
+st.header("What is bundled, and what you imported", anchor=False)
+datasets = cache.store().datasets()
 st.markdown(
     f"{len(incidents)} incidents from {incidents['event_date'].min():%d %B %Y} to "
     f"{incidents['event_date'].max():%d %B %Y}; {len(places)} places, of which "
     f"{int((places['kind'] == 'crossing').sum())} border crossings."
+)
+st.markdown(
+    f"The store holds {cache.incident_count():,} incidents in {len(datasets):,} dataset(s); "
+    "the Import data page lists them with their provenance."
 )

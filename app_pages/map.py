@@ -7,17 +7,16 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from borderwatch import config
-from borderwatch.filters import filter_incidents, summarize
+from borderwatch.filters import summarize
 from layers.basemap import base_map
 from layers.incidents import incidents_layer
 from ui import cache
 from ui.details import render_details
 from ui.selection import MAP_KEY, SELECTED_KEY, select_clicked_incident
-from ui.sidebar import current_filter
+from ui.sidebar import shown_incidents
 
-incidents = cache.incidents()
-shown = filter_incidents(incidents, current_filter())
-summary = summarize(shown, total=len(incidents))
+shown = shown_incidents()
+summary = summarize(shown, total=cache.incident_count())
 
 st.title("Tunisia–Libya border")
 st.markdown(f"**{summary.line()}**")
@@ -37,7 +36,7 @@ with map_column:
     scripts, styles = cache.map_assets()
     fmap = base_map(
         cache.countries(), cache.border(), cache.barrier(), cache.places(),
-        scripts, styles, event_types=sorted(incidents["event_type"].unique()), online_tiles=online,
+        scripts, styles, event_types=cache.filter_options()["event_types"], online_tiles=online,
     )
     st_folium(
         fmap,

@@ -7,10 +7,10 @@ import streamlit as st
 
 from borderwatch.analysis import monthly_timeline
 from borderwatch.export import to_csv_bytes, to_geojson_bytes
-from borderwatch.filters import filter_incidents, summarize
+from borderwatch.filters import summarize
 from layers.style import EVENT_TYPE_COLOURS
 from ui import cache
-from ui.sidebar import current_filter
+from ui.sidebar import shown_incidents
 
 TABLE_COLUMNS = {
     "event_date": "Date",
@@ -28,9 +28,8 @@ TABLE_COLUMNS = {
     "id": "Id",
 }
 
-incidents = cache.incidents()
-shown = filter_incidents(incidents, current_filter())
-summary = summarize(shown, total=len(incidents))
+shown = shown_incidents()
+summary = summarize(shown, total=cache.incident_count())
 
 st.title("Incidents")
 st.markdown(f"**{summary.line()}**")

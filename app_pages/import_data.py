@@ -1,0 +1,145 @@
+"""Import page: check a file from ACLED, GTD, UCDP or a GIS tool, then store it."""
+
+from __future__ import annotations
+
+import pyogrio
+import streamlit as st
+from streamlit_folium import st_folium
+
+from borderwatch.errors import BorderWatchError, FileRejectedError
+from borderwatch.importers import GIS_FIELDS, GIS_REQUIRED_FIELDS, detect_format, read_incidents, suggest_mapping
+from borderwatch.importers.base import FORMATS
+from borderwatch.importers.report import group_rejections, rejection_table
+from layers.basemap import offline_map
+from layers.countries import countries_layer
+from layers.incidents import incidents_layer
+from ui import cache
+from ui.imports import check_upload, saved_upload
+
+GIS_FORMATS = ("geojson", "gpkg", "geoparquet", "shapefile")
+NOT_MAPPED = "(none)"
+# The outcome of the last import, shown after the rerun that refreshes the sidebar.
+STORED_KEY = "import_stored_message"
+
+st.title("Import data")
+st.markdown(
+    "Load an **ACLED**, **GTD** or **UCDP GED** export (CSV; GTD also as XLSX), or a GIS file of "
+    "points (GeoJSON, GeoPackage, GeoParquet, zipped Shapefile). Every row is checked first: "
+    "you see what would be accepted and rejected, and why, before anything is stored. "
+    "An import lands whole or not at all; importing the same file twice changes nothing, "
+    "and a newer ACLED export updates the events it shares with the older one."
+)
+if STORED_KEY in st.session_state:
+    st.success(st.session_state.pop(STORED_KEY))
+upload = st.file_uploader(
+    f"File to import (up to {st.get_option('server.maxUploadSize')} MB)",
+    type=["csv", "xlsx", "geojson", "json", "gpkg", "parquet", "zip"],
+    key="import_upload",
+)
+
+if upload is not None:
+    path, digest = saved_upload(upload.name, upload.getvalue())
+    try:
+        detected = detect_format(path)
+    except FileRejectedError as error:
+        st.error(f"{upload.name} cannot be imported: {error}")
+        detected = None
+    if detected is not None:
+        left, right = st.columns(2)
+        file_format = left.selectbox(
+            "Format", FORMATS, index=FORMATS.index(detected),
+            help=f"Detected from the file: {detected}. Choose another only if the detection is wrong.",
+        )
+        dataset = right.text_input(
+            "Dataset name", value=file_format, max_chars=60,
+            help="Re-importing into the same dataset updates its events instead of duplicating them.",
+        ).strip()
+        mapping: dict[str, str] = {}
+        if file_format in GIS_FORMATS:
+            st.markdown("**Columns**: confirm which column of the file holds each field.")
+            try:
+                columns = [NOT_MAPPED, *pyogrio.read_info(path)["fields"]]
+                suggested = suggest_mapping(path)
+            except Exception as error:  # noqa: BLE001 - GDAL raises many types for a bad file
+                st.error(f"{upload.name} cannot be read as {file_format}: {error}")
+                st.stop()
+            grid = st.columns(3)
+            for position, field_name in enumerate(GIS_FIELDS):
+                label = field_name + (" (required)" if field_name in GIS_REQUIRED_FIELDS else "")
+                choice = grid[position % 3].selectbox(
+                    label, columns, index=columns.index(suggested.get(field_name, NOT_MAPPED)),
+                    key=f"mapping_{field_name}",
+                )
+                if choice != NOT_MAPPED:
+                    mapping[field_name] = choice
+        if not dataset:
+            st.warning("Give the dataset a name.")
+            st.stop()
+        try:
+            checked = check_upload(str(path), file_format, dataset, tuple(sorted(mapping.items())))
+        except BorderWatchError as error:
+            st.error(f"{upload.name} cannot be imported: {error}")
+            st.stop()
+
+        st.subheader(f"Accepted {checked.accepted:,} — rejected {checked.rejected_rows:,}", anchor=False)
+        if checked.rejections:
+            st.markdown("**Why rows were rejected**")
+            st.dataframe(group_rejections(checked.rejections), hide_index=True, width="stretch")
+            st.download_button(
+                "Download the rejected rows (row, column, reason)",
+                rejection_table(checked.rejections).to_csv(index=False).encode("utf-8"),
+                file_name=f"{dataset}-rejected.csv",
+                mime="text/csv",
+            )
+        if checked.preview is not None:
+            st.markdown(f"**First {len(checked.preview):,} accepted rows**")
+            st.dataframe(
+                checked.preview[["event_date", "event_type", "location", "country", "deaths_best", "id"]],
+                hide_index=True, width="stretch",
+                column_config={"event_date": st.column_config.DateColumn(format="YYYY-MM-DD")},
+            )
+            scripts, styles = cache.map_assets()
+            preview_map = offline_map(scripts, styles)
+            countries_layer(cache.countries()).add_to(preview_map)
+            incidents_layer(checked.preview).add_to(preview_map)
+            west, south, east, north = checked.preview.total_bounds
+            preview_map.fit_bounds([[south, west], [north, east]], max_zoom=9)
+            st_folium(preview_map, key="import-preview-map", height=360, use_container_width=True, returned_objects=[])
+
+        if checked.accepted and st.button(
+            f"Store {checked.accepted:,} incidents in dataset “{dataset}”", type="primary"
+        ):
+            progress = st.progress(0.0, text="Storing…")
+            total = checked.accepted + checked.rejected_rows
+
+            def show_progress(rows_done: int) -> None:
+                progress.progress(min(rows_done / max(total, 1), 1.0), text=f"Stored {rows_done:,} of {total:,} rows")
+
+            try:
+                report = cache.store().import_chunks(
+                    read_incidents(path, format=file_format, dataset=dataset, column_mapping=mapping or None),
+                    dataset=dataset, format=file_format, file_name=upload.name, file_hash=digest,
+                    progress=show_progress,
+                )
+            except BorderWatchError as error:
+                progress.empty()
+                st.error(f"Nothing was stored: {error}")
+            else:
+                st.session_state[STORED_KEY] = (
+                    f"Stored in “{report.dataset}”: {report.added:,} added, {report.updated:,} updated, "
+                    f"{report.unchanged:,} unchanged; {report.rejected:,} rows rejected."
+                )
+                # Run again so the sidebar offers the new dataset, types and dates.
+                st.rerun()
+
+st.header("Datasets in the store", anchor=False)
+datasets = cache.store().datasets()
+st.dataframe(datasets, hide_index=True, width="stretch")
+if not datasets.empty:
+    left, right = st.columns([2, 1])
+    doomed = left.selectbox("Remove a dataset", datasets["name"].tolist(), index=None, placeholder="Choose a dataset")
+    confirmed = right.checkbox("Yes, remove its incidents", disabled=doomed is None)
+    if right.button("Remove", disabled=not (doomed and confirmed)):
+        removed = cache.store().remove_dataset(doomed)
+        st.session_state[STORED_KEY] = f"Removed “{doomed}” and its {removed:,} incidents."
+        st.rerun()

@@ -1,0 +1,536 @@
+"""The command line: import files into the store, list and remove datasets, export.
+
+Run as ``python -m borderwatch COMMAND ...``; every command has ``--help``.
+Exit codes: 0 done (an import with rejected rows is done: it was stored);
+2 refused (a file refused as a whole, a strict import with rejected rows,
+an unknown dataset, bad arguments), with one message on stderr and the
+store unchanged; 130 interrupted (the running import is rolled back).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Final, TextIO
+
+import pandas as pd
+
+from borderwatch.errors import BorderWatchError, StrictImportError, UnknownDatasetError
+from borderwatch.export import (
+    acled_attribution,
+    describe_filters,
+    to_csv_bytes,
+    to_geojson_bytes,
+    write_geopackage,
+)
+from borderwatch.filters import IncidentFilter
+from borderwatch.importers import FORMATS, detect_format, read_incidents
+from borderwatch.importers.base import Rejection
+from borderwatch.store import DATA_DIR_ENV, DATABASE_FILE, ImportReport, SQLiteStore, data_dir, open_store
+
+PROG: Final[str] = "python -m borderwatch"
+EXIT_OK: Final[int] = 0
+EXIT_REFUSED: Final[int] = 2
+EXIT_INTERRUPTED: Final[int] = 130
+
+#: Export formats and the file extensions that imply them when ``--format`` is left out.
+EXPORT_FORMATS: Final[dict[str, tuple[str, ...]]] = {
+    "csv": (".csv",),
+    "geojson": (".geojson", ".json"),
+    "gpkg": (".gpkg",),
+}
+#: Suffix of the file that carries a CSV export's ACLED attribution, beside it.
+ATTRIBUTION_SUFFIX: Final[str] = ".attribution.txt"
+#: Rows shown under each group of rejection reasons.
+EXAMPLES_PER_REASON: Final[int] = 3
+#: Records per chunk read: the progress line moves every two seconds or so (imports
+#: run at about 12,000 rows/s); 10,000 would cost some 15 % in speed.
+CHUNK_ROWS: Final[int] = 25_000
+#: The progress line appears only once an import has run this long, so small files stay quiet.
+PROGRESS_DELAY_S: Final[float] = 0.5
+
+_DESCRIPTION = """\
+BorderWatch on the command line: import ACLED, GTD, UCDP GED and GIS files
+into the local incident store (the one the dashboard reads), list and remove
+datasets, and export filtered incidents as CSV, GeoJSON or GeoPackage."""
+
+_EPILOG = f"""\
+examples:
+  {PROG} import 2024-tunisia-libya.csv
+  {PROG} import ged.csv --dataset ucdp-ged-24 --strict
+  {PROG} import points.geojson --mapping event_date=day --mapping location=town
+  {PROG} import acled-export.csv --json > report.json
+  {PROG} datasets
+  {PROG} remove ucdp-ged-24
+  {PROG} export --format gpkg --from 2016-01-01 --type Battles -o battles.gpkg
+
+store: one SQLite file ({DATABASE_FILE}) in --data-dir, else ${DATA_DIR_ENV},
+else the per-user data directory ({data_dir()} here).
+exit codes: 0 done (rejected rows included), 2 refused (nothing stored), 130 interrupted."""
+
+
+class CommandError(BorderWatchError):
+    """A request the command line refuses, with the one-line message the user sees."""
+
+
+# -- small helpers -------------------------------------------------------------
+
+
+def _one_line(message: str) -> str:
+    """Messages go to stderr as one line: a multi-line error is joined."""
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date yyyy-mm-dd") from None
+
+
+def _mapping_item(text: str) -> tuple[str, str]:
+    field, sep, column = text.partition("=")
+    if not sep or not field.strip() or not column.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not FIELD=COLUMN")
+    return field.strip(), column.strip()
+
+
+def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file beside ``path``: a failed export leaves no half file."""
+    # The suffix is kept: GDAL's GPKG driver warns about any other extension.
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+class Progress:
+    """Rows read and rate, redrawn on one stderr line while an import runs.
+
+    Parameters
+    ----------
+    stream : TextIO
+        Where to draw (stderr); nothing is drawn unless it is a terminal.
+    label : str
+        Shown before the counts, e.g. the file name.
+    """
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.enabled = stream.isatty()
+        self.started = time.monotonic()
+        self.width = 0
+
+    def __call__(self, rows: int) -> None:
+        """Draw the line for ``rows`` records read so far."""
+        elapsed = time.monotonic() - self.started
+        if not self.enabled or elapsed < PROGRESS_DELAY_S:
+            return
+        line = f"{self.label}: {rows:,} rows read, {rows / elapsed:,.0f} rows/s, {elapsed:,.0f} s"
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = len(line)
+
+    def finish(self) -> None:
+        """Erase the line, so the report starts on a clean one."""
+        if self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
+
+
+# -- the import report ---------------------------------------------------------
+
+# A reason's values (quoted text, a leading number or date, "row N", ...) are
+# masked so that rejections differing only in their value fall into one group.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_NUMBER = r"-?\d[\d.eE+:-]*"
+_LEADING_VALUE = re.compile(rf"^((?:[a-z_]+ )?){_NUMBER}(?:, {_NUMBER})?(?= )")
+_WORD_VALUE = re.compile(rf"\b(row|has|low|best|high) {_NUMBER}")
+
+
+def reason_pattern(rejection: Rejection) -> str:
+    """Return a rejection's column and reason with its values masked by ``…``.
+
+    Parameters
+    ----------
+    rejection : Rejection
+
+    Returns
+    -------
+    str
+        E.g. ``"latitude: latitude … is outside -90..90"`` for
+        ``latitude 95.2 is outside -90..90``.
+    """
+    reason = _QUOTED.sub("'…'", rejection.reason)
+
+    def mask_leading(match: re.Match[str]) -> str:
+        return match.group(1) + ("…, …" if "," in match.group(0) else "…")
+
+    reason = _LEADING_VALUE.sub(mask_leading, reason)
+    reason = _WORD_VALUE.sub(lambda match: f"{match.group(1)} …", reason)
+    return f"{rejection.column}: {reason}"
+
+
+def format_report(report: ImportReport, file_name: str) -> str:
+    """Return the import report as the command line prints it.
+
+    Parameters
+    ----------
+    report : ImportReport
+    file_name : str
+        The file imported.
+
+    Returns
+    -------
+    str
+        Lines: what went where; ``accepted N — rejected M``; added / updated
+        / unchanged; then the rejections grouped by reason pattern, most
+        frequent first, each with a few example rows.
+    """
+    lines = [
+        f"{file_name}: {report.format} into dataset {report.dataset!r}",
+        f"accepted {report.accepted:,} — rejected {report.rejected:,}",
+        f"added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}",
+    ]
+    groups: dict[str, list[Rejection]] = defaultdict(list)
+    for rejection in report.rejections:
+        groups[reason_pattern(rejection)].append(rejection)
+    if groups:
+        lines.append("rejections by reason (a row may have several):")
+    for pattern, members in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        lines.append(f"  {len(members):>7,}  {pattern}")
+        lines.extend(f"           row {item.row:,}: {item.reason}" for item in members[:EXAMPLES_PER_REASON])
+        if len(members) > EXAMPLES_PER_REASON:
+            lines.append(f"           … and {len(members) - EXAMPLES_PER_REASON:,} more")
+    return "\n".join(lines)
+
+
+# -- commands ------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> SQLiteStore:
+    return open_store(Path(args.data_dir) / DATABASE_FILE if args.data_dir else None)
+
+
+def _import(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if not path.is_file():
+        raise CommandError(f"{path}: file not found")
+    format = args.format or detect_format(path)
+    dataset = args.dataset if args.dataset is not None else format
+    mapping = dict(args.mapping) if args.mapping else None
+    file_hash = _file_sha256(path)
+    progress = Progress(sys.stderr, path.name)
+    with _open(args) as store:
+        try:
+            report = store.import_chunks(
+                read_incidents(path, format=format, dataset=dataset, column_mapping=mapping,
+                               chunk_rows=CHUNK_ROWS),
+                dataset=dataset, format=format, file_name=path.name, file_hash=file_hash,
+                strict=args.strict, progress=progress,
+            )
+        except StrictImportError as error:
+            progress.finish()
+            # The user (or the script) gets every rejection, then the refusal on stderr.
+            _print_report(error.report, path.name, as_json=args.json)
+            raise
+        except BorderWatchError:
+            raise
+        except ValueError as error:
+            # A column mapping naming unknown fields: the user's input, not a bug.
+            raise CommandError(str(error)) from error
+        finally:
+            progress.finish()
+    _print_report(report, path.name, as_json=args.json)
+    return EXIT_OK
+
+
+def _print_report(report: ImportReport, file_name: str, *, as_json: bool) -> None:
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if as_json else format_report(report, file_name))
+
+
+def _dataset_records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    records = []
+    for row in frame.to_dict("records"):
+        row["imported_at"] = pd.Timestamp(row["imported_at"]).isoformat()
+        records.append({key: value.item() if hasattr(value, "item") else value for key, value in row.items()})
+    return records
+
+
+def format_datasets(frame: pd.DataFrame) -> str:
+    """Return the dataset list as an aligned text table.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The store's ``datasets()``.
+
+    Returns
+    -------
+    str
+        One line per dataset: name, format, file, the first 12 hex digits of
+        its SHA-256, import time (UTC), rows read / accepted / rejected by
+        that import, incidents stored now and probable duplicates among them.
+    """
+    header = ("name", "format", "file", "sha256", "imported (UTC)", "read", "accepted", "rejected",
+              "incidents", "duplicates")
+    rows = [
+        (
+            str(row.name), str(row.format), str(row.file_name), str(row.file_hash)[:12],
+            pd.Timestamp(row.imported_at).strftime("%Y-%m-%d %H:%M"),
+            *(f"{int(value):,}" for value in (row.rows_read, row.accepted, row.rejected, row.incidents,
+                                               row.probable_duplicates)),
+        )
+        for row in frame.itertuples(index=False)
+    ]
+    widths = [max(len(line[index]) for line in (header, *rows)) for index in range(len(header))]
+    numeric = range(5, len(header))
+
+    def render(cells: Sequence[str]) -> str:
+        parts = [cell.rjust(width) if index in numeric else cell.ljust(width)
+                 for index, (cell, width) in enumerate(zip(cells, widths, strict=True))]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([render(header), *(render(row) for row in rows)])
+
+
+def _datasets(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        frame = store.datasets()
+    if args.json:
+        print(json.dumps(_dataset_records(frame), ensure_ascii=False))
+    elif frame.empty:
+        print("the store holds no dataset")
+    else:
+        print(format_datasets(frame))
+    return EXIT_OK
+
+
+def _remove(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        removed = store.remove_dataset(args.name)
+    print(f"removed dataset {args.name!r}: {removed:,} incident(s)")
+    return EXIT_OK
+
+
+def _export_format(args: argparse.Namespace) -> str:
+    if args.format:
+        return args.format
+    suffix = Path(args.output).suffix.lower()
+    for name, suffixes in EXPORT_FORMATS.items():
+        if suffix in suffixes:
+            return name
+    raise CommandError(f"{args.output}: give --format ({', '.join(EXPORT_FORMATS)}); the extension does not say")
+
+
+def _export(args: argparse.Namespace) -> int:
+    format = _export_format(args)
+    output = Path(args.output)
+    if args.start and args.end and args.start > args.end:
+        raise CommandError(f"--from {args.start} is after --to {args.end}")
+    selection = IncidentFilter(
+        start=args.start,
+        end=args.end,
+        event_types=tuple(args.types) if args.types else None,
+        countries=tuple(args.countries) if args.countries else None,
+    )
+    datasets = tuple(args.datasets) if args.datasets else None
+    actors = tuple(args.actors) if args.actors else None
+    with _open(args) as store:
+        options = store.filter_options()
+        unknown = sorted(set(datasets or ()) - set(options["datasets"]))
+        if unknown:
+            raise UnknownDatasetError(
+                f"no dataset named {', '.join(map(repr, unknown))}; the store holds: "
+                f"{', '.join(options['datasets']) or 'none'}"
+            )
+        for values, known, what in ((selection.event_types, options["event_types"], "event type"),
+                                    (selection.countries, options["countries"], "country"),
+                                    (actors, options["actors"], "actor")):
+            for value in sorted(set(values or ()) - set(known)):
+                print(f"warning: no stored incident has {what} {value!r}", file=sys.stderr)
+        incidents = store.query(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates)
+        provenance = store.datasets()
+    filters = describe_filters(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates)
+    attribution = acled_attribution(incidents, filters=filters, datasets=provenance)
+    sidecar = output.with_name(output.name + ATTRIBUTION_SUFFIX)
+    if format == "csv":
+        data = to_csv_bytes(incidents)
+        _write_atomically(output, lambda path: path.write_bytes(data))
+        if attribution is not None:
+            sidecar.write_text(attribution + "\n", encoding="utf-8")
+        else:
+            # A sidecar left by an earlier export to this path would credit the wrong data.
+            sidecar.unlink(missing_ok=True)
+    elif format == "geojson":
+        data = to_geojson_bytes(incidents, attribution=attribution)
+        _write_atomically(output, lambda path: path.write_bytes(data))
+    else:
+        _write_atomically(output, lambda path: write_geopackage(incidents, path, attribution=attribution))
+    print(f"wrote {len(incidents):,} incident(s) to {output} ({format})")
+    if attribution is not None:
+        where = sidecar if format == "csv" else "inside the file"
+        print(f"ACLED attribution (required by ACLED's terms when you use or share this data): {where}")
+    return EXIT_OK
+
+
+# -- the parser ----------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``python -m borderwatch``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        Sub-commands ``import``, ``datasets``, ``remove``, ``export``; each
+        sets ``handler``, the function that runs it.
+    """
+    # --data-dir is accepted before and after the command; SUPPRESS keeps a
+    # sub-command's unset copy from overwriting a value given before it.
+    store_options = argparse.ArgumentParser(add_help=False)
+    store_options.add_argument(
+        "--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+        help=f"folder of the store (default: ${DATA_DIR_ENV}, else the per-user data directory)",
+    )
+    parser = argparse.ArgumentParser(
+        prog=PROG, description=_DESCRIPTION, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--data-dir", metavar="DIR", default=None,
+                        help=f"folder of the store (default: ${DATA_DIR_ENV}, else the per-user data directory)")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+
+    def command(name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=summary, description=description, epilog=epilog, parents=[store_options],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    importing = command(
+        "import", "import a file into the store",
+        "Validate a file and store its accepted rows as one dataset, in one transaction.\n"
+        "Prints accepted and rejected rows (reasons grouped), and how many were added,\n"
+        "updated or unchanged. Re-importing the same file changes nothing; a newer ACLED\n"
+        "export updates the events whose timestamp changed.",
+        f"examples:\n  {PROG} import acled-export.csv\n"
+        f"  {PROG} import gtd.xlsx --format gtd --dataset gtd-2020 --strict\n"
+        f"  {PROG} import points.gpkg --mapping event_date=day --mapping event_type=kind "
+        "--mapping location=town\n"
+        "exit codes: 0 stored (rejected rows included), 2 refused: nothing stored.",
+    )
+    importing.add_argument("path", metavar="PATH", help="CSV or XLSX export, GeoJSON, GeoPackage, GeoParquet, "
+                                                         "or zipped shapefile")
+    importing.add_argument("--format", choices=FORMATS, help="skip detection from the file's content")
+    importing.add_argument("--dataset", metavar="NAME",
+                           help="dataset to store into (default: the format's name, so a newer export "
+                                "of the same source updates the same dataset)")
+    importing.add_argument("--mapping", metavar="FIELD=COLUMN", action="append", type=_mapping_item,
+                           help="schema field -> the file's column (repeat it); for GIS files, else "
+                                "a column a CSV format expects -> the file's renamed column")
+    importing.add_argument("--strict", action="store_true", help="refuse the whole file if any row is rejected")
+    importing.add_argument("--json", action="store_true",
+                           help="print the report as one JSON object: format, dataset, accepted, rejected, "
+                                "added, updated, unchanged, rejections [{row, column, reason}]")
+    importing.set_defaults(handler=_import)
+
+    listing = command(
+        "datasets", "list the datasets in the store",
+        "List the datasets with their provenance: format, file name, SHA-256, time of the\n"
+        "last import that changed them and its row counts, incidents stored now and\n"
+        "probable duplicates of other datasets' incidents among them.",
+        f"examples:\n  {PROG} datasets\n  {PROG} datasets --json",
+    )
+    listing.add_argument("--json", action="store_true", help="print a JSON list of objects, one per dataset")
+    listing.set_defaults(handler=_datasets)
+
+    removing = command(
+        "remove", "remove a dataset and its incidents",
+        "Remove a dataset and all its incidents, in one transaction. The bundled\n"
+        "dataset may be removed too.",
+        f"example:\n  {PROG} remove acled",
+    )
+    removing.add_argument("name", metavar="NAME", help="the dataset's name, as `datasets` lists it")
+    removing.set_defaults(handler=_remove)
+
+    exporting = command(
+        "export", "export filtered incidents",
+        "Write the incidents that match the filters as CSV, GeoJSON or GeoPackage.\n"
+        "Filters of one kind are alternatives (--type A --type B: either); filters of\n"
+        "different kinds all apply. CSV cells that a spreadsheet would run as a formula\n"
+        "are neutralised. An export with ACLED rows carries ACLED's attribution: in\n"
+        "PATH.attribution.txt beside a CSV, in the file for GeoJSON and GeoPackage.",
+        f"examples:\n  {PROG} export --format csv -o all.csv\n"
+        f"  {PROG} export --from 2016-03-01 --to 2016-03-31 --country Tunisia --hide-duplicates -o march.gpkg",
+    )
+    exporting.add_argument("--format", choices=tuple(EXPORT_FORMATS),
+                           help="file format (default: from the extension of PATH)")
+    exporting.add_argument("-o", "--output", metavar="PATH", required=True, help="file to write (replaced)")
+    exporting.add_argument("--from", dest="start", metavar="DATE", type=_iso_date,
+                           help="keep incidents on or after this day (yyyy-mm-dd)")
+    exporting.add_argument("--to", dest="end", metavar="DATE", type=_iso_date,
+                           help="keep incidents on or before this day (yyyy-mm-dd)")
+    exporting.add_argument("--type", dest="types", metavar="TYPE", action="append",
+                           help="ACLED event type, e.g. Battles (repeat for several)")
+    exporting.add_argument("--country", dest="countries", metavar="NAME", action="append",
+                           help="country name, e.g. Tunisia (repeat for several)")
+    exporting.add_argument("--dataset", dest="datasets", metavar="NAME", action="append",
+                           help="dataset name (repeat for several)")
+    exporting.add_argument("--actor", dest="actors", metavar="NAME", action="append",
+                           help="actor1 or actor2, as stored (repeat for several)")
+    exporting.add_argument("--hide-duplicates", action="store_true",
+                           help="leave out probable duplicates of an earlier dataset's incidents")
+    exporting.set_defaults(handler=_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments after the program name; ``sys.argv[1:]`` by default.
+
+    Returns
+    -------
+    int
+        The exit code: :data:`EXIT_OK`, :data:`EXIT_REFUSED` or :data:`EXIT_INTERRUPTED`.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help (0) or a usage error (2), already printed
+        return int(exit_.code or 0)
+    try:
+        return args.handler(args)
+    except (BorderWatchError, OSError, sqlite3.Error) as error:
+        # Expected failures (refused input, files, the store's disk) get one
+        # line; anything else is a bug and keeps its traceback.
+        message = str(error) if isinstance(error, BorderWatchError) else f"{type(error).__name__}: {error}"
+        print(f"{parser.prog}: error: {_one_line(message)}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print(f"{parser.prog}: interrupted; nothing of the running import was stored", file=sys.stderr)
+        return EXIT_INTERRUPTED

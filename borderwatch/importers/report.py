@@ -1,0 +1,72 @@
+"""Summaries of an import's rejections, for people: grouped reasons, a table."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from borderwatch.importers.base import Rejection
+
+# Values quoted in a reason, and numbers, vary from row to row; the rest of
+# the sentence says what kind of problem it is.
+_VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|-?\d+(?:[.,]\d+)*")
+
+#: How many example rows a group lists.
+EXAMPLE_ROWS = 5
+
+
+def _first_rows(rows: pd.Series) -> str:
+    return ", ".join(str(row) for row in rows.iloc[:EXAMPLE_ROWS])
+
+
+def rejection_table(rejections: Iterable[Rejection]) -> pd.DataFrame:
+    """One row per rejection: ``row``, ``column``, ``reason``.
+
+    Parameters
+    ----------
+    rejections : iterable of Rejection
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by row, ready to download as CSV.
+    """
+    table = pd.DataFrame(
+        [(r.row, r.column, r.reason) for r in rejections], columns=["row", "column", "reason"]
+    )
+    return table.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+
+
+def group_rejections(rejections: Iterable[Rejection]) -> pd.DataFrame:
+    """Group rejections that share a column and a kind of reason.
+
+    Parameters
+    ----------
+    rejections : iterable of Rejection
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``column``, ``problem`` (the reason with its varying values
+        replaced by "…"), ``rows`` (how many), ``example`` (one full reason)
+        and ``first_rows`` (up to :data:`EXAMPLE_ROWS` row numbers, as text);
+        the most frequent first.
+    """
+    table = rejection_table(rejections)
+    if table.empty:
+        return pd.DataFrame(columns=["column", "problem", "rows", "example", "first_rows"])
+    table["problem"] = table["reason"].str.replace(_VARYING, "…", regex=True)
+    grouped = (
+        table.groupby(["column", "problem"], sort=False)
+        .agg(
+            rows=("row", "size"),
+            example=("reason", "first"),
+            first_rows=("row", _first_rows),
+        )
+        .reset_index()
+        .sort_values(["rows", "column"], ascending=[False, True], kind="stable")
+        .reset_index(drop=True)
+    )
+    return grouped
