@@ -6,11 +6,17 @@ import altair as alt
 import streamlit as st
 
 from borderwatch.analysis import monthly_timeline
-from borderwatch.export import to_csv_bytes, to_geojson_bytes
+from borderwatch.export import (
+    acled_attribution,
+    describe_filters,
+    to_csv_bytes,
+    to_geojson_bytes,
+    to_geopackage_bytes,
+)
 from borderwatch.filters import summarize
 from layers.style import EVENT_TYPE_COLOURS
 from ui import cache
-from ui.sidebar import shown_incidents
+from ui.sidebar import current_selection, shown_incidents
 
 TABLE_COLUMNS = {
     "event_date": "Date",
@@ -74,13 +80,38 @@ for measure, title in (("incidents", "Incidents"), ("deaths", "Deaths")):
     st.altair_chart(chart, width="stretch")
 
 st.subheader("Download the filtered incidents", anchor=False)
-left, right = st.columns(2)
-left.download_button(
+selection = current_selection()
+attribution = acled_attribution(
+    shown,
+    filters=describe_filters(
+        selection.incidents, datasets=selection.datasets, actors=selection.actors,
+        hide_duplicates=selection.hide_duplicates,
+    ),
+    datasets=cache.store().datasets(),
+)
+csv_column, geojson_column, gpkg_column = st.columns(3)
+csv_column.download_button(
     "Download CSV", to_csv_bytes(shown), file_name="borderwatch-incidents.csv", mime="text/csv"
 )
-right.download_button(
+geojson_column.download_button(
     "Download GeoJSON",
-    to_geojson_bytes(shown),
+    to_geojson_bytes(shown, attribution=attribution),
     file_name="borderwatch-incidents.geojson",
     mime="application/geo+json",
 )
+gpkg_column.download_button(
+    "Download GeoPackage",
+    to_geopackage_bytes(shown, attribution=attribution),
+    file_name="borderwatch-incidents.gpkg",
+    mime="application/geopackage+sqlite3",
+)
+if attribution:
+    st.info(
+        "These incidents include ACLED data. ACLED's terms ask that any use cite it as below; "
+        "the GeoJSON and GeoPackage downloads carry this text, and the CSV needs it beside it."
+    )
+    st.code(attribution, language=None)
+    st.download_button(
+        "Download the ACLED attribution (text)", attribution.encode("utf-8"),
+        file_name="borderwatch-incidents.attribution.txt", mime="text/plain",
+    )

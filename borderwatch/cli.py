@@ -14,11 +14,9 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final, TextIO
@@ -35,7 +33,7 @@ from borderwatch.export import (
 )
 from borderwatch.filters import IncidentFilter
 from borderwatch.importers import FORMATS, detect_format, read_incidents
-from borderwatch.importers.base import Rejection
+from borderwatch.importers.report import group_rejections
 from borderwatch.store import DATA_DIR_ENV, DATABASE_FILE, ImportReport, SQLiteStore, data_dir, open_store
 
 PROG: Final[str] = "python -m borderwatch"
@@ -51,8 +49,6 @@ EXPORT_FORMATS: Final[dict[str, tuple[str, ...]]] = {
 }
 #: Suffix of the file that carries a CSV export's ACLED attribution, beside it.
 ATTRIBUTION_SUFFIX: Final[str] = ".attribution.txt"
-#: Rows shown under each group of rejection reasons.
-EXAMPLES_PER_REASON: Final[int] = 3
 #: Records per chunk read: the progress line moves every two seconds or so (imports
 #: run at about 12,000 rows/s); 10,000 would cost some 15 % in speed.
 CHUNK_ROWS: Final[int] = 25_000
@@ -162,37 +158,6 @@ class Progress:
 
 # -- the import report ---------------------------------------------------------
 
-# A reason's values (quoted text, a leading number or date, "row N", ...) are
-# masked so that rejections differing only in their value fall into one group.
-_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_NUMBER = r"-?\d[\d.eE+:-]*"
-_LEADING_VALUE = re.compile(rf"^((?:[a-z_]+ )?){_NUMBER}(?:, {_NUMBER})?(?= )")
-_WORD_VALUE = re.compile(rf"\b(row|has|low|best|high) {_NUMBER}")
-
-
-def reason_pattern(rejection: Rejection) -> str:
-    """Return a rejection's column and reason with its values masked by ``…``.
-
-    Parameters
-    ----------
-    rejection : Rejection
-
-    Returns
-    -------
-    str
-        E.g. ``"latitude: latitude … is outside -90..90"`` for
-        ``latitude 95.2 is outside -90..90``.
-    """
-    reason = _QUOTED.sub("'…'", rejection.reason)
-
-    def mask_leading(match: re.Match[str]) -> str:
-        return match.group(1) + ("…, …" if "," in match.group(0) else "…")
-
-    reason = _LEADING_VALUE.sub(mask_leading, reason)
-    reason = _WORD_VALUE.sub(lambda match: f"{match.group(1)} …", reason)
-    return f"{rejection.column}: {reason}"
-
-
 def format_report(report: ImportReport, file_name: str) -> str:
     """Return the import report as the command line prints it.
 
@@ -214,16 +179,12 @@ def format_report(report: ImportReport, file_name: str) -> str:
         f"accepted {report.accepted:,} — rejected {report.rejected:,}",
         f"added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}",
     ]
-    groups: dict[str, list[Rejection]] = defaultdict(list)
-    for rejection in report.rejections:
-        groups[reason_pattern(rejection)].append(rejection)
-    if groups:
+    groups = group_rejections(report.rejections)
+    if not groups.empty:
         lines.append("rejections by reason (a row may have several):")
-    for pattern, members in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
-        lines.append(f"  {len(members):>7,}  {pattern}")
-        lines.extend(f"           row {item.row:,}: {item.reason}" for item in members[:EXAMPLES_PER_REASON])
-        if len(members) > EXAMPLES_PER_REASON:
-            lines.append(f"           … and {len(members) - EXAMPLES_PER_REASON:,} more")
+    for group in groups.itertuples():
+        lines.append(f"  {group.rows:>7,}  {group.column}: {group.problem}")
+        lines.append(f"           rows {group.first_rows}; e.g. {group.example}")
     return "\n".join(lines)
 
 

@@ -101,7 +101,7 @@ def test_incidents_page_offers_csv_and_geojson_downloads(app):
     app.switch_page("app_pages/incidents.py").run()
     assert not app.exception
     labels = [button.proto.label for button in app.get("download_button")]
-    assert labels == ["Download CSV", "Download GeoJSON"]
+    assert labels == ["Download CSV", "Download GeoJSON", "Download GeoPackage"]
 
 
 def test_about_page_states_sources_and_limits(app):

@@ -113,3 +113,15 @@ def test_removal_is_confirmed_on_the_page(app, tmp_path):
     next(box for box in app.checkbox if box.label == "Yes, remove its incidents").check().run()
     next(button for button in app.button if button.label == "Remove").click().run()
     assert "Removed “acled” and its 2 incidents." in [message.value for message in app.success]
+
+
+def test_exports_of_acled_rows_carry_the_attribution(app, tmp_path):
+    _upload(app, _acled_export(tmp_path))
+    app.button[0].click().run()
+    app.switch_page("app_pages/incidents.py").run()
+    assert not app.exception
+    attribution = app.code[0].value
+    assert attribution.startswith("Source: Armed Conflict Location & Event Data Project (ACLED)")
+    assert "accessed" in attribution and "Filters:" in attribution
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert "Download the ACLED attribution (text)" in labels

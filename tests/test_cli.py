@@ -23,7 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from borderwatch import cli
-from borderwatch.cli import Progress, main, reason_pattern
+from borderwatch.cli import Progress, main
+from borderwatch.importers.report import mask_reason
 from borderwatch.export import ATTRIBUTION_KEY, GEOPACKAGE_LAYER
 from borderwatch.filters import IncidentFilter
 from borderwatch.importers.base import Rejection
@@ -118,7 +119,7 @@ def test_import_prints_the_report(capsys, data, tmp_path):
         "added 2, updated 0, unchanged 0",
     ]
     assert "        1  latitude: latitude … is outside -90..90" in lines
-    assert "           row 3: latitude 95.2 is outside -90..90" in lines
+    assert "           rows 3; e.g. latitude 95.2 is outside -90..90" in lines
 
 
 def test_import_json_is_the_report_and_nothing_else(capsys, data, tmp_path):
@@ -277,7 +278,7 @@ def test_subprocess_refusal_has_no_traceback(tmp_path):
     ],
 )
 def test_reason_pattern_masks_values(column, reason, pattern):
-    assert reason_pattern(Rejection(2, column, reason)) == pattern
+    assert f"{column}: {mask_reason(reason)}" == pattern
 
 
 # --- datasets and remove ------------------------------------------------------

@@ -9,12 +9,42 @@ import pandas as pd
 
 from borderwatch.importers.base import Rejection
 
-# Values quoted in a reason, and numbers, vary from row to row; the rest of
-# the sentence says what kind of problem it is.
-_VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|-?\d+(?:[.,]\d+)*")
+# A reason's values (quoted text, a leading number or date, "row N", ...)
+# vary from row to row; masked, the rest of the sentence says what kind of
+# problem it is. Bounds such as "-90..90" are kept: they explain the rule.
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_NUMBER = r"-?\d[\d.eE+:-]*"
+_LEADING_VALUE = re.compile(rf"^((?:[a-z_]+ )?){_NUMBER}(?:, {_NUMBER})?(?= )")
+_WORD_VALUE = re.compile(rf"\b(row|has|low|best|high) {_NUMBER}")
 
 #: How many example rows a group lists.
 EXAMPLE_ROWS = 5
+
+
+def _mask_leading(match: re.Match[str]) -> str:
+    return match.group(1) + ("…, …" if "," in match.group(0) else "…")
+
+
+def _mask_word_value(match: re.Match[str]) -> str:
+    return f"{match.group(1)} …"
+
+
+def mask_reason(reason: str) -> str:
+    """Replace the values in a rejection reason by "…".
+
+    Parameters
+    ----------
+    reason : str
+        E.g. ``"latitude 95.2 is outside -90..90"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"latitude … is outside -90..90"``.
+    """
+    masked = _QUOTED.sub("'…'", reason)
+    masked = _LEADING_VALUE.sub(_mask_leading, masked)
+    return _WORD_VALUE.sub(_mask_word_value, masked)
 
 
 def _first_rows(rows: pd.Series) -> str:
@@ -57,7 +87,7 @@ def group_rejections(rejections: Iterable[Rejection]) -> pd.DataFrame:
     table = rejection_table(rejections)
     if table.empty:
         return pd.DataFrame(columns=["column", "problem", "rows", "example", "first_rows"])
-    table["problem"] = table["reason"].str.replace(_VARYING, "…", regex=True)
+    table["problem"] = table["reason"].map(mask_reason)
     grouped = (
         table.groupby(["column", "problem"], sort=False)
         .agg(
