@@ -523,9 +523,9 @@ HTML_PAGE = "<!DOCTYPE html>\n<html><head><title>Log in</title></head><body>Plea
 GOOD_HEADER = ",".join(ACLED_COLUMNS)
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
+#: Files that are not what they claim: (name, content, the one message).
+#: ``None`` content: a ZIP archive without a shapefile.
+BAD_FILES = [
         ("empty.csv", b"", "empty.csv: the file is empty"),
         ("blank.csv", b"  \r\n\r\n", "blank.csv: the file is empty"),
         ("binary.csv", bytes(range(256)) * 4, "binary.csv: is a binary file, not CSV text"),
@@ -563,16 +563,22 @@ GOOD_HEADER = ",".join(ACLED_COLUMNS)
          "shapefile of points (.shp, .shx, .dbf and .prj) or an .xlsx workbook"),
         ("broken.zip", b"PK\x03\x04 not really a zip",
          "broken.zip: is a damaged ZIP archive (File is not a zip file)"),
-    ],
-)
-def test_bad_file_gets_one_message(tmp_path, name, content, message):
-    path = tmp_path / name
+]
+
+
+def write_bad_file(path: Path, content: bytes | None) -> Path:
+    """Write one of :data:`BAD_FILES` (``None``: a ZIP with no shapefile)."""
     if content is None:
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("readme.txt", "no shapefile here")
     else:
         path.write_bytes(content)
-    assert refusal(path) == message
+    return path
+
+
+@pytest.mark.parametrize(("name", "content", "message"), BAD_FILES)
+def test_bad_file_gets_one_message(tmp_path, name, content, message):
+    assert refusal(write_bad_file(tmp_path / name, content)) == message
 
 
 def test_missing_file(tmp_path):
@@ -604,9 +610,8 @@ def test_column_mapping_naming_no_column(tmp_path):
 # --- bad rows: every problem, row and column as the user sees them ---------
 
 
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
+#: ACLED rows with problems: (cells changed, [(column, reason), ...]).
+BAD_ACLED_ROWS = [
         ({"latitude": "95.2"}, [("latitude", "latitude 95.2 is outside -90..90")]),
         ({"longitude": "-181"}, [("longitude", "longitude -181 is outside -180..180")]),
         ({"longitude": "abc"}, [("longitude", "longitude 'abc' is not a number")]),
@@ -639,8 +644,10 @@ def test_column_mapping_naming_no_column(tmp_path):
         ({"latitude": "95", "fatalities": "-1", "event_date": "soon"},
          [("event_date", "'soon' is not a date (expected yyyy-mm-dd, dd-mm-yyyy or 07 March 2016)"),
           ("fatalities", "-1 is negative"), ("latitude", "latitude 95 is outside -90..90")]),
-    ],
-)
+]
+
+
+@pytest.mark.parametrize(("values", "expected"), BAD_ACLED_ROWS)
 def test_bad_acled_row(tmp_path, values, expected):
     path = acled_file(tmp_path, {"event_id_cnty": "TUN0"}, values)
     incidents, rejections, read = read_all(path)
