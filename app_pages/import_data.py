@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import pyogrio
 import streamlit as st
 from streamlit_folium import st_folium
 
 from borderwatch.errors import BorderWatchError, FileRejectedError
-from borderwatch.importers import GIS_FIELDS, GIS_REQUIRED_FIELDS, detect_format, read_incidents, suggest_mapping
+from borderwatch.escape import escape_markdown
+from borderwatch.importers import (
+    GIS_FIELDS,
+    GIS_REQUIRED_FIELDS,
+    detect_format,
+    gis_columns,
+    read_incidents,
+    suggest_mapping,
+)
 from borderwatch.importers.base import FORMATS
 from borderwatch.importers.report import group_rejections, rejection_table
 from layers.basemap import offline_map
@@ -20,6 +27,7 @@ GIS_FORMATS = ("geojson", "gpkg", "geoparquet", "shapefile")
 NOT_MAPPED = "(none)"
 # The outcome of the last import, shown after the rerun that refreshes the sidebar.
 STORED_KEY = "import_stored_message"
+UPLOADER_KEY = "import_uploader_generation"
 
 st.title("Import data")
 st.markdown(
@@ -34,7 +42,7 @@ if STORED_KEY in st.session_state:
 upload = st.file_uploader(
     f"File to import (up to {st.get_option('server.maxUploadSize')} MB)",
     type=["csv", "xlsx", "geojson", "json", "gpkg", "parquet", "zip"],
-    key="import_upload",
+    key=f"import_upload_{st.session_state.get(UPLOADER_KEY, 0)}",
 )
 
 if upload is not None:
@@ -42,7 +50,8 @@ if upload is not None:
     try:
         detected = detect_format(path)
     except FileRejectedError as error:
-        st.error(f"{upload.name} cannot be imported: {error}")
+        # Messages quote the file: escaped, so its text cannot become a link or image.
+        st.error(f"Cannot import: {escape_markdown(error)}")
         detected = None
     if detected is not None:
         left, right = st.columns(2)
@@ -58,10 +67,10 @@ if upload is not None:
         if file_format in GIS_FORMATS:
             st.markdown("**Columns**: confirm which column of the file holds each field.")
             try:
-                columns = [NOT_MAPPED, *pyogrio.read_info(path)["fields"]]
+                columns = [NOT_MAPPED, *gis_columns(path)]
                 suggested = suggest_mapping(path)
-            except Exception as error:  # noqa: BLE001 - GDAL raises many types for a bad file
-                st.error(f"{upload.name} cannot be read as {file_format}: {error}")
+            except BorderWatchError as error:
+                st.error(f"Cannot import: {escape_markdown(error)}")
                 st.stop()
             grid = st.columns(3)
             for position, field_name in enumerate(GIS_FIELDS):
@@ -78,7 +87,7 @@ if upload is not None:
         try:
             checked = check_upload(str(path), file_format, dataset, tuple(sorted(mapping.items())))
         except BorderWatchError as error:
-            st.error(f"{upload.name} cannot be imported: {error}")
+            st.error(f"Cannot import: {escape_markdown(error)}")
             st.stop()
 
         st.subheader(f"Accepted {checked.accepted:,} — rejected {checked.rejected_rows:,}", anchor=False)
@@ -107,7 +116,7 @@ if upload is not None:
             st_folium(preview_map, key="import-preview-map", height=360, use_container_width=True, returned_objects=[])
 
         if checked.accepted and st.button(
-            f"Store {checked.accepted:,} incidents in dataset “{dataset}”", type="primary"
+            f"Store {checked.accepted:,} incidents in dataset “{escape_markdown(dataset)}”", type="primary"
         ):
             progress = st.progress(0.0, text="Storing…")
             total = checked.accepted + checked.rejected_rows
@@ -123,12 +132,15 @@ if upload is not None:
                 )
             except BorderWatchError as error:
                 progress.empty()
-                st.error(f"Nothing was stored: {error}")
+                st.error(f"Nothing was stored: {escape_markdown(error)}")
             else:
                 st.session_state[STORED_KEY] = (
-                    f"Stored in “{report.dataset}”: {report.added:,} added, {report.updated:,} updated, "
-                    f"{report.unchanged:,} unchanged; {report.rejected:,} rows rejected."
+                    f"Stored in “{escape_markdown(report.dataset)}”: {report.added:,} added, "
+                    f"{report.updated:,} updated, {report.unchanged:,} unchanged; "
+                    f"{report.rejected:,} {'row' if report.rejected == 1 else 'rows'} rejected."
                 )
+                # A new uploader: the stored file leaves the page, and its button with it.
+                st.session_state[UPLOADER_KEY] = st.session_state.get(UPLOADER_KEY, 0) + 1
                 # Run again so the sidebar offers the new dataset, types and dates.
                 st.rerun()
 
@@ -141,5 +153,5 @@ if not datasets.empty:
     confirmed = right.checkbox("Yes, remove its incidents", disabled=doomed is None)
     if right.button("Remove", disabled=not (doomed and confirmed)):
         removed = cache.store().remove_dataset(doomed)
-        st.session_state[STORED_KEY] = f"Removed “{doomed}” and its {removed:,} incidents."
+        st.session_state[STORED_KEY] = f"Removed “{escape_markdown(doomed)}” and its {removed:,} incidents."
         st.rerun()

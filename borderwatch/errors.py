@@ -51,7 +51,7 @@ class FileRejectedError(BorderWatchError, ValueError):
 
 
 class StrictImportError(BorderWatchError, ValueError):
-    """A strict import met rejected rows, so nothing was stored.
+    """An import met rejected rows (strict mode) or accepted none, so nothing was stored.
 
     Parameters
     ----------
@@ -59,10 +59,10 @@ class StrictImportError(BorderWatchError, ValueError):
         The full validation report of the file (every rejection), for the user.
     """
 
-    def __init__(self, report: object) -> None:
+    def __init__(self, report: object, reason: str = "strict import refused") -> None:
         self.report = report
         rejected = getattr(report, "rejected", 0)
-        super().__init__(f"strict import refused: {rejected:,} row(s) rejected; nothing was stored")
+        super().__init__(f"{reason}: {rejected:,} row(s) rejected; nothing was stored")
 
 
 class UnknownDatasetError(BorderWatchError, LookupError):

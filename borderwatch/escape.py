@@ -27,6 +27,11 @@ _TEMPLATE_ENTITIES = str.maketrans(
 # Characters that CommonMark, Streamlit's LaTeX ($) and its colour/emoji
 # directives (:) give meaning to.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+# GitHub-flavoured Markdown turns bare URLs, www. names and e-mail addresses
+# into links after escapes are resolved, so backslashes cannot stop it; a
+# zero-width space inside each marker does (the text still reads the same).
+_AUTOLINK_MARKERS = re.compile(r"(:)(//)|(?i:\b(www)(\.))|(@)")
+_ZERO_WIDTH_SPACE = "\u200b"
 
 
 def as_text(value: object) -> str:
@@ -80,10 +85,19 @@ def escape_markdown(value: object) -> str:
     -------
     str
         Every Markdown, HTML and LaTeX control character backslash-escaped;
-        line breaks become spaces so data cannot start a heading or list.
+        line breaks become spaces so data cannot start a heading or list; a
+        zero-width space breaks ``://``, ``www.`` and ``@`` so that no bare
+        URL or address becomes a link.
     """
     flat = " ".join(as_text(value).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    unlinked = _AUTOLINK_MARKERS.sub(_break_autolink, flat)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
+
+
+def _break_autolink(match: re.Match[str]) -> str:
+    return _ZERO_WIDTH_SPACE.join(part for part in match.groups() if part) + (
+        _ZERO_WIDTH_SPACE if match.group(5) else ""
+    )
 
 
 def safe_url(value: object) -> str | None:

@@ -699,6 +699,9 @@ class SQLiteStore:
         if strict and report.rejected:
             report.added = report.updated = report.unchanged = 0
             raise StrictImportError(report)
+        if report.rows_read and not report.accepted:
+            # Every row refused: storing an empty dataset would only mislead.
+            raise StrictImportError(report, "no row was accepted")
         self._reflag_touched()
         if previous is None or report.added or report.updated or previous[1] != file_hash:
             counts = (
@@ -747,7 +750,9 @@ class SQLiteStore:
                     continue
                 old_timestamp, old_hash = old
                 new_timestamp = row[timestamp_at]
-                older = new_timestamp is not None and old_timestamp is not None and new_timestamp < old_timestamp
+                # A record without a timestamp cannot show it is newer than a
+                # stored one that has one: keep what is stored.
+                older = old_timestamp is not None and (new_timestamp is None or new_timestamp < old_timestamp)
                 if row[-1] == old_hash or older:
                     report.unchanged += 1
                 else:

@@ -24,7 +24,8 @@ def app(tmp_path, monkeypatch) -> AppTest:
 
 
 def _upload(at: AppTest, path: Path, mime: str = "text/csv") -> AppTest:
-    at.file_uploader(key="import_upload").set_value((path.name, path.read_bytes(), mime))
+    # The uploader is renewed after each import, so find it by position.
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), mime))
     return at.run()
 
 
@@ -58,7 +59,8 @@ def test_storing_adds_the_incidents_to_every_page(app, tmp_path):
     _upload(app, _acled_export(tmp_path))
     app.button[0].click().run()
     assert not app.exception
-    assert "2 added, 0 updated, 0 unchanged; 1 rows rejected" in app.success[0].value
+    assert "2 added, 0 updated, 0 unchanged; 1 row rejected" in app.success[0].value
+    assert app.file_uploader[0].value is None  # the stored file has left the page
     datasets = app.dataframe[-1].value
     assert set(datasets["name"]) == {"bundled", "acled"}
     app.switch_page("app_pages/map.py").run()
@@ -90,8 +92,9 @@ def test_a_file_that_is_not_an_export_gets_one_clear_message(app, tmp_path, name
     _upload(app, path)
     assert not app.exception
     assert len(app.error) == 1
-    assert app.error[0].value.startswith(f"{name} cannot be imported:")
-    assert message.lower() in app.error[0].value.lower()
+    shown = app.error[0].value.replace("\\", "")  # Markdown escapes, as the browser drops them
+    assert shown.startswith(f"Cannot import: {name}:")
+    assert message.lower() in shown.lower()
     assert not app.button or "Store" not in app.button[0].label
 
 
@@ -113,6 +116,14 @@ def test_removal_is_confirmed_on_the_page(app, tmp_path):
     next(box for box in app.checkbox if box.label == "Yes, remove its incidents").check().run()
     next(button for button in app.button if button.label == "Remove").click().run()
     assert "Removed “acled” and its 2 incidents." in [message.value for message in app.success]
+
+
+def test_file_text_in_messages_cannot_become_links_or_images(app, tmp_path):
+    path = tmp_path / "trap.csv"
+    path.write_text("![x](http://evil.example/t.png),[click](http://evil.example),**bold**\n1,2,3\n", encoding="utf-8")
+    _upload(app, path)
+    message = app.error[0].value
+    assert "\\!\\[x\\]\\(" in message and "\\*\\*bold" in message
 
 
 def test_exports_of_acled_rows_carry_the_attribution(app, tmp_path):

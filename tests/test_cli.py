@@ -479,3 +479,23 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_a_file_whose_every_row_is_rejected_is_refused(capsys, data, tmp_path):
+    path = acled_file(tmp_path, {"event_id_cnty": "TUN1", "latitude": "95"}, {"event_id_cnty": "TUN2", "latitude": "96"})
+    before = snapshot(data)
+    code, out, err = run(capsys, "import", str(path))
+    assert code == 2
+    assert err == ERROR_PREFIX + "no row was accepted: 2 row(s) rejected; nothing was stored\n"
+    assert "accepted 0 — rejected 2" in out
+    assert snapshot(data) == before
+
+
+def test_a_record_without_timestamp_does_not_overwrite_a_newer_one(capsys, data, tmp_path):
+    run(capsys, "import", str(acled_file(tmp_path, {"event_id_cnty": "TUN1", "fatalities": "5"})))
+    stale = acled_file(tmp_path, {"event_id_cnty": "TUN1", "fatalities": "1", "timestamp": ""}, name="stale.csv")
+    code, out, _ = run(capsys, "import", str(stale), "--json")
+    assert (code, json.loads(out)["updated"], json.loads(out)["unchanged"]) == (0, 0, 1)
+    with open_store(data / DATABASE_FILE) as store:
+        stored = store.query(IncidentFilter(), datasets=("acled",)).set_index("id")
+    assert stored.loc["ACLED-TUN1", "deaths_best"] == 5

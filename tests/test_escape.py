@@ -84,3 +84,11 @@ def test_safe_url_accepts_http_and_https_only():
 def test_safe_url_cannot_close_a_markdown_link():
     url = safe_url("https://example.org/x) [y](javascript:alert(1)")
     assert url is not None and ")" not in url and " " not in url
+
+
+def test_markdown_escaping_leaves_no_bare_url_or_address_to_autolink():
+    escaped = escape_markdown("=HYPERLINK(\"http://evil.example/\") www.evil.example a@evil.example")
+    readable = escaped.replace("\\", "")
+    for linkable in ("://", "www.", "@e"):
+        assert linkable not in readable
+    assert readable.replace("\u200b", "") == "=HYPERLINK(\"http://evil.example/\") www.evil.example a@evil.example"

@@ -6,6 +6,7 @@ republishing its data: the GTD rows here are invented.
 
 from __future__ import annotations
 
+import re
 import codecs
 import csv
 import zipfile
@@ -737,3 +738,28 @@ def test_bad_ucdp_row(tmp_path, values, expected):
     assert [(rejection.row, rejection.column, rejection.reason) for rejection in rejections] == [
         (3, column, reason) for column, reason in expected
     ]
+
+
+def test_an_unclosed_quote_refuses_the_file_instead_of_swallowing_rows(tmp_path):
+    path = acled_file(tmp_path, *({"event_id_cnty": f"TUN{n}"} for n in range(1, 6)))
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2].replace("Militants attacked", '"Militants attacked', 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    assert refusal(path) == (
+        "acled.csv: line 3: a quote opened in this record is not closed before line 6, so lines 3–6 "
+        "would be read as one record; close the quote and import again"
+    )
+
+
+def test_a_workbook_that_misstates_its_size_is_read_whole(tmp_path):
+    path = xlsx_file(tmp_path / "book.xlsx", ACLED_COLUMNS, [ACLED_ROW | {"event_id_cnty": f"TUN{n}"} for n in range(12)])
+    # Some writers record a stale sheet size; rewrite it to claim two rows and three columns.
+    damaged = tmp_path / "stale.xlsx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:C3"', data)
+            target.writestr(item, data)
+    incidents, rejections, read = read_all(damaged)
+    assert (len(incidents), rejections, read) == (12, [], 12)

@@ -29,28 +29,44 @@ class CheckResult:
     preview: gpd.GeoDataFrame | None = None
 
 
+@st.cache_resource(show_spinner=False)
+def _upload_folder() -> Path:
+    # Private to this server process (mode 0700, unpredictable name), and
+    # removed with the temporary directory when the process ends.
+    return Path(tempfile.mkdtemp(prefix="borderwatch-uploads-"))
+
+
+def _safe_name(name: str) -> str:
+    base = Path(name).name or "upload"
+    cleaned = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in base).strip(" .")
+    return cleaned[-100:] or "upload"
+
+
 def saved_upload(name: str, content: bytes) -> tuple[Path, str]:
-    """Write an uploaded file to a private temporary folder.
+    """Write an uploaded file where the importers can read it.
+
+    The file keeps the name the user gave it, so every message, id and
+    source names that file, not a temporary one.
 
     Parameters
     ----------
     name : str
-        The file name the browser sent (only its suffix is used for the path).
+        The file name the browser sent.
     content : bytes
 
     Returns
     -------
     tuple of (Path, str)
-        Where it was written (named by content hash, so a re-upload reuses
-        it) and its SHA-256.
+        Where it was written and its SHA-256 (the same content is written once).
     """
     digest = hashlib.sha256(content).hexdigest()
-    folder = Path(tempfile.gettempdir()) / "borderwatch-uploads"
-    folder.mkdir(mode=0o700, exist_ok=True)
-    suffix = "".join(ch for ch in Path(name).suffix.lower() if ch.isalnum() or ch == ".")[:12]
-    path = folder / f"{digest}{suffix}"
+    folder = _upload_folder() / digest
+    folder.mkdir(exist_ok=True)
+    path = folder / _safe_name(name)
     if not path.exists():
-        path.write_bytes(content)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(content)
+        partial.replace(path)  # atomic: never a half-written file under the real name
     return path, digest
 
 

@@ -91,6 +91,28 @@ def detect_format(path: Path) -> str:
     return _tabular_format(path, keys)
 
 
+def gis_columns(path: Path) -> list[str]:
+    """The attribute columns of a GIS file, for the user to map.
+
+    Parameters
+    ----------
+    path : Path
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    FileRejectedError
+        If the file is not a GIS file BorderWatch reads, or cannot be read.
+    """
+    kind = sniff.file_kind(path)
+    if kind not in sniff.GIS_KINDS:
+        raise FileRejectedError(f"{path.name}: is {sniff.KIND_NAMES[kind]}, not a GIS file")
+    return gis.column_names(path, kind)
+
+
 def suggest_mapping(path: Path) -> dict[str, str]:
     """Propose a column mapping for a GIS file, for the user to confirm.
 
@@ -156,7 +178,10 @@ def _read_gis(
     path: Path, kind: str, dataset: str, column_mapping: Mapping[str, str] | None, chunk_rows: int
 ) -> Iterator[ParsedChunk]:
     columns = gis.column_names(path, kind)
-    mapping = dict(column_mapping) if column_mapping is not None else gis.propose_mapping(columns)
+    # The user's choices go over the proposal: naming two fields must not
+    # drop the others that were found by name. An empty column unmaps a field.
+    mapping = {**gis.propose_mapping(columns), **dict(column_mapping or {})}
+    mapping = {field_name: column for field_name, column in mapping.items() if column}
     gis.check_mapping(path, mapping, columns)
     world, today, seen_ids = load_world(), date.today(), SeenIds()
     first_feature = 1
@@ -192,9 +217,10 @@ def read_incidents(
     dataset : str
         Value of every row's ``dataset`` column.
     column_mapping : mapping of str to str, optional
-        For GIS files: schema field (a key of :data:`GIS_FIELDS`) -> column;
-        without it, :func:`suggest_mapping`'s proposal is used if it names
-        every field of :data:`GIS_REQUIRED_FIELDS`. For CSV and XLSX: a
+        For GIS files: schema field (a key of :data:`GIS_FIELDS`) -> column,
+        laid over :func:`suggest_mapping`'s proposal (an empty column unmaps
+        a proposed field); together they must name every field of
+        :data:`GIS_REQUIRED_FIELDS`. For CSV and XLSX: a
         column the format expects -> the file's column that holds it
         (renamed headers), in any case.
     chunk_rows : int

@@ -289,6 +289,9 @@ def open_workbook(path: Path) -> openpyxl.Workbook:
             f"the spreadsheet has {len(workbook.sheetnames)} sheets ({names}): "
             "save the sheet to import as a workbook of its own, or as CSV",
         )
+    # The size a workbook records for its sheet can be wrong (some writers
+    # never update it); read-only mode would trust it and drop rows.
+    workbook.active.reset_dimensions()
     return workbook
 
 

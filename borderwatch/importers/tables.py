@@ -76,14 +76,25 @@ def _frame(values: list[Sequence[str]], rows: list[int], keys: Sequence[str]) ->
     return frame.fillna("")
 
 
-def _csv_records(path: Path, encoding: str) -> Iterator[tuple[int, list[str]]]:
-    """Records after the header, each with the line it starts on (the header is line 1)."""
+def _csv_records(path: Path, encoding: str, width: int) -> Iterator[tuple[int, list[str]]]:
+    """Records after the header, each with the line it starts on (the header is line 1).
+
+    A record of the wrong width that spans several lines means a quote was
+    opened and never closed: every line after it would be swallowed into one
+    cell, so the file is refused rather than losing those rows unseen.
+    """
     with path.open(encoding=encoding, newline="") as stream:
         reader = csv.reader(stream)
         try:
             next(reader, None)
             line = reader.line_num
             for record in reader:
+                if len(record) != width and reader.line_num > line + 1:
+                    raise FileRejectedError(
+                        f"{path.name}: line {line + 1}: a quote opened in this record is not closed before "
+                        f"line {reader.line_num}, so lines {line + 1}–{reader.line_num} would be read as one "
+                        "record; close the quote and import again"
+                    )
                 yield line + 1, record
                 line = reader.line_num
         except csv.Error as error:
@@ -107,15 +118,17 @@ def stream_csv(path: Path, encoding: str, keys: Sequence[str], chunk_rows: int) 
     ------
     TextChunk
     """
-    yield from _chunks(_csv_records(path, encoding), keys, chunk_rows)
+    yield from _chunks(_csv_records(path, encoding, len(keys)), keys, chunk_rows)
 
 
-def _xlsx_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _xlsx_records(path: Path, width: int) -> Iterator[tuple[int, list[str]]]:
     workbook = open_workbook(path)
     try:
         rows = workbook.active.iter_rows(min_row=2, values_only=True)
         for row, values in enumerate(rows, start=2):
-            yield row, [cell_text(value) for value in values]
+            cells = [cell_text(value) for value in values]
+            # Rows can end early where their last cells are empty.
+            yield row, cells + [""] * (width - len(cells))
     finally:
         workbook.close()
 
@@ -136,4 +149,4 @@ def stream_xlsx(path: Path, keys: Sequence[str], chunk_rows: int) -> Iterator[Te
     TextChunk
         Row numbers as the spreadsheet shows them (the header is row 1).
     """
-    yield from _chunks(_xlsx_records(path), keys, chunk_rows)
+    yield from _chunks(_xlsx_records(path, len(keys)), keys, chunk_rows)
