@@ -109,7 +109,7 @@ if upload is not None:
             )
             scripts, styles = cache.map_assets()
             preview_map = offline_map(scripts, styles)
-            countries_layer(cache.countries()).add_to(preview_map)
+            countries_layer(cache.basemap_land()).add_to(preview_map)
             incidents_layer(checked.preview).add_to(preview_map)
             west, south, east, north = checked.preview.total_bounds
             preview_map.fit_bounds([[south, west], [north, east]], max_zoom=9)

@@ -14,7 +14,7 @@ from borderwatch.export import (
     to_geopackage_bytes,
 )
 from borderwatch.filters import summarize
-from layers.style import EVENT_TYPE_COLOURS
+from layers.style import event_type_colour
 from ui import cache
 from ui.sidebar import current_selection, shown_incidents
 
@@ -56,10 +56,12 @@ st.dataframe(
 
 st.subheader("Per month, by type", anchor=False)
 timeline = monthly_timeline(shown)
+shown_types = sorted(timeline["event_type"].unique())
 colour = alt.Color(
     "event_type:N",
     title="Type",
-    scale=alt.Scale(domain=list(EVENT_TYPE_COLOURS), range=list(EVENT_TYPE_COLOURS.values())),
+    scale=alt.Scale(domain=shown_types, range=[event_type_colour(name) for name in shown_types]),
+    legend=alt.Legend(labelLimit=260),
 )
 for measure, title in (("incidents", "Incidents"), ("deaths", "Deaths")):
     chart = (

@@ -35,7 +35,7 @@ map_column, details_column = st.columns([2, 1], gap="medium")
 with map_column:
     scripts, styles = cache.map_assets()
     fmap = base_map(
-        cache.countries(), cache.border(), cache.barrier(), cache.places(),
+        cache.basemap_land(), cache.border(), cache.barrier(), cache.places(),
         scripts, styles, event_types=cache.filter_options()["event_types"], online_tiles=online,
     )
     st_folium(

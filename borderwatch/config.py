@@ -19,6 +19,9 @@ DATA_DIR: Final[Path] = REPO_ROOT / "data"
 BORDER_PATH: Final[Path] = DATA_DIR / "border.geojson"
 BARRIER_PATH: Final[Path] = DATA_DIR / "barrier.geojson"
 COUNTRIES_PATH: Final[Path] = DATA_DIR / "countries.geojson"
+#: Natural Earth 1:110m countries of the world: the importers' country check,
+#: and the basemap's land beyond the detailed file's box.
+WORLD_COUNTRIES_PATH: Final[Path] = DATA_DIR / "world_countries.geojson"
 PLACES_PATH: Final[Path] = DATA_DIR / "places.csv"
 
 #: Incident table the dashboard shows: the bundled one unless the environment

@@ -117,6 +117,22 @@ def load_countries(path: Path = config.COUNTRIES_PATH) -> gpd.GeoDataFrame:
     return frame
 
 
+def load_world_countries(path: Path = config.WORLD_COUNTRIES_PATH) -> gpd.GeoDataFrame:
+    """Load the coarse (1:110m) countries of the world.
+
+    Parameters
+    ----------
+    path : Path
+        GeoJSON of polygons with ``iso3`` and ``name``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per country, EPSG:4326.
+    """
+    return load_countries(path)
+
+
 def _points_from_table(table: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         table,

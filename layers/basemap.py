@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import folium
+from branca.element import Element
 import geopandas as gpd
 
 from borderwatch import config
@@ -54,6 +55,10 @@ def offline_map(
     # no maximum, which the marker clusters need. Place-level data gains
     # nothing past 14.
     fmap.options["maxZoom"] = 14
+    # Without tiles, the map's background is the sea.
+    fmap.get_root().header.add_child(
+        Element(f"<style>.leaflet-container {{ background: {SEA_COLOUR}; }}</style>"), name="bw_sea"
+    )
     # Instance attributes, so folium's class-wide defaults stay untouched.
     fmap.default_js = list(scripts)
     fmap.default_css = list(styles)
@@ -92,10 +97,10 @@ def base_map(
     fmap = offline_map(scripts, styles)
     if online_tiles:
         folium.TileLayer("OpenStreetMap", name=ONLINE_TILES_NAME, overlay=False, control=True).add_to(fmap)
-    countries_layer(countries).add_to(fmap)
+    countries_layer(countries, show=not online_tiles).add_to(fmap)
     border_layer(border).add_to(fmap)
     barrier_layer(barrier).add_to(fmap)
     places_layer(places, config.FEATURED_PLACE_ID).add_to(fmap)
     crossings_layer(places).add_to(fmap)
-    Legend(event_types, SEA_COLOUR).add_to(fmap)
+    Legend(event_types).add_to(fmap)
     return fmap

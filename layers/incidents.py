@@ -25,7 +25,7 @@ INCIDENT_CSS_CLASS = "bw-incident"
 #: Circles closer than this many pixels are gathered into one numbered
 #: cluster; clicking it zooms in, or fans the circles out when they share a
 #: place (place-level coordinates often coincide), so every site stays clickable.
-CLUSTER_RADIUS_PX = 14
+CLUSTER_RADIUS_PX = 10
 
 # Popups and tooltips are bound to each circle, not to the GeoJSON layer:
 # inside a cluster the layer itself is not on the map, and Leaflet opens no

@@ -13,6 +13,7 @@ from layers.style import (
     BORDER_COLOUR,
     CROSSING_COLOUR,
     LEGEND_DEATH_STEPS,
+    PLACE_COLOUR,
     event_type_colour,
     radius_for_deaths,
 )
@@ -30,12 +31,15 @@ def legend_html(event_types: Sequence[str]) -> str:
         for n in LEGEND_DEATH_STEPS
     )
     return (
+        "<details open><summary><b>Legend</b></summary>"
         "<b>Attack sites</b> (colour: ACLED event type)"
         + "".join(rows)
         + f'<div class="bw-sizes">Size: deaths {sizes}</div>'
         + f'<div><span class="bw-line" style="border-top:3px dashed {BORDER_COLOUR}"></span>Tunisia–Libya border</div>'
         + f'<div><span class="bw-line" style="border-top:5px solid {BARRIER_COLOUR}"></span>Trench and berm (barrier, approx.)</div>'
         + f'<div><span class="bw-dot" style="background:#fff;border:3px solid {CROSSING_COLOUR}"></span>Border crossing</div>'
+        + f'<div><span class="bw-dot" style="background:{PLACE_COLOUR};width:7px;height:7px"></span>Town or landmark (hover for its name)</div>'
+        + "</details>"
     )
 
 
@@ -56,10 +60,10 @@ class Legend(MacroElement):
                                margin-right: 6px; vertical-align: middle; box-sizing: border-box; }
           .bw-legend .bw-size { display: inline-block; border-radius: 50%; background: #999;
                                 vertical-align: middle; margin: 0 2px; }
+          .bw-legend summary { cursor: pointer; }
           .bw-legend .bw-line { display: inline-block; width: 22px; margin-right: 6px; vertical-align: middle; }
           .bw-featured-label { font-weight: bold; font-size: 13px; }
           .bw-popup th { text-align: left; padding-right: 8px; vertical-align: top; }
-          .leaflet-container { background: {{ this.sea_colour }}; }
           .leaflet-control-layers { font-size: 12px; line-height: 1.3; }
         </style>
         {% endmacro %}
@@ -78,8 +82,7 @@ class Legend(MacroElement):
         """
     )
 
-    def __init__(self, event_types: Sequence[str], sea_colour: str) -> None:
+    def __init__(self, event_types: Sequence[str]) -> None:
         super().__init__()
         self._name = "Legend"
         self.html = legend_html(event_types)
-        self.sea_colour = sea_colour

@@ -11,7 +11,7 @@ EVENT_TYPE_COLOURS: dict[str, str] = {
     "Violence against civilians": "#0072B2",
     "Protests": "#009E73",
     "Riots": "#E69F00",
-    "Strategic developments": "#56B4E9",
+    "Strategic developments": "#7A5C00",
 }
 UNKNOWN_TYPE_COLOUR = "#666666"
 

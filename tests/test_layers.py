@@ -196,3 +196,16 @@ def test_online_tiles_are_an_option():
 def test_feature_collection_is_plain_json():
     incidents = incident_frame(incident_row(id="a"))
     json.dumps(incident_features(incidents))
+
+
+def test_land_beyond_the_detailed_box_comes_from_the_coarse_world():
+    from borderwatch.reference import load_countries, load_world_countries
+    from layers.countries import land_with_surroundings
+
+    detailed = load_countries()
+    land = land_with_surroundings(detailed, load_world_countries())
+    assert list(land["iso3"][: len(detailed)]) == list(detailed["iso3"])
+    coarse = land.iloc[len(detailed):]
+    assert {"EGY", "NER", "TCD"} <= set(coarse["iso3"])  # land east and south of the box
+    detail_box = box(*detailed.total_bounds)
+    assert not coarse.geometry.intersects(detail_box.buffer(-1e-6)).any()

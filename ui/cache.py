@@ -19,6 +19,7 @@ from borderwatch.analysis import with_line_distances
 from borderwatch.assets import asset_urls, install_vendor_assets
 from borderwatch.filters import IncidentFilter
 from borderwatch.store import DATABASE_FILE, SQLiteStore, data_dir, open_store
+from layers.countries import land_with_surroundings
 
 STATIC_DIR = config.REPO_ROOT / "static"
 
@@ -39,6 +40,14 @@ def barrier(path: str = str(config.BARRIER_PATH)) -> gpd.GeoDataFrame:
 def countries(path: str = str(config.COUNTRIES_PATH)) -> gpd.GeoDataFrame:
     """Country polygons for the offline basemap."""
     return reference.load_countries(Path(path))
+
+
+@st.cache_data(show_spinner=False)
+def basemap_land(
+    path: str = str(config.COUNTRIES_PATH), world_path: str = str(config.WORLD_COUNTRIES_PATH)
+) -> gpd.GeoDataFrame:
+    """Detailed countries plus coarse land around them (see :func:`land_with_surroundings`)."""
+    return land_with_surroundings(countries(path), reference.load_world_countries(Path(world_path)))
 
 
 @st.cache_data(show_spinner=False)
