@@ -95,8 +95,8 @@ if upload is not None:
             st.markdown("**Why rows were rejected**")
             st.dataframe(group_rejections(checked.rejections), hide_index=True, width="stretch")
             st.download_button(
-                "Download the rejected rows (row, column, reason)",
-                rejection_table(checked.rejections).to_csv(index=False).encode("utf-8"),
+                "Download the rejected rows (with their reasons)",
+                rejection_table(checked.rejections, checked.rejected_records).to_csv(index=False).encode("utf-8"),
                 file_name=f"{dataset}-rejected.csv",
                 mime="text/csv",
             )

@@ -52,7 +52,7 @@ def test_checking_an_acled_export_reports_accepted_and_rejected_rows(app, tmp_pa
     assert reasons.loc[0, "rows"] == 1 and reasons.loc[0, "first_rows"] == "4"
     assert "latitude" in reasons.loc[0, "column"]
     labels = [button.proto.label for button in app.get("download_button")]
-    assert "Download the rejected rows (row, column, reason)" in labels
+    assert "Download the rejected rows (with their reasons)" in labels
 
 
 def test_storing_adds_the_incidents_to_every_page(app, tmp_path):

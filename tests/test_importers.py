@@ -763,3 +763,17 @@ def test_a_workbook_that_misstates_its_size_is_read_whole(tmp_path):
             target.writestr(item, data)
     incidents, rejections, read = read_all(damaged)
     assert (len(incidents), rejections, read) == (12, [], 12)
+
+
+def test_rejected_records_are_kept_for_download(tmp_path):
+    from borderwatch.importers.report import rejection_table
+
+    path = acled_file(tmp_path, {"event_id_cnty": "TUN1"}, {"event_id_cnty": "TUN2", "latitude": "95.2"})
+    chunks = list(read_incidents(path, dataset="acled"))
+    records = {row: record for chunk in chunks for row, record in chunk.rejected_records.items()}
+    rejections = [rejection for chunk in chunks for rejection in chunk.rejections]
+    table = rejection_table(rejections, records)
+    assert table.loc[0, ["row", "column", "reason"]].tolist() == [3, "latitude", "latitude 95.2 is outside -90..90"]
+    assert table.loc[0, "event_id_cnty"] == "TUN2"
+    assert table.loc[0, "latitude"] == "95.2"
+    assert table.loc[0, "notes"] == ACLED_ROW["notes"]

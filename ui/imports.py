@@ -26,6 +26,7 @@ class CheckResult:
     accepted: int = 0
     rejected_rows: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    rejected_records: dict[int, str] = field(default_factory=dict)
     preview: gpd.GeoDataFrame | None = None
 
 
@@ -84,6 +85,7 @@ def check_upload(path: str, file_format: str, dataset: str, mapping: tuple[tuple
         result.accepted += len(chunk.incidents)
         result.rejected_rows += len({rejection.row for rejection in chunk.rejections})
         result.rejections.extend(chunk.rejections)
+        result.rejected_records.update(chunk.rejected_records)
         if sum(len(frame) for frame in previews) < PREVIEW_ROWS:
             previews.append(chunk.incidents.head(PREVIEW_ROWS))
     if previews:

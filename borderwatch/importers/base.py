@@ -54,8 +54,13 @@ class ParsedChunk:
         Refused rows of this slice.
     rows_read : int
         Records read in this slice (accepted + rejected).
+    rejected_records : dict of int to str
+        The refused records as read: row number -> JSON object of the file's
+        cells, so the user can download the rows themselves (a record too
+        malformed to split into cells has none).
     """
 
     incidents: pd.DataFrame
     rejections: list[Rejection] = field(default_factory=list)
     rows_read: int = 0
+    rejected_records: dict[int, str] = field(default_factory=dict)

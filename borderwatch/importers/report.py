@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
@@ -51,22 +52,36 @@ def _first_rows(rows: pd.Series) -> str:
     return ", ".join(str(row) for row in rows.iloc[:EXAMPLE_ROWS])
 
 
-def rejection_table(rejections: Iterable[Rejection]) -> pd.DataFrame:
-    """One row per rejection: ``row``, ``column``, ``reason``.
+def rejection_table(
+    rejections: Iterable[Rejection], records: Mapping[int, str] | None = None
+) -> pd.DataFrame:
+    """One row per rejection: ``row``, ``column``, ``reason``, then the record's own cells.
 
     Parameters
     ----------
     rejections : iterable of Rejection
+    records : mapping of int to str, optional
+        Row number -> the refused record as a JSON object of the file's
+        cells (:attr:`ParsedChunk.rejected_records`).
 
     Returns
     -------
     pandas.DataFrame
-        Sorted by row, ready to download as CSV.
+        Sorted by row, ready to download as CSV; the file's columns follow
+        the three above, empty for a record too malformed to split.
     """
     table = pd.DataFrame(
         [(r.row, r.column, r.reason) for r in rejections], columns=["row", "column", "reason"]
     )
-    return table.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    table = table.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    if not records:
+        return table
+    cells = pd.DataFrame.from_records(
+        [json.loads(records[row]) if row in records else {} for row in table["row"]]
+    )
+    # The file's own columns, kept apart from the report's if names clash.
+    cells = cells.rename(columns=lambda name: f"{name} (in file)" if name in table.columns else name)
+    return pd.concat([table, cells.fillna("")], axis=1)
 
 
 def group_rejections(rejections: Iterable[Rejection]) -> pd.DataFrame:

@@ -474,4 +474,10 @@ def check_and_type(
     typed = typed.loc[:, list(INCIDENT_COLUMNS) + list(EXTRA_COLUMNS)].reset_index(drop=True)
 
     unique = sorted(set(report.found), key=lambda problem: (problem.row, problem.column, problem.reason))
-    return ParsedChunk(incidents=typed, rejections=unique, rows_read=len(table))
+    refused = table.loc[~ok, ["row", "original"]]
+    return ParsedChunk(
+        incidents=typed,
+        rejections=unique,
+        rows_read=len(table),
+        rejected_records=dict(zip(refused["row"].astype(int), refused["original"], strict=True)),
+    )
