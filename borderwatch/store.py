@@ -64,7 +64,7 @@ import math
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -499,6 +499,11 @@ class SQLiteStore:
         self._conn = sqlite3.connect(
             self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
         )
+        # Reads go through a second connection with a lock of their own, so a
+        # long import (which holds the writer connection) never blocks the
+        # dashboard's queries: in WAL mode they read the last committed state.
+        self._read_lock = threading.Lock()
+        self._reader: sqlite3.Connection | None = None
         try:
             # SQLite-specific: WAL lets readers run during an import; FULL makes
             # a reported commit survive power loss; foreign keys are off by default.
@@ -511,6 +516,9 @@ class SQLiteStore:
             self._ensure_schema()
             for statement in _TEMP_SCHEMA:
                 self._conn.execute(statement)
+            self._reader = sqlite3.connect(
+                self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+            )
         except BaseException:
             self._conn.close()
             raise
@@ -518,9 +526,17 @@ class SQLiteStore:
     # -- plumbing ---------------------------------------------------------
 
     def close(self) -> None:
-        """Close the connection (an open import would be rolled back)."""
+        """Close the connections (an open import would be rolled back)."""
         with self._lock:
             self._conn.close()
+        with self._read_lock:
+            if self._reader is not None:
+                self._reader.close()
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one query on the reading connection and return its rows."""
+        with self._read_lock:
+            return self._reader.execute(sql, params).fetchall()
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -900,8 +916,7 @@ class SQLiteStore:
             " (SELECT COUNT(*) FROM incidents i WHERE i.dataset = d.name AND i.duplicate_of IS NOT NULL)"
             " FROM datasets d ORDER BY d.import_order"
         )
-        with self._lock:
-            rows = self._conn.execute(sql).fetchall()
+        rows = self._read(sql)
         frame = pd.DataFrame(rows, columns=[*columns, "incidents", "probable_duplicates"])
         frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
         return frame.astype({column: "int64" for column in frame.columns[5:] if column != "notes"})
@@ -919,8 +934,7 @@ class SQLiteStore:
             "dataset", "format", "file_name", "file_hash", "imported_at", "rows_read", "accepted",
             "rejected", "added", "updated", "unchanged",
         ]
-        with self._lock:
-            rows = self._conn.execute(f"SELECT {', '.join(columns)} FROM imports ORDER BY import_id").fetchall()
+        rows = self._read(f"SELECT {', '.join(columns)} FROM imports ORDER BY import_id")
         frame = pd.DataFrame(rows, columns=columns)
         frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
         return frame.astype({column: "int64" for column in columns[5:]})
@@ -980,8 +994,7 @@ class SQLiteStore:
 
     def count(self) -> int:
         """Return how many incidents the store holds, all datasets together."""
-        with self._lock:
-            return self._conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
+        return self._read("SELECT COUNT(*) FROM incidents")[0][0]
 
     def revision(self) -> str:
         """Return a token that changes whenever the stored incidents change.
@@ -995,11 +1008,10 @@ class SQLiteStore:
         -------
         str
         """
-        with self._lock:
-            incidents, datasets, last_import = self._conn.execute(
-                "SELECT (SELECT COUNT(*) FROM incidents), (SELECT COUNT(*) FROM datasets),"
-                " (SELECT COALESCE(MAX(import_id), 0) FROM imports)"
-            ).fetchone()
+        incidents, datasets, last_import = self._read(
+            "SELECT (SELECT COUNT(*) FROM incidents), (SELECT COUNT(*) FROM datasets),"
+            " (SELECT COALESCE(MAX(import_id), 0) FROM imports)"
+        )[0]
         return f"{incidents}:{datasets}:{last_import}"
 
     def filter_options(self) -> dict[str, Any]:
@@ -1013,8 +1025,8 @@ class SQLiteStore:
             ``actors`` (``actor1`` and ``actor2`` together): sorted tuples of
             the distinct non-empty values; ``datasets``: names in creation order.
         """
-        with self._lock:
-            conn = self._conn
+        with self._read_lock:
+            conn = self._reader
             first, last = conn.execute("SELECT MIN(event_date), MAX(last_date) FROM incidents").fetchone()
 
             def distinct(sql: str) -> tuple[str, ...]:
@@ -1110,8 +1122,7 @@ class SQLiteStore:
             + (f" WHERE {' AND '.join(where)}" if where else "")
             + " ORDER BY event_date, id, dataset, source_id"
         )
-        with self._lock:
-            rows = self._conn.execute(sql, params).fetchall()
+        rows = self._read(sql, params)
         return _typed_frame(pd.DataFrame(rows, columns=columns))
 
 
