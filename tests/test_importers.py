@@ -777,3 +777,17 @@ def test_rejected_records_are_kept_for_download(tmp_path):
     assert table.loc[0, "event_id_cnty"] == "TUN2"
     assert table.loc[0, "latitude"] == "95.2"
     assert table.loc[0, "notes"] == ACLED_ROW["notes"]
+
+
+def test_blank_lines_before_the_header_and_old_mac_line_ends(tmp_path):
+    path = acled_file(tmp_path, {"event_id_cnty": "TUN1"}, {"event_id_cnty": "TUN2"})
+    text = path.read_text(encoding="utf-8")
+    padded = tmp_path / "padded.csv"
+    padded.write_text("\n\n" + text, encoding="utf-8")
+    incidents, rejections, read = read_all(padded)
+    assert (len(incidents), rejections, read) == (2, [], 2)
+    assert incidents["row"].tolist() == [4, 5]
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(text.replace("\r\n", "\r").replace("\n", "\r").encode("utf-8"))
+    incidents, rejections, read = read_all(mac)
+    assert (len(incidents), rejections, read) == (2, [], 2)

@@ -236,7 +236,8 @@ def csv_header(path: Path, encoding: str) -> list[str]:
     """
     sample = read_sample(path).decode(encoding, errors="replace")
     try:
-        header = next(csv.reader(io.StringIO(sample.lstrip("\ufeff\r\n"))), [])
+        # newline="": the csv module then reads old Mac (CR-only) line ends too.
+        header = next(csv.reader(io.StringIO(sample.lstrip("\ufeff\r\n"), newline="")), [])
     except csv.Error as error:
         raise _refuse(path, f"its header line cannot be read as CSV ({error})") from error
     header = [name.strip() for name in header]

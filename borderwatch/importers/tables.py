@@ -86,7 +86,10 @@ def _csv_records(path: Path, encoding: str, width: int) -> Iterator[tuple[int, l
     with path.open(encoding=encoding, newline="") as stream:
         reader = csv.reader(stream)
         try:
-            next(reader, None)
+            # The header is the first line with text, as detection read it.
+            header = next(reader, None)
+            while header is not None and not any(cell.strip() for cell in header):
+                header = next(reader, None)
             line = reader.line_num
             for record in reader:
                 if len(record) != width and reader.line_num > line + 1:
