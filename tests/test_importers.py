@@ -791,3 +791,12 @@ def test_blank_lines_before_the_header_and_old_mac_line_ends(tmp_path):
     mac.write_bytes(text.replace("\r\n", "\r").replace("\n", "\r").encode("utf-8"))
     incidents, rejections, read = read_all(mac)
     assert (len(incidents), rejections, read) == (2, [], 2)
+
+
+def test_a_stray_byte_in_a_utf8_file_is_named_not_read_as_cp1252(tmp_path):
+    path = acled_file(tmp_path, {"event_id_cnty": "TUN1", "location": "Bin Qirdān"}, {"event_id_cnty": "TUN2"})
+    path.write_bytes(path.read_bytes().replace(b"TUN2,", b"TUN2\xe9,"))
+    assert refusal(path) == (
+        "acled.csv: line 3 holds bytes that are not UTF-8, while the lines before it are UTF-8 text: "
+        "fix that line or save the file again as CSV UTF-8"
+    )

@@ -200,11 +200,44 @@ def csv_encoding(path: Path) -> str:
                 "save it again as CSV UTF-8",
             )
         return "utf-8-sig"
-    for encoding in ("utf-8", "cp1252"):
-        if _decodes(path, encoding):
-            return encoding
+    bad_line, utf8_text_before = _first_non_utf8_line(path)
+    if bad_line is None:
+        return "utf-8"
+    if utf8_text_before:
+        # Clearly UTF-8 (accented text decoded fine) but for a stray byte:
+        # reading it all as Windows-1252 would garble every accented name.
+        raise _refuse(
+            path,
+            f"line {bad_line:,} holds bytes that are not UTF-8, while the lines before it are UTF-8 text: "
+            "fix that line or save the file again as CSV UTF-8",
+        )
+    if _decodes(path, "cp1252"):
+        return "cp1252"
     # Latin-1 decodes any byte: the last resort never fails.
     return "latin-1"
+
+
+def _first_non_utf8_line(path: Path) -> tuple[int | None, bool]:
+    """The line of the first byte that is not UTF-8 (None if there is none),
+    and whether non-ASCII UTF-8 text came before it."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines_before, non_ascii = 0, False
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            try:
+                text = decoder.decode(block)
+            except UnicodeDecodeError as error:
+                good = block[: error.start]
+                decoded = good.decode("utf-8", errors="ignore")
+                non_ascii = non_ascii or not decoded.isascii()
+                return lines_before + good.count(b"\n") + 1, non_ascii
+            lines_before += block.count(b"\n")
+            non_ascii = non_ascii or not text.isascii()
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return lines_before + 1, non_ascii
+    return None, non_ascii
 
 
 def _decodes(path: Path, encoding: str) -> bool:
