@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import sqlite3
@@ -34,7 +33,15 @@ from borderwatch.export import (
 from borderwatch.filters import IncidentFilter
 from borderwatch.importers import FORMATS, detect_format, read_incidents
 from borderwatch.importers.report import group_rejections
-from borderwatch.store import DATA_DIR_ENV, DATABASE_FILE, ImportReport, SQLiteStore, data_dir, open_store
+from borderwatch.store import (
+    DATA_DIR_ENV,
+    DATABASE_FILE,
+    ImportReport,
+    SQLiteStore,
+    data_dir,
+    file_sha256,
+    open_store,
+)
 
 PROG: Final[str] = "python -m borderwatch"
 EXIT_OK: Final[int] = 0
@@ -85,14 +92,6 @@ class CommandError(BorderWatchError):
 def _one_line(message: str) -> str:
     """Messages go to stderr as one line: a multi-line error is joined."""
     return " ".join(part.strip() for part in message.splitlines() if part.strip())
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _iso_date(text: str) -> dt.date:
@@ -202,7 +201,7 @@ def _import(args: argparse.Namespace) -> int:
     format = args.format or detect_format(path)
     dataset = args.dataset if args.dataset is not None else format
     mapping = dict(args.mapping) if args.mapping else None
-    file_hash = _file_sha256(path)
+    file_hash = file_sha256(path)
     progress = Progress(sys.stderr, path.name)
     with _open(args) as store:
         try:

@@ -369,7 +369,8 @@ class IncidentStore(Protocol):
         ...
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks (a dataset's provenance)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -601,7 +602,7 @@ class SQLiteStore:
             BUNDLED,
             BUNDLED,
             config.INCIDENTS_PATH.name,
-            _file_sha256(config.INCIDENTS_PATH),
+            file_sha256(config.INCIDENTS_PATH),
             False,
             None,
             "Incidents bundled with BorderWatch (see data/README.md).",
