@@ -1,11 +1,13 @@
-"""Filtering incidents by date, type and country, and summing up the result."""
+"""What the user filters incidents by, and the summary line of what is shown.
+
+The filtering itself runs in the store's SQL (:meth:`borderwatch.store.SQLiteStore.query`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-import geopandas as gpd
 import pandas as pd
 
 
@@ -55,34 +57,6 @@ class Summary:
         return f"{self.shown:,} of {self.total:,} {incidents}, {self.deaths:,} {deaths}"
 
 
-def filter_incidents(incidents: gpd.GeoDataFrame, selection: IncidentFilter) -> gpd.GeoDataFrame:
-    """Return the incidents that match ``selection``.
-
-    Parameters
-    ----------
-    incidents : geopandas.GeoDataFrame
-        Incidents with ``event_date``, ``end_date``, ``event_type`` and ``country``.
-    selection : IncidentFilter
-        The filter.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        A new frame (the input is not changed), original order kept.
-    """
-    keep = pd.Series(True, index=incidents.index)
-    last_day = incidents["end_date"].fillna(incidents["event_date"])
-    if selection.start is not None:
-        keep &= last_day >= pd.Timestamp(selection.start)
-    if selection.end is not None:
-        keep &= incidents["event_date"] <= pd.Timestamp(selection.end)
-    if selection.event_types is not None:
-        keep &= incidents["event_type"].isin(selection.event_types)
-    if selection.countries is not None:
-        keep &= incidents["country"].isin(selection.countries)
-    return incidents.loc[keep].copy()
-
-
 def summarize(shown: pd.DataFrame, total: int) -> Summary:
     """Count the incidents shown and their deaths.
 
@@ -99,19 +73,3 @@ def summarize(shown: pd.DataFrame, total: int) -> Summary:
     """
     deaths = int(shown["deaths_best"].fillna(0).sum()) if len(shown) else 0
     return Summary(shown=len(shown), total=total, deaths=deaths)
-
-
-def date_bounds(incidents: pd.DataFrame) -> tuple[dt.date, dt.date]:
-    """Return the first and last day any incident covers.
-
-    Parameters
-    ----------
-    incidents : pandas.DataFrame
-        Non-empty, with ``event_date`` and ``end_date``.
-
-    Returns
-    -------
-    tuple of datetime.date
-    """
-    last_day = incidents["end_date"].fillna(incidents["event_date"])
-    return incidents["event_date"].min().date(), last_day.max().date()
