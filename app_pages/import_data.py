@@ -24,6 +24,13 @@ from ui import cache
 from ui.imports import check_upload, saved_upload
 
 GIS_FORMATS = ("geojson", "gpkg", "geoparquet", "shapefile")
+DATASET_LABELS = {
+    "name": "Dataset", "format": "Format", "file_name": "File", "file_hash": "SHA-256 (start)",
+    "imported_at": "Imported at (UTC)", "rows_read": "Rows read", "accepted": "Accepted",
+    "rejected": "Rejected", "added": "Added", "updated": "Updated", "unchanged": "Unchanged",
+    "notes": "Notes", "incidents": "Incidents now", "probable_duplicates": "Probable duplicates",
+}
+REASON_LABELS = {"column": "Column", "problem": "Problem", "rows": "Rows", "example": "Example", "first_rows": "First rows"}
 NOT_MAPPED = "(none)"
 # The outcome of the last import, shown after the rerun that refreshes the sidebar.
 STORED_KEY = "import_stored_message"
@@ -93,7 +100,9 @@ if upload is not None:
         st.subheader(f"Accepted {checked.accepted:,} — rejected {checked.rejected_rows:,}", anchor=False)
         if checked.rejections:
             st.markdown("**Why rows were rejected**")
-            st.dataframe(group_rejections(checked.rejections), hide_index=True, width="stretch")
+            st.dataframe(
+                group_rejections(checked.rejections).rename(columns=REASON_LABELS), hide_index=True, width="stretch"
+            )
             st.download_button(
                 "Download the rejected rows (with their reasons)",
                 rejection_table(checked.rejections, checked.rejected_records).to_csv(index=False).encode("utf-8"),
@@ -103,9 +112,12 @@ if upload is not None:
         if checked.preview is not None:
             st.markdown(f"**First {len(checked.preview):,} accepted rows**")
             st.dataframe(
-                checked.preview[["event_date", "event_type", "location", "country", "deaths_best", "id"]],
+                checked.preview[["event_date", "event_type", "location", "country", "deaths_best", "id"]].rename(
+                    columns={"event_date": "Date", "event_type": "Type", "location": "Place",
+                             "country": "Country", "deaths_best": "Deaths", "id": "Id"}
+                ),
                 hide_index=True, width="stretch",
-                column_config={"event_date": st.column_config.DateColumn(format="YYYY-MM-DD")},
+                column_config={"Date": st.column_config.DateColumn(format="YYYY-MM-DD")},
             )
             scripts, styles = cache.map_assets()
             preview_map = offline_map(scripts, styles)
@@ -146,7 +158,12 @@ if upload is not None:
 
 st.header("Datasets in the store", anchor=False)
 datasets = cache.store().datasets()
-st.dataframe(datasets, hide_index=True, width="stretch")
+st.dataframe(
+    datasets.assign(file_hash=datasets["file_hash"].str[:12]).rename(columns=DATASET_LABELS),
+    hide_index=True,
+    width="stretch",
+    column_config={"Imported at (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+)
 if not datasets.empty:
     left, right = st.columns([2, 1])
     doomed = left.selectbox("Remove a dataset", datasets["name"].tolist(), index=None, placeholder="Choose a dataset")

@@ -21,16 +21,17 @@ from ui.sidebar import current_selection, shown_incidents
 TABLE_COLUMNS = {
     "event_date": "Date",
     "location": "Place",
-    "country": "Country",
     "event_type": "Type",
-    "sub_event_type": "Sub-type",
     "deaths_best": "Deaths",
+    "distance_border_km": "Km to TN–LY border",
+    "distance_barrier_km": "Km to barrier",
+    "country": "Country",
+    "sub_event_type": "Sub-type",
     "deaths_low": "Deaths (low)",
     "deaths_high": "Deaths (high)",
     "wounded_best": "Wounded",
     "actor1": "Actor",
-    "distance_border_km": "Km to TN–LY border",
-    "distance_barrier_km": "Km to barrier",
+    "dataset": "Dataset",
     "id": "Id",
 }
 

@@ -49,8 +49,8 @@ def test_checking_an_acled_export_reports_accepted_and_rejected_rows(app, tmp_pa
     assert app.selectbox[0].value == "acled"
     assert app.subheader[0].value == "Accepted 2 — rejected 1"
     reasons = app.dataframe[0].value
-    assert reasons.loc[0, "rows"] == 1 and reasons.loc[0, "first_rows"] == "4"
-    assert "latitude" in reasons.loc[0, "column"]
+    assert reasons.loc[0, "Rows"] == 1 and reasons.loc[0, "First rows"] == "4"
+    assert "latitude" in reasons.loc[0, "Column"]
     labels = [button.proto.label for button in app.get("download_button")]
     assert "Download the rejected rows (with their reasons)" in labels
 
@@ -62,7 +62,7 @@ def test_storing_adds_the_incidents_to_every_page(app, tmp_path):
     assert "2 added, 0 updated, 0 unchanged; 1 row rejected" in app.success[0].value
     assert app.file_uploader[0].value is None  # the stored file has left the page
     datasets = app.dataframe[-1].value
-    assert set(datasets["name"]) == {"bundled", "acled"}
+    assert set(datasets["Dataset"]) == {"bundled", "acled"}
     app.switch_page("app_pages/map.py").run()
     assert _summary(app).startswith(f"{BUNDLED + 2} of {BUNDLED + 2} incidents")
     app.multiselect(key="filter_datasets").set_value(["acled"]).run()
@@ -106,7 +106,7 @@ def test_removing_a_dataset_takes_its_incidents_away(app, tmp_path):
     next(box for box in app.checkbox if box.label == "Yes, remove its incidents").check().run()
     next(button for button in app.button if button.label == "Remove").click().run()
     assert not app.exception
-    assert set(app.dataframe[-1].value["name"]) == {"bundled"}
+    assert set(app.dataframe[-1].value["Dataset"]) == {"bundled"}
 
 
 def test_removal_is_confirmed_on_the_page(app, tmp_path):
