@@ -236,10 +236,13 @@ def test_a_deep_link_to_a_page_opens_it_inside_the_dashboard(page, artifacts):
     try:
         page.goto(f"{url}/incidents", wait_until="domcontentloaded")
         page.get_by_role("heading", name="Incidents", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
+        # The sidebar's filters arrive in the same run as the heading but may
+        # be drawn a moment later: wait for them rather than count at once.
+        page.get_by_text("Incident types", exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
         navigation = page.get_by_test_id("stSidebarNav")
         for label in ("Map", "Incidents", "About the data"):
+            navigation.get_by_text(label, exact=True).wait_for(timeout=LOAD_TIMEOUT_MS)
             assert navigation.get_by_text(label, exact=True).count() == 1
-        assert page.get_by_text("Incident types").count() == 1
         assert page.title() == "BorderWatch"
         assert page.get_by_text("Page not found").count() == 0
     finally:
