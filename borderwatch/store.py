@@ -84,6 +84,17 @@ from borderwatch.errors import (
 )
 from borderwatch.filters import IncidentFilter
 from borderwatch.importers.base import ParsedChunk, Rejection
+from borderwatch.mapgrid import (
+    SUMMARY_LEVELS,
+    cell_range,
+    cell_shift,
+    first_whole_month,
+    grid_xy,
+    last_whole_month,
+    month_index,
+    month_start,
+    summary_level,
+)
 from borderwatch.reference import load_incidents
 from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
 
@@ -94,7 +105,7 @@ DATABASE_FILE: Final[str] = "borderwatch.sqlite"
 #: Dataset (and format) name of the bundled incidents; reserved for them.
 BUNDLED: Final[str] = "bundled"
 #: Version of the table layout below; a store written by another version is refused.
-SCHEMA_VERSION: Final[str] = "1"
+SCHEMA_VERSION: Final[str] = "2"
 #: Two rows of different datasets closer than this (and otherwise alike) are probable duplicates.
 DUPLICATE_DISTANCE_KM: Final[float] = 5.0
 #: ... and at most this many days apart.
@@ -128,6 +139,9 @@ _ROW_COLUMNS: Final[tuple[str, ...]] = (
     "original",
     "last_date",  # end_date, or event_date for one-day events: indexed for date filters
     "event_day",  # event_date as days since 1970-01-01: portable ±1-day arithmetic
+    "event_month",  # event_date as months since January 1970: the summary's time key
+    "grid_x",  # Web Mercator pixel at mapgrid.GRID_ZOOM: map cells are shifts of it
+    "grid_y",
     "content_hash",  # of all the above, to tell "unchanged" from "changed" cheaply
 )
 _FLAG_COLUMNS = ("duplicate_of", "duplicate_of_dataset", "duplicate_of_source_id")
@@ -136,7 +150,7 @@ QUERY_EXTRAS: Final[tuple[str, ...]] = ("source_id", "probable_duplicate", "dupl
 
 
 def _column_ddl(column: str) -> str:
-    if column in COUNT_COLUMNS or column in ("geo_precision", "event_day"):
+    if column in COUNT_COLUMNS or column in ("geo_precision", "event_day", "event_month", "grid_x", "grid_y"):
         kind = "INTEGER"
     elif column in _FLOAT_COLUMNS:
         kind = "DOUBLE PRECISION"  # REAL in PostgreSQL is single precision
@@ -178,19 +192,32 @@ _SCHEMA: Final[tuple[str, ...]] = (
         duplicate_of_source_id TEXT,
         PRIMARY KEY (dataset, source_id),
         FOREIGN KEY (dataset) REFERENCES datasets (name))""",
+    # Few indexes on purpose: each one costs every imported row a B-tree
+    # insert. Wide date ranges, types and countries are answered from
+    # incident_cells; these serve what is narrow (edge months, a map view,
+    # chosen actors, one incident).
     "CREATE INDEX IF NOT EXISTS incidents_event_date ON incidents (event_date)",
-    "CREATE INDEX IF NOT EXISTS incidents_last_date ON incidents (last_date)",
-    "CREATE INDEX IF NOT EXISTS incidents_event_type ON incidents (event_type)",
+    "CREATE INDEX IF NOT EXISTS incidents_id ON incidents (id)",
     # The duplicate check seeks one other dataset at a time, so rows of the
     # dataset itself (often many on the same days and places) are never read.
     "CREATE INDEX IF NOT EXISTS incidents_duplicate_search"
     " ON incidents (dataset, event_type, event_day, latitude)",
-    "CREATE INDEX IF NOT EXISTS incidents_country ON incidents (country)",
     "CREATE INDEX IF NOT EXISTS incidents_lat_lon ON incidents (latitude, longitude)",
     "CREATE INDEX IF NOT EXISTS incidents_actor1 ON incidents (actor1)",
     "CREATE INDEX IF NOT EXISTS incidents_actor2 ON incidents (actor2)",
     "CREATE INDEX IF NOT EXISTS incidents_duplicate_of"
     " ON incidents (duplicate_of_dataset, duplicate_of_source_id)",
+    # Incident counts, deaths and position sums per map cell, month and the
+    # filterable keys, at each of mapgrid.SUMMARY_LEVELS: a map of a million
+    # incidents reads thousands of these rows instead of a million incidents.
+    """CREATE TABLE IF NOT EXISTS incident_cells (
+        level INTEGER NOT NULL, cell_x INTEGER NOT NULL, cell_y INTEGER NOT NULL,
+        event_month INTEGER NOT NULL, event_type TEXT NOT NULL, country TEXT NOT NULL,
+        dataset TEXT NOT NULL, duplicate INTEGER NOT NULL,
+        incidents INTEGER NOT NULL, deaths INTEGER NOT NULL,
+        sum_latitude DOUBLE PRECISION NOT NULL, sum_longitude DOUBLE PRECISION NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS incident_cells_view ON incident_cells (level, cell_x, cell_y)",
+    "CREATE INDEX IF NOT EXISTS incident_cells_dataset ON incident_cells (dataset, level)",
 )
 # Scratch tables of one write transaction, private to the connection.
 _TEMP_SCHEMA: Final[tuple[str, ...]] = (
@@ -401,6 +428,9 @@ def _db_rows(incidents: pd.DataFrame, dataset: str) -> list[tuple[Any, ...]]:
     values["end_date"] = _nullable(end_text.where(end.notna()))
     values["last_date"] = end_text.where(end.notna(), event_text).tolist()
     values["event_day"] = event.to_numpy(dtype="datetime64[D]").astype(np.int64).tolist()
+    values["event_month"] = month_index(event.to_numpy(dtype="datetime64[D]")).tolist()
+    grid_x, grid_y = grid_xy(incidents["latitude"].to_numpy(float), incidents["longitude"].to_numpy(float))
+    values["grid_x"], values["grid_y"] = grid_x.tolist(), grid_y.tolist()
     for column in _FLOAT_COLUMNS:
         values[column] = _nullable(pd.to_numeric(incidents[column]).astype(float))
     values["geo_precision"] = incidents["geo_precision"].astype(int).tolist()
@@ -411,12 +441,23 @@ def _db_rows(incidents: pd.DataFrame, dataset: str) -> list[tuple[Any, ...]]:
         value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
         for value in incidents["original"].tolist()
     ]
-    rows = zip(*(values[column] for column in _ROW_COLUMNS[:-1]), strict=True)
-    # repr() of str/int/float/None is exact and stable, so equal content gives equal hashes.
-    return [
-        (*row, hashlib.blake2b(repr(row).encode("utf-8"), digest_size=16).hexdigest())
-        for row in rows
-    ]
+    values["content_hash"] = _content_hashes(incidents, values["original"])
+    return list(zip(*(values[column] for column in _ROW_COLUMNS), strict=True))
+
+
+def _content_hashes(incidents: pd.DataFrame, originals: list[str]) -> list[str]:
+    """A 128-bit digest of each row's content, to tell changed rows from unchanged ones.
+
+    Vectorised (pandas' SipHash of every cell, twice with different keys):
+    hashing row by row in Python cost more than storing the rows. Only ever
+    compared with the digest stored for the same key.
+    """
+    content = incidents.loc[:, list(INCIDENT_COLUMNS)].copy()
+    content["original"] = originals
+    content["source_timestamp"] = incidents["source_timestamp"]
+    first = pd.util.hash_pandas_object(content, index=False, hash_key="borderwatch-rw01").to_numpy()
+    second = pd.util.hash_pandas_object(content, index=False, hash_key="borderwatch-rw02").to_numpy()
+    return [f"{a:016x}{b:016x}" for a, b in zip(first.tolist(), second.tolist(), strict=True)]
 
 
 def _layers(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
@@ -580,10 +621,35 @@ class SQLiteStore:
                 # Two processes may race to create the file; the second finds the row.
                 if conn.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is None:
                     conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        elif row[0] == "1":
+            self._upgrade_from_version_1()
         elif row[0] != SCHEMA_VERSION:
             raise DatasetConflictError(
                 f"{self.path}: store written with schema version {row[0]}, this BorderWatch reads {SCHEMA_VERSION}"
             )
+
+    def _upgrade_from_version_1(self) -> None:
+        """Add the map grid and the summary to a store of schema version 1, in one transaction."""
+        with self._write() as conn:
+            if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] != "1":
+                return  # another process upgraded it meanwhile
+            for column in ("event_month", "grid_x", "grid_y"):
+                conn.execute(f"ALTER TABLE incidents ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+            for index in ("incidents_last_date", "incidents_event_type", "incidents_country"):
+                conn.execute(f"DROP INDEX IF EXISTS {index}")
+            for statement in _SCHEMA:
+                conn.execute(statement)
+            rows = conn.execute("SELECT rowid, event_day, latitude, longitude FROM incidents").fetchall()
+            if rows:
+                rowid, day, latitude, longitude = (np.array(column) for column in zip(*rows, strict=True))
+                grid_x, grid_y = grid_xy(latitude.astype(float), longitude.astype(float))
+                months = month_index(day.astype("datetime64[D]"))
+                conn.executemany(
+                    "UPDATE incidents SET event_month = ?, grid_x = ?, grid_y = ? WHERE rowid = ?",
+                    zip(months.tolist(), grid_x.tolist(), grid_y.tolist(), rowid.tolist(), strict=True),
+                )
+            self._refresh_cells(row[0] for row in conn.execute("SELECT name FROM datasets"))
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
 
     def _seed_once(self) -> None:
         """Store the bundled incidents the first time the store is opened, never again."""
@@ -720,6 +786,8 @@ class SQLiteStore:
             # Every row refused: storing an empty dataset would only mislead.
             raise StrictImportError(report, "no row was accepted")
         self._reflag_touched()
+        if report.added or report.updated:
+            self._refresh_cells({dataset, *self._affected_datasets()})
         if previous is None or report.added or report.updated or previous[1] != file_hash:
             counts = (
                 report.rows_read, report.accepted, report.rejected,
@@ -891,7 +959,61 @@ class SQLiteStore:
             conn.execute("DELETE FROM affected")
             conn.execute("INSERT INTO affected (dataset, source_id) SELECT dataset, source_id FROM incidents")
             self._reflag_affected()
+            self._refresh_cells(self._affected_datasets())
             return conn.execute("SELECT COUNT(*) FROM incidents WHERE duplicate_of IS NOT NULL").fetchone()[0]
+
+    # -- map summary --------------------------------------------------------
+
+    def _affected_datasets(self) -> set[str]:
+        return {row[0] for row in self._conn.execute("SELECT DISTINCT dataset FROM affected")}
+
+    def _refresh_cells(self, datasets: Iterable[str]) -> None:
+        """Rebuild ``incident_cells`` for these datasets and mark the store as changed.
+
+        The finest level is counted from the incidents, each coarser one from
+        the level below it (a few thousand rows, not a million).
+        """
+        conn = self._conn
+        finest = SUMMARY_LEVELS[-1]
+        keys = "event_month, event_type, country, dataset, duplicate"
+        for name in sorted(datasets):
+            conn.execute("DELETE FROM incident_cells WHERE dataset = ?", (name,))
+            shift = cell_shift(finest)
+            conn.execute(
+                "INSERT INTO incident_cells (level, cell_x, cell_y, event_month, event_type, country,"
+                " dataset, duplicate, incidents, deaths, sum_latitude, sum_longitude)"
+                f" SELECT ?, grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country,"
+                " dataset, duplicate_of IS NOT NULL, COUNT(*), SUM(COALESCE(deaths_best, 0)),"
+                " SUM(latitude), SUM(longitude) FROM incidents WHERE dataset = ?"
+                " GROUP BY grid_x >> ?, grid_y >> ?, event_month, event_type, country, duplicate_of IS NOT NULL",
+                (finest, name, shift, shift),
+            )
+            for finer, level in zip(SUMMARY_LEVELS[:0:-1], SUMMARY_LEVELS[-2::-1]):
+                up = finer - level
+                conn.execute(
+                    "INSERT INTO incident_cells (level, cell_x, cell_y, event_month, event_type, country,"
+                    " dataset, duplicate, incidents, deaths, sum_latitude, sum_longitude)"
+                    f" SELECT ?, cell_x >> {up}, cell_y >> {up}, {keys},"
+                    " SUM(incidents), SUM(deaths), SUM(sum_latitude), SUM(sum_longitude)"
+                    " FROM incident_cells WHERE dataset = ? AND level = ?"
+                    f" GROUP BY cell_x >> {up}, cell_y >> {up}, {keys}",
+                    (level, name, finer),
+                )
+        # SQLite-specific: julianday. The longest span bounds how far before a
+        # date range an incident can start and still overlap it.
+        longest = conn.execute(
+            "SELECT COALESCE(MAX(julianday(end_date) - julianday(event_date)), 0) FROM incidents"
+            " WHERE end_date IS NOT NULL"
+        ).fetchone()[0]
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('longest_span_days', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(max(0, math.ceil(longest))),),
+        )
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('revision', '1')"
+            " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
 
     # -- datasets -----------------------------------------------------------
 
@@ -977,6 +1099,7 @@ class SQLiteStore:
             removed = conn.execute("DELETE FROM incidents WHERE dataset = ?", (name,)).rowcount
             conn.execute("DELETE FROM datasets WHERE name = ?", (name,))
             self._reflag_affected()
+            self._refresh_cells({name, *self._affected_datasets()})
             return removed
 
     def reseed_bundled(self) -> ImportReport:
@@ -995,25 +1118,26 @@ class SQLiteStore:
 
     def count(self) -> int:
         """Return how many incidents the store holds, all datasets together."""
-        return self._read("SELECT COUNT(*) FROM incidents")[0][0]
+        # From the coarsest summary level: a few rows, where COUNT(*) reads an index.
+        return self._read(
+            "SELECT COALESCE(SUM(incidents), 0) FROM incident_cells WHERE level = ?", (SUMMARY_LEVELS[0],)
+        )[0][0]
 
     def revision(self) -> str:
         """Return a token that changes whenever the stored incidents change.
 
         Readers cache query results under it (the dashboard, across sessions).
-        Every import that changes rows is logged in ``imports``, and a removal
-        changes the counts, so the token needs no write of its own (a store
-        that nothing changed stays byte-identical).
+        Every write that changes incidents or their flags counts it up in the
+        same transaction; a write that changes nothing leaves the store
+        byte-identical.
 
         Returns
         -------
         str
         """
-        incidents, datasets, last_import = self._read(
-            "SELECT (SELECT COUNT(*) FROM incidents), (SELECT COUNT(*) FROM datasets),"
-            " (SELECT COALESCE(MAX(import_id), 0) FROM imports)"
-        )[0]
-        return f"{incidents}:{datasets}:{last_import}"
+        # One row read: cheap on every rerun of every session, at any size.
+        rows = self._read("SELECT value FROM meta WHERE key = 'revision'")
+        return rows[0][0] if rows else "0"
 
     def filter_options(self) -> dict[str, Any]:
         """Return what the sidebar can offer.
@@ -1028,15 +1152,30 @@ class SQLiteStore:
         """
         with self._read_lock:
             conn = self._reader
-            first, last = conn.execute("SELECT MIN(event_date), MAX(last_date) FROM incidents").fetchone()
+            first, latest_start = conn.execute("SELECT MIN(event_date), MAX(event_date) FROM incidents").fetchone()
+            last = None
+            if latest_start is not None:
+                # Only incidents that start within the longest span of the
+                # latest start can end last: read those through the date index.
+                span = conn.execute("SELECT value FROM meta WHERE key = 'longest_span_days'").fetchone()
+                since = dt.date.fromisoformat(latest_start) - dt.timedelta(days=int(span[0]) if span else 0)
+                last = conn.execute(
+                    "SELECT MAX(last_date) FROM incidents WHERE event_date >= ?", (_date_text(since),)
+                ).fetchone()[0]
 
             def distinct(sql: str) -> tuple[str, ...]:
                 return tuple(row[0] for row in conn.execute(sql))
 
             return {
                 "date_bounds": None if first is None else (dt.date.fromisoformat(first), dt.date.fromisoformat(last)),
-                "event_types": distinct("SELECT DISTINCT event_type FROM incidents ORDER BY event_type"),
-                "countries": distinct("SELECT DISTINCT country FROM incidents ORDER BY country"),
+                "event_types": distinct(
+                    f"SELECT DISTINCT event_type FROM incident_cells WHERE level = {SUMMARY_LEVELS[0]}"
+                    " ORDER BY event_type"
+                ),
+                "countries": distinct(
+                    f"SELECT DISTINCT country FROM incident_cells WHERE level = {SUMMARY_LEVELS[0]}"
+                    " ORDER BY country"
+                ),
                 "datasets": distinct("SELECT name FROM datasets ORDER BY import_order"),
                 "actors": distinct(
                     "SELECT actor1 FROM incidents WHERE actor1 <> ''"
@@ -1052,6 +1191,9 @@ class SQLiteStore:
         actors: tuple[str, ...] | None = None,
         hide_duplicates: bool = False,
         bbox: tuple[float, float, float, float] | None = None,
+        ids: tuple[str, ...] | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
     ) -> gpd.GeoDataFrame:
         """Return the incidents that match, filtered in SQL.
 
@@ -1068,6 +1210,12 @@ class SQLiteStore:
         bbox : tuple of float, optional
             ``(west, south, east, north)`` in degrees, as ``total_bounds`` gives
             it, edges included; ``west > east`` means a box across the antimeridian.
+        ids : tuple of str, optional
+            Keep only incidents with these ``id`` values (a clicked point's details).
+        limit : int, optional
+            Return at most this many rows.
+        newest_first : bool
+            Sort by date, newest first (with ``limit``: the latest incidents).
 
         Returns
         -------
@@ -1077,54 +1225,283 @@ class SQLiteStore:
             ``duplicate_of`` (the original's id, or ""); sorted by date, id,
             dataset, source_id; EPSG:4326.
         """
-        where: list[str] = []
-        params: list[Any] = []
+        where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox)
+        if ids is not None:
+            where.append(_one_of("id", ids, params))
+        columns = [*INCIDENT_COLUMNS, "source_id", "duplicate_of"]
+        direction = " DESC" if newest_first else ""
+        sql = (
+            f"SELECT {', '.join(columns)} FROM incidents"
+            + (f" WHERE {' AND '.join(where)}" if where else "")
+            + f" ORDER BY event_date{direction}, id{direction}, dataset{direction}, source_id{direction}"
+            + (f" LIMIT {int(limit)}" if limit is not None else "")
+        )
+        rows = self._read(sql, params)
+        return _typed_frame(pd.DataFrame(rows, columns=columns))
 
-        def one_of(expression: str, values: tuple[str, ...] | None) -> None:
-            if values is None:
-                return
-            if not values:
-                where.append("1 = 0")
-                return
-            where.append(f"{expression} IN ({', '.join('?' for _ in values)})")
-            params.extend(values)
+    def points(
+        self,
+        selection: IncidentFilter,
+        *,
+        datasets: tuple[str, ...] | None = None,
+        actors: tuple[str, ...] | None = None,
+        hide_duplicates: bool = False,
+        bbox: tuple[float, float, float, float] | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """Return what the map draws of each matching incident, and nothing more.
 
-        if selection.start is not None:
-            where.append("last_date >= ?")
-            params.append(_date_text(selection.start))
-        if selection.end is not None:
+        Parameters are as for :meth:`query`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``id, latitude, longitude, event_type, event_date`` (ISO text),
+            ``location, deaths_best`` (``Int64``), ``geo_precision``, ``precision_km``;
+            sorted by date then id.
+        """
+        where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox)
+        columns = list(POINT_COLUMNS)
+        sql = (
+            f"SELECT {', '.join(columns)} FROM incidents"
+            + (f" WHERE {' AND '.join(where)}" if where else "")
+            + (f" LIMIT {int(limit)}" if limit is not None else "")
+        )
+        frame = pd.DataFrame(self._read(sql, params), columns=columns)
+        frame = frame.astype({"id": str, "latitude": float, "longitude": float, "event_type": str,
+                              "event_date": str, "location": str, "deaths_best": "Int64",
+                              "geo_precision": int, "precision_km": float})
+        return frame.sort_values(["event_date", "id"], ignore_index=True)
+
+    def aggregate(
+        self,
+        selection: IncidentFilter,
+        *,
+        by: tuple[str, ...] = (),
+        zoom: int | None = None,
+        datasets: tuple[str, ...] | None = None,
+        actors: tuple[str, ...] | None = None,
+        hide_duplicates: bool = False,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> pd.DataFrame:
+        """Count the matching incidents and their deaths, grouped.
+
+        Whole months of the date range are read from the pre-aggregated
+        ``incident_cells``; only the partial months at its ends (and any
+        filter on actors) read incidents, through the date index.
+
+        Parameters
+        ----------
+        selection : IncidentFilter
+        by : tuple of str
+            Any of ``"cell"`` (map cells at ``zoom``, see :mod:`borderwatch.mapgrid`),
+            ``"event_month"`` (months since January 1970), ``"event_type"``,
+            ``"country"``; empty for one total row.
+        zoom : int, optional
+            Map zoom of the cells; required with ``"cell"``.
+        datasets, actors, hide_duplicates, bbox
+            As for :meth:`query`. With ``bbox``, summary cells are kept when
+            they touch the box, so counts near its edges may include a little
+            beyond it.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The ``by`` columns (``cell_x, cell_y`` for ``"cell"``), then
+            ``incidents``, ``deaths`` (sum of ``deaths_best``, unknown as 0),
+            ``latitude``, ``longitude`` (mean position); groups without
+            incidents are absent. Without ``by``: one row, zeros when nothing matches.
+        """
+        unknown = set(by) - {"cell", "event_month", "event_type", "country"}
+        if unknown:
+            raise ValueError(f"cannot group by {', '.join(sorted(unknown))}")
+        if "cell" in by and zoom is None:
+            raise ValueError("grouping by cell needs a zoom")
+        keys = [key for group in by for key in (("cell_x", "cell_y") if group == "cell" else (group,))]
+        level = summary_level(zoom) if zoom is not None else SUMMARY_LEVELS[0]
+        parts: list[pd.DataFrame] = []
+        if actors is None and level is not None:
+            months, edges = self._month_split(selection)
+            if months is not None:
+                parts.append(self._summary_part(selection, by, zoom, level, months, datasets, hide_duplicates, bbox))
+        else:
+            earliest = None if selection.start is None else max(
+                dt.date.min, selection.start - dt.timedelta(days=self._longest_span_days()))
+            edges = [(earliest, selection.end)]
+        for first, last in edges:
+            parts.append(self._incident_part(selection, by, zoom, (first, last), datasets, actors, hide_duplicates, bbox))
+        columns = [*keys, "incidents", "deaths", "sum_latitude", "sum_longitude"]
+        found = pd.concat([part for part in parts if not part.empty] or [pd.DataFrame(columns=columns)])
+        integers = [key for key in keys if key in ("cell_x", "cell_y", "event_month")]
+        found = found.astype({column: "int64" for column in (*integers, "incidents", "deaths")})
+        if keys:
+            found = found.groupby(keys, as_index=False, sort=True).sum()
+        else:
+            found = found.sum().to_frame().T.astype({"incidents": "int64", "deaths": "int64"})
+        total = found["incidents"].where(found["incidents"] > 0)
+        found["latitude"] = found.pop("sum_latitude") / total
+        found["longitude"] = found.pop("sum_longitude") / total
+        return found.reset_index(drop=True)
+
+    def _month_split(
+        self, selection: IncidentFilter
+    ) -> tuple[tuple[int, int] | None, list[tuple[dt.date | None, dt.date | None]]]:
+        """Split the date range into whole months (read from the summary) and
+        the ranges of event dates at its ends (read from the incidents).
+
+        The lower end range always exists when there is a start: incidents
+        that begin before the range but last into it are found there.
+        """
+        # The extreme dates mean "no limit" (and have no day beyond them).
+        start = None if selection.start == dt.date.min else selection.start
+        end = None if selection.end == dt.date.max else selection.end
+        first = -_NO_MONTH_LIMIT if start is None else first_whole_month(start)
+        last = _NO_MONTH_LIMIT if end is None else last_whole_month(end)
+        # An incident may start up to the longest span before the range and last into it.
+        earliest = None if start is None else max(dt.date.min, start - dt.timedelta(days=self._longest_span_days()))
+        if first > last:
+            return None, [(earliest, end)]
+        edges: list[tuple[dt.date | None, dt.date | None]] = []
+        if start is not None:
+            edges.append((earliest, month_start(first) - dt.timedelta(days=1)))
+        if end is not None and last < month_index(np.datetime64(end, "D")):
+            edges.append((month_start(last + 1), end))
+        return (first, last), edges
+
+    def _longest_span_days(self) -> int:
+        rows = self._read("SELECT value FROM meta WHERE key = 'longest_span_days'")
+        return int(rows[0][0]) if rows else 0
+
+    def _summary_part(
+        self,
+        selection: IncidentFilter,
+        by: tuple[str, ...],
+        zoom: int | None,
+        level: int,
+        months: tuple[int, int],
+        datasets: tuple[str, ...] | None,
+        hide_duplicates: bool,
+        bbox: tuple[float, float, float, float] | None,
+    ) -> pd.DataFrame:
+        params: list[Any] = [level, *months]
+        where = ["level = ?", "event_month BETWEEN ? AND ?"]
+        for column, values in (("event_type", selection.event_types), ("country", selection.countries),
+                               ("dataset", datasets)):
+            if values is not None:
+                where.append(_one_of(column, values, params))
+        if hide_duplicates:
+            where.append("duplicate = 0")
+        if bbox is not None and bbox[0] <= bbox[2]:
+            x_min, x_max, y_min, y_max = cell_range(_valid_bbox(bbox), level)
+            where.append("cell_x BETWEEN ? AND ? AND cell_y BETWEEN ? AND ?")
+            params += [x_min, x_max, y_min, y_max]
+        up = level - zoom if zoom is not None else 0
+        groups = [expression for group in by for expression in (
+            (f"cell_x >> {up}", f"cell_y >> {up}") if group == "cell" else (group,))]
+        select = [*groups, "SUM(incidents)", "SUM(deaths)", "SUM(sum_latitude)", "SUM(sum_longitude)"]
+        sql = (f"SELECT {', '.join(select)} FROM incident_cells WHERE {' AND '.join(where)}"
+               + (f" GROUP BY {', '.join(groups)}" if groups else ""))
+        return self._frame(sql, params, by)
+
+    def _incident_part(
+        self,
+        selection: IncidentFilter,
+        by: tuple[str, ...],
+        zoom: int | None,
+        event_dates: tuple[dt.date | None, dt.date | None],
+        datasets: tuple[str, ...] | None,
+        actors: tuple[str, ...] | None,
+        hide_duplicates: bool,
+        bbox: tuple[float, float, float, float] | None,
+    ) -> pd.DataFrame:
+        where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox)
+        first, last = event_dates
+        if first is not None:
+            where.append("event_date >= ?")
+            params.append(_date_text(first))
+        if last is not None:
             where.append("event_date <= ?")
-            params.append(_date_text(selection.end))
-        one_of("event_type", selection.event_types)
-        one_of("country", selection.countries)
-        one_of("dataset", datasets)
+            params.append(_date_text(last))
+        shift = cell_shift(zoom) if zoom is not None else 0
+        groups = [expression for group in by for expression in (
+            (f"grid_x >> {shift}", f"grid_y >> {shift}") if group == "cell" else (group,))]
+        select = [*groups, "COUNT(*)", "SUM(COALESCE(deaths_best, 0))", "SUM(latitude)", "SUM(longitude)"]
+        sql = (f"SELECT {', '.join(select)} FROM incidents"
+               + (f" WHERE {' AND '.join(where)}" if where else "")
+               + (f" GROUP BY {', '.join(groups)}" if groups else ""))
+        return self._frame(sql, params, by)
+
+    def _frame(self, sql: str, params: Sequence[Any], by: tuple[str, ...]) -> pd.DataFrame:
+        keys = [key for group in by for key in (("cell_x", "cell_y") if group == "cell" else (group,))]
+        rows = [row for row in self._read(sql, params) if row[len(keys)]]
+        return pd.DataFrame(rows, columns=[*keys, "incidents", "deaths", "sum_latitude", "sum_longitude"])
+
+
+# Beyond any month index a date can have: "no limit" on a month range.
+_NO_MONTH_LIMIT: Final[int] = 10**7
+
+#: What :meth:`SQLiteStore.points` returns of each incident: enough to draw,
+#: label and identify it; the full record is fetched by id when clicked.
+POINT_COLUMNS: Final[tuple[str, ...]] = (
+    "id", "latitude", "longitude", "event_type", "event_date", "location", "deaths_best",
+    "geo_precision", "precision_km",
+)
+
+
+def _one_of(expression: str, values: tuple[str, ...], params: list[Any]) -> str:
+    """``expression IN (...)`` with its values appended to ``params``; an empty tuple matches nothing."""
+    if not values:
+        return "1 = 0"
+    params.extend(values)
+    return f"{expression} IN ({', '.join('?' for _ in values)})"
+
+
+def _valid_bbox(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    west, south, east, north = (float(value) for value in bbox)
+    if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
+        raise ValueError(f"bbox {bbox} is not (west, south, east, north) in degrees")
+    return west, south, east, north
+
+
+def _filter_clauses(
+    selection: IncidentFilter,
+    datasets: tuple[str, ...] | None,
+    actors: tuple[str, ...] | None,
+    hide_duplicates: bool,
+    bbox: tuple[float, float, float, float] | None,
+) -> tuple[list[str], list[Any]]:
+    """WHERE clauses (joined by AND) and their parameters for the incidents table."""
+    where: list[str] = []
+    params: list[Any] = []
+    if selection.start is not None:
+        where.append("last_date >= ?")
+        params.append(_date_text(selection.start))
+    if selection.end is not None:
+        where.append("event_date <= ?")
+        params.append(_date_text(selection.end))
+    for column, values in (("event_type", selection.event_types), ("country", selection.countries),
+                           ("dataset", datasets)):
+        if values is not None:
+            where.append(_one_of(column, values, params))
+    if actors is not None:
         if actors:
             marks = ", ".join("?" for _ in actors)
             where.append(f"(actor1 IN ({marks}) OR actor2 IN ({marks}))")
             params.extend((*actors, *actors))
-        elif actors is not None:
+        else:
             where.append("1 = 0")
-        if hide_duplicates:
-            where.append("duplicate_of IS NULL")
-        if bbox is not None:
-            west, south, east, north = (float(value) for value in bbox)
-            if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
-                raise ValueError(f"bbox {bbox} is not (west, south, east, north) in degrees")
-            where.append("latitude BETWEEN ? AND ?")
-            params += [south, north]
-            if west <= east:
-                where.append("longitude BETWEEN ? AND ?")
-            else:
-                where.append("(longitude >= ? OR longitude <= ?)")
-            params += [west, east]
-        columns = [*INCIDENT_COLUMNS, "source_id", "duplicate_of"]
-        sql = (
-            f"SELECT {', '.join(columns)} FROM incidents"
-            + (f" WHERE {' AND '.join(where)}" if where else "")
-            + " ORDER BY event_date, id, dataset, source_id"
-        )
-        rows = self._read(sql, params)
-        return _typed_frame(pd.DataFrame(rows, columns=columns))
+    if hide_duplicates:
+        where.append("duplicate_of IS NULL")
+    if bbox is not None:
+        west, south, east, north = _valid_bbox(bbox)
+        where.append("latitude BETWEEN ? AND ?")
+        params += [south, north]
+        if west <= east:
+            where.append("longitude BETWEEN ? AND ?")
+        else:
+            where.append("(longitude >= ? OR longitude <= ?)")
+        params += [west, east]
+    return where, params
 
 
 def _typed_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -331,15 +331,6 @@ def test_an_empty_result_keeps_the_columns_and_types(filled):
     assert empty.dtypes.equals(full.dtypes)
 
 
-def test_query_filters_in_sql_with_indexes(filled):
-    plan = " ".join(
-        row[3] for row in filled._conn.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM incidents WHERE country IN (?) ORDER BY event_date", ("Libya",)
-        )
-    )
-    assert "USING INDEX incidents_country" in plan
-
-
 def test_filter_options(filled):
     options = filled.filter_options()
     assert options["date_bounds"] == (dt.date(2015, 3, 18), dt.date(2017, 1, 2))

@@ -1,0 +1,169 @@
+"""The store's pre-aggregated counts agree with counting the incidents one by one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from borderwatch.filters import IncidentFilter
+from borderwatch.mapgrid import cell_shift, grid_xy, month_index
+from borderwatch.store import BUNDLED, SQLiteStore, open_store
+from tests.factories import incident_row
+from tests.store_worker import chunk
+
+TYPES = ("Battles", "Violence against civilians", "Explosions/Remote violence")
+SUBTYPES = {"Battles": "Armed clash", "Violence against civilians": "Attack",
+            "Explosions/Remote violence": "Air/drone strike"}
+PLACES = (("Tunisia", "TUN", 33.15, 11.22), ("Libya", "LBY", 32.79, 12.48), ("Tunisia", "TUN", 36.8, 10.18))
+
+
+def _rows(count: int, seed: int) -> list[dict[str, str]]:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for number in range(count):
+        country, iso3, lat, lon = PLACES[rng.integers(len(PLACES))]
+        event_type = TYPES[rng.integers(len(TYPES))]
+        start = dt.date(2015, 1, 1) + dt.timedelta(days=int(rng.integers(0, 800)))
+        # Some incidents last several days: they overlap ranges they start before.
+        span = int(rng.choice([0, 0, 0, 2, 20]))
+        rows.append(incident_row(
+            id=f"i{seed}-{number}", event_date=start.isoformat(),
+            end_date=(start + dt.timedelta(days=span)).isoformat() if span else "",
+            country=country, iso3=iso3, latitude=round(lat + rng.normal(0, 0.3), 4),
+            longitude=round(lon + rng.normal(0, 0.3), 4), event_type=event_type,
+            sub_event_type=SUBTYPES[event_type], deaths_best=int(rng.integers(0, 5)),
+            actor1="Army" if rng.random() < 0.5 else "Militants",
+        ))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteStore]:
+    path: Path = tmp_path_factory.mktemp("aggregate") / "store.sqlite"
+    opened = open_store(path)
+    opened.remove_dataset(BUNDLED)
+    opened.import_chunks([chunk(*_rows(400, 1))], dataset="first", format="test", file_name="a", file_hash="a")
+    opened.import_chunks([chunk(*_rows(300, 2))], dataset="second", format="test", file_name="b", file_hash="b")
+    yield opened
+    opened.close()
+
+
+def _brute_force(store: SQLiteStore, selection: IncidentFilter, by: list[str], zoom: int | None,
+                 **options: object) -> pd.DataFrame:
+    shown = store.query(selection, **options)
+    frame = pd.DataFrame({
+        "incidents": 1, "deaths": shown["deaths_best"].fillna(0).astype("int64"),
+        "event_type": shown["event_type"], "country": shown["country"],
+        "event_month": month_index(shown["event_date"].to_numpy("datetime64[D]")),
+    })
+    if zoom is not None:
+        x, y = grid_xy(shown["latitude"].to_numpy(float), shown["longitude"].to_numpy(float))
+        frame["cell_x"], frame["cell_y"] = x >> cell_shift(zoom), y >> cell_shift(zoom)
+    keys = [key for group in by for key in (("cell_x", "cell_y") if group == "cell" else (group,))]
+    if not keys:
+        return pd.DataFrame({"incidents": [len(frame)], "deaths": [int(frame["deaths"].sum())]})
+    counted = frame.groupby(keys, as_index=False)[["incidents", "deaths"]].sum()
+    return counted.sort_values(keys, ignore_index=True)
+
+
+_DAYS = st.integers(min_value=-60, max_value=900).map(lambda days: dt.date(2015, 1, 1) + dt.timedelta(days=days))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    start=st.none() | _DAYS,
+    end=st.none() | _DAYS,
+    types=st.none() | st.lists(st.sampled_from(TYPES), unique=True).map(tuple),
+    datasets=st.none() | st.lists(st.sampled_from(("first", "second")), unique=True).map(tuple),
+    actors=st.none() | st.just(("Army",)),
+    hide=st.booleans(),
+    by=st.sampled_from([[], ["cell"], ["event_month", "event_type"], ["country"], ["cell", "event_type"]]),
+    zoom=st.integers(min_value=3, max_value=14),
+)
+def test_aggregates_match_counting_each_incident(store, start, end, types, datasets, actors, hide, by, zoom):
+    selection = IncidentFilter(start=start, end=end, event_types=types)
+    options = {"datasets": datasets, "actors": actors, "hide_duplicates": hide}
+    cell_zoom = zoom if "cell" in by else None
+    got = store.aggregate(selection, by=tuple(by), zoom=cell_zoom, **options)
+    expected = _brute_force(store, selection, by, cell_zoom, **options)
+    assert got[list(expected.columns)].reset_index(drop=True).equals(expected.astype(got[list(expected.columns)].dtypes))
+
+
+def test_a_map_view_counts_what_lies_in_it(store):
+    # Ben Gardane's surroundings at zoom 9: exactly the incidents inside the box.
+    bbox = (10.5, 32.5, 12.0, 33.8)
+    got = store.aggregate(IncidentFilter(), by=("cell",), zoom=9, bbox=bbox)
+    inside = store.query(IncidentFilter(), bbox=bbox)
+    # Summary cells that touch the box may hold a few incidents just outside it.
+    assert got["incidents"].sum() >= len(inside)
+    assert got["incidents"].sum() <= len(store.query(IncidentFilter(), bbox=(10.0, 32.0, 12.5, 34.3)))
+    assert np.allclose(got["latitude"].between(32.0, 34.3), True)
+
+
+def test_positions_are_the_mean_of_the_cell(store):
+    got = store.aggregate(IncidentFilter(), by=("cell",), zoom=14)
+    shown = store.query(IncidentFilter())
+    x, y = grid_xy(shown["latitude"].to_numpy(float), shown["longitude"].to_numpy(float))
+    shown["cell_x"], shown["cell_y"] = x >> cell_shift(14), y >> cell_shift(14)
+    means = shown.groupby(["cell_x", "cell_y"], as_index=False)[["latitude", "longitude"]].mean()
+    merged = got.merge(means, on=["cell_x", "cell_y"], suffixes=("", "_expected"))
+    assert len(merged) == len(got)
+    assert np.allclose(merged["latitude"], merged["latitude_expected"])
+    assert np.allclose(merged["longitude"], merged["longitude_expected"])
+
+
+def test_hidden_duplicates_leave_the_counts(store):
+    full = store.aggregate(IncidentFilter())["incidents"].iloc[0]
+    hidden = store.aggregate(IncidentFilter(), hide_duplicates=True)["incidents"].iloc[0]
+    assert hidden == len(store.query(IncidentFilter(), hide_duplicates=True))
+    assert full == store.count() == 700
+
+
+def test_removing_a_dataset_updates_the_summary(tmp_path):
+    opened = open_store(tmp_path / "s.sqlite")
+    try:
+        before = opened.revision()
+        opened.import_chunks([chunk(*_rows(50, 3))], dataset="x", format="test", file_name="x", file_hash="x")
+        assert opened.revision() != before
+        assert opened.count() == 80
+        opened.remove_dataset("x")
+        assert opened.count() == 30
+        assert opened.aggregate(IncidentFilter(), by=("event_type",))["incidents"].sum() == 30
+    finally:
+        opened.close()
+
+
+def test_points_carry_what_the_map_draws(store):
+    points = store.points(IncidentFilter(event_types=("Battles",)), bbox=(9.0, 30.0, 13.0, 37.5), limit=1000)
+    assert set(points["event_type"]) == {"Battles"}
+    assert list(points.columns[:3]) == ["id", "latitude", "longitude"]
+    assert len(points) == len(store.query(IncidentFilter(event_types=("Battles",)), bbox=(9.0, 30.0, 13.0, 37.5)))
+
+
+def test_a_store_of_schema_version_1_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    opened = open_store(path)
+    opened.import_chunks([chunk(*_rows(40, 4))], dataset="x", format="test", file_name="x", file_hash="x")
+    expected = opened.aggregate(IncidentFilter(), by=("cell", "event_month"), zoom=8)
+    opened.close()
+    # Version 1 had neither the grid columns nor the summary table.
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE incident_cells")
+        for column in ("event_month", "grid_x", "grid_y"):
+            conn.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    upgraded = open_store(path)
+    try:
+        assert upgraded.count() == 70
+        assert upgraded.aggregate(IncidentFilter(), by=("cell", "event_month"), zoom=8).equals(expected)
+    finally:
+        upgraded.close()
