@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import altair as alt
 import streamlit as st
 
@@ -9,14 +11,19 @@ from borderwatch.analysis import monthly_timeline
 from borderwatch.export import (
     acled_attribution,
     describe_filters,
+    export_command,
     to_csv_bytes,
     to_geojson_bytes,
     to_geopackage_bytes,
 )
-from borderwatch.filters import summarize
 from layers.style import event_type_colour
 from ui import cache
-from ui.sidebar import current_selection, shown_incidents
+from ui.sidebar import current_query
+
+#: Rows the table lists (the newest); the charts and counts cover every match.
+TABLE_ROW_LIMIT = 5_000
+#: Largest set offered as a browser download; beyond it, the command line writes it.
+DOWNLOAD_ROW_LIMIT = 50_000
 
 TABLE_COLUMNS = {
     "event_date": "Date",
@@ -35,14 +42,18 @@ TABLE_COLUMNS = {
     "id": "Id",
 }
 
-shown = shown_incidents()
-summary = summarize(shown, total=cache.incident_count())
+query = current_query()
+summary = cache.summary(query)
 
 st.title("Incidents")
 st.markdown(f"**{summary.line()}**")
-if shown.empty:
+if summary.shown == 0:
     st.info("No incidents match the filters. Widen them in the sidebar.")
     st.stop()
+
+shown = cache.incidents(query, limit=TABLE_ROW_LIMIT)
+if summary.shown > len(shown):
+    st.caption(f"The table lists the {len(shown):,} most recent; the charts count all {summary.shown:,}.")
 
 st.dataframe(
     shown[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS),
@@ -56,7 +67,7 @@ st.dataframe(
 )
 
 st.subheader("Per month, by type", anchor=False)
-timeline = monthly_timeline(shown)
+timeline = monthly_timeline(cache.aggregate(query, ("event_month", "event_type")))
 shown_types = sorted(timeline["event_type"].unique())
 colour = alt.Color(
     "event_type:N",
@@ -83,28 +94,35 @@ for measure, title in (("incidents", "Incidents"), ("deaths", "Deaths")):
     st.altair_chart(chart, width="stretch")
 
 st.subheader("Download the filtered incidents", anchor=False)
-selection = current_selection()
+selection = query.selection
+options = query.options()
+if summary.shown > DOWNLOAD_ROW_LIMIT:
+    st.info(
+        f"{summary.shown:,} incidents are more than a browser download should carry "
+        f"({DOWNLOAD_ROW_LIMIT:,}). This command writes the same set (CSV, GeoJSON or GeoPackage, "
+        "from the extension) with its attribution:"
+    )
+    st.code(export_command(selection, "borderwatch-incidents.gpkg", **options), language="bash")
+    st.stop()
+
+everything = cache.all_incidents(query) if summary.shown > len(shown) else shown
 attribution = acled_attribution(
-    shown,
-    filters=describe_filters(
-        selection.incidents, datasets=selection.datasets, actors=selection.actors,
-        hide_duplicates=selection.hide_duplicates,
-    ),
-    datasets=cache.store().datasets(),
+    everything, filters=describe_filters(selection, **options), datasets=cache.store().datasets(),
 )
 csv_column, geojson_column, gpkg_column = st.columns(3)
+# Files are written when a button is clicked, not on every rerun.
 csv_column.download_button(
-    "Download CSV", to_csv_bytes(shown), file_name="borderwatch-incidents.csv", mime="text/csv"
+    "Download CSV", partial(to_csv_bytes, everything), file_name="borderwatch-incidents.csv", mime="text/csv"
 )
 geojson_column.download_button(
     "Download GeoJSON",
-    to_geojson_bytes(shown, attribution=attribution),
+    partial(to_geojson_bytes, everything, attribution=attribution),
     file_name="borderwatch-incidents.geojson",
     mime="application/geo+json",
 )
 gpkg_column.download_button(
     "Download GeoPackage",
-    to_geopackage_bytes(shown, attribution=attribution),
+    partial(to_geopackage_bytes, everything, attribution=attribution),
     file_name="borderwatch-incidents.gpkg",
     mime="application/geopackage+sqlite3",
 )

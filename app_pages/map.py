@@ -7,20 +7,23 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from borderwatch import config
-from borderwatch.filters import summarize
+from borderwatch.mapview import POINT_LIMIT, view_around, view_from_state
 from layers.basemap import base_map
-from layers.incidents import incidents_layer
+from layers.incidents import cells_layer, incidents_layer
 from ui import cache
 from ui.details import render_details
 from ui.selection import MAP_KEY, SELECTED_KEY, select_clicked_incident
-from ui.sidebar import shown_incidents
+from ui.sidebar import current_query
 
-shown = shown_incidents()
-summary = summarize(shown, total=cache.incident_count())
+# Until the browser reports the map's real size and view: a typical width.
+ASSUMED_MAP_WIDTH_PX = 900
+
+query = current_query()
+summary = cache.summary(query)
 
 st.title("Tunisia–Libya border")
 st.markdown(f"**{summary.line()}**")
-if shown.empty:
+if summary.shown == 0:
     st.info(
         "No incidents match the filters. Widen the date range, or choose more "
         "incident types or countries in the sidebar."
@@ -32,39 +35,59 @@ online = st.toggle(
     help="Off: the map is drawn from bundled country outlines and needs no internet.",
 )
 map_column, details_column = st.columns([2, 1], gap="medium")
+default_view = view_around(config.MAP_CENTER, config.MAP_ZOOM, ASSUMED_MAP_WIDTH_PX, config.MAP_HEIGHT_PX)
+shown = cache.map_data_for(query, view_from_state(st.session_state.get(MAP_KEY), default_view))
 with map_column:
     scripts, styles = cache.map_assets()
     fmap = base_map(
         cache.basemap_land(), cache.border(), cache.barrier(), cache.places(),
         scripts, styles, event_types=cache.filter_options()["event_types"], online_tiles=online,
     )
+    if shown.points is not None:
+        layer = incidents_layer(shown.points)
+    else:
+        layer = cells_layer(shown.cells, shown.zoom)
     st_folium(
         fmap,
         key=MAP_KEY,
         height=config.MAP_HEIGHT_PX,
         use_container_width=True,
-        feature_group_to_add=incidents_layer(shown),
+        feature_group_to_add=layer,
         layer_control=folium.LayerControl(collapsed=False, position="topright"),
         # The click counter changes on every click, so clicking the same
-        # site twice still reaches select_clicked_incident.
-        returned_objects=["last_active_drawing", "last_object_clicked_count"],
+        # site twice still reaches select_clicked_incident; the view tells
+        # the store which area to count or list.
+        returned_objects=["last_active_drawing", "last_object_clicked_count", "bounds", "zoom"],
         on_change=select_clicked_incident,
     )
+    if shown.points is None:
+        st.caption(
+            f"{shown.in_view:,} incidents around this view: more than {POINT_LIMIT:,}, so each "
+            "numbered circle counts the incidents of its area. Zoom in, or click a circle, "
+            "to see them one by one."
+        )
 
 with details_column:
-    labels = {
-        row.id: f"{row.event_date:%Y-%m-%d} · {row.location}" for row in shown.itertuples()
-    }
-    if st.session_state.get(SELECTED_KEY) not in labels:
+    labels: dict[str, str] = {}
+    if shown.points is not None:
+        labels = {
+            row.id: f"{row.event_date} · {row.location}" for row in shown.points.itertuples()
+        }
+    selected_id = st.session_state.get(SELECTED_KEY)
+    record = cache.incident(selected_id, query) if selected_id else None
+    if record is None:
         st.session_state[SELECTED_KEY] = None
-    selected = st.selectbox(
+    elif selected_id not in labels:
+        # A site clicked earlier stays selected while the map moves on.
+        labels[selected_id] = f"{record['event_date']:%Y-%m-%d} · {record['location']}"
+    st.selectbox(
         "Incident details",
         options=list(labels),
         format_func=labels.__getitem__,
         key=SELECTED_KEY,
         placeholder="Click an attack site on the map, or choose one here",
     )
-    if selected is None:
+    if record is None:
         st.caption("Click an attack site on the map to read its full record.")
     else:
-        render_details(shown.loc[shown["id"] == selected].iloc[0].to_dict())
+        render_details(record)

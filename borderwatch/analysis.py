@@ -7,6 +7,7 @@ degrees.
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
@@ -66,13 +67,15 @@ def with_line_distances(
     return measured
 
 
-def monthly_timeline(incidents: pd.DataFrame) -> pd.DataFrame:
-    """Count incidents and deaths per calendar month and event type.
+def monthly_timeline(counts: pd.DataFrame) -> pd.DataFrame:
+    """Turn the store's counts per month and type into a chartable timeline.
 
     Parameters
     ----------
-    incidents : pandas.DataFrame
-        With ``event_date``, ``event_type`` and ``deaths_best``.
+    counts : pandas.DataFrame
+        ``event_month`` (months since January 1970), ``event_type``,
+        ``incidents``, ``deaths``, as
+        ``SQLiteStore.aggregate(..., by=("event_month", "event_type"))`` returns them.
 
     Returns
     -------
@@ -80,18 +83,8 @@ def monthly_timeline(incidents: pd.DataFrame) -> pd.DataFrame:
         Columns ``month`` (first day of the month), ``event_type``,
         ``incidents`` and ``deaths``; months without incidents are absent.
     """
-    if incidents.empty:
-        return pd.DataFrame(
-            {"month": pd.Series(dtype="datetime64[ns]"), "event_type": pd.Series(dtype=str),
-             "incidents": pd.Series(dtype=int), "deaths": pd.Series(dtype=int)}
-        )
-    months = incidents["event_date"].dt.to_period("M").dt.to_timestamp()
-    grouped = (
-        pd.DataFrame(
-            {"month": months, "event_type": incidents["event_type"],
-             "deaths": incidents["deaths_best"].fillna(0).astype(int)}
-        )
-        .groupby(["month", "event_type"], as_index=False)
-        .agg(incidents=("deaths", "size"), deaths=("deaths", "sum"))
+    months = counts["event_month"].to_numpy(dtype=np.int64).astype("datetime64[M]").astype("datetime64[ns]")
+    return pd.DataFrame(
+        {"month": months, "event_type": counts["event_type"].astype(str).to_numpy(),
+         "incidents": counts["incidents"].astype(int).to_numpy(), "deaths": counts["deaths"].astype(int).to_numpy()}
     )
-    return grouped

@@ -5,12 +5,14 @@ popup HTML as a Jinja template on the server (``{{ ... }}`` would run Python
 expressions), folium puts it inside JavaScript template literals (where
 ``${...}`` runs and a backslash starts an escape), and the browser parses it
 as HTML. :func:`escape_html` neutralises all three; :func:`escape_markdown` does the same
-for text shown with ``st.markdown``.
+for text shown with ``st.markdown``; :func:`script_json` makes data safe to
+write into a map's script, where the page's code shows it as text only.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from urllib.parse import quote, urlsplit
 
@@ -123,3 +125,34 @@ def safe_url(value: object) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return quote(text, safe="/:?#[]@!&*+,;=%~-._")
+
+
+# In compact JSON these sequences can only occur inside strings (an object
+# opens with a key's quote), so escaping them there keeps the value intact:
+# "<" and ">" could close the script element, "&" could start an entity in
+# an attribute, "{{", "{%" and "{#" would run as Jinja when branca renders
+# the script template, and "$" and "`" would act if the code were ever
+# placed in a template literal.
+_SCRIPT_UNSAFE = re.compile(r"[<>&$`\u2028\u2029]|\{(?=[{%#])")
+
+
+def _script_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(0)[0]):04x}"
+
+
+def script_json(value: object) -> str:
+    """Encode ``value`` as JSON that is safe to write inside a ``<script>``.
+
+    Parameters
+    ----------
+    value : object
+        Lists, dicts, strings, numbers, booleans and None.
+
+    Returns
+    -------
+    str
+        Compact JSON, ASCII only, in which no text from data can end the
+        script, start HTML or run as a template; JavaScript reads the same value.
+    """
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return _SCRIPT_UNSAFE.sub(_script_escape, text)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shlex
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -243,6 +244,36 @@ def describe_filters(
         f"countries: {listing(selection.countries)}; datasets: {listing(datasets)}; "
         f"actors: {listing(actors)}; probable duplicates {'left out' if hide_duplicates else 'kept'}"
     )
+
+
+def export_command(
+    selection: IncidentFilter,
+    output: str,
+    *,
+    datasets: tuple[str, ...] | None = None,
+    actors: tuple[str, ...] | None = None,
+    hide_duplicates: bool = False,
+) -> str:
+    """The command line that exports the same incidents (for sets too big for the browser).
+
+    Returns
+    -------
+    str
+        ``python -m borderwatch export ...`` with every value shell-quoted.
+    """
+    words = ["python", "-m", "borderwatch", "export"]
+    if selection.start:
+        words += ["--from", selection.start.isoformat()]
+    if selection.end:
+        words += ["--to", selection.end.isoformat()]
+    for option, values in (("--type", selection.event_types), ("--country", selection.countries),
+                           ("--dataset", datasets), ("--actor", actors)):
+        for value in values or ():
+            words += [option, value]
+    if hide_duplicates:
+        words.append("--hide-duplicates")
+    words += ["-o", output]
+    return " ".join(shlex.quote(word) for word in words)
 
 
 def acled_attribution(

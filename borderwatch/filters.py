@@ -33,6 +33,31 @@ class IncidentFilter:
 
 
 @dataclass(frozen=True)
+class IncidentQuery:
+    """Everything the sidebar filters by: the selection and the store-level options.
+
+    Attributes
+    ----------
+    selection : IncidentFilter
+    datasets : tuple of str or None
+        Datasets to keep; ``None`` keeps all, an empty tuple none.
+    actors : tuple of str or None
+        Keep incidents with one of these as ``actor1`` or ``actor2``; ``None`` keeps all.
+    hide_duplicates : bool
+        Leave out probable duplicates of an earlier dataset's incidents.
+    """
+
+    selection: IncidentFilter = IncidentFilter()
+    datasets: tuple[str, ...] | None = None
+    actors: tuple[str, ...] | None = None
+    hide_duplicates: bool = False
+
+    def options(self) -> dict[str, object]:
+        """The keyword arguments the store's queries take besides the selection."""
+        return {"datasets": self.datasets, "actors": self.actors, "hide_duplicates": self.hide_duplicates}
+
+
+@dataclass(frozen=True)
 class Summary:
     """Counts for the summary line.
 

@@ -56,9 +56,10 @@ def grid_xy(latitude: np.ndarray, longitude: np.ndarray) -> tuple[np.ndarray, np
 
 def cell_shift(zoom: int) -> int:
     """Bits to drop from a grid coordinate to get its cell at map ``zoom``."""
-    if not 0 <= zoom <= GRID_ZOOM + _TILE_BITS - _CELL_BITS:
-        raise ValueError(f"zoom {zoom} is outside 0–{GRID_ZOOM + _TILE_BITS - _CELL_BITS}")
-    return GRID_ZOOM + _TILE_BITS - _CELL_BITS - zoom
+    # One screen pixel at ``zoom`` spans 2**(GRID_ZOOM - zoom) grid pixels.
+    if not 0 <= zoom <= GRID_ZOOM + _CELL_BITS:
+        raise ValueError(f"zoom {zoom} is outside 0–{GRID_ZOOM + _CELL_BITS}")
+    return GRID_ZOOM - zoom + _CELL_BITS
 
 
 def summary_level(zoom: int) -> int | None:

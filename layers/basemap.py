@@ -14,9 +14,17 @@ from layers.border import border_layer
 from layers.countries import countries_layer
 from layers.legend import Legend
 from layers.places import crossings_layer, places_layer
-from layers.style import SEA_COLOUR
+from layers.incidents import CELL_CSS_CLASS
+from layers.style import CELL_COLOUR, SEA_COLOUR
 
 ONLINE_TILES_NAME = "OpenStreetMap (online)"
+
+# Counted cells (see layers.incidents.cells_layer): round, numbered, white-rimmed.
+_CELL_CSS = (
+    f".{CELL_CSS_CLASS} div {{ border-radius: 50%; background: {CELL_COLOUR}; color: #FFFFFF;"
+    " border: 2px solid #FFFFFF; box-sizing: border-box; text-align: center;"
+    " font: 600 12px/1 system-ui, sans-serif; box-shadow: 0 0 3px rgba(0, 0, 0, 0.45); cursor: zoom-in; }"
+)
 
 
 def offline_map(
@@ -57,7 +65,7 @@ def offline_map(
     fmap.options["maxZoom"] = 14
     # Without tiles, the map's background is the sea.
     fmap.get_root().header.add_child(
-        Element(f"<style>.leaflet-container {{ background: {SEA_COLOUR}; }}</style>"), name="bw_sea"
+        Element(f"<style>.leaflet-container {{ background: {SEA_COLOUR}; }}{_CELL_CSS}</style>"), name="bw_sea"
     )
     # Instance attributes, so folium's class-wide defaults stay untouched.
     fmap.default_js = list(scripts)

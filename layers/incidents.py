@@ -1,17 +1,27 @@
-"""Map layer of attack sites: one clickable circle per incident."""
+"""Map layer of attack sites: clickable circles when few are in view, counted cells when many.
+
+Both encodings are columns of numbers (and short lists of distinct labels),
+drawn by a few lines of script in the page, instead of one Leaflet object
+with its own HTML per incident as ``folium.CircleMarker`` or
+``folium.GeoJson`` would send: a few bytes per point, not a kilobyte. The
+popup and tooltip are built in the browser from those columns with
+``textContent``, so text from data is never parsed as HTML; the full record
+of a clicked circle is fetched by its id.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import folium
-import geopandas as gpd
-from folium.plugins import MarkerCluster
-from folium.utilities import JsCode
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
-from borderwatch.describe import format_range
-from borderwatch.escape import escape_html
-from layers.style import event_type_colour, radius_for_deaths
+from borderwatch.escape import script_json
+from borderwatch.mapgrid import cell_bounds
+from layers.style import EVENT_TYPE_COLOURS, UNKNOWN_TYPE_COLOUR, radius_for_deaths
 
 LAYER_NAME = "Attack sites"
 
@@ -21,64 +31,239 @@ ID_PROPERTY = "incident_id"
 
 #: CSS class of every attack-site circle, for styling and for browser tests.
 INCIDENT_CSS_CLASS = "bw-incident"
+#: CSS class of every counted cell.
+CELL_CSS_CLASS = "bw-cell"
 
 #: Circles closer than this many pixels are gathered into one numbered
 #: cluster; clicking it zooms in, or fans the circles out when they share a
 #: place (place-level coordinates often coincide), so every site stays clickable.
 CLUSTER_RADIUS_PX = 10
 
-# Popups and tooltips are bound to each circle, not to the GeoJSON layer:
-# inside a cluster the layer itself is not on the map, and Leaflet opens no
-# popup for a layer that is not. Their HTML is built (and escaped) in Python.
-_BIND_POPUP_AND_TOOLTIP = JsCode(
-    """function bindIncidentPopup(feature, layer) {
-        layer.bindPopup(feature.properties.popup_html, {maxWidth: 340});
-        layer.bindTooltip(feature.properties.tooltip_html);
-    }"""
-)
+#: Diameter (px) of a cell holding one incident, and the most a cell grows.
+CELL_MIN_PX = 26
+CELL_MAX_PX = 58
 
 
-def popup_html(incident: Mapping[str, object]) -> str:
-    """The popup of one attack site: date, type, place and deaths, escaped.
+def _dictionary_codes(event_types: pd.Series) -> tuple[list[str], list[int]]:
+    labels = sorted(set(event_types.astype(str)))
+    index = {label: code for code, label in enumerate(labels)}
+    return labels, [index[value] for value in event_types.astype(str)]
+
+
+def encode_points(points: pd.DataFrame) -> dict:
+    """The compact, column-wise form of the circles the layer draws.
 
     Parameters
     ----------
-    incident : mapping
-        One incident record.
+    points : pandas.DataFrame
+        Incidents with ``id, latitude, longitude, event_type, event_date,
+        location, deaths_best`` (as :meth:`borderwatch.store.SQLiteStore.points`
+        returns them, or full incident records); not changed.
 
     Returns
     -------
-    str
-        An HTML table; every value from data is passed through
-        :func:`borderwatch.escape.escape_html`.
+    dict
+        ``id, lat, lon, type, day, place, deaths, radius``: one list each, one
+        entry per incident, largest circles first so small ones stay clickable
+        on top; ``type`` and ``place`` index into ``types`` / ``colours`` and
+        ``places``; ``day`` counts days since 1970-01-01; ``deaths`` is None when unknown.
     """
-    rows = (
-        ("Date", incident["event_date"].strftime("%Y-%m-%d")),
-        ("Type", f"{incident['event_type']} — {incident['sub_event_type']}"),
-        ("Place", incident["location"]),
-        ("Deaths", format_range(incident["deaths_low"], incident["deaths_best"], incident["deaths_high"])),
-    )
-    cells = "".join(f"<tr><th>{label}</th><td>{escape_html(value)}</td></tr>" for label, value in rows)
-    return f'<table class="bw-popup">{cells}</table>'
-
-
-def incident_style(feature: dict) -> dict:
-    """Leaflet style of an attack site: colour by type, area by deaths."""
-    properties = feature["properties"]
-    colour = properties["colour"]
+    deaths = pd.to_numeric(points["deaths_best"], errors="coerce").astype("Float64")
+    order = np.argsort(-deaths.fillna(0).to_numpy(float), kind="stable")
+    ordered = points.iloc[order]
+    ordered_deaths = deaths.iloc[order]
+    types, type_codes = _dictionary_codes(ordered["event_type"])
+    places, place_codes = _dictionary_codes(ordered["location"])
+    days = pd.to_datetime(ordered["event_date"]).to_numpy("datetime64[D]").astype(np.int64)
     return {
-        "radius": properties["radius"],
-        "color": "#FFFFFF",
-        "weight": 1.5,
-        "fill": True,
-        "fillColor": colour,
-        "fillOpacity": 0.85,
+        "id": ordered["id"].astype(str).tolist(),
+        "lat": ordered["latitude"].astype(float).round(5).tolist(),
+        "lon": ordered["longitude"].astype(float).round(5).tolist(),
+        "type": type_codes,
+        "types": types,
+        "colours": [EVENT_TYPE_COLOURS.get(label, UNKNOWN_TYPE_COLOUR) for label in types],
+        "day": days.tolist(),
+        "place": place_codes,
+        "places": places,
+        "deaths": [None if pd.isna(value) else int(value) for value in ordered_deaths],
+        "radius": [round(radius_for_deaths(None if pd.isna(value) else float(value)), 1) for value in ordered_deaths],
     }
 
 
-def incident_highlight(_feature: dict) -> dict:
-    """Style of the attack site under the pointer."""
-    return {"weight": 3, "color": "#000000"}
+def encode_cells(cells: pd.DataFrame, zoom: int) -> dict:
+    """The compact form of counted cells.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        ``cell_x, cell_y, incidents, deaths, latitude, longitude`` as
+        :meth:`borderwatch.store.SQLiteStore.aggregate` returns them by cell.
+    zoom : int
+        The zoom the cells were counted at (their size).
+
+    Returns
+    -------
+    dict
+        ``lat, lon`` (mean position of the cell's incidents), ``count``,
+        ``deaths``, ``size`` (px) and ``bounds`` (south, west, north, east of
+        the cell, where a click zooms to).
+    """
+    counts = cells["incidents"].to_numpy(np.int64)
+    bounds = cell_bounds(cells["cell_x"].to_numpy(), cells["cell_y"].to_numpy(), zoom)
+    largest = max(int(counts.max()), 10) if len(counts) else 10
+    sizes = CELL_MIN_PX + (CELL_MAX_PX - CELL_MIN_PX) * np.log10(np.maximum(counts, 1)) / np.log10(largest)
+    return {
+        "lat": cells["latitude"].astype(float).round(5).tolist(),
+        "lon": cells["longitude"].astype(float).round(5).tolist(),
+        "count": counts.tolist(),
+        "deaths": cells["deaths"].astype(np.int64).tolist(),
+        "size": np.round(sizes).astype(int).tolist(),
+        "bounds": np.round(bounds, 5).tolist(),
+    }
+
+
+class _CompactLayer(MacroElement):
+    """A script that draws encoded data into its parent feature group."""
+
+    def __init__(self, data: dict, template: str) -> None:
+        super().__init__()
+        self._name = "CompactIncidents"
+        self.data_json = script_json(data)
+        self._template = Template(template)
+
+
+# Circles are SVG (at most a few thousand: the store aggregates beyond that),
+# clustered so those at one place fan out on click.
+_POINTS_SCRIPT = """
+{% macro script(this, kwargs) %}
+(function () {
+    var data = {{ this.data_json }};
+    var group = {{ this._parent.get_name() }};
+    var cluster = L.markerClusterGroup({
+        maxClusterRadius: {{ this.cluster_radius }}, spiderfyOnMaxZoom: true, showCoverageOnHover: false
+    });
+    function row(table, label, value) {
+        var tr = table.insertRow(), th = document.createElement("th");
+        th.textContent = label;
+        tr.appendChild(th);
+        tr.insertCell().textContent = value;
+    }
+    function isoDay(day) { return new Date(day * 86400000).toISOString().slice(0, 10); }
+    function deathsText(i) { return data.deaths[i] === null ? "unknown" : String(data.deaths[i]); }
+    function popupFor(i) {
+        return function () {
+            var table = document.createElement("table");
+            table.className = "bw-popup";
+            row(table, "Date", isoDay(data.day[i]));
+            row(table, "Type", data.types[data.type[i]]);
+            row(table, "Place", data.places[data.place[i]]);
+            row(table, "Deaths", deathsText(i));
+            return table;
+        };
+    }
+    function tooltipFor(i) {
+        return function () {
+            var span = document.createElement("span");
+            span.textContent = data.places[data.place[i]] + " \\u00b7 " + isoDay(data.day[i]);
+            return span;
+        };
+    }
+    for (var i = 0; i < data.id.length; i++) {
+        var circle = L.circleMarker([data.lat[i], data.lon[i]], {
+            radius: data.radius[i], color: "#FFFFFF", weight: 1.5, fill: true,
+            fillColor: data.colours[data.type[i]], fillOpacity: 0.85,
+            className: "{{ this.css_class }}"
+        });
+        // st_folium reports the clicked layer's feature: the id travels in it.
+        circle.feature = {type: "Feature", properties: {"{{ this.id_property }}": data.id[i]}};
+        circle.bindPopup(popupFor(i), {maxWidth: 340});
+        circle.bindTooltip(tooltipFor(i));
+        cluster.addLayer(circle);
+    }
+    group.addLayer(cluster);
+})();
+{% endmacro %}
+"""
+
+_CELLS_SCRIPT = """
+{% macro script(this, kwargs) %}
+(function () {
+    var data = {{ this.data_json }};
+    var group = {{ this._parent.get_name() }};
+    function zoomTo(bounds) {
+        return function (event) { event.target._map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]]); };
+    }
+    for (var i = 0; i < data.count.length; i++) {
+        var size = data.size[i];
+        var label = data.count[i].toLocaleString("en-US");
+        var icon = L.divIcon({
+            className: "{{ this.css_class }}",
+            html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size + 'px">'
+                + label + "</div>",
+            iconSize: [size, size]
+        });
+        var cell = L.marker([data.lat[i], data.lon[i]], {icon: icon, keyboard: false});
+        cell.bindTooltip(label + (data.count[i] === 1 ? " incident, " : " incidents, ")
+            + data.deaths[i].toLocaleString("en-US") + (data.deaths[i] === 1 ? " death" : " deaths")
+            + " \\u2014 click to zoom in");
+        cell.on("click", zoomTo(data.bounds[i]));
+        group.addLayer(cell);
+    }
+})();
+{% endmacro %}
+"""
+
+
+def incidents_layer(points: pd.DataFrame) -> folium.FeatureGroup:
+    """Build the attack-sites layer of individual, clickable circles.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        The incidents to draw (see :func:`encode_points`); may be empty.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Named :data:`LAYER_NAME`. Each circle is coloured by type, sized by
+        deaths, has a popup (date, type, place, deaths) and a tooltip (place
+        and date), and carries its id for clicks; overlapping circles are
+        clustered (see :data:`CLUSTER_RADIUS_PX`).
+    """
+    group = folium.FeatureGroup(name=LAYER_NAME, show=True)
+    if points.empty:
+        return group
+    layer = _CompactLayer(encode_points(points), _POINTS_SCRIPT)
+    layer.cluster_radius = CLUSTER_RADIUS_PX
+    layer.css_class = INCIDENT_CSS_CLASS
+    layer.id_property = ID_PROPERTY
+    layer.add_to(group)
+    return group
+
+
+def cells_layer(cells: pd.DataFrame, zoom: int) -> folium.FeatureGroup:
+    """Build the attack-sites layer of counted cells, for views with too many incidents to draw.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        See :func:`encode_cells`.
+    zoom : int
+        Zoom the cells were counted at.
+
+    Returns
+    -------
+    folium.FeatureGroup
+        Named :data:`LAYER_NAME`: one numbered circle per cell, sized by its
+        count, with a tooltip of incidents and deaths; a click zooms to the cell.
+    """
+    group = folium.FeatureGroup(name=LAYER_NAME, show=True)
+    if cells.empty:
+        return group
+    layer = _CompactLayer(encode_cells(cells, zoom), _CELLS_SCRIPT)
+    layer.css_class = CELL_CSS_CLASS
+    layer.add_to(group)
+    return group
 
 
 def clicked_incident_id(map_state: Mapping[str, object] | None) -> str | None:
@@ -94,90 +279,9 @@ def clicked_incident_id(map_state: Mapping[str, object] | None) -> str | None:
     -------
     str or None
         The feature's :data:`ID_PROPERTY`; None when nothing, or something
-        other than an attack site (the border, a place), was clicked.
+        other than an attack site (the border, a place, a cell), was clicked.
     """
     drawing = (map_state or {}).get("last_active_drawing") or {}
     properties = drawing.get("properties") if isinstance(drawing, Mapping) else None
     incident_id = (properties or {}).get(ID_PROPERTY)
     return incident_id if isinstance(incident_id, str) and incident_id else None
-
-
-def incident_features(incidents: gpd.GeoDataFrame) -> dict:
-    """Turn incidents into the GeoJSON the layer draws.
-
-    Every text property is escaped here, once; only the id is raw, and it
-    is never rendered.
-
-    Parameters
-    ----------
-    incidents : geopandas.GeoDataFrame
-        Incidents in the project schema (not changed).
-
-    Returns
-    -------
-    dict
-        A FeatureCollection, one Point per incident, largest first so that
-        small circles stay clickable on top of big ones.
-    """
-    ordered = incidents.assign(_order=incidents["deaths_best"].fillna(0)).sort_values(
-        "_order", ascending=False, kind="stable"
-    )
-    features = []
-    for incident in ordered.drop(columns=["_order"]).to_dict("records"):
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [float(incident["longitude"]), float(incident["latitude"])],
-                },
-                "properties": {
-                    ID_PROPERTY: str(incident["id"]),
-                    "popup_html": popup_html(incident),
-                    "tooltip_html": escape_html(f"{incident['location']} · {incident['event_date']:%Y-%m-%d}"),
-                    "colour": event_type_colour(incident["event_type"]),
-                    "radius": radius_for_deaths(incident["deaths_best"]),
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
-def incidents_layer(incidents: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """Build the attack-sites layer.
-
-    Parameters
-    ----------
-    incidents : geopandas.GeoDataFrame
-        The incidents to draw (may be empty: the layer is then empty).
-
-    Returns
-    -------
-    folium.FeatureGroup
-        Named :data:`LAYER_NAME`; each circle has a popup (date, type, place,
-        deaths), a tooltip (place and date) and carries its id for clicks;
-        overlapping circles are clustered (see :data:`CLUSTER_RADIUS_PX`).
-    """
-    group = folium.FeatureGroup(name=LAYER_NAME, show=True)
-    features = incident_features(incidents)
-    if not features["features"]:
-        return group
-    cluster = MarkerCluster(
-        control=False,
-        max_cluster_radius=CLUSTER_RADIUS_PX,
-        spiderfy_on_max_zoom=True,
-        show_coverage_on_hover=False,
-    )
-    # The base map loads the plugin's script and styles from this server.
-    cluster.default_js = []
-    cluster.default_css = []
-    cluster.add_to(group)
-    folium.GeoJson(
-        features,
-        marker=folium.CircleMarker(class_name=INCIDENT_CSS_CLASS),
-        style_function=incident_style,
-        highlight_function=incident_highlight,
-        on_each_feature=_BIND_POPUP_AND_TOOLTIP,
-        control=False,
-    ).add_to(cluster)
-    return group

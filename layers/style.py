@@ -21,6 +21,8 @@ CROSSING_COLOUR = "#4B0082"
 PLACE_COLOUR = "#333333"
 FEATURED_PLACE_COLOUR = "#000000"
 SEA_COLOUR = "#C9DDEB"
+#: Fill of a counted cell: dark and neutral, so it reads apart from the type colours.
+CELL_COLOUR = "rgba(38, 50, 72, 0.82)"
 LAND_COLOUR = "#F4F1E8"
 FOCUS_LAND_COLOUR = "#FBF8EE"
 

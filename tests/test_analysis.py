@@ -49,15 +49,23 @@ def test_with_line_distances_adds_columns_and_leaves_input_alone():
     assert incidents.equals(before)
 
 
-def test_monthly_timeline_counts_incidents_and_deaths_per_type():
-    incidents = incident_frame(
+def test_monthly_timeline_counts_incidents_and_deaths_per_type(tmp_path):
+    from borderwatch.filters import IncidentFilter
+    from borderwatch.store import BUNDLED, open_store
+    from tests.store_worker import chunk
+
+    store = open_store(tmp_path / "s.sqlite")
+    store.remove_dataset(BUNDLED)
+    store.import_chunks([chunk(
         incident_row(id="a", event_date="2016-03-02", deaths_best=5, deaths_low=5, deaths_high=5),
         incident_row(id="b", event_date="2016-03-07", deaths_best=55, deaths_low=50, deaths_high=60),
         incident_row(id="c", event_date="2016-03-20", event_type="Violence against civilians",
                      sub_event_type="Attack"),
         incident_row(id="d", event_date="2015-06-26", deaths_best=38, deaths_low=38, deaths_high=38),
-    )
-    timeline = monthly_timeline(incidents).set_index(["month", "event_type"])
+    )], dataset="t", format="test", file_name="t", file_hash="t")
+    counts = store.aggregate(IncidentFilter(), by=("event_month", "event_type"))
+    store.close()
+    timeline = monthly_timeline(counts).set_index(["month", "event_type"])
     march = pd.Timestamp("2016-03-01")
     assert timeline.loc[(march, "Battles")].tolist() == [2, 60]
     assert timeline.loc[(march, "Violence against civilians")].tolist() == [1, 0]
@@ -66,5 +74,5 @@ def test_monthly_timeline_counts_incidents_and_deaths_per_type():
 
 
 def test_monthly_timeline_of_nothing_is_empty():
-    incidents = incident_frame(incident_row(id="a", event_date="2016-03-02"))
-    assert monthly_timeline(incidents.iloc[0:0]).empty
+    counts = pd.DataFrame({"event_month": [], "event_type": [], "incidents": [], "deaths": []})
+    assert monthly_timeline(counts).empty

@@ -51,7 +51,15 @@ _LOCATE_INCIDENT = """(id) => {
             });
         }
     });
-    if (!found) { return null; }
+    if (!found) {
+        // The map holds only the incidents around its view: look again from
+        // the whole region, as a user would zoom out to find a site.
+        if (map.getZoom() > map.options.zoom) {
+            map.setView(map.options.center, map.options.zoom, {animate: false});
+            return {action: "zoomed"};
+        }
+        return null;
+    }
     const frame = map.getContainer().getBoundingClientRect();
     const inView = (point) => point.x > 5 && point.y > 5 && point.x < frame.width - 5 && point.y < frame.height - 5;
     const closer = () => {
@@ -102,12 +110,18 @@ def click_incident(page, incident_id: str) -> None:
     """
     frame_element = page.locator(MAP_FRAME).element_handle()
     frame = frame_element.content_frame()
-    for _ in range(16):
+    missing = 0
+    for _ in range(24):
         # A busy machine runs Leaflet's animations late: act only on a still map.
         frame.wait_for_function("() => !window.map._animatingZoom && !window.map._panAnim?._inProgress")
         page.wait_for_timeout(300)
         target = frame.evaluate(_LOCATE_INCIDENT, incident_id)
-        assert target is not None, f"no marker for {incident_id}"
+        if target is None:
+            # After a move the server sends the new view's incidents a moment later.
+            missing += 1
+            assert missing < 8, f"no marker for {incident_id}"
+            page.wait_for_timeout(1_000)
+            continue
         if target["action"] == "zoomed":
             continue
         box = frame_element.bounding_box()

@@ -92,3 +92,19 @@ def test_markdown_escaping_leaves_no_bare_url_or_address_to_autolink():
     for linkable in ("://", "www.", "@e"):
         assert linkable not in readable
     assert readable.replace("\u200b", "") == "=HYPERLINK(\"http://evil.example/\") www.evil.example a@evil.example"
+
+
+@given(st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=20,
+))
+def test_script_json_keeps_the_value_and_nothing_can_act(value):
+    import json
+
+    from borderwatch.escape import script_json
+
+    text = script_json(value)
+    assert json.loads(text) == value
+    for unsafe in ("<", ">", "&", "$", "`", "{{", "{%", "{#", "\u2028", "\u2029"):
+        assert unsafe not in text

@@ -15,7 +15,14 @@ from layers.barrier import barrier_layer, barrier_style
 from layers.basemap import base_map
 from layers.border import LAYER_NAME as BORDER_NAME
 from layers.border import border_layer, border_style
-from layers.incidents import ID_PROPERTY, clicked_incident_id, incident_features, incident_style, incidents_layer
+from layers.incidents import (
+    ID_PROPERTY,
+    cells_layer,
+    clicked_incident_id,
+    encode_cells,
+    encode_points,
+    incidents_layer,
+)
 from layers.places import crossings_layer, places_layer
 from layers.style import EVENT_TYPE_COLOURS, MAX_RADIUS_PX, MIN_RADIUS_PX, radius_for_deaths
 from tests.factories import incident_frame, incident_row
@@ -102,17 +109,6 @@ def test_places_put_crossings_in_their_own_layer_and_label_the_featured_town():
     assert '"permanent": true' in places_html
 
 
-def test_incident_features_carry_raw_id_and_escaped_text():
-    incidents = incident_frame(incident_row(id="TN-1", location=HOSTILE, deaths_best=4, deaths_low=3, deaths_high=5))
-    feature = incident_features(incidents)["features"][0]
-    assert feature["properties"][ID_PROPERTY] == "TN-1"
-    assert "<th>Deaths</th><td>4 (3–5)</td>" in feature["properties"]["popup_html"]
-    assert feature["geometry"]["coordinates"] == [11.2167, 33.1389]
-    place_cell = feature["properties"]["popup_html"].split("<th>Place</th><td>")[1].split("</td>")[0]
-    assert not set(place_cell) & set("<>`$\\{}")
-    assert not set(feature["properties"]["tooltip_html"]) & set("<>`$\\{}")
-
-
 def test_hostile_text_never_reaches_the_map_html_raw():
     incidents = incident_frame(incident_row(id="a", location=HOSTILE, description=HOSTILE))
     places = _places()
@@ -129,26 +125,6 @@ def test_template_code_in_data_is_not_run_on_the_server():
     assert "1337" not in html
     assert "&#123;&#123; 7*191 &#125;&#125;" in html
     assert "&#123;% if true %&#125;yes&#123;% endif %&#125;" in html
-
-
-def test_incident_style_colours_by_type_and_sizes_by_deaths():
-    incidents = incident_frame(
-        incident_row(id="small", deaths_best=0, deaths_low=0, deaths_high=0),
-        incident_row(id="big", event_type="Violence against civilians", sub_event_type="Attack",
-                     deaths_best=38, deaths_low=38, deaths_high=38),
-    )
-    styles = {f["properties"][ID_PROPERTY]: incident_style(f) for f in incident_features(incidents)["features"]}
-    assert styles["small"]["fillColor"] == EVENT_TYPE_COLOURS["Battles"]
-    assert styles["big"]["fillColor"] == EVENT_TYPE_COLOURS["Violence against civilians"]
-    assert styles["big"]["radius"] > styles["small"]["radius"] == MIN_RADIUS_PX
-
-
-def test_largest_incidents_are_drawn_first_so_small_ones_stay_clickable():
-    incidents = incident_frame(
-        incident_row(id="small", deaths_best=1, deaths_low=1, deaths_high=1),
-        incident_row(id="big", deaths_best=50, deaths_low=50, deaths_high=50),
-    )
-    assert [f["properties"][ID_PROPERTY] for f in incident_features(incidents)["features"]] == ["big", "small"]
 
 
 @pytest.mark.parametrize(("deaths", "expected"), [(None, MIN_RADIUS_PX), (0, MIN_RADIUS_PX), (4, 9.4), (10_000, MAX_RADIUS_PX)])
@@ -170,8 +146,9 @@ def test_layers_do_not_change_their_input():
 
 def test_empty_incidents_give_an_empty_layer():
     incidents = incident_frame(incident_row(id="a")).iloc[0:0]
-    assert incident_features(incidents)["features"] == []
+    assert encode_points(incidents)["id"] == []
     assert incidents_layer(incidents).layer_name == "Attack sites"
+    assert "CompactIncidents" not in _render(incidents_layer(incidents))
 
 
 def test_base_map_loads_only_local_assets_and_no_tiles():
@@ -193,9 +170,58 @@ def test_online_tiles_are_an_option():
     assert "tile.openstreetmap.org" in fmap.get_root().render()
 
 
-def test_feature_collection_is_plain_json():
-    incidents = incident_frame(incident_row(id="a"))
-    json.dumps(incident_features(incidents))
+def test_points_are_sent_as_columns_of_numbers_with_raw_ids():
+    incidents = incident_frame(
+        incident_row(id="TN-1", location="Ben Gardane", event_date="2016-03-07", deaths_best=4,
+                     deaths_low=3, deaths_high=5),
+        incident_row(id="TN-2", location="Ben Gardane", event_date="2016-03-02", deaths_best=None,
+                     deaths_low=None, deaths_high=None, event_type="Violence against civilians",
+                     sub_event_type="Attack"),
+    )
+    data = encode_points(incidents)
+    assert data["id"] == ["TN-1", "TN-2"]
+    assert data["lat"] == [33.1389, 33.1389] and data["lon"] == [11.2167, 11.2167]
+    assert data["places"] == ["Ben Gardane"] and data["place"] == [0, 0]
+    assert [data["types"][code] for code in data["type"]] == ["Battles", "Violence against civilians"]
+    assert [data["colours"][code] for code in data["type"]] == [
+        EVENT_TYPE_COLOURS["Battles"], EVENT_TYPE_COLOURS["Violence against civilians"]]
+    assert data["day"] == [16867, 16862]  # days since 1970-01-01: 2016-03-07, 2016-03-02
+    assert data["deaths"] == [4, None]
+    assert data["radius"][0] > data["radius"][1] == MIN_RADIUS_PX
+    json.dumps(data, allow_nan=False)
+
+
+def test_largest_incidents_are_drawn_first_so_small_ones_stay_clickable():
+    incidents = incident_frame(
+        incident_row(id="small", deaths_best=1, deaths_low=1, deaths_high=1),
+        incident_row(id="big", deaths_best=50, deaths_low=50, deaths_high=50),
+    )
+    assert encode_points(incidents)["id"] == ["big", "small"]
+
+
+def test_a_point_costs_tens_of_bytes_not_a_kilobyte():
+    rows = [incident_row(id=f"TUN{n}", location=f"Town {n % 50}", deaths_best=n % 7, deaths_low=n % 7,
+                         deaths_high=n % 7, latitude=33 + n / 1e4, longitude=11 + n / 1e4) for n in range(2000)]
+    incidents = incident_frame(*rows)
+    empty = len(_render(incidents_layer(incidents.iloc[0:0])))
+    per_point = (len(_render(incidents_layer(incidents))) - empty) / len(incidents)
+    assert per_point < 80
+
+
+def test_cells_carry_counts_sizes_and_the_area_a_click_zooms_to():
+    import pandas as pd
+
+    cells = pd.DataFrame({"cell_x": [134], "cell_y": [103], "incidents": [1234], "deaths": [56],
+                          "latitude": [33.1], "longitude": [11.2]})
+    data = encode_cells(cells, zoom=6)
+    south, west, north, east = data["bounds"][0]
+    assert west == 8.4375 and east == 9.84375  # 64 px at zoom 6 = 360° / 2**8
+    assert south < north
+    assert data["count"] == [1234] and data["deaths"] == [56]
+    html = _render(cells_layer(cells, 6))
+    assert "fitBounds" in html and "bw-cell" in html
+
+
 
 
 def test_land_beyond_the_detailed_box_comes_from_the_coarse_world():

@@ -8,16 +8,17 @@ st_folium adds to the map it is given, so maps are rebuilt on every run.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from borderwatch import config, reference
 from borderwatch.analysis import with_line_distances
 from borderwatch.assets import asset_urls, install_vendor_assets
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
+from borderwatch.mapview import MapData, MapView, fetch_area, map_data
 from borderwatch.store import DATABASE_FILE, SQLiteStore, data_dir, open_store
 from layers.countries import land_with_surroundings
 
@@ -89,45 +90,108 @@ def filter_options() -> dict:
     return _filter_options(str(current.path), current.revision())
 
 
-@st.cache_data(show_spinner="Loading incidents…", max_entries=64)
-def _incidents(
-    path: str,
-    revision: str,
-    start: dt.date | None,
-    end: dt.date | None,
-    event_types: tuple[str, ...] | None,
-    countries_: tuple[str, ...] | None,
-    datasets: tuple[str, ...] | None,
-    actors: tuple[str, ...] | None,
-    hide_duplicates: bool,
-) -> gpd.GeoDataFrame:
-    found = _store(path).query(
-        IncidentFilter(start=start, end=end, event_types=event_types, countries=countries_),
-        datasets=datasets,
-        actors=actors,
-        hide_duplicates=hide_duplicates,
-    )
-    return with_line_distances(found, border().geometry.iloc[0], barrier().geometry.iloc[0])
+def _query_key(query: IncidentQuery) -> tuple:
+    """The query as primitives: what ``st.cache_data`` hashes quickly and exactly."""
+    selection = query.selection
+    return (selection.start, selection.end, selection.event_types, selection.countries,
+            query.datasets, query.actors, query.hide_duplicates)
 
 
-def incidents(
-    selection: IncidentFilter,
-    datasets: tuple[str, ...] | None = None,
-    actors: tuple[str, ...] | None = None,
-    hide_duplicates: bool = False,
-) -> gpd.GeoDataFrame:
-    """Incidents in the store that match, with distances in km to the border
-    and the barrier (``distance_border_km``, ``distance_barrier_km``)."""
+def _query_from_key(key: tuple) -> IncidentQuery:
+    start, end, event_types, countries_, datasets, actors, hide_duplicates = key
+    return IncidentQuery(IncidentFilter(start, end, event_types, countries_), datasets, actors, hide_duplicates)
+
+
+# Results are cached under the store's revision: shared by every session,
+# and replaced as soon as an import lands.
+@st.cache_data(show_spinner=False, max_entries=256)
+def _summary(path: str, revision: str, key: tuple) -> tuple[int, int]:
+    query = _query_from_key(key)
+    total = _store(path).aggregate(query.selection, **query.options()).iloc[0]
+    return int(total["incidents"]), int(total["deaths"])
+
+
+def summary(query: IncidentQuery) -> Summary:
+    """How many incidents match (and their deaths), of how many stored."""
     current = store()
-    return _incidents(
-        str(current.path), current.revision(), selection.start, selection.end,
-        selection.event_types, selection.countries, datasets, actors, hide_duplicates,
-    )
+    shown, deaths = _summary(str(current.path), current.revision(), _query_key(query))
+    return Summary(shown=shown, total=_count(str(current.path), current.revision()), deaths=deaths)
+
+
+@st.cache_data(show_spinner=False)
+def _count(path: str, revision: str) -> int:
+    return _store(path).count()
 
 
 def incident_count() -> int:
     """How many incidents the store holds, all datasets together."""
-    return store().count()
+    current = store()
+    return _count(str(current.path), current.revision())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _aggregate(path: str, revision: str, key: tuple, by: tuple[str, ...]) -> pd.DataFrame:
+    query = _query_from_key(key)
+    return _store(path).aggregate(query.selection, by=by, **query.options())
+
+
+def aggregate(query: IncidentQuery, by: tuple[str, ...]) -> pd.DataFrame:
+    """Counts and deaths of the matching incidents by ``"event_month"``, ``"event_type"``, ``"country"``."""
+    current = store()
+    return _aggregate(str(current.path), current.revision(), _query_key(query), by)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _map_data(path: str, revision: str, key: tuple, area: tuple[float, float, float, float, int]) -> MapData:
+    return map_data(_store(path), _query_from_key(key), MapView(*area))
+
+
+def map_data_for(query: IncidentQuery, view: MapView) -> MapData:
+    """What the incident layer draws for the area around ``view`` (see :mod:`borderwatch.mapview`)."""
+    current = store()
+    area = fetch_area(view)
+    return _map_data(
+        str(current.path), current.revision(), _query_key(query),
+        (area.west, area.south, area.east, area.north, area.zoom),
+    )
+
+
+def _fetch_incidents(path: str, key: tuple, limit: int | None, ids: tuple[str, ...] | None) -> gpd.GeoDataFrame:
+    query = _query_from_key(key)
+    found = _store(path).query(query.selection, ids=ids, limit=limit, newest_first=True, **query.options())
+    return with_line_distances(found, border().geometry.iloc[0], barrier().geometry.iloc[0])
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _incidents(path: str, revision: str, key: tuple, limit: int | None, ids: tuple[str, ...] | None) -> gpd.GeoDataFrame:
+    return _fetch_incidents(path, key, limit, ids)
+
+
+def incidents(query: IncidentQuery, limit: int) -> gpd.GeoDataFrame:
+    """The ``limit`` newest matching incidents, with distances in km to the
+    border and the barrier (``distance_border_km``, ``distance_barrier_km``)."""
+    current = store()
+    return _incidents(str(current.path), current.revision(), _query_key(query), limit, None)
+
+
+# Whole sets for downloads are large: keep only the latest two.
+@st.cache_data(show_spinner="Preparing the download…", max_entries=2)
+def _all_incidents(path: str, revision: str, key: tuple) -> gpd.GeoDataFrame:
+    return _fetch_incidents(path, key, None, None)
+
+
+def all_incidents(query: IncidentQuery) -> gpd.GeoDataFrame:
+    """Every matching incident, newest first, with distances (see :func:`incidents`)."""
+    current = store()
+    return _all_incidents(str(current.path), current.revision(), _query_key(query))
+
+
+def incident(incident_id: str, query: IncidentQuery) -> dict | None:
+    """The full record of one incident (with distances), or ``None`` if it is
+    gone or the filters now leave it out."""
+    current = store()
+    found = _incidents(str(current.path), current.revision(), _query_key(query), 1, (incident_id,))
+    return None if found.empty else found.iloc[0].to_dict()
 
 
 @st.cache_resource(show_spinner=False)

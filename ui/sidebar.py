@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 import streamlit as st
 
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentFilter, IncidentQuery
 
 DATE_KEY = "filter_dates"
 TYPES_KEY = "filter_types"
@@ -15,28 +14,6 @@ COUNTRIES_KEY = "filter_countries"
 DATASETS_KEY = "filter_datasets"
 ACTORS_KEY = "filter_actors"
 HIDE_DUPLICATES_KEY = "filter_hide_duplicates"
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Everything the sidebar selects.
-
-    Attributes
-    ----------
-    incidents : IncidentFilter
-        Dates, event types, countries.
-    datasets : tuple of str or None
-        Datasets to show.
-    actors : tuple of str or None
-        Keep incidents involving one of these actors; None for any actor.
-    hide_duplicates : bool
-        Leave out probable duplicates of another dataset's incidents.
-    """
-
-    incidents: IncidentFilter = field(default_factory=IncidentFilter)
-    datasets: tuple[str, ...] | None = None
-    actors: tuple[str, ...] | None = None
-    hide_duplicates: bool = False
 
 
 def _offered(key: str) -> str:
@@ -108,12 +85,12 @@ def render_filters(options: dict) -> None:
     )
 
 
-def current_selection() -> Selection:
-    """Return what the sidebar selects right now.
+def current_query() -> IncidentQuery:
+    """What the sidebar selects now (every page reads it; ``app.py`` draws the widgets).
 
     Returns
     -------
-    Selection
+    IncidentQuery
         A one-day range while the user has picked only the first date; no
         actor restriction while no actor is chosen.
     """
@@ -125,26 +102,11 @@ def current_selection() -> Selection:
         values = st.session_state.get(key)
         return None if values is None else tuple(values)
 
-    return Selection(
-        incidents=IncidentFilter(
+    return IncidentQuery(
+        selection=IncidentFilter(
             start=start, end=end, event_types=chosen(TYPES_KEY), countries=chosen(COUNTRIES_KEY)
         ),
         datasets=chosen(DATASETS_KEY),
         actors=chosen(ACTORS_KEY) or None,
         hide_duplicates=bool(st.session_state.get(HIDE_DUPLICATES_KEY, False)),
-    )
-
-
-def shown_incidents():
-    """The incidents the sidebar selects, from the store, with distances.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-    """
-    from ui import cache  # the cache module opens the store; imported when first needed
-
-    selection = current_selection()
-    return cache.incidents(
-        selection.incidents, selection.datasets, selection.actors, selection.hide_duplicates
     )

@@ -1,0 +1,162 @@
+"""What the map shows of a view: individual incidents when few, counted cells when many.
+
+A browser draws a few thousand clickable circles quickly, and grinds past
+tens of thousands; so the map asks the store how many incidents a view
+holds (from its pre-aggregated cells) and draws them one by one only up to
+:data:`POINT_LIMIT`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from borderwatch.filters import IncidentQuery
+from borderwatch.mapgrid import CELL_PX, GRID_ZOOM, MAX_LATITUDE, cell_bounds, cell_range, grid_xy
+from borderwatch.store import SQLiteStore
+
+#: Most incidents a view draws as individual circles; beyond, counted cells.
+POINT_LIMIT: Final[int] = 2_000
+#: Map zooms the cells are counted at (the map's own range).
+MIN_ZOOM: Final[int] = 0
+MAX_ZOOM: Final[int] = 14
+#: How much the fetched area exceeds the visible one on each side, in cells:
+#: a small pan stays inside it and is served from the cache.
+PAD_CELLS: Final[int] = 2
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The visible part of the map.
+
+    Attributes
+    ----------
+    west, south, east, north : float
+        Edges in degrees.
+    zoom : int
+        Map zoom, rounded down (the map may sit between zooms).
+    """
+
+    west: float
+    south: float
+    east: float
+    north: float
+    zoom: int
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        """``(west, south, east, north)``."""
+        return self.west, self.south, self.east, self.north
+
+
+@dataclass(frozen=True)
+class MapData:
+    """What the incident layer draws for one view.
+
+    Attributes
+    ----------
+    points : pandas.DataFrame or None
+        Individual incidents (see :meth:`SQLiteStore.points`) when the view holds few.
+    cells : pandas.DataFrame or None
+        Counted cells (see :meth:`SQLiteStore.aggregate`) otherwise.
+    zoom : int
+        Zoom the cells were counted at.
+    in_view : int
+        Incidents in the fetched area.
+    """
+
+    points: pd.DataFrame | None
+    cells: pd.DataFrame | None
+    zoom: int
+    in_view: int
+
+
+def view_around(center: tuple[float, float], zoom: float, width_px: int, height_px: int) -> MapView:
+    """The view of a map of this size centred on ``center`` (lat, lon) at ``zoom``.
+
+    Used before the browser has reported the map's real view.
+    """
+    scale = 2.0 ** (zoom - GRID_ZOOM)  # screen pixels per grid pixel
+    x, y = grid_xy(np.array([center[0]]), np.array([center[1]]))
+    half_w, half_h = width_px / 2 / scale, height_px / 2 / scale
+    world = 2 ** (GRID_ZOOM + 8)
+    xs = np.clip([x[0] - half_w, x[0] + half_w], 0, world - 1)
+    ys = np.clip([y[0] - half_h, y[0] + half_h], 0, world - 1)
+    lon = xs / world * 360.0 - 180.0
+    lat = np.degrees(np.arctan(np.sinh(math.pi - 2.0 * math.pi * ys / world)))
+    return MapView(float(lon[0]), float(lat[1]), float(lon[1]), float(lat[0]), _zoom_level(zoom))
+
+
+def _zoom_level(zoom: float) -> int:
+    return int(min(max(math.floor(zoom), MIN_ZOOM), MAX_ZOOM))
+
+
+def view_from_state(state: Mapping[str, object] | None, default: MapView) -> MapView:
+    """The view ``st_folium`` reported (its ``bounds`` and ``zoom``), or ``default``.
+
+    Anything malformed (the browser sends what it has) falls back to ``default``.
+    """
+    try:
+        bounds = state["bounds"]  # type: ignore[index]
+        south_west, north_east = bounds["_southWest"], bounds["_northEast"]
+        south, west = float(south_west["lat"]), float(south_west["lng"])
+        north, east = float(north_east["lat"]), float(north_east["lng"])
+        zoom = float(state["zoom"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return default
+    if not all(math.isfinite(value) for value in (south, west, north, east, zoom)) or south >= north:
+        return default
+    # Leaflet reports longitudes beyond ±180 after panning round the world.
+    if east - west >= 360.0:
+        west, east = -180.0, 180.0
+    else:
+        west, east = ((west + 180.0) % 360.0) - 180.0, ((east + 180.0) % 360.0) - 180.0
+        if west > east:  # across the antimeridian: the whole width keeps it simple
+            west, east = -180.0, 180.0
+    south, north = max(south, -MAX_LATITUDE), min(north, MAX_LATITUDE)
+    return MapView(west, south, east, north, _zoom_level(zoom))
+
+
+def fetch_area(view: MapView) -> MapView:
+    """The view grown by :data:`PAD_CELLS` and snapped out to whole cells.
+
+    Views that differ by a small pan give the same area, so their data is
+    fetched once and cached.
+    """
+    x_min, x_max, y_min, y_max = cell_range(view.bbox, view.zoom)
+    last = (1 << (view.zoom + 2)) - 1  # cells across the world at this zoom
+    x_min, y_min = max(x_min - PAD_CELLS, 0), max(y_min - PAD_CELLS, 0)
+    x_max, y_max = min(x_max + PAD_CELLS, last), min(y_max + PAD_CELLS, last)
+    (south, west, _, _), (_, _, north, east) = cell_bounds(np.array([x_min, x_max]), np.array([y_max, y_min]), view.zoom)
+    return MapView(float(west), float(max(south, -90.0)), float(east), float(min(north, 90.0)), view.zoom)
+
+
+def map_data(store: SQLiteStore, query: IncidentQuery, area: MapView, point_limit: int = POINT_LIMIT) -> MapData:
+    """Fetch what the incident layer draws for an area.
+
+    Parameters
+    ----------
+    store : SQLiteStore
+    query : IncidentQuery
+        The sidebar's filters.
+    area : MapView
+        The area to fetch (see :func:`fetch_area`).
+    point_limit : int
+        Most incidents drawn one by one.
+
+    Returns
+    -------
+    MapData
+        Points when the area holds at most ``point_limit`` incidents, else cells.
+    """
+    cells = store.aggregate(query.selection, by=("cell",), zoom=area.zoom, bbox=area.bbox, **query.options())
+    in_view = int(cells["incidents"].sum())
+    if in_view <= point_limit:
+        points = store.points(query.selection, bbox=area.bbox, limit=point_limit, **query.options())
+        return MapData(points=points, cells=None, zoom=area.zoom, in_view=len(points))
+    return MapData(points=None, cells=cells, zoom=area.zoom, in_view=in_view)
