@@ -42,6 +42,7 @@ with map_column:
     fmap = base_map(
         cache.basemap_land(), cache.border(), cache.barrier(), cache.places(),
         scripts, styles, event_types=cache.filter_options()["event_types"], online_tiles=online,
+        countries_url=cache.basemap_url(),
     )
     if shown.points is not None:
         layer = incidents_layer(shown.points)

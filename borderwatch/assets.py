@@ -10,6 +10,9 @@ without it the ``st_folium`` frame stays empty.
 from __future__ import annotations
 
 import filecmp
+import hashlib
+import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,3 +133,40 @@ def asset_urls(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, st
         for name in package.styles
     ]
     return scripts, styles
+
+
+#: Folder of the static folder that holds data the map fetches (the basemap).
+DATA_FOLDER = "data"
+
+
+def publish_json(static_dir: Path, name: str, value: object) -> str:
+    """Write data the map fetches into the static folder, named by its content.
+
+    The name carries a digest of the content, so a browser never keeps a
+    stale copy and an unchanged file is not written again.
+
+    Parameters
+    ----------
+    static_dir : Path
+        The app's static folder.
+    name : str
+        Stem of the file name, e.g. ``"basemap"``.
+    value : object
+        JSON-serialisable data.
+
+    Returns
+    -------
+    str
+        The file's path relative to ``static_dir``, with ``/`` separators.
+    """
+    text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    relative = f"{DATA_FOLDER}/{name}-{digest}.geojson"
+    target = static_dir / relative
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole, then renamed: a browser never fetches half a file.
+        partial = target.with_name(f"{target.name}.{os.getpid()}.part")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(target)
+    return relative

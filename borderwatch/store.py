@@ -116,6 +116,14 @@ EARTH_RADIUS_KM: Final[float] = 6371.0088
 #: of a million rows take a minute or two, so the default is generous.
 DEFAULT_BUSY_TIMEOUT_S: Final[float] = 600.0
 
+#: An import that has added this many rows, and more than the store held
+#: before, drops the secondary indexes of ``incidents`` and builds them again
+#: at its end (in the same transaction): sorting a million keys once is far
+#: quicker than a million random B-tree inserts per index.
+BULK_IMPORT_ROWS: Final[int] = 50_000
+#: Page cache of the writing connection (KiB, as SQLite's negative cache_size).
+IMPORT_CACHE_KIB: Final[int] = 262_144
+
 # Row ids per "IN (...)" list: far below SQLite's (and PostgreSQL's) parameter limits.
 _IN_BATCH = 500
 # Candidate pairs fetched per round trip in the duplicate check.
@@ -130,6 +138,12 @@ _TEXT_COLUMNS = tuple(
 )
 #: Columns the importer hands over besides the schema (``row`` is not stored).
 _CHUNK_EXTRAS = ("source_id", "source_timestamp", "original")
+#: Mapped fields that differ between imports of one source record when the
+#: user maps its columns differently (see :func:`_content_hashes`).
+_MAPPING_DEPENDENT: Final[tuple[str, ...]] = (
+    "event_date", "end_date", "event_type", "sub_event_type", "location", "latitude", "longitude",
+    "deaths_best", "description",
+)
 #: Stored columns of one incident, in the order rows are built; the key comes first.
 _ROW_COLUMNS: Final[tuple[str, ...]] = (
     "dataset",
@@ -218,6 +232,10 @@ _SCHEMA: Final[tuple[str, ...]] = (
         sum_latitude DOUBLE PRECISION NOT NULL, sum_longitude DOUBLE PRECISION NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS incident_cells_view ON incident_cells (level, cell_x, cell_y)",
     "CREATE INDEX IF NOT EXISTS incident_cells_dataset ON incident_cells (dataset, level)",
+)
+#: Indexes of ``incidents`` besides its primary key (see BULK_IMPORT_ROWS).
+_SECONDARY_INDEXES: Final[tuple[str, ...]] = tuple(
+    statement.split()[5] for statement in _SCHEMA if statement.startswith("CREATE INDEX IF NOT EXISTS incidents_")
 )
 # Scratch tables of one write transaction, private to the connection.
 _TEMP_SCHEMA: Final[tuple[str, ...]] = (
@@ -448,16 +466,17 @@ def _db_rows(incidents: pd.DataFrame, dataset: str) -> list[tuple[Any, ...]]:
 def _content_hashes(incidents: pd.DataFrame, originals: list[str]) -> list[str]:
     """A 128-bit digest of each row's content, to tell changed rows from unchanged ones.
 
-    Vectorised (pandas' SipHash of every cell, twice with different keys):
-    hashing row by row in Python cost more than storing the rows. Only ever
-    compared with the digest stored for the same key.
+    The source record (``original``) determines the mapped row, so it is
+    hashed with the few mapped fields a user's column mapping (GIS files)
+    can change; hashing every mapped column cost more than storing the rows.
+    Only ever compared with the digest stored for the same key.
     """
-    content = incidents.loc[:, list(INCIDENT_COLUMNS)].copy()
-    content["original"] = originals
-    content["source_timestamp"] = incidents["source_timestamp"]
-    first = pd.util.hash_pandas_object(content, index=False, hash_key="borderwatch-rw01").to_numpy()
-    second = pd.util.hash_pandas_object(content, index=False, hash_key="borderwatch-rw02").to_numpy()
-    return [f"{a:016x}{b:016x}" for a, b in zip(first.tolist(), second.tolist(), strict=True)]
+    mapped = [list(map(str, incidents[column].tolist())) for column in _MAPPING_DEPENDENT]
+    digest = hashlib.blake2b
+    return [
+        digest("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+        for parts in zip(originals, *mapped, strict=True)
+    ]
 
 
 def _layers(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
@@ -552,9 +571,10 @@ class SQLiteStore:
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
-            # 64 MiB of page cache (default 2 MiB): keeps the index pages hot
-            # while an import inserts into nine B-trees; memory stays bounded.
-            self._conn.execute("PRAGMA cache_size = -65536")
+            # A large page cache (default 2 MiB) keeps the index pages hot
+            # while an import inserts into them; pages are allocated only as
+            # used, and the size bounds the memory.
+            self._conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
             self._ensure_schema()
             for statement in _TEMP_SCHEMA:
                 self._conn.execute(statement)
@@ -766,6 +786,8 @@ class SQLiteStore:
             )
         conn.execute("DELETE FROM touched")
         report = ImportReport(format=format, dataset=dataset)
+        stored_before = self.count()
+        bulk = False
         for chunk in chunks:
             # A refused row may carry several rejections: count rows, not reasons.
             rejected_rows = len({rejection.row for rejection in chunk.rejections})
@@ -777,6 +799,10 @@ class SQLiteStore:
             # stops writing at the first one: it will be rolled back anyway.
             if not (strict and report.rejected):
                 self._upsert(chunk.incidents, dataset, report)
+            if not bulk and report.added >= BULK_IMPORT_ROWS and report.added > stored_before:
+                for name in _SECONDARY_INDEXES:
+                    conn.execute(f"DROP INDEX {name}")
+                bulk = True
             if progress is not None:
                 progress(report.rows_read)
         if strict and report.rejected:
@@ -785,6 +811,10 @@ class SQLiteStore:
         if report.rows_read and not report.accepted:
             # Every row refused: storing an empty dataset would only mislead.
             raise StrictImportError(report, "no row was accepted")
+        if bulk:
+            for statement in _SCHEMA:
+                if statement.startswith("CREATE INDEX IF NOT EXISTS incidents_"):
+                    conn.execute(statement)
         self._reflag_touched()
         if report.added or report.updated:
             self._refresh_cells({dataset, *self._affected_datasets()})

@@ -82,6 +82,7 @@ def base_map(
     styles: list[tuple[str, str]],
     event_types: Sequence[str],
     online_tiles: bool = False,
+    countries_url: str | None = None,
 ) -> folium.Map:
     """Build the map with every layer that does not change with the filters.
 
@@ -96,6 +97,9 @@ def base_map(
     online_tiles : bool
         Add OpenStreetMap tiles as an optional base layer. Off by default:
         with it off, the map sends no request to any other host.
+    countries_url : str, optional
+        Local URL of the basemap polygons (see :func:`layers.countries.countries_layer`);
+        without it they are inline.
 
     Returns
     -------
@@ -105,7 +109,7 @@ def base_map(
     fmap = offline_map(scripts, styles)
     if online_tiles:
         folium.TileLayer("OpenStreetMap", name=ONLINE_TILES_NAME, overlay=False, control=True).add_to(fmap)
-    countries_layer(countries, show=not online_tiles).add_to(fmap)
+    countries_layer(countries, show=not online_tiles, data_url=countries_url).add_to(fmap)
     border_layer(border).add_to(fmap)
     barrier_layer(barrier).add_to(fmap)
     places_layer(places, config.FEATURED_PLACE_ID).add_to(fmap)

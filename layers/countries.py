@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+from branca.element import MacroElement
+from jinja2 import Template
 from shapely.geometry import box
 
 from borderwatch import config
@@ -63,7 +65,63 @@ def land_with_surroundings(countries: gpd.GeoDataFrame, world: gpd.GeoDataFrame)
     )
 
 
-def countries_layer(countries: gpd.GeoDataFrame, show: bool = True) -> folium.FeatureGroup:
+def basemap_features(countries: gpd.GeoDataFrame) -> dict:
+    """The basemap as a GeoJSON FeatureCollection, each feature carrying its Leaflet ``style``.
+
+    Parameters
+    ----------
+    countries : geopandas.GeoDataFrame
+        Polygons with ``iso3`` (not changed).
+
+    Returns
+    -------
+    dict
+        Geometry in EPSG:4326 and ``properties.style`` from :func:`country_style`.
+    """
+    geometry = countries.geometry.to_crs(config.GEOGRAPHIC_CRS)
+    features = []
+    for iso3, shape in zip(countries["iso3"], geometry, strict=True):
+        style = country_style({"properties": {"focus": iso3 in FOCUS_ISO3}})
+        features.append({"type": "Feature", "properties": {"style": style}, "geometry": shape.__geo_interface__})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def feature_style(feature: dict) -> dict:
+    """The style a basemap feature carries (see :func:`basemap_features`)."""
+    return feature["properties"]["style"]
+
+
+class _FetchedGeoJson(MacroElement):
+    """Polygons the browser fetches from a URL of this server, drawn into the parent group.
+
+    The basemap is the bulk of the map's data; sent inline it would be
+    rebuilt and re-sent on every rerun of every session.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        fetch({{ this.url|tojson }})
+            .then(function (response) { return response.json(); })
+            .then(function (data) {
+                L.geoJSON(data, {
+                    interactive: false,
+                    style: function (feature) { return feature.properties.style; }
+                }).addTo({{ this._parent.get_name() }}).bringToBack();
+            });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._name = "FetchedGeoJson"
+        self.url = url
+
+
+def countries_layer(
+    countries: gpd.GeoDataFrame, show: bool = True, data_url: str | None = None
+) -> folium.FeatureGroup:
     """Build the basemap layer from country polygons.
 
     Parameters
@@ -72,6 +130,10 @@ def countries_layer(countries: gpd.GeoDataFrame, show: bool = True) -> folium.Fe
         Polygons with ``iso3`` and ``name``.
     show : bool
         Whether this is the base layer shown first (not when online tiles are).
+    data_url : str, optional
+        Where this server serves :func:`basemap_features` of ``countries``:
+        the browser fetches it once instead of receiving it inline on every
+        rerun. Without it the polygons are inline (a standalone map).
 
     Returns
     -------
@@ -79,17 +141,13 @@ def countries_layer(countries: gpd.GeoDataFrame, show: bool = True) -> folium.Fe
         A base layer (radio button in the layer control) named
         :data:`LAYER_NAME`.
     """
-    basemap = gpd.GeoDataFrame(
-        {
-            "focus": countries["iso3"].isin(FOCUS_ISO3),
-        },
-        geometry=countries.geometry.values,
-        crs=countries.crs,
-    ).to_crs(config.GEOGRAPHIC_CRS)
     group = folium.FeatureGroup(name=LAYER_NAME, overlay=False, control=True, show=show)
+    if data_url is not None:
+        _FetchedGeoJson(data_url).add_to(group)
+        return group
     folium.GeoJson(
-        basemap.__geo_interface__,
-        style_function=country_style,
+        basemap_features(countries),
+        style_function=feature_style,
         control=False,
         # Not clickable: a click on land must not rerun the app.
         interactive=False,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import folium
 import geopandas as gpd
+from folium.utilities import JsCode
 
 from borderwatch.escape import escape_html
 from layers.style import CROSSING_COLOUR, FEATURED_PLACE_COLOUR, PLACE_COLOUR
@@ -22,6 +25,62 @@ def _place_popup(place: dict) -> str:
     )
 
 
+# One GeoJSON layer per group, its popups and tooltips bound per point from
+# escaped properties: a folium Popup per place compiled a Jinja template per
+# place on every rerun, which cost more than the rest of the map.
+_BIND_PLACE = JsCode(
+    """function bindPlace(feature, layer) {
+        var p = feature.properties;
+        layer.bindPopup(p.popup_html, {maxWidth: 320});
+        layer.bindTooltip(p.tooltip_html, {
+            permanent: p.featured, direction: "right", className: p.featured ? "bw-featured-label" : ""
+        });
+    }"""
+)
+
+
+def place_style(feature: dict) -> dict:
+    """Leaflet style of a town or landmark; the featured one is larger, white with a dark rim."""
+    if feature["properties"]["featured"]:
+        return {"radius": 8, "color": FEATURED_PLACE_COLOUR, "weight": 3, "fill": True,
+                "fillColor": "#FFFFFF", "fillOpacity": 1.0}
+    return {"radius": 3.5, "color": PLACE_COLOUR, "weight": 1, "fill": True,
+            "fillColor": PLACE_COLOUR, "fillOpacity": 1.0}
+
+
+def crossing_style(_feature: dict) -> dict:
+    """Leaflet style of a border crossing: a white ring in the crossings' colour."""
+    return {"radius": 7, "color": CROSSING_COLOUR, "weight": 3, "fill": True,
+            "fillColor": "#FFFFFF", "fillOpacity": 1.0}
+
+
+def _place_features(places: gpd.GeoDataFrame, featured_id: str | None) -> dict:
+    features = []
+    for place in places.to_dict("records"):
+        featured = place["id"] == featured_id
+        name = escape_html(place["name"])
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(place["longitude"]), float(place["latitude"])]},
+            "properties": {
+                "featured": featured,
+                "tooltip_html": f"<b>{name}</b>" if featured else name,
+                "popup_html": _place_popup(place),
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _points_layer(name: str, features: dict, style: Callable[[dict], dict]) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=name, show=True)
+    if features["features"]:
+        folium.GeoJson(
+            features, marker=folium.CircleMarker(), style_function=style, on_each_feature=_BIND_PLACE,
+            control=False,
+        ).add_to(group)
+    return group
+
+
 def places_layer(places: gpd.GeoDataFrame, featured_id: str) -> folium.FeatureGroup:
     """Build the layer of towns and landmarks.
 
@@ -35,28 +94,11 @@ def places_layer(places: gpd.GeoDataFrame, featured_id: str) -> folium.FeatureGr
     Returns
     -------
     folium.FeatureGroup
-        Named :data:`PLACES_LAYER_NAME`.
+        Named :data:`PLACES_LAYER_NAME`; each place has a tooltip (its name)
+        and a popup (kind, country, position, note, source).
     """
-    group = folium.FeatureGroup(name=PLACES_LAYER_NAME, show=True)
-    for place in places[places["kind"] != "crossing"].to_dict("records"):
-        featured = place["id"] == featured_id
-        folium.CircleMarker(
-            location=(float(place["latitude"]), float(place["longitude"])),
-            radius=8 if featured else 3.5,
-            color=FEATURED_PLACE_COLOUR if featured else PLACE_COLOUR,
-            weight=3 if featured else 1,
-            fill=True,
-            fill_color="#FFFFFF" if featured else PLACE_COLOUR,
-            fill_opacity=1.0,
-            tooltip=folium.Tooltip(
-                f"<b>{escape_html(place['name'])}</b>" if featured else escape_html(place["name"]),
-                permanent=featured,
-                direction="right",
-                class_name="bw-featured-label" if featured else "",
-            ),
-            popup=folium.Popup(_place_popup(place), max_width=320),
-        ).add_to(group)
-    return group
+    towns = places[places["kind"] != "crossing"]
+    return _points_layer(PLACES_LAYER_NAME, _place_features(towns, featured_id), place_style)
 
 
 def crossings_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
@@ -72,19 +114,5 @@ def crossings_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
     folium.FeatureGroup
         Named :data:`CROSSINGS_LAYER_NAME`; hover a crossing for its name.
     """
-    group = folium.FeatureGroup(name=CROSSINGS_LAYER_NAME, show=True)
-    for place in places[places["kind"] == "crossing"].to_dict("records"):
-        folium.CircleMarker(
-            location=(float(place["latitude"]), float(place["longitude"])),
-            radius=7,
-            color=CROSSING_COLOUR,
-            weight=3,
-            fill=True,
-            fill_color="#FFFFFF",
-            fill_opacity=1.0,
-            tooltip=folium.Tooltip(
-                escape_html(place["name"]), direction="right"
-            ),
-            popup=folium.Popup(_place_popup(place), max_width=320),
-        ).add_to(group)
-    return group
+    crossings = places[places["kind"] == "crossing"]
+    return _points_layer(CROSSINGS_LAYER_NAME, _place_features(crossings, None), crossing_style)

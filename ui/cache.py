@@ -16,11 +16,11 @@ import streamlit as st
 
 from borderwatch import config, reference
 from borderwatch.analysis import with_line_distances
-from borderwatch.assets import asset_urls, install_vendor_assets
+from borderwatch.assets import asset_urls, install_vendor_assets, publish_json
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.mapview import MapData, MapView, fetch_area, map_data
 from borderwatch.store import DATABASE_FILE, SQLiteStore, data_dir, open_store
-from layers.countries import land_with_surroundings
+from layers.countries import basemap_features, land_with_surroundings
 
 STATIC_DIR = config.REPO_ROOT / "static"
 
@@ -203,5 +203,21 @@ def _installed_map_assets(base_url: str) -> tuple[list[tuple[str, str]], list[tu
 def map_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Copy Leaflet and its plugins into the static folder (once per process)
     and return their URLs under this server's base path."""
+    return _installed_map_assets(_static_url())
+
+
+def _static_url() -> str:
+    """URL path of the static folder under this server's base path."""
     base_path = st.get_option("server.baseUrlPath").strip("/")
-    return _installed_map_assets("/" + "/".join(part for part in (base_path, "app/static") if part))
+    return "/" + "/".join(part for part in (base_path, "app/static") if part)
+
+
+@st.cache_resource(show_spinner=False)
+def _published_basemap(base_url: str) -> str:
+    relative = publish_json(STATIC_DIR, "basemap", basemap_features(basemap_land()))
+    return f"{base_url}/{relative}"
+
+
+def basemap_url() -> str:
+    """URL under which this server serves the basemap polygons (written once per process)."""
+    return _published_basemap(_static_url())
