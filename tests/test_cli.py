@@ -499,3 +499,21 @@ def test_a_record_without_timestamp_does_not_overwrite_a_newer_one(capsys, data,
     with open_store(data / DATABASE_FILE) as store:
         stored = store.query(IncidentFilter(), datasets=("acled",)).set_index("id")
     assert stored.loc["ACLED-TUN1", "deaths_best"] == 5
+
+
+def test_synth_writes_a_file_the_importer_takes_whole(capsys, tmp_path):
+    output = tmp_path / "synthetic.csv"
+    code, out, _ = run(capsys, "synth", "--rows", "1,500", "--seed", "7", "-o", str(output))
+    assert code == 0
+    assert "1,500 synthetic ACLED rows" in out and "not real events" in out
+    code, out, _ = run(capsys, "--data-dir", str(tmp_path / "store"), "import", str(output), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["accepted"] == 1500 and report["rejected"] == 0
+
+
+@pytest.mark.parametrize("rows", ["0", "-5", "many"])
+def test_synth_refuses_a_row_count_that_is_not_a_positive_number(capsys, tmp_path, rows):
+    code, _, err = run(capsys, "synth", "--rows", rows, "-o", str(tmp_path / "x.csv"))
+    assert code == 2
+    assert rows in err
+    assert not (tmp_path / "x.csv").exists()

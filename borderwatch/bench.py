@@ -1,0 +1,356 @@
+"""The scale benchmark behind ``python -m borderwatch bench``.
+
+For each store size N it generates N synthetic ACLED rows
+(:mod:`borderwatch.synth`), imports them into a fresh store, and measures
+what a user waits for: the import; a filter change (date range, type set)
+and a map move, each as the map data the page fetches when nothing is
+cached; the map layer's build time and payload at three zoom levels. In the
+same run it draws the same points the three usual folium ways (one
+``CircleMarker`` each, ``GeoJson`` of a GeoDataFrame, ``FastMarkerCluster``)
+and prints BorderWatch's figures as ratios to them: times on a shared
+machine vary, ratios from one run compare fairly.
+
+Baselines that would take minutes (a CircleMarker per point for a million
+points) are measured on the first points only and scaled linearly to N;
+such figures are marked "scaled".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import platform
+import sqlite3
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from folium.plugins import FastMarkerCluster
+
+from borderwatch.filters import IncidentFilter, IncidentQuery
+from borderwatch.importers import read_incidents
+from borderwatch.mapview import MapView, fetch_area, map_data, view_around
+from borderwatch.store import DATABASE_FILE, SQLiteStore, file_sha256, open_store
+from borderwatch.synth import write_synthetic_acled
+
+#: Store sizes the issue asks about.
+DEFAULT_ROWS: Final[tuple[int, ...]] = (10_000, 100_000, 1_000_000)
+#: Map zooms measured: the whole region, the Ben Gardane district, the town.
+ZOOMS: Final[tuple[int, ...]] = (6, 9, 12)
+#: Where the zoomed views are centred (Ben Gardane), and the map's size in pixels.
+FOCUS: Final[tuple[float, float]] = (33.1389, 11.2167)
+MAP_SIZE_PX: Final[tuple[int, int]] = (900, 700)
+#: Timed repetitions of each filter scenario (p50 and p95 are over these).
+REPEATS: Final[int] = 20
+#: Most points each baseline is measured on; beyond, it is scaled linearly.
+BASELINE_CAPS: Final[dict[str, int]] = {
+    "circle_marker_each": 5_000,
+    "geojson_of_geodataframe": 50_000,
+    "fast_marker_cluster": 200_000,
+}
+_RSS_INTERVAL_S: Final[float] = 0.02
+
+
+def _rss_bytes() -> int:
+    """Resident memory of this process (Linux ``/proc``; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+@dataclass
+class PeakMemory:
+    """Peak resident memory while a block ran, sampled by a thread."""
+
+    peak_bytes: int = 0
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(_RSS_INTERVAL_S):
+            self.peak_bytes = max(self.peak_bytes, _rss_bytes())
+
+
+@contextmanager
+def peak_memory() -> Iterator[PeakMemory]:
+    """Measure the peak resident memory of the process while the block runs."""
+    monitor = PeakMemory(peak_bytes=_rss_bytes())
+    sampler = threading.Thread(target=monitor._sample, daemon=True)
+    sampler.start()
+    try:
+        yield monitor
+    finally:
+        monitor._stop.set()
+        sampler.join()
+        monitor.peak_bytes = max(monitor.peak_bytes, _rss_bytes())
+
+
+def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = action()
+    return time.perf_counter() - start, result
+
+
+def _percentiles(seconds: list[float]) -> dict[str, float]:
+    values = np.asarray(seconds)
+    return {"p50_s": float(np.percentile(values, 50)), "p95_s": float(np.percentile(values, 95)),
+            "max_s": float(values.max())}
+
+
+def _html_bytes(fmap: folium.Map) -> int:
+    return len(fmap.get_root().render().encode("utf-8"))
+
+
+def _empty_map() -> folium.Map:
+    return folium.Map(location=FOCUS, zoom_start=ZOOMS[0], tiles=None)
+
+
+def layer_payload(layer: folium.FeatureGroup, empty_bytes: int) -> tuple[float, int]:
+    """Seconds to render a layer into a map, and the bytes it adds to the map's HTML."""
+    fmap = _empty_map()
+    layer.add_to(fmap)
+    seconds, size = _timed(lambda: _html_bytes(fmap))
+    return seconds, size - empty_bytes
+
+
+def import_synthetic(store: SQLiteStore, path: Path) -> tuple[float, int, int]:
+    """Import a synthetic file as the command line does: seconds, rows stored, peak RSS bytes."""
+    with peak_memory() as memory:
+        seconds, report = _timed(
+            lambda: store.import_chunks(
+                read_incidents(path, format="acled", dataset="synthetic"),
+                dataset="synthetic", format="acled", file_name=path.name, file_hash=file_sha256(path),
+            )
+        )
+    return seconds, report.accepted, memory.peak_bytes
+
+
+def _scenarios(store: SQLiteStore, rng: np.random.Generator) -> dict[str, list[tuple[IncidentQuery, MapView]]]:
+    """What users change: a year's date range, a set of two types, a map move at zoom 9."""
+    first, last = store.filter_options()["date_bounds"]
+    types = store.filter_options()["event_types"]
+    region = view_around((33.6, 11.4), 6.5, *MAP_SIZE_PX)
+    span_days = max((last - first).days - 365, 1)
+    dates, type_sets, moves = [], [], []
+    for _ in range(REPEATS):
+        start = first + dt.timedelta(days=int(rng.integers(0, span_days)))
+        dates.append((IncidentQuery(IncidentFilter(start=start, end=start + dt.timedelta(days=364))), region))
+        chosen = tuple(sorted(rng.choice(types, size=min(2, len(types)), replace=False)))
+        type_sets.append((IncidentQuery(IncidentFilter(event_types=chosen)), region))
+        centre = (FOCUS[0] + rng.uniform(-1.5, 1.5), FOCUS[1] + rng.uniform(-1.5, 1.5))
+        moves.append((IncidentQuery(), view_around(centre, 9, *MAP_SIZE_PX)))
+    return {"date_range": dates, "type_set": type_sets, "map_view": moves}
+
+
+def measure_filters(store: SQLiteStore, seed: int) -> dict[str, dict[str, float]]:
+    """p50/p95 seconds from a filter change or map move to the map's data, uncached."""
+    results = {}
+    for name, cases in _scenarios(store, np.random.default_rng(seed)).items():
+        seconds = [_timed(lambda q=query, v=view: map_data(store, q, fetch_area(v)))[0] for query, view in cases]
+        results[name] = _percentiles(seconds)
+    return results
+
+
+def measure_zooms(store: SQLiteStore, empty_bytes: int) -> dict[str, dict[str, Any]]:
+    """Map data, layer build and payload at each of :data:`ZOOMS`, all incidents shown."""
+    from layers.incidents import cells_layer, incidents_layer  # the core package does not need the map
+
+    results = {}
+    for zoom in ZOOMS:
+        view = view_around(FOCUS, zoom, *MAP_SIZE_PX)
+        data_s, data = _timed(lambda v=view: map_data(store, IncidentQuery(), fetch_area(v)))
+        build_s, layer = _timed(
+            lambda d=data: incidents_layer(d.points) if d.points is not None else cells_layer(d.cells, d.zoom)
+        )
+        render_s, payload = layer_payload(layer, empty_bytes)
+        results[str(zoom)] = {
+            "drawn_as": "points" if data.points is not None else "cells",
+            "features": len(data.points) if data.points is not None else len(data.cells),
+            "incidents_in_area": data.in_view,
+            "data_s": data_s,
+            "build_s": build_s + render_s,
+            "payload_bytes": payload,
+        }
+    return results
+
+
+def _baseline_points(store: SQLiteStore, limit: int) -> gpd.GeoDataFrame:
+    points = store.points(IncidentFilter(), limit=limit)
+    return gpd.GeoDataFrame(points, geometry=gpd.points_from_xy(points["longitude"], points["latitude"]),
+                            crs="EPSG:4326")
+
+
+def _circle_markers(points: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="baseline")
+    for row in points.itertuples():
+        folium.CircleMarker(
+            location=(row.latitude, row.longitude), radius=5,
+            tooltip=f"{row.location} · {row.event_date}", popup=f"{row.event_type}: {row.deaths_best} deaths",
+        ).add_to(group)
+    return group
+
+
+def _geojson(points: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="baseline")
+    folium.GeoJson(points.astype({"deaths_best": "float"}), marker=folium.CircleMarker(radius=5)).add_to(group)
+    return group
+
+
+def _fast_marker_cluster(points: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="baseline")
+    FastMarkerCluster(points[["latitude", "longitude"]].to_numpy().tolist()).add_to(group)
+    return group
+
+
+_BASELINES: Final[dict[str, Callable[[gpd.GeoDataFrame], folium.FeatureGroup]]] = {
+    "circle_marker_each": _circle_markers,
+    "geojson_of_geodataframe": _geojson,
+    "fast_marker_cluster": _fast_marker_cluster,
+}
+
+
+def measure_baselines(store: SQLiteStore, rows: int, empty_bytes: int,
+                      caps: dict[str, int]) -> dict[str, dict[str, Any]]:
+    """Build time and payload of the three usual ways, on the store's points, scaled to ``rows``."""
+    results = {}
+    for name, build in _BASELINES.items():
+        measured = min(rows, caps[name])
+        points = _baseline_points(store, measured)
+        build_s, layer = _timed(lambda p=points, b=build: b(p))
+        render_s, payload = layer_payload(layer, empty_bytes)
+        scale = rows / max(len(points), 1)
+        results[name] = {
+            "measured_points": len(points),
+            "scaled": scale > 1,
+            "build_s": (build_s + render_s) * scale,
+            "payload_bytes": int(payload * scale),
+        }
+    return results
+
+
+def run(rows: tuple[int, ...] = DEFAULT_ROWS, *, seed: int = 1, work_dir: Path | None = None,
+        caps: dict[str, int] | None = None, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Run the benchmark.
+
+    Parameters
+    ----------
+    rows : tuple of int
+        Store sizes.
+    seed : int
+        Seed of the synthetic data and of the filter scenarios.
+    work_dir : Path, optional
+        Where the synthetic files and stores go (a temporary folder, removed after, by default).
+    caps : dict, optional
+        Most points per baseline (see :data:`BASELINE_CAPS`).
+    progress : callable, optional
+        Called with a short line before each step.
+
+    Returns
+    -------
+    dict
+        ``machine`` (cores, Python, SQLite) and ``sizes``: one entry per N with
+        ``import``, ``filters``, ``zooms``, ``baselines`` and ``ratios``.
+    """
+    caps = {**BASELINE_CAPS, **(caps or {})}
+    say = progress or _quiet
+    results: dict[str, Any] = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                    "sqlite": sqlite3.sqlite_version, "platform": platform.platform()},
+        "sizes": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="borderwatch-bench-") as scratch:
+        folder = Path(work_dir or scratch)
+        empty_bytes = _html_bytes(_empty_map())
+        for count in rows:
+            say(f"{count:,} rows: generating")
+            csv_path = folder / f"synthetic-{count}.csv"
+            write_synthetic_acled(csv_path, count, seed)
+            say(f"{count:,} rows: importing")
+            store = open_store(folder / f"store-{count}" / DATABASE_FILE)
+            try:
+                import_s, stored, import_peak = import_synthetic(store, csv_path)
+                csv_path.unlink()
+                say(f"{count:,} rows: filters and map")
+                with peak_memory() as memory:
+                    filters = measure_filters(store, seed)
+                    zooms = measure_zooms(store, empty_bytes)
+                say(f"{count:,} rows: baselines")
+                baselines = measure_baselines(store, count, empty_bytes, caps)
+            finally:
+                store.close()
+            results["sizes"].append({
+                "rows": count,
+                "import": {"seconds": import_s, "rows_stored": stored, "rows_per_s": stored / import_s,
+                           "peak_rss_mb": import_peak / 2**20},
+                "filters": filters,
+                "zooms": zooms,
+                "query_peak_rss_mb": memory.peak_bytes / 2**20,
+                "baselines": baselines,
+                "ratios": _ratios(zooms, baselines),
+            })
+    return results
+
+
+def _quiet(_line: str) -> None:
+    """Progress sink that says nothing."""
+
+
+def _ratios(zooms: dict[str, dict[str, Any]], baselines: dict[str, dict[str, Any]]) -> dict[str, dict[str, float]]:
+    """BorderWatch's region view (the map as it opens) against each baseline, which draws every point."""
+    ours = zooms[str(ZOOMS[0])]
+    return {
+        name: {
+            "build_time": (ours["data_s"] + ours["build_s"]) / baseline["build_s"] if baseline["build_s"] else math.nan,
+            "payload": ours["payload_bytes"] / baseline["payload_bytes"] if baseline["payload_bytes"] else math.nan,
+        }
+        for name, baseline in baselines.items()
+    }
+
+
+def _mb(value: float) -> str:
+    return f"{value:,.1f} MB"
+
+
+def format_results(results: dict[str, Any]) -> str:
+    """The benchmark's figures as a readable report."""
+    machine = results["machine"]
+    lines = [f"BorderWatch benchmark — {machine['cores']} cores, Python {machine['python']}, "
+             f"SQLite {machine['sqlite']}"]
+    for size in results["sizes"]:
+        imported = size["import"]
+        lines += [
+            "",
+            f"== {size['rows']:,} incidents ==",
+            f"import: {imported['seconds']:.1f} s, {imported['rows_per_s']:,.0f} rows/s, "
+            f"peak RSS {_mb(imported['peak_rss_mb'])}",
+            "filter change -> map data (uncached):   p50      p95      max",
+        ]
+        for name, figures in size["filters"].items():
+            lines.append(f"  {name:<34} {figures['p50_s']:7.3f}  {figures['p95_s']:7.3f}  {figures['max_s']:7.3f} s")
+        lines.append(f"  peak RSS while querying: {_mb(size['query_peak_rss_mb'])}")
+        lines.append("map at zoom:  drawn as   features  in area     data s  build s   payload")
+        for zoom, figures in size["zooms"].items():
+            lines.append(
+                f"  {zoom:>9}   {figures['drawn_as']:<8} {figures['features']:>9,} {figures['incidents_in_area']:>9,}"
+                f"   {figures['data_s']:7.3f}  {figures['build_s']:7.3f}  {figures['payload_bytes']:>9,} B"
+            )
+        lines.append("baselines, all points (same run):        build s     payload   ours/baseline time  payload")
+        for name, figures in size["baselines"].items():
+            ratio = size["ratios"][name]
+            scaled = f" (scaled from {figures['measured_points']:,})" if figures["scaled"] else ""
+            lines.append(
+                f"  {name:<36} {figures['build_s']:8.2f}  {figures['payload_bytes']:>12,} B"
+                f"   {ratio['build_time']:10.4f}  {ratio['payload']:10.5f}{scaled}"
+            )
+    return "\n".join(lines)
