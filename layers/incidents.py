@@ -20,7 +20,6 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from borderwatch.escape import script_json
-from borderwatch.mapgrid import cell_bounds
 from layers.style import EVENT_TYPE_COLOURS, UNKNOWN_TYPE_COLOUR, radius_for_deaths
 
 LAYER_NAME = "Attack sites"
@@ -104,12 +103,10 @@ def encode_cells(cells: pd.DataFrame, zoom: int) -> dict:
     Returns
     -------
     dict
-        ``lat, lon`` (mean position of the cell's incidents), ``count``,
-        ``deaths``, ``size`` (px) and ``bounds`` (south, west, north, east of
-        the cell, where a click zooms to).
+        ``lat, lon`` (mean position of the cell's incidents, where its circle
+        is drawn and a click zooms in), ``count``, ``deaths``, ``size`` (px).
     """
     counts = cells["incidents"].to_numpy(np.int64)
-    bounds = cell_bounds(cells["cell_x"].to_numpy(), cells["cell_y"].to_numpy(), zoom)
     largest = max(int(counts.max()), 10) if len(counts) else 10
     sizes = CELL_MIN_PX + (CELL_MAX_PX - CELL_MIN_PX) * np.log10(np.maximum(counts, 1)) / np.log10(largest)
     return {
@@ -118,7 +115,6 @@ def encode_cells(cells: pd.DataFrame, zoom: int) -> dict:
         "count": counts.tolist(),
         "deaths": cells["deaths"].astype(np.int64).tolist(),
         "size": np.round(sizes).astype(int).tolist(),
-        "bounds": np.round(bounds, 5).tolist(),
     }
 
 
@@ -190,8 +186,11 @@ _CELLS_SCRIPT = """
 (function () {
     var data = {{ this.data_json }};
     var group = {{ this._parent.get_name() }};
-    function zoomTo(bounds) {
-        return function (event) { event.target._map.fitBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]]); };
+    // Two zoom levels in, centred on the cell's incidents: its count splits
+    // into about sixteen finer cells, or into the incidents themselves.
+    function zoomIn(event) {
+        var map = event.target._map;
+        map.setView(event.target.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
     }
     for (var i = 0; i < data.count.length; i++) {
         var size = data.size[i];
@@ -206,7 +205,7 @@ _CELLS_SCRIPT = """
         cell.bindTooltip(label + (data.count[i] === 1 ? " incident, " : " incidents, ")
             + data.deaths[i].toLocaleString("en-US") + (data.deaths[i] === 1 ? " death" : " deaths")
             + " \\u2014 click to zoom in");
-        cell.on("click", zoomTo(data.bounds[i]));
+        cell.on("click", zoomIn);
         group.addLayer(cell);
     }
 })();
@@ -255,7 +254,7 @@ def cells_layer(cells: pd.DataFrame, zoom: int) -> folium.FeatureGroup:
     -------
     folium.FeatureGroup
         Named :data:`LAYER_NAME`: one numbered circle per cell, sized by its
-        count, with a tooltip of incidents and deaths; a click zooms to the cell.
+        count, with a tooltip of incidents and deaths; a click zooms in on it.
     """
     group = folium.FeatureGroup(name=LAYER_NAME, show=True)
     if cells.empty:

@@ -11,6 +11,7 @@ from borderwatch.escape import escape_html
 from layers.style import (
     BARRIER_COLOUR,
     BORDER_COLOUR,
+    CELL_COLOUR,
     CROSSING_COLOUR,
     LEGEND_DEATH_STEPS,
     PLACE_COLOUR,
@@ -35,6 +36,8 @@ def legend_html(event_types: Sequence[str]) -> str:
         "<b>Attack sites</b> (colour: ACLED event type)"
         + "".join(rows)
         + f'<div class="bw-sizes">Size: deaths {sizes}</div>'
+        + f'<div><span class="bw-dot" style="background:{CELL_COLOUR}"></span>'
+        "Numbered circle: incidents in that area, when too many to draw one by one; click to zoom in</div>"
         + f'<div><span class="bw-line" style="border-top:3px dashed {BORDER_COLOUR}"></span>Tunisia–Libya border</div>'
         + f'<div><span class="bw-line" style="border-top:5px solid {BARRIER_COLOUR}"></span>Trench and berm (barrier, approx.)</div>'
         + f'<div><span class="bw-dot" style="background:#fff;border:3px solid {CROSSING_COLOUR}"></span>Border crossing</div>'

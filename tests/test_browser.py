@@ -293,3 +293,86 @@ def test_an_uploaded_acled_export_appears_on_the_map(page, tmp_path, artifacts):
     finally:
         stop_dashboard(process)
     assert page.requests.foreign == []
+
+
+# A circle of an individual incident that is on screen and on top, to click.
+_VISIBLE_POINT = """() => {
+    const map = window.map;
+    const frame = map.getContainer().getBoundingClientRect();
+    let found = null;
+    map.eachLayer((layer) => {
+        if (found || !layer.feature || !layer.feature.properties.incident_id || !layer._path) { return; }
+        const p = map.latLngToContainerPoint(layer.getLatLng());
+        if (p.x < 20 || p.y < 20 || p.x > frame.width - 20 || p.y > frame.height - 20) { return; }
+        const hit = document.elementFromPoint(frame.left + p.x, frame.top + p.y);
+        if (hit === layer._path) { found = {id: layer.feature.properties.incident_id, x: p.x, y: p.y}; }
+    });
+    return found;
+}"""
+
+# The centre of the counted cell nearest the middle of the map, among those
+# not covered there by something else (the legend, a label).
+_CENTRAL_CELL = """() => {
+    const frame = window.map.getContainer().getBoundingClientRect();
+    let best = null, bestDistance = Infinity;
+    document.querySelectorAll(".bw-cell").forEach((cell) => {
+        const box = cell.getBoundingClientRect();
+        const x = box.left + box.width / 2 - frame.left, y = box.top + box.height / 2 - frame.top;
+        if (!cell.contains(document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2))) {
+            return;
+        }
+        const distance = Math.hypot(x - frame.width / 2, y - frame.height / 2);
+        if (distance < bestDistance) { best = {x: x, y: y}; bestDistance = distance; }
+    });
+    return best;
+}"""
+
+
+@pytest.fixture(scope="module")
+def store_of_100k(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import subprocess
+    import sys
+
+    folder = tmp_path_factory.mktemp("store-100k")
+    csv_path = folder / "synthetic.csv"
+    for command in (
+        ["synth", "--rows", "100000", "--seed", "5", "-o", str(csv_path)],
+        ["--data-dir", str(folder / "store"), "import", str(csv_path), "--dataset", "synthetic"],
+    ):
+        subprocess.run([sys.executable, "-m", "borderwatch", *command], cwd=config.REPO_ROOT,
+                       check=True, capture_output=True, timeout=300)
+    csv_path.unlink()
+    return folder / "store"
+
+
+def test_with_100k_incidents_the_map_opens_and_a_clicked_point_shows_its_details(page, store_of_100k, artifacts):
+    process, url = start_dashboard({"BORDERWATCH_DATA_DIR": str(store_of_100k)})
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        page.get_by_text("of 100,030 incidents").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_selector(MAP_FRAME, timeout=LOAD_TIMEOUT_MS)
+        frame_element = page.locator(MAP_FRAME).element_handle()
+        frame = frame_element.content_frame()
+        # Too many to draw one by one: counted cells first.
+        frame.wait_for_selector(".bw-cell", timeout=LOAD_TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "map-100k.png"), full_page=True)
+        clicked = None
+        for _ in range(12):
+            frame.wait_for_function("() => !window.map._animatingZoom && !window.map._panAnim?._inProgress")
+            page.wait_for_timeout(1_500)  # the server sends the new view's data after a move
+            point = frame.evaluate(_VISIBLE_POINT)
+            box = frame_element.bounding_box()
+            if point is not None:
+                page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+                clicked = point["id"]
+                break
+            cell = frame.evaluate(_CENTRAL_CELL)
+            assert cell is not None, "neither points nor cells on the map"
+            page.mouse.click(box["x"] + cell["x"], box["y"] + cell["y"])  # zooms in on the cell
+        assert clicked is not None, "zooming in never reached individual points"
+        page.get_by_text(f"id {clicked}").wait_for(timeout=LOAD_TIMEOUT_MS)
+        page.get_by_text("km to the Tunisia–Libya border", exact=False).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        page.screenshot(path=str(artifacts / "map-100k-details.png"), full_page=True)
+    finally:
+        stop_dashboard(process)
+    assert page.requests.foreign == []

@@ -212,18 +212,17 @@ def test_a_point_costs_tens_of_bytes_not_a_kilobyte():
     assert per_point < 80
 
 
-def test_cells_carry_counts_sizes_and_the_area_a_click_zooms_to():
+def test_cells_carry_counts_and_sizes_and_a_click_zooms_in():
     import pandas as pd
 
-    cells = pd.DataFrame({"cell_x": [134], "cell_y": [103], "incidents": [1234], "deaths": [56],
-                          "latitude": [33.1], "longitude": [11.2]})
+    cells = pd.DataFrame({"cell_x": [134, 135], "cell_y": [103, 103], "incidents": [1234, 1],
+                          "deaths": [56, 0], "latitude": [33.1, 33.2], "longitude": [11.2, 11.9]})
     data = encode_cells(cells, zoom=6)
-    south, west, north, east = data["bounds"][0]
-    assert west == 8.4375 and east == 9.84375  # 64 px at zoom 6 = 360° / 2**8
-    assert south < north
-    assert data["count"] == [1234] and data["deaths"] == [56]
+    assert data["count"] == [1234, 1] and data["deaths"] == [56, 0]
+    assert data["lat"] == [33.1, 33.2] and data["lon"] == [11.2, 11.9]
+    assert data["size"][0] > data["size"][1]
     html = _render(cells_layer(cells, 6))
-    assert "fitBounds" in html and "bw-cell" in html
+    assert "setView" in html and "bw-cell" in html
 
 
 
