@@ -1255,7 +1255,8 @@ class SQLiteStore:
             ``duplicate_of`` (the original's id, or ""); sorted by date, id,
             dataset, source_id; EPSG:4326.
         """
-        where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox)
+        where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
+                                        longest_span_days=self._longest_span_days())
         if ids is not None:
             where.append(_one_of("id", ids, params))
         columns = [*INCIDENT_COLUMNS, "source_id", "duplicate_of"]
@@ -1290,7 +1291,9 @@ class SQLiteStore:
             ``location, deaths_best`` (``Int64``), ``geo_precision``, ``precision_km``;
             sorted by date then id.
         """
-        where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox)
+        where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
+                                        longest_span_days=self._longest_span_days(),
+                                        bbox_index=not self._date_range_is_narrower(selection, bbox))
         columns = list(POINT_COLUMNS)
         sql = (
             f"SELECT {', '.join(columns)} FROM incidents"
@@ -1350,7 +1353,8 @@ class SQLiteStore:
         keys = [key for group in by for key in (("cell_x", "cell_y") if group == "cell" else (group,))]
         level = summary_level(zoom) if zoom is not None else SUMMARY_LEVELS[0]
         parts: list[pd.DataFrame] = []
-        if actors is None and level is not None:
+        summarised = actors is None and level is not None
+        if summarised:
             months, edges = self._month_split(selection)
             if months is not None:
                 parts.append(self._summary_part(selection, by, zoom, level, months, datasets, hide_duplicates, bbox))
@@ -1359,7 +1363,8 @@ class SQLiteStore:
                 dt.date.min, selection.start - dt.timedelta(days=self._longest_span_days()))
             edges = [(earliest, selection.end)]
         for first, last in edges:
-            parts.append(self._incident_part(selection, by, zoom, (first, last), datasets, actors, hide_duplicates, bbox))
+            parts.append(self._incident_part(
+                selection, by, zoom, (first, last), datasets, actors, hide_duplicates, bbox, summarised))
         columns = [*keys, "incidents", "deaths", "sum_latitude", "sum_longitude"]
         found = pd.concat([part for part in parts if not part.empty] or [pd.DataFrame(columns=columns)])
         integers = [key for key in keys if key in ("cell_x", "cell_y", "event_month")]
@@ -1397,6 +1402,23 @@ class SQLiteStore:
         if end is not None and last < month_index(np.datetime64(end, "D")):
             edges.append((month_start(last + 1), end))
         return (first, last), edges
+
+    def _date_range_is_narrower(
+        self, selection: IncidentFilter, bbox: tuple[float, float, float, float] | None
+    ) -> bool:
+        """Whether the date range holds fewer incidents than the box (so its index reads less).
+
+        SQLite's planner cannot tell (it keeps no histograms of ranges in
+        this build); the summary can, in a few milliseconds.
+        """
+        if bbox is None or selection.start is None or selection.end is None or bbox[0] > bbox[2]:
+            return bbox is None
+        in_dates = self.aggregate(IncidentFilter(start=selection.start, end=selection.end))["incidents"].iloc[0]
+        # Summary cells about a sixteenth of the box wide: a close count, quickly.
+        width = max(bbox[2] - bbox[0], 1e-6)
+        zoom = min(max(int(math.log2(360.0 / width)) + 4, 0), SUMMARY_LEVELS[-1])
+        in_box = self.aggregate(IncidentFilter(), zoom=zoom, bbox=bbox)["incidents"].iloc[0]
+        return in_dates < in_box
 
     def _longest_span_days(self) -> int:
         rows = self._read("SELECT value FROM meta WHERE key = 'longest_span_days'")
@@ -1443,9 +1465,17 @@ class SQLiteStore:
         actors: tuple[str, ...] | None,
         hide_duplicates: bool,
         bbox: tuple[float, float, float, float] | None,
+        edge_of_summary: bool,
     ) -> pd.DataFrame:
-        where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox)
         first, last = event_dates
+        # The days left between summary months are few: read them through the
+        # date index, not through a map view's position index.
+        if edge_of_summary:
+            by_date = first is not None and last is not None
+        else:
+            by_date = self._date_range_is_narrower(selection, bbox)
+        where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
+                                        longest_span_days=self._longest_span_days(), bbox_index=not by_date)
         if first is not None:
             where.append("event_date >= ?")
             params.append(_date_text(first))
@@ -1499,13 +1529,25 @@ def _filter_clauses(
     actors: tuple[str, ...] | None,
     hide_duplicates: bool,
     bbox: tuple[float, float, float, float] | None,
+    *,
+    longest_span_days: int,
+    bbox_index: bool = True,
 ) -> tuple[list[str], list[Any]]:
-    """WHERE clauses (joined by AND) and their parameters for the incidents table."""
+    """WHERE clauses (joined by AND) and their parameters for the incidents table.
+
+    ``bbox_index=False`` keeps SQLite from reading the box through the
+    position index (SQLite-specific: a unary ``+`` hides a column from the
+    planner), for queries that a narrow date range selects better.
+    ``longest_span_days`` bounds how long before the range an overlapping
+    incident can start, so the date index can be read from there.
+    """
     where: list[str] = []
     params: list[Any] = []
     if selection.start is not None:
         where.append("last_date >= ?")
         params.append(_date_text(selection.start))
+        where.append("event_date >= ?")
+        params.append(_date_text(max(dt.date.min, selection.start - dt.timedelta(days=longest_span_days))))
     if selection.end is not None:
         where.append("event_date <= ?")
         params.append(_date_text(selection.end))
@@ -1524,7 +1566,7 @@ def _filter_clauses(
         where.append("duplicate_of IS NULL")
     if bbox is not None:
         west, south, east, north = _valid_bbox(bbox)
-        where.append("latitude BETWEEN ? AND ?")
+        where.append(f"{'' if bbox_index else '+'}latitude BETWEEN ? AND ?")
         params += [south, north]
         if west <= east:
             where.append("longitude BETWEEN ? AND ?")
