@@ -163,6 +163,28 @@ _FLAG_COLUMNS = ("duplicate_of", "duplicate_of_dataset", "duplicate_of_source_id
 QUERY_EXTRAS: Final[tuple[str, ...]] = ("source_id", "probable_duplicate", "duplicate_of")
 
 
+#: What a finest-level summary cell is keyed by (besides level and dataset), and what it sums.
+_CELL_KEYS: Final[tuple[str, ...]] = ("cell_x", "cell_y", "event_month", "event_type", "country", "duplicate")
+_CELL_VALUES: Final[tuple[str, ...]] = ("incidents", "deaths", "sum_latitude", "sum_longitude")
+_CELL_VALUES_FROM_DUPLICATE: Final[tuple[str, ...]] = ("duplicate", *_CELL_VALUES)
+
+
+def _count_cells(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """Finest-level summary cells of stored rows (``_ROW_COLUMNS`` tuples), none flagged yet."""
+    positions = [_ROW_COLUMNS.index(name) for name in
+                 ("grid_x", "grid_y", "event_month", "event_type", "country", "deaths_best", "latitude", "longitude")]
+    frame = pd.DataFrame([[row[i] for i in positions] for row in rows],
+                         columns=["cell_x", "cell_y", "event_month", "event_type", "country", "deaths",
+                                  "sum_latitude", "sum_longitude"])
+    shift = cell_shift(SUMMARY_LEVELS[-1])
+    frame["cell_x"] = np.right_shift(frame["cell_x"].to_numpy(np.int64), shift)
+    frame["cell_y"] = np.right_shift(frame["cell_y"].to_numpy(np.int64), shift)
+    frame["deaths"] = frame["deaths"].fillna(0).astype("int64")
+    frame["duplicate"] = 0
+    frame["incidents"] = 1
+    return frame.groupby(list(_CELL_KEYS), as_index=False, sort=False)[list(_CELL_VALUES)].sum()
+
+
 def _column_ddl(column: str) -> str:
     if column in COUNT_COLUMNS or column in ("geo_precision", "event_day", "event_month", "grid_x", "grid_y"):
         kind = "INTEGER"
@@ -219,8 +241,9 @@ _SCHEMA: Final[tuple[str, ...]] = (
     "CREATE INDEX IF NOT EXISTS incidents_lat_lon ON incidents (latitude, longitude)",
     "CREATE INDEX IF NOT EXISTS incidents_actor1 ON incidents (actor1)",
     "CREATE INDEX IF NOT EXISTS incidents_actor2 ON incidents (actor2)",
+    # Partial: only flagged rows are ever looked up by their original.
     "CREATE INDEX IF NOT EXISTS incidents_duplicate_of"
-    " ON incidents (duplicate_of_dataset, duplicate_of_source_id)",
+    " ON incidents (duplicate_of_dataset, duplicate_of_source_id) WHERE duplicate_of_dataset IS NOT NULL",
     # Incident counts, deaths and position sums per map cell, month and the
     # filterable keys, at each of mapgrid.SUMMARY_LEVELS: a map of a million
     # incidents reads thousands of these rows instead of a million incidents.
@@ -253,28 +276,39 @@ _TEMP_SCHEMA: Final[tuple[str, ...]] = (
     "CREATE INDEX IF NOT EXISTS affected_key ON affected (dataset, source_id)",
 )
 
-# Candidate pairs for the duplicate check: rows of the key set (a) against the
-# rows of one other dataset (b), when b's dataset was created before ("<") or
-# after (">") a's; same type, event days at most one apart, inside a lat/lon
-# box that holds every point within DUPLICATE_DISTANCE_KM. The exact distance
-# is checked in numpy. A key listed twice yields its pairs twice, which is
-# harmless. SQLite-specific: CROSS JOIN makes SQLite keep this join order
-# (walk the keys, seek each b through incidents_duplicate_search); to
-# PostgreSQL it is a plain join whose order its planner picks.
-_PAIR_SQL = """
-SELECT a.dataset, a.source_id, b.dataset, b.source_id, b.id, ?,
-       a.latitude, a.longitude, b.latitude, b.longitude
-FROM {keys} k
-CROSS JOIN datasets da
+# Candidate pairs for the duplicate check: rows of one dataset in the key set
+# (a) against the rows of one other dataset (b): same type, event days at most
+# one apart, inside a lat/lon box that holds every point within
+# DUPLICATE_DISTANCE_KM; the exact distance is checked in numpy. The query
+# walks the smaller side and seeks the other through incidents_duplicate_search:
+# a million new rows against thirty bundled ones walk the thirty. A key listed
+# twice may yield its pairs twice, which is harmless. SQLite-specific: CROSS
+# JOIN makes SQLite keep the written join order; to PostgreSQL it is a plain
+# join whose order its planner picks.
+_PAIR_COLUMNS = "a.dataset, a.source_id, b.dataset, b.source_id, b.id, ?, a.latitude, a.longitude, b.latitude, b.longitude"
+_PAIR_SQL_WALK_KEYS = f"""
+SELECT {_PAIR_COLUMNS}
+FROM {{keys}} k
 CROSS JOIN incidents a
 CROSS JOIN incidents b
-WHERE da.name = k.dataset AND da.import_order {order} ?
-  AND a.dataset = k.dataset AND a.source_id = k.source_id
+WHERE k.dataset = ? AND a.dataset = k.dataset AND a.source_id = k.source_id
   AND b.dataset = ?
   AND b.event_type = a.event_type
   AND b.event_day IN (a.event_day - 1, a.event_day, a.event_day + 1)
   AND b.latitude BETWEEN a.latitude - ? AND a.latitude + ?
   AND b.longitude BETWEEN a.longitude - ? AND a.longitude + ?
+"""
+_PAIR_SQL_WALK_OTHER = f"""
+SELECT {_PAIR_COLUMNS}
+FROM incidents b
+CROSS JOIN incidents a
+WHERE b.dataset = ?
+  AND a.dataset = ?
+  AND a.event_type = b.event_type
+  AND a.event_day IN (b.event_day - 1, b.event_day, b.event_day + 1)
+  AND a.latitude BETWEEN b.latitude - ? AND b.latitude + ?
+  AND a.longitude BETWEEN b.longitude - ? AND b.longitude + ?
+  AND EXISTS (SELECT 1 FROM {{keys}} k WHERE k.dataset = a.dataset AND k.source_id = a.source_id)
 """
 
 
@@ -669,6 +703,11 @@ class SQLiteStore:
                     zip(months.tolist(), grid_x.tolist(), grid_y.tolist(), rowid.tolist(), strict=True),
                 )
             self._refresh_cells(row[0] for row in conn.execute("SELECT name FROM datasets"))
+            # SQLite-specific: julianday.
+            longest = conn.execute(
+                "SELECT MAX(julianday(end_date) - julianday(event_date)) FROM incidents WHERE end_date IS NOT NULL"
+            ).fetchone()[0]
+            self._note_longest_span(math.ceil(longest or 0))
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
 
     def _seed_once(self) -> None:
@@ -788,6 +827,8 @@ class SQLiteStore:
         report = ImportReport(format=format, dataset=dataset)
         stored_before = self.count()
         bulk = False
+        # A new dataset's summary is counted as its rows are stored (see _refresh_cells).
+        counted: list[pd.DataFrame] | None = [] if previous is None else None
         for chunk in chunks:
             # A refused row may carry several rejections: count rows, not reasons.
             rejected_rows = len({rejection.row for rejection in chunk.rejections})
@@ -798,7 +839,7 @@ class SQLiteStore:
             # A strict import keeps reading (the user gets every rejection) but
             # stops writing at the first one: it will be rolled back anyway.
             if not (strict and report.rejected):
-                self._upsert(chunk.incidents, dataset, report)
+                self._upsert(chunk.incidents, dataset, report, counted)
             if not bulk and report.added >= BULK_IMPORT_ROWS and report.added > stored_before:
                 for name in _SECONDARY_INDEXES:
                     conn.execute(f"DROP INDEX {name}")
@@ -816,7 +857,12 @@ class SQLiteStore:
                 if statement.startswith("CREATE INDEX IF NOT EXISTS incidents_"):
                     conn.execute(statement)
         self._reflag_touched()
-        if report.added or report.updated:
+        if counted is not None and report.added and not report.updated:
+            cells = pd.concat(counted, ignore_index=True).groupby(list(_CELL_KEYS), as_index=False, sort=False)[
+                list(_CELL_VALUES)].sum()
+            others = self._affected_datasets() - {dataset}
+            self._refresh_cells(others, counted={dataset: self._count_flagged(dataset, cells)})
+        elif report.added or report.updated:
             self._refresh_cells({dataset, *self._affected_datasets()})
         if previous is None or report.added or report.updated or previous[1] != file_hash:
             counts = (
@@ -836,7 +882,9 @@ class SQLiteStore:
             )
         return report
 
-    def _upsert(self, incidents: pd.DataFrame, dataset: str, report: ImportReport) -> None:
+    def _upsert(
+        self, incidents: pd.DataFrame, dataset: str, report: ImportReport, counted: list[pd.DataFrame] | None
+    ) -> None:
         missing = [c for c in (*INCIDENT_COLUMNS, *_CHUNK_EXTRAS) if c not in incidents.columns]
         if missing:
             raise ValueError(f"parsed chunk lacks column(s): {', '.join(missing)}")
@@ -854,6 +902,9 @@ class SQLiteStore:
             " WHERE dataset = ? AND source_id = ?"
         )
         timestamp_at = _ROW_COLUMNS.index("source_timestamp")
+        spans = (pd.to_datetime(incidents["end_date"]) - pd.to_datetime(incidents["event_date"])).dt.days
+        if spans.notna().any():
+            self._note_longest_span(int(spans.max()))
         for layer in _layers(_db_rows(incidents, dataset)):
             stored = self._stored_versions(dataset, [row[1] for row in layer])
             added: list[tuple[Any, ...]] = []
@@ -873,6 +924,8 @@ class SQLiteStore:
                 else:
                     updated.append(row)
             conn.executemany(insert, added)
+            if counted is not None and added:
+                counted.append(_count_cells(added))
             conn.executemany(update, [(*row[2:], *row[:2]) for row in updated])
             conn.executemany(
                 "INSERT INTO touched (dataset, source_id) VALUES (?, ?)",
@@ -901,22 +954,35 @@ class SQLiteStore:
         ``keys`` names the table of a-rows; ``order`` is ``"<"`` to pair them
         with rows of datasets created before theirs, ``">"`` for those after.
         """
-        extent = self._conn.execute("SELECT MAX(ABS(latitude)) FROM incidents").fetchone()[0]
-        dlat, dlon = _search_box(extent or 0.0)
-        # a's dataset comes after b's when b's order is below a's, and so on.
-        a_order = {"<": ">", ">": "<"}[order]
-        others = self._conn.execute("SELECT name, import_order FROM datasets ORDER BY import_order").fetchall()
-        for other, other_order in others:
-            cursor = self._conn.execute(
-                _PAIR_SQL.format(keys=keys, order=a_order),
-                (other_order, other_order, other, dlat, dlat, dlon, dlon),
-            )
-            while batch := cursor.fetchmany(_FETCH_BATCH):
-                positions = np.array([row[6:] for row in batch], dtype=float)
-                distances = _haversine_km(positions[:, 0], positions[:, 1], positions[:, 2], positions[:, 3])
-                close = np.flatnonzero(distances <= DUPLICATE_DISTANCE_KM)
-                if close.size:
-                    yield [(*batch[i][:6], float(distances[i])) for i in close]
+        conn = self._conn
+        # Both ends come from the position index; a scan for MAX(ABS(...)) would read every row.
+        highest, lowest = conn.execute("SELECT MAX(latitude), MIN(latitude) FROM incidents").fetchone()
+        dlat, dlon = _search_box(max(abs(highest or 0.0), abs(lowest or 0.0)))
+        key_sets = conn.execute(
+            f"SELECT k.dataset, d.import_order, COUNT(*) FROM {keys} k JOIN datasets d ON d.name = k.dataset"
+            " GROUP BY k.dataset, d.import_order"
+        ).fetchall()
+        others = conn.execute("SELECT name, import_order FROM datasets ORDER BY import_order").fetchall()
+        for key_dataset, key_order, key_count in key_sets:
+            for other, other_order in others:
+                if not (other_order < key_order if order == "<" else other_order > key_order):
+                    continue
+                other_count = conn.execute(
+                    "SELECT COUNT(*) FROM incidents WHERE dataset = ?", (other,)
+                ).fetchone()[0]
+                if other_count < key_count:
+                    sql = _PAIR_SQL_WALK_OTHER.format(keys=keys)
+                    params = (other_order, other, key_dataset, dlat, dlat, dlon, dlon)
+                else:
+                    sql = _PAIR_SQL_WALK_KEYS.format(keys=keys)
+                    params = (other_order, key_dataset, other, dlat, dlat, dlon, dlon)
+                cursor = conn.execute(sql, params)
+                while batch := cursor.fetchmany(_FETCH_BATCH):
+                    positions = np.array([row[6:] for row in batch], dtype=float)
+                    distances = _haversine_km(positions[:, 0], positions[:, 1], positions[:, 2], positions[:, 3])
+                    close = np.flatnonzero(distances <= DUPLICATE_DISTANCE_KM)
+                    if close.size:
+                        yield [(*batch[i][:6], float(distances[i])) for i in close]
 
     def _reflag_touched(self) -> None:
         """Recompute the flags that rows in ``touched`` (just added, changed or removed) can affect.
@@ -997,27 +1063,41 @@ class SQLiteStore:
     def _affected_datasets(self) -> set[str]:
         return {row[0] for row in self._conn.execute("SELECT DISTINCT dataset FROM affected")}
 
-    def _refresh_cells(self, datasets: Iterable[str]) -> None:
+    def _refresh_cells(self, datasets: Iterable[str], counted: dict[str, pd.DataFrame] | None = None) -> None:
         """Rebuild ``incident_cells`` for these datasets and mark the store as changed.
 
-        The finest level is counted from the incidents, each coarser one from
-        the level below it (a few thousand rows, not a million).
+        The finest level is counted from the incidents, or taken from
+        ``counted`` (dataset -> finest cells an import counted as it stored
+        the rows, which saves sorting a million rows); each coarser level is
+        rolled up from the level below it.
         """
         conn = self._conn
         finest = SUMMARY_LEVELS[-1]
-        keys = "event_month, event_type, country, dataset, duplicate"
-        for name in sorted(datasets):
+        shift = cell_shift(finest)
+        counted = counted or {}
+        for name in sorted(set(datasets) | set(counted)):
             conn.execute("DELETE FROM incident_cells WHERE dataset = ?", (name,))
-            shift = cell_shift(finest)
-            conn.execute(
-                "INSERT INTO incident_cells (level, cell_x, cell_y, event_month, event_type, country,"
-                " dataset, duplicate, incidents, deaths, sum_latitude, sum_longitude)"
-                f" SELECT ?, grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country,"
-                " dataset, duplicate_of IS NOT NULL, COUNT(*), SUM(COALESCE(deaths_best, 0)),"
-                " SUM(latitude), SUM(longitude) FROM incidents WHERE dataset = ?"
-                " GROUP BY grid_x >> ?, grid_y >> ?, event_month, event_type, country, duplicate_of IS NOT NULL",
-                (finest, name, shift, shift),
-            )
+            if name in counted:
+                conn.executemany(
+                    "INSERT INTO incident_cells (level, cell_x, cell_y, event_month, event_type, country,"
+                    " dataset, duplicate, incidents, deaths, sum_latitude, sum_longitude)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    zip([finest] * len(counted[name]), *(counted[name][column].tolist() for column in _CELL_KEYS[:-1]),
+                        [name] * len(counted[name]), *(counted[name][column].tolist() for column in _CELL_VALUES_FROM_DUPLICATE),
+                        strict=True),
+                )
+            else:
+                conn.execute(
+                    "INSERT INTO incident_cells (level, cell_x, cell_y, event_month, event_type, country,"
+                    " dataset, duplicate, incidents, deaths, sum_latitude, sum_longitude)"
+                    f" SELECT ?, grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country,"
+                    " dataset, duplicate_of IS NOT NULL, COUNT(*), SUM(COALESCE(deaths_best, 0)),"
+                    " SUM(latitude), SUM(longitude) FROM incidents WHERE dataset = ?"
+                    f" GROUP BY grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country,"
+                    " duplicate_of IS NOT NULL",
+                    (finest, name),
+                )
+            keys = "event_month, event_type, country, dataset, duplicate"
             for finer, level in zip(SUMMARY_LEVELS[:0:-1], SUMMARY_LEVELS[-2::-1]):
                 up = finer - level
                 conn.execute(
@@ -1029,21 +1109,47 @@ class SQLiteStore:
                     f" GROUP BY cell_x >> {up}, cell_y >> {up}, {keys}",
                     (level, name, finer),
                 )
-        # SQLite-specific: julianday. The longest span bounds how far before a
-        # date range an incident can start and still overlap it.
-        longest = conn.execute(
-            "SELECT COALESCE(MAX(julianday(end_date) - julianday(event_date)), 0) FROM incidents"
-            " WHERE end_date IS NOT NULL"
-        ).fetchone()[0]
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('longest_span_days', ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (str(max(0, math.ceil(longest))),),
-        )
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('revision', '1')"
             " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
+
+    def _count_flagged(self, dataset: str, cells: pd.DataFrame) -> pd.DataFrame:
+        """Move the rows of ``dataset`` flagged in this transaction (``best``) to duplicate cells.
+
+        ``cells`` were counted as rows were stored, before the duplicate check.
+        """
+        shift = cell_shift(SUMMARY_LEVELS[-1])
+        flagged = pd.DataFrame(
+            self._conn.execute(
+                f"SELECT grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country, 1,"
+                " COUNT(*), SUM(COALESCE(deaths_best, 0)), SUM(latitude), SUM(longitude) FROM incidents"
+                " WHERE (dataset, source_id) IN (SELECT dataset, source_id FROM best WHERE dataset = ?)"
+                f" GROUP BY grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country",
+                (dataset,),
+            ).fetchall(),
+            columns=[*_CELL_KEYS, *_CELL_VALUES],
+        )
+        if flagged.empty:
+            return cells
+        unflag = flagged.assign(duplicate=0)
+        unflag[list(_CELL_VALUES)] = -unflag[list(_CELL_VALUES)]
+        moved = pd.concat([cells, unflag, flagged], ignore_index=True)
+        moved = moved.groupby(list(_CELL_KEYS), as_index=False, sort=False)[list(_CELL_VALUES)].sum()
+        return moved[moved["incidents"] > 0]
+
+    def _note_longest_span(self, days: int) -> None:
+        """Keep ``longest_span_days`` an upper bound of every stored incident's span."""
+        if days > self._longest_span_days_in_transaction():
+            self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('longest_span_days', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(days),),
+            )
+
+    def _longest_span_days_in_transaction(self) -> int:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'longest_span_days'").fetchone()
+        return int(row[0]) if row else 0
 
     # -- datasets -----------------------------------------------------------
 

@@ -167,3 +167,23 @@ def test_a_store_of_schema_version_1_is_upgraded_in_place(tmp_path):
         assert upgraded.aggregate(IncidentFilter(), by=("cell", "event_month"), zoom=8).equals(expected)
     finally:
         upgraded.close()
+
+
+def test_a_new_datasets_counted_summary_knows_its_duplicates(tmp_path):
+    opened = open_store(tmp_path / "d.sqlite")
+    try:
+        opened.remove_dataset(BUNDLED)
+        rows = _rows(60, 8)
+        opened.import_chunks([chunk(*rows)], dataset="first", format="test", file_name="a", file_hash="a")
+        # The same events again, under new ids: each is a probable duplicate.
+        again = [{**row, "id": row["id"] + "-again"} for row in rows[:25]]
+        opened.import_chunks([chunk(*again, *_rows(10, 9))], dataset="second", format="test",
+                             file_name="b", file_hash="b")
+        for hide in (False, True):
+            expected = _brute_force(opened, IncidentFilter(), ["cell"], 10, hide_duplicates=hide)
+            got = opened.aggregate(IncidentFilter(), by=("cell",), zoom=10, hide_duplicates=hide)
+            assert got[list(expected.columns)].equals(expected.astype(got[list(expected.columns)].dtypes))
+        assert opened.aggregate(IncidentFilter(), hide_duplicates=True)["incidents"].iloc[0] <= 60 + 10
+        assert opened.aggregate(IncidentFilter())["incidents"].iloc[0] == 95
+    finally:
+        opened.close()
