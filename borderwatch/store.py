@@ -500,16 +500,19 @@ def _db_rows(incidents: pd.DataFrame, dataset: str) -> list[tuple[Any, ...]]:
 def _content_hashes(incidents: pd.DataFrame, originals: list[str]) -> list[str]:
     """A 128-bit digest of each row's content, to tell changed rows from unchanged ones.
 
-    The source record (``original``) determines the mapped row, so it is
-    hashed with the few mapped fields a user's column mapping (GIS files)
-    can change; hashing every mapped column cost more than storing the rows.
+    The source record (``original``) determines the mapped row: it is hashed
+    whole (BLAKE2b, 64 bits); the few mapped fields a user's column mapping
+    (GIS files) can change are hashed column-wise by pandas (64 bits).
+    Hashing every mapped column row by row cost more than storing the rows.
     Only ever compared with the digest stored for the same key.
     """
-    mapped = [list(map(str, incidents[column].tolist())) for column in _MAPPING_DEPENDENT]
+    mapped = pd.util.hash_pandas_object(
+        incidents.loc[:, list(_MAPPING_DEPENDENT)], index=False, hash_key="borderwatch-rw01"
+    ).to_numpy()
     digest = hashlib.blake2b
     return [
-        digest("\x1f".join(parts).encode("utf-8"), digest_size=16).hexdigest()
-        for parts in zip(originals, *mapped, strict=True)
+        f"{digest(original.encode('utf-8'), digest_size=8).hexdigest()}{fields:016x}"
+        for original, fields in zip(originals, mapped.tolist(), strict=True)
     ]
 
 
