@@ -121,6 +121,8 @@ DEFAULT_BUSY_TIMEOUT_S: Final[float] = 600.0
 #: at its end (in the same transaction): sorting a million keys once is far
 #: quicker than a million random B-tree inserts per index.
 BULK_IMPORT_ROWS: Final[int] = 50_000
+#: Page cache of the reading connection (KiB), shared by every session of the app.
+READ_CACHE_KIB: Final[int] = 65_536
 #: Page cache of the writing connection (KiB, as SQLite's negative cache_size).
 IMPORT_CACHE_KIB: Final[int] = 262_144
 
@@ -618,6 +620,8 @@ class SQLiteStore:
             self._reader = sqlite3.connect(
                 self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
             )
+            # Map views and edge days read scattered rows: keep their pages.
+            self._reader.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
         except BaseException:
             self._conn.close()
             raise
@@ -1174,11 +1178,13 @@ class SQLiteStore:
         ]
         sql = (
             f"SELECT {', '.join('d.' + column for column in columns)},"
-            " (SELECT COUNT(*) FROM incidents i WHERE i.dataset = d.name),"
-            " (SELECT COUNT(*) FROM incidents i WHERE i.dataset = d.name AND i.duplicate_of IS NOT NULL)"
+            # From the coarsest summary level: a few rows per dataset, not a scan of its incidents.
+            " (SELECT COALESCE(SUM(c.incidents), 0) FROM incident_cells c WHERE c.dataset = d.name AND c.level = ?),"
+            " (SELECT COALESCE(SUM(c.incidents), 0) FROM incident_cells c"
+            "  WHERE c.dataset = d.name AND c.level = ? AND c.duplicate = 1)"
             " FROM datasets d ORDER BY d.import_order"
         )
-        rows = self._read(sql)
+        rows = self._read(sql, (SUMMARY_LEVELS[0], SUMMARY_LEVELS[0]))
         frame = pd.DataFrame(rows, columns=[*columns, "incidents", "probable_duplicates"])
         frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
         return frame.astype({column: "int64" for column in frame.columns[5:] if column != "notes"})
@@ -1364,8 +1370,14 @@ class SQLiteStore:
             ``duplicate_of`` (the original's id, or ""); sorted by date, id,
             dataset, source_id; EPSG:4326.
         """
+        index = _BY_PLANNER
+        if ids is not None:
+            index = _BY_ID
+        elif limit is not None and not actors and self._latest_are_common(selection, limit, datasets, hide_duplicates):
+            # The latest few walk the date index backwards, and stop soon.
+            index = _BY_DATE
         where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
-                                        longest_span_days=self._longest_span_days())
+                                        longest_span_days=self._longest_span_days(), index=index)
         if ids is not None:
             where.append(_one_of("id", ids, params))
         columns = [*INCIDENT_COLUMNS, "source_id", "duplicate_of"]
@@ -1402,7 +1414,7 @@ class SQLiteStore:
         """
         where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
                                         longest_span_days=self._longest_span_days(),
-                                        bbox_index=not self._date_range_is_narrower(selection, bbox))
+                                        index=self._narrower_index(selection, bbox))
         columns = list(POINT_COLUMNS)
         sql = (
             f"SELECT {', '.join(columns)} FROM incidents"
@@ -1512,22 +1524,28 @@ class SQLiteStore:
             edges.append((month_start(last + 1), end))
         return (first, last), edges
 
-    def _date_range_is_narrower(
-        self, selection: IncidentFilter, bbox: tuple[float, float, float, float] | None
+    def _latest_are_common(
+        self, selection: IncidentFilter, limit: int, datasets: tuple[str, ...] | None, hide_duplicates: bool
     ) -> bool:
-        """Whether the date range holds fewer incidents than the box (so its index reads less).
+        """Whether walking incidents newest first finds ``limit`` matches within a few hundred thousand rows."""
+        matching = self.aggregate(selection, datasets=datasets, hide_duplicates=hide_duplicates)["incidents"].iloc[0]
+        return matching > 0 and limit * self.count() / matching <= _DATE_WALK_ROWS
 
-        SQLite's planner cannot tell (it keeps no histograms of ranges in
-        this build); the summary can, in a few milliseconds.
+    def _narrower_index(self, selection: IncidentFilter, bbox: tuple[float, float, float, float] | None) -> str:
+        """The index that reads fewer rows: the date range's or the box's (see :func:`_filter_clauses`).
+
+        SQLite's planner cannot tell; the summary can, in a few milliseconds.
         """
-        if bbox is None or selection.start is None or selection.end is None or bbox[0] > bbox[2]:
-            return bbox is None
+        if bbox is None or bbox[0] > bbox[2]:
+            return _BY_DATE if selection.start is not None or selection.end is not None else _BY_PLANNER
+        if selection.start is None or selection.end is None:
+            return _BY_POSITION
         in_dates = self.aggregate(IncidentFilter(start=selection.start, end=selection.end))["incidents"].iloc[0]
         # Summary cells about a sixteenth of the box wide: a close count, quickly.
         width = max(bbox[2] - bbox[0], 1e-6)
         zoom = min(max(int(math.log2(360.0 / width)) + 4, 0), SUMMARY_LEVELS[-1])
         in_box = self.aggregate(IncidentFilter(), zoom=zoom, bbox=bbox)["incidents"].iloc[0]
-        return in_dates < in_box
+        return _BY_DATE if in_dates < in_box else _BY_POSITION
 
     def _longest_span_days(self) -> int:
         rows = self._read("SELECT value FROM meta WHERE key = 'longest_span_days'")
@@ -1579,17 +1597,20 @@ class SQLiteStore:
         first, last = event_dates
         # The days left between summary months are few: read them through the
         # date index, not through a map view's position index.
-        if edge_of_summary:
-            by_date = first is not None and last is not None
+        if edge_of_summary and first is not None and last is not None:
+            index = _BY_DATE
+        elif actors:
+            index = _BY_PLANNER  # the actor indexes select best
         else:
-            by_date = self._date_range_is_narrower(selection, bbox)
+            index = self._narrower_index(IncidentFilter(start=first, end=last), bbox)
         where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
-                                        longest_span_days=self._longest_span_days(), bbox_index=not by_date)
+                                        longest_span_days=self._longest_span_days(), index=index)
+        date_column = "+event_date" if index == _BY_POSITION else "event_date"
         if first is not None:
-            where.append("event_date >= ?")
+            where.append(f"{date_column} >= ?")
             params.append(_date_text(first))
         if last is not None:
-            where.append("event_date <= ?")
+            where.append(f"{date_column} <= ?")
             params.append(_date_text(last))
         shift = cell_shift(zoom) if zoom is not None else 0
         groups = [expression for group in by for expression in (
@@ -1632,6 +1653,15 @@ def _valid_bbox(bbox: tuple[float, float, float, float]) -> tuple[float, float, 
     return west, south, east, north
 
 
+#: Which index a query should read (see :func:`_filter_clauses`).
+_BY_DATE: Final[str] = "dates"
+_BY_POSITION: Final[str] = "position"
+_BY_PLANNER: Final[str] = "planner"
+_BY_ID: Final[str] = "id"
+#: Most rows a newest-first walk of the date index may expect to read.
+_DATE_WALK_ROWS: Final[int] = 200_000
+
+
 def _filter_clauses(
     selection: IncidentFilter,
     datasets: tuple[str, ...] | None,
@@ -1640,30 +1670,43 @@ def _filter_clauses(
     bbox: tuple[float, float, float, float] | None,
     *,
     longest_span_days: int,
-    bbox_index: bool = True,
+    index: str = _BY_PLANNER,
 ) -> tuple[list[str], list[Any]]:
     """WHERE clauses (joined by AND) and their parameters for the incidents table.
 
-    ``bbox_index=False`` keeps SQLite from reading the box through the
-    position index (SQLite-specific: a unary ``+`` hides a column from the
-    planner), for queries that a narrow date range selects better.
+    ``index`` says which index should select the rows: ``"dates"`` (a
+    narrow date range), ``"position"`` (a small map view) or ``"planner"``
+    (SQLite's choice). SQLite's planner keeps no histograms of ranges in
+    common builds, and prefers an index on equalities (dataset and type
+    lists) that can select nearly every row; a unary ``+`` hides a column
+    from it (SQLite-specific; other engines read ``+x`` as ``x``).
     ``longest_span_days`` bounds how long before the range an overlapping
     incident can start, so the date index can be read from there.
     """
+    hide = {
+        _BY_DATE: {"latitude", "dataset", "event_type", "country"},
+        _BY_POSITION: {"event_date", "dataset", "event_type", "country"},
+        _BY_PLANNER: set(),
+        _BY_ID: {"latitude", "dataset", "event_type", "country", "event_date"},
+    }[index]
+
+    def column(name: str) -> str:
+        return f"+{name}" if name in hide else name
+
     where: list[str] = []
     params: list[Any] = []
     if selection.start is not None:
         where.append("last_date >= ?")
         params.append(_date_text(selection.start))
-        where.append("event_date >= ?")
+        where.append(f"{column('event_date')} >= ?")
         params.append(_date_text(max(dt.date.min, selection.start - dt.timedelta(days=longest_span_days))))
     if selection.end is not None:
-        where.append("event_date <= ?")
+        where.append(f"{column('event_date')} <= ?")
         params.append(_date_text(selection.end))
-    for column, values in (("event_type", selection.event_types), ("country", selection.countries),
-                           ("dataset", datasets)):
+    for name, values in (("event_type", selection.event_types), ("country", selection.countries),
+                         ("dataset", datasets)):
         if values is not None:
-            where.append(_one_of(column, values, params))
+            where.append(_one_of(column(name), values, params))
     if actors is not None:
         if actors:
             marks = ", ".join("?" for _ in actors)
@@ -1675,7 +1718,7 @@ def _filter_clauses(
         where.append("duplicate_of IS NULL")
     if bbox is not None:
         west, south, east, north = _valid_bbox(bbox)
-        where.append(f"{'' if bbox_index else '+'}latitude BETWEEN ? AND ?")
+        where.append(f"{column('latitude')} BETWEEN ? AND ?")
         params += [south, north]
         if west <= east:
             where.append("longitude BETWEEN ? AND ?")
