@@ -60,6 +60,9 @@ with map_column:
         # the store which area to count or list.
         returned_objects=["last_active_drawing", "last_object_clicked_count", "bounds", "zoom"],
         on_change=select_clicked_incident,
+        # st_folium renders the map's elements itself; a whole-figure render
+        # before that would only do the same work twice on every run.
+        render=False,
     )
     if shown.points is None:
         st.caption(
