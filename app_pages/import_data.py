@@ -140,7 +140,7 @@ if upload is not None:
                 report = cache.store().import_chunks(
                     read_incidents(path, format=file_format, dataset=dataset, column_mapping=mapping or None),
                     dataset=dataset, format=file_format, file_name=upload.name, file_hash=digest,
-                    progress=show_progress,
+                    progress=show_progress, mapping=mapping or None,
                 )
             except BorderWatchError as error:
                 progress.empty()

@@ -209,7 +209,7 @@ def _import(args: argparse.Namespace) -> int:
                 read_incidents(path, format=format, dataset=dataset, column_mapping=mapping,
                                chunk_rows=CHUNK_ROWS),
                 dataset=dataset, format=format, file_name=path.name, file_hash=file_hash,
-                strict=args.strict, progress=progress,
+                strict=args.strict, progress=progress, mapping=mapping,
             )
         except StrictImportError as error:
             progress.finish()

@@ -64,7 +64,7 @@ import math
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +75,7 @@ import numpy as np
 import pandas as pd
 import platformdirs
 
-from borderwatch import config
+from borderwatch import __version__, config
 from borderwatch.errors import (
     DatasetConflictError,
     StoreBusyError,
@@ -140,8 +140,10 @@ _TEXT_COLUMNS = tuple(
 )
 #: Columns the importer hands over besides the schema (``row`` is not stored).
 _CHUNK_EXTRAS = ("source_id", "source_timestamp", "original")
-#: Mapped fields that differ between imports of one source record when the
-#: user maps its columns differently (see :func:`_content_hashes`).
+#: Marks content digests of this kind; a store upgraded from schema 1 holds
+#: older ones, which are compared by source record instead (see ``_upsert``).
+_HASH_VERSION: Final[str] = "2"
+#: Mapped fields hashed column-wise beside the source record (see :func:`_content_hashes`).
 _MAPPING_DEPENDENT: Final[tuple[str, ...]] = (
     "event_date", "end_date", "event_type", "sub_event_type", "location", "latitude", "longitude",
     "deaths_best", "description",
@@ -397,6 +399,7 @@ class IncidentStore(Protocol):
         strict: bool = False,
         progress: Callable[[int], None] | None = None,
         notes: str = "",
+        mapping: Mapping[str, str] | None = None,
     ) -> ImportReport:
         """Store parsed chunks as one dataset, in one transaction."""
         ...
@@ -464,7 +467,7 @@ def _nullable(values: pd.Series) -> list[Any]:
     return values.astype(object).where(values.notna(), None).tolist()
 
 
-def _db_rows(incidents: pd.DataFrame, dataset: str) -> list[tuple[Any, ...]]:
+def _db_rows(incidents: pd.DataFrame, dataset: str, signature: str) -> list[tuple[Any, ...]]:
     """Turn a chunk's typed frame into tuples in :data:`_ROW_COLUMNS` order."""
     count = len(incidents)
     values: dict[str, list[Any]] = {
@@ -495,25 +498,34 @@ def _db_rows(incidents: pd.DataFrame, dataset: str) -> list[tuple[Any, ...]]:
         value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
         for value in incidents["original"].tolist()
     ]
-    values["content_hash"] = _content_hashes(incidents, values["original"])
+    values["content_hash"] = _content_hashes(incidents, values["original"], signature)
     return list(zip(*(values[column] for column in _ROW_COLUMNS), strict=True))
 
 
-def _content_hashes(incidents: pd.DataFrame, originals: list[str]) -> list[str]:
-    """A 128-bit digest of each row's content, to tell changed rows from unchanged ones.
+def _mapping_signature(format: str, mapping: Mapping[str, str] | None) -> str:
+    """What, besides a source record, decides its mapped row: the format, the
+    user's column mapping and the version of the importers."""
+    return json.dumps([format, sorted((mapping or {}).items()), __version__])
 
-    The source record (``original``) determines the mapped row: it is hashed
-    whole (BLAKE2b, 64 bits); the few mapped fields a user's column mapping
-    (GIS files) can change are hashed column-wise by pandas (64 bits).
-    Hashing every mapped column row by row cost more than storing the rows.
-    Only ever compared with the digest stored for the same key.
+
+def _content_hashes(incidents: pd.DataFrame, originals: list[str], signature: str) -> list[str]:
+    """A digest of each row's content, to tell changed rows from unchanged ones.
+
+    The source record (``original``) and the import's signature (see
+    :func:`_mapping_signature`) determine the mapped row: they are hashed
+    whole (BLAKE2b, 64 bits); the mapped fields that depend on the data
+    beyond the record are hashed column-wise by pandas (64 bits). Hashing
+    every mapped column row by row cost more than storing the rows. Only
+    ever compared with the digest stored for the same key; the leading
+    :data:`_HASH_VERSION` tells these digests from older ones.
     """
     mapped = pd.util.hash_pandas_object(
         incidents.loc[:, list(_MAPPING_DEPENDENT)], index=False, hash_key="borderwatch-rw01"
     ).to_numpy()
     digest = hashlib.blake2b
+    prefix = (signature + "\x1f").encode("utf-8")
     return [
-        f"{digest(original.encode('utf-8'), digest_size=8).hexdigest()}{fields:016x}"
+        f"{_HASH_VERSION}{digest(prefix + original.encode('utf-8'), digest_size=8).hexdigest()}{fields:016x}"
         for original, fields in zip(originals, mapped.tolist(), strict=True)
     ]
 
@@ -738,6 +750,7 @@ class SQLiteStore:
             False,
             None,
             "Incidents bundled with BorderWatch (see data/README.md).",
+            _mapping_signature(BUNDLED, None),
         )
 
     # -- imports ------------------------------------------------------------
@@ -753,6 +766,7 @@ class SQLiteStore:
         strict: bool = False,
         progress: Callable[[int], None] | None = None,
         notes: str = "",
+        mapping: Mapping[str, str] | None = None,
     ) -> ImportReport:
         """Store parsed chunks as dataset ``dataset``, in one transaction.
 
@@ -781,6 +795,9 @@ class SQLiteStore:
             Called after each chunk with the number of records read so far.
         notes : str
             Free text kept with the dataset.
+        mapping : mapping of str to str, optional
+            The column mapping the chunks were read with: re-importing a
+            record with another mapping updates it even if the record is unchanged.
 
         Returns
         -------
@@ -801,7 +818,8 @@ class SQLiteStore:
         if name == BUNDLED and format != BUNDLED:
             raise DatasetConflictError(f"the dataset name {BUNDLED!r} is reserved for the bundled incidents")
         with self._write():
-            return self._import_in_transaction(chunks, name, format, file_name, file_hash, strict, progress, notes)
+            return self._import_in_transaction(
+                chunks, name, format, file_name, file_hash, strict, progress, notes, _mapping_signature(format, mapping))
 
     def _import_in_transaction(
         self,
@@ -813,6 +831,7 @@ class SQLiteStore:
         strict: bool,
         progress: Callable[[int], None] | None,
         notes: str,
+        signature: str,
     ) -> ImportReport:
         conn = self._conn
         previous = conn.execute("SELECT format, file_hash FROM datasets WHERE name = ?", (dataset,)).fetchone()
@@ -846,7 +865,7 @@ class SQLiteStore:
             # A strict import keeps reading (the user gets every rejection) but
             # stops writing at the first one: it will be rolled back anyway.
             if not (strict and report.rejected):
-                self._upsert(chunk.incidents, dataset, report, counted)
+                self._upsert(chunk.incidents, dataset, report, counted, signature)
             if not bulk and report.added >= BULK_IMPORT_ROWS and report.added > stored_before:
                 for name in _SECONDARY_INDEXES:
                     conn.execute(f"DROP INDEX {name}")
@@ -890,7 +909,12 @@ class SQLiteStore:
         return report
 
     def _upsert(
-        self, incidents: pd.DataFrame, dataset: str, report: ImportReport, counted: list[pd.DataFrame] | None
+        self,
+        incidents: pd.DataFrame,
+        dataset: str,
+        report: ImportReport,
+        counted: list[pd.DataFrame] | None,
+        signature: str,
     ) -> None:
         missing = [c for c in (*INCIDENT_COLUMNS, *_CHUNK_EXTRAS) if c not in incidents.columns]
         if missing:
@@ -912,8 +936,11 @@ class SQLiteStore:
         spans = (pd.to_datetime(incidents["end_date"]) - pd.to_datetime(incidents["event_date"])).dt.days
         if spans.notna().any():
             self._note_longest_span(int(spans.max()))
-        for layer in _layers(_db_rows(incidents, dataset)):
+        for layer in _layers(_db_rows(incidents, dataset, signature)):
             stored = self._stored_versions(dataset, [row[1] for row in layer])
+            legacy = [source_id for source_id, (_, digest) in stored.items() if not digest.startswith(_HASH_VERSION)]
+            stored_originals = self._stored_originals(dataset, legacy)
+            original_at = _ROW_COLUMNS.index("original")
             added: list[tuple[Any, ...]] = []
             updated: list[tuple[Any, ...]] = []
             for row in layer:
@@ -926,7 +953,9 @@ class SQLiteStore:
                 # A record without a timestamp cannot show it is newer than a
                 # stored one that has one: keep what is stored.
                 older = old_timestamp is not None and (new_timestamp is None or new_timestamp < old_timestamp)
-                if row[-1] == old_hash or older:
+                # A digest from before schema 2 cannot be compared: the source record can.
+                same = row[-1] == old_hash or stored_originals.get(row[1]) == row[original_at]
+                if same or older:
                     report.unchanged += 1
                 else:
                     updated.append(row)
@@ -940,6 +969,18 @@ class SQLiteStore:
             )
             report.added += len(added)
             report.updated += len(updated)
+
+    def _stored_originals(self, dataset: str, source_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(source_ids), _IN_BATCH):
+            batch = source_ids[start : start + _IN_BATCH]
+            cursor = self._conn.execute(
+                "SELECT source_id, original FROM incidents"
+                f" WHERE dataset = ? AND source_id IN ({', '.join('?' for _ in batch)})",
+                (dataset, *batch),
+            )
+            found.update(cursor)
+        return found
 
     def _stored_versions(self, dataset: str, source_ids: list[str]) -> dict[str, tuple[int | None, str]]:
         found: dict[str, tuple[int | None, str]] = {}

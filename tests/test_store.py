@@ -404,3 +404,26 @@ def test_any_valid_rows_survive_import_then_query_unchanged(store, data):
     expected = expected.astype({"event_date": "datetime64[us]", "end_date": "datetime64[us]"})
     actual = pd.DataFrame(shown.loc[:, list(INCIDENT_COLUMNS)]).sort_values("id").reset_index(drop=True)
     pd.testing.assert_frame_equal(actual, expected)
+
+
+def test_a_record_imported_again_with_another_column_mapping_is_updated(store):
+    rows = [incident_row(id="a", location="Ben Gardane"), incident_row(id="b", location="Zarzis")]
+    first = do_import(store, chunk(*rows), format="geojson", mapping={"location": "town"})
+    assert first.added == 2
+    again = do_import(store, chunk(*rows), format="geojson", mapping={"location": "town"})
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    remapped = do_import(store, chunk(*rows), format="geojson", mapping={"location": "place"})
+    assert (remapped.added, remapped.updated, remapped.unchanged) == (0, 2, 0)
+
+
+def test_digests_from_before_schema_2_are_compared_by_source_record(store):
+    rows = [incident_row(id="a", location="Old"), incident_row(id="b")]
+    do_import(store, chunk(*rows))
+    # What a store upgraded from schema 1 holds: digests of another kind.
+    with store._write() as conn:
+        conn.execute("UPDATE incidents SET content_hash = 'legacy' WHERE dataset = 'acled-test'")
+    same = do_import(store, chunk(*rows))
+    assert (same.updated, same.unchanged) == (0, 2)
+    changed = do_import(store, chunk(incident_row(id="a", location="New"), rows[1]))
+    assert (changed.updated, changed.unchanged) == (1, 1)
+    assert store.query(IncidentFilter(), datasets=("acled-test",))["location"].tolist().count("New") == 1
