@@ -64,6 +64,11 @@ with map_column:
         # before that would only do the same work twice on every run.
         render=False,
     )
+    if shown.points is not None and shown.in_view > len(shown.points):
+        st.caption(
+            f"The map shows the {len(shown.points):,} most recent of the {shown.in_view:,} incidents "
+            "around this view. Narrow the date range to see the others."
+        )
     if shown.points is None:
         st.caption(
             f"{shown.in_view:,} incidents around this view: more than {POINT_LIMIT:,}, so each "

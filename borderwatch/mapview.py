@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from borderwatch.filters import IncidentQuery
-from borderwatch.mapgrid import CELL_PX, GRID_ZOOM, MAX_LATITUDE, cell_bounds, cell_range, grid_xy
+from borderwatch.mapgrid import GRID_ZOOM, MAX_LATITUDE, cell_bounds, cell_range, grid_xy
 from borderwatch.store import SQLiteStore
 
 #: Most incidents a view draws as individual circles; beyond, counted cells.
@@ -67,7 +67,8 @@ class MapData:
     zoom : int
         Zoom the cells were counted at.
     in_view : int
-        Incidents in the fetched area.
+        Incidents in the fetched area; more than ``points`` holds when the
+        map cannot zoom further and the area holds more than it draws.
     """
 
     points: pd.DataFrame | None
@@ -152,11 +153,14 @@ def map_data(store: SQLiteStore, query: IncidentQuery, area: MapView, point_limi
     Returns
     -------
     MapData
-        Points when the area holds at most ``point_limit`` incidents, else cells.
+        Points when the area holds at most ``point_limit`` incidents, else
+        cells; at :data:`MAX_ZOOM` always points, the ``point_limit`` most
+        recent, since zooming in can no longer split a cell.
     """
     cells = store.aggregate(query.selection, by=("cell",), zoom=area.zoom, bbox=area.bbox, **query.options())
     in_view = int(cells["incidents"].sum())
-    if in_view <= point_limit:
-        points = store.points(query.selection, bbox=area.bbox, limit=point_limit, **query.options())
-        return MapData(points=points, cells=None, zoom=area.zoom, in_view=len(points))
+    if in_view <= point_limit or area.zoom >= MAX_ZOOM:
+        points = store.points(query.selection, bbox=area.bbox, limit=point_limit, newest_first=True,
+                              **query.options())
+        return MapData(points=points, cells=None, zoom=area.zoom, in_view=max(in_view, len(points)))
     return MapData(points=None, cells=cells, zoom=area.zoom, in_view=in_view)

@@ -1441,10 +1441,12 @@ class SQLiteStore:
         hide_duplicates: bool = False,
         bbox: tuple[float, float, float, float] | None = None,
         limit: int | None = None,
+        newest_first: bool = False,
     ) -> pd.DataFrame:
         """Return what the map draws of each matching incident, and nothing more.
 
-        Parameters are as for :meth:`query`.
+        Parameters are as for :meth:`query`; with ``limit`` and
+        ``newest_first``, the most recent are kept.
 
         Returns
         -------
@@ -1453,13 +1455,16 @@ class SQLiteStore:
             ``location, deaths_best`` (``Int64``), ``geo_precision``, ``precision_km``;
             sorted by date then id.
         """
+        index = self._narrower_index(selection, bbox)
         where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
-                                        longest_span_days=self._longest_span_days(),
-                                        index=self._narrower_index(selection, bbox))
+                                        longest_span_days=self._longest_span_days(), index=index)
         columns = list(POINT_COLUMNS)
+        # Sorting by a plain event_date would lure SQLite into walking the date index.
+        order = "event_date" if index == _BY_DATE else "+event_date"
         sql = (
             f"SELECT {', '.join(columns)} FROM incidents"
             + (f" WHERE {' AND '.join(where)}" if where else "")
+            + (f" ORDER BY {order} DESC, id DESC" if newest_first else "")
             + (f" LIMIT {int(limit)}" if limit is not None else "")
         )
         frame = pd.DataFrame(self._read(sql, params), columns=columns)
@@ -1521,9 +1526,7 @@ class SQLiteStore:
             if months is not None:
                 parts.append(self._summary_part(selection, by, zoom, level, months, datasets, hide_duplicates, bbox))
         else:
-            earliest = None if selection.start is None else max(
-                dt.date.min, selection.start - dt.timedelta(days=self._longest_span_days()))
-            edges = [(earliest, selection.end)]
+            edges = [(None, None)]  # the selection's own dates bound the read
         for first, last in edges:
             parts.append(self._incident_part(
                 selection, by, zoom, (first, last), datasets, actors, hide_duplicates, bbox, summarised))
@@ -1555,7 +1558,7 @@ class SQLiteStore:
         first = -_NO_MONTH_LIMIT if start is None else first_whole_month(start)
         last = _NO_MONTH_LIMIT if end is None else last_whole_month(end)
         # An incident may start up to the longest span before the range and last into it.
-        earliest = None if start is None else max(dt.date.min, start - dt.timedelta(days=self._longest_span_days()))
+        earliest = None if start is None else _days_before(start, self._longest_span_days())
         if first > last:
             return None, [(earliest, end)]
         edges: list[tuple[dt.date | None, dt.date | None]] = []
@@ -1643,16 +1646,10 @@ class SQLiteStore:
         elif actors:
             index = _BY_PLANNER  # the actor indexes select best
         else:
-            index = self._narrower_index(IncidentFilter(start=first, end=last), bbox)
+            index = self._narrower_index(selection, bbox)
         where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
-                                        longest_span_days=self._longest_span_days(), index=index)
-        date_column = "+event_date" if index == _BY_POSITION else "event_date"
-        if first is not None:
-            where.append(f"{date_column} >= ?")
-            params.append(_date_text(first))
-        if last is not None:
-            where.append(f"{date_column} <= ?")
-            params.append(_date_text(last))
+                                        longest_span_days=self._longest_span_days(), index=index,
+                                        event_dates=(first, last))
         shift = cell_shift(zoom) if zoom is not None else 0
         groups = [expression for group in by for expression in (
             (f"grid_x >> {shift}", f"grid_y >> {shift}") if group == "cell" else (group,))]
@@ -1687,6 +1684,14 @@ def _one_of(expression: str, values: tuple[str, ...], params: list[Any]) -> str:
     return f"{expression} IN ({', '.join('?' for _ in values)})"
 
 
+def _days_before(day: dt.date, days: int) -> dt.date:
+    """``day`` minus ``days``, or the first representable day."""
+    try:
+        return day - dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.min
+
+
 def _valid_bbox(bbox: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     west, south, east, north = (float(value) for value in bbox)
     if not (-90 <= south <= north <= 90 and -180 <= west <= 180 and -180 <= east <= 180):
@@ -1712,6 +1717,7 @@ def _filter_clauses(
     *,
     longest_span_days: int,
     index: str = _BY_PLANNER,
+    event_dates: tuple[dt.date | None, dt.date | None] = (None, None),
 ) -> tuple[list[str], list[Any]]:
     """WHERE clauses (joined by AND) and their parameters for the incidents table.
 
@@ -1723,6 +1729,8 @@ def _filter_clauses(
     from it (SQLite-specific; other engines read ``+x`` as ``x``).
     ``longest_span_days`` bounds how long before the range an overlapping
     incident can start, so the date index can be read from there.
+    ``event_dates`` narrows the event dates read further (one pair of
+    bounds: SQLite reads an index by one range per column, and filters the rest).
     """
     hide = {
         _BY_DATE: {"latitude", "dataset", "event_type", "country"},
@@ -1736,14 +1744,18 @@ def _filter_clauses(
 
     where: list[str] = []
     params: list[Any] = []
+    earliest = None if selection.start is None else _days_before(selection.start, longest_span_days)
+    lowest = max((day for day in (earliest, event_dates[0]) if day is not None), default=None)
+    highest = min((day for day in (selection.end, event_dates[1]) if day is not None), default=None)
     if selection.start is not None:
         where.append("last_date >= ?")
         params.append(_date_text(selection.start))
+    if lowest is not None:
         where.append(f"{column('event_date')} >= ?")
-        params.append(_date_text(max(dt.date.min, selection.start - dt.timedelta(days=longest_span_days))))
-    if selection.end is not None:
+        params.append(_date_text(lowest))
+    if highest is not None:
         where.append(f"{column('event_date')} <= ?")
-        params.append(_date_text(selection.end))
+        params.append(_date_text(highest))
     for name, values in (("event_type", selection.event_types), ("country", selection.countries),
                          ("dataset", datasets)):
         if values is not None:
