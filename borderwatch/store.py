@@ -722,11 +722,7 @@ class SQLiteStore:
                     zip(months.tolist(), grid_x.tolist(), grid_y.tolist(), rowid.tolist(), strict=True),
                 )
             self._refresh_cells(row[0] for row in conn.execute("SELECT name FROM datasets"))
-            # SQLite-specific: julianday.
-            longest = conn.execute(
-                "SELECT MAX(julianday(end_date) - julianday(event_date)) FROM incidents WHERE end_date IS NOT NULL"
-            ).fetchone()[0]
-            self._note_longest_span(math.ceil(longest or 0))
+            self._recount_longest_span()
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
 
     def _seed_once(self) -> None:
@@ -1195,6 +1191,18 @@ class SQLiteStore:
                 (str(days),),
             )
 
+    def _recount_longest_span(self) -> None:
+        """Set ``longest_span_days`` from the incidents stored (after a removal it may shrink)."""
+        # SQLite-specific: julianday.
+        longest = self._conn.execute(
+            "SELECT MAX(julianday(end_date) - julianday(event_date)) FROM incidents WHERE end_date IS NOT NULL"
+        ).fetchone()[0]
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('longest_span_days', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(math.ceil(longest or 0)),),
+        )
+
     def _longest_span_days_in_transaction(self) -> int:
         row = self._conn.execute("SELECT value FROM meta WHERE key = 'longest_span_days'").fetchone()
         return int(row[0]) if row else 0
@@ -1286,6 +1294,7 @@ class SQLiteStore:
             conn.execute("DELETE FROM datasets WHERE name = ?", (name,))
             self._reflag_affected()
             self._refresh_cells({name, *self._affected_datasets()})
+            self._recount_longest_span()
             return removed
 
     def reseed_bundled(self) -> ImportReport:
@@ -1559,13 +1568,14 @@ class SQLiteStore:
         last = _NO_MONTH_LIMIT if end is None else last_whole_month(end)
         # An incident may start up to the longest span before the range and last into it.
         earliest = None if start is None else _days_before(start, self._longest_span_days())
-        if first > last:
+        if first > last or first > _LAST_MONTH:
             return None, [(earliest, end)]
         edges: list[tuple[dt.date | None, dt.date | None]] = []
         if start is not None:
             edges.append((earliest, month_start(first) - dt.timedelta(days=1)))
         if end is not None and last < month_index(np.datetime64(end, "D")):
-            edges.append((month_start(last + 1), end))
+            # The month of ``end`` is partial: its first day is past the last whole month.
+            edges.append((end.replace(day=1), end))
         return (first, last), edges
 
     def _latest_are_common(
@@ -1614,10 +1624,15 @@ class SQLiteStore:
                 where.append(_one_of(column, values, params))
         if hide_duplicates:
             where.append("duplicate = 0")
-        if bbox is not None and bbox[0] <= bbox[2]:
-            x_min, x_max, y_min, y_max = cell_range(_valid_bbox(bbox), level)
-            where.append("cell_x BETWEEN ? AND ? AND cell_y BETWEEN ? AND ?")
-            params += [x_min, x_max, y_min, y_max]
+        if bbox is not None:
+            west, south, east, north = _valid_bbox(bbox)
+            # A box across the antimeridian is two boxes.
+            boxes = [(west, south, east, north)] if west <= east else [(west, south, 180.0, north),
+                                                                       (-180.0, south, east, north)]
+            ranges = [cell_range(box, level) for box in boxes]
+            where.append("(" + " OR ".join("(cell_x BETWEEN ? AND ? AND cell_y BETWEEN ? AND ?)" for _ in ranges) + ")")
+            for cell_ranges in ranges:
+                params += list(cell_ranges)
         up = level - zoom if zoom is not None else 0
         groups = [expression for group in by for expression in (
             (f"cell_x >> {up}", f"cell_y >> {up}") if group == "cell" else (group,))]
@@ -1665,6 +1680,8 @@ class SQLiteStore:
         return pd.DataFrame(rows, columns=[*keys, "incidents", "deaths", "sum_latitude", "sum_longitude"])
 
 
+#: Month index of December 9999, the last month a date can have.
+_LAST_MONTH: Final[int] = (9999 - 1970) * 12 + 11
 # Beyond any month index a date can have: "no limit" on a month range.
 _NO_MONTH_LIMIT: Final[int] = 10**7
 

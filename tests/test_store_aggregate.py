@@ -187,3 +187,26 @@ def test_a_new_datasets_counted_summary_knows_its_duplicates(tmp_path):
         assert opened.aggregate(IncidentFilter())["incidents"].iloc[0] == 95
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    (dt.date(1, 1, 5), None), (dt.date(9999, 12, 15), None), (dt.date(9999, 12, 30), dt.date(9999, 12, 31)),
+    (None, dt.date(1, 1, 2)), (dt.date(2016, 2, 29), dt.date(2016, 2, 29)),
+])
+def test_extreme_and_odd_dates_count_like_the_incidents(store, start, end):
+    selection = IncidentFilter(start=start, end=end)
+    assert store.aggregate(selection)["incidents"].iloc[0] == len(store.query(selection))
+
+
+def test_a_box_across_the_antimeridian_counts_only_what_lies_in_it(tmp_path):
+    opened = open_store(tmp_path / "fiji.sqlite")
+    try:
+        opened.import_chunks([chunk(
+            incident_row(id="east", latitude=-16.5, longitude=179.5, country="Fiji", iso3="FJI"),
+            incident_row(id="west", latitude=-16.6, longitude=-179.9, country="Fiji", iso3="FJI"),
+        )], dataset="fiji", format="test", file_name="f", file_hash="f")
+        box = (170.0, -20.0, -170.0, -10.0)
+        assert opened.aggregate(IncidentFilter(), bbox=box, zoom=8)["incidents"].iloc[0] == 2
+        assert len(opened.query(IncidentFilter(), bbox=box)) == 2
+    finally:
+        opened.close()
