@@ -47,7 +47,7 @@ with map_column:
     if shown.points is not None:
         layer = incidents_layer(shown.points)
     else:
-        layer = cells_layer(shown.cells, shown.zoom)
+        layer = cells_layer(shown.cells)
     st_folium(
         fmap,
         key=MAP_KEY,

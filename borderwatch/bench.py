@@ -18,7 +18,6 @@ such figures are marked "scaled".
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import platform
 import sqlite3
@@ -37,14 +36,13 @@ import numpy as np
 import pandas as pd
 from folium.plugins import FastMarkerCluster
 
+from borderwatch import config
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers import read_incidents
 from borderwatch.mapview import MapView, fetch_area, map_data, view_around
 from borderwatch.store import DATABASE_FILE, SQLiteStore, file_sha256, open_store
 from borderwatch.synth import write_synthetic_acled
 
-#: Store sizes the issue asks about.
-DEFAULT_ROWS: Final[tuple[int, ...]] = (10_000, 100_000, 1_000_000)
 #: Map zooms measured: the whole region, the Ben Gardane district, the town.
 ZOOMS: Final[tuple[int, ...]] = (6, 9, 12)
 #: Where the zoomed views are centred (Ben Gardane), and the map's size in pixels.
@@ -96,9 +94,10 @@ def peak_memory() -> Iterator[PeakMemory]:
         monitor.peak_bytes = max(monitor.peak_bytes, _rss_bytes())
 
 
-def _timed(action: Callable[[], Any]) -> tuple[float, Any]:
+def _timed(action: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    """Seconds ``action(*args, **kwargs)`` took, and its result."""
     start = time.perf_counter()
-    result = action()
+    result = action(*args, **kwargs)
     return time.perf_counter() - start, result
 
 
@@ -120,7 +119,7 @@ def layer_payload(layer: folium.FeatureGroup, empty_bytes: int) -> tuple[float, 
     """Seconds to render a layer into a map, and the bytes it adds to the map's HTML."""
     fmap = _empty_map()
     layer.add_to(fmap)
-    seconds, size = _timed(lambda: _html_bytes(fmap))
+    seconds, size = _timed(_html_bytes, fmap)
     return seconds, size - empty_bytes
 
 
@@ -128,19 +127,18 @@ def import_synthetic(store: SQLiteStore, path: Path) -> tuple[float, int, int]:
     """Import a synthetic file as the command line does: seconds, rows stored, peak RSS bytes."""
     with peak_memory() as memory:
         seconds, report = _timed(
-            lambda: store.import_chunks(
-                read_incidents(path, format="acled", dataset="synthetic"),
-                dataset="synthetic", format="acled", file_name=path.name, file_hash=file_sha256(path),
-            )
+            store.import_chunks, read_incidents(path, format="acled", dataset="synthetic"),
+            dataset="synthetic", format="acled", file_name=path.name, file_hash=file_sha256(path),
         )
     return seconds, report.accepted, memory.peak_bytes
 
 
 def _scenarios(store: SQLiteStore, rng: np.random.Generator) -> dict[str, list[tuple[IncidentQuery, MapView]]]:
     """What users change: a year's date range, a set of two types, a map move at zoom 9."""
-    first, last = store.filter_options()["date_bounds"]
-    types = store.filter_options()["event_types"]
-    region = view_around((33.6, 11.4), 6.5, *MAP_SIZE_PX)
+    options = store.filter_options()
+    first, last = options["date_bounds"]
+    types = options["event_types"]
+    region = view_around(config.MAP_CENTER, config.MAP_ZOOM, *MAP_SIZE_PX)
     span_days = max((last - first).days - 365, 1)
     dates, type_sets, moves = [], [], []
     for _ in range(REPEATS):
@@ -157,7 +155,7 @@ def measure_filters(store: SQLiteStore, seed: int) -> dict[str, dict[str, float]
     """p50/p95 seconds from a filter change or map move to the map's data, uncached."""
     results = {}
     for name, cases in _scenarios(store, np.random.default_rng(seed)).items():
-        seconds = [_timed(lambda q=query, v=view: map_data(store, q, fetch_area(v)))[0] for query, view in cases]
+        seconds = [_timed(map_data, store, query, fetch_area(view))[0] for query, view in cases]
         results[name] = _percentiles(seconds)
     return results
 
@@ -169,10 +167,11 @@ def measure_zooms(store: SQLiteStore, empty_bytes: int) -> dict[str, dict[str, A
     results = {}
     for zoom in ZOOMS:
         view = view_around(FOCUS, zoom, *MAP_SIZE_PX)
-        data_s, data = _timed(lambda v=view: map_data(store, IncidentQuery(), fetch_area(v)))
-        build_s, layer = _timed(
-            lambda d=data: incidents_layer(d.points) if d.points is not None else cells_layer(d.cells, d.zoom)
-        )
+        data_s, data = _timed(map_data, store, IncidentQuery(), fetch_area(view))
+        if data.points is not None:
+            build_s, layer = _timed(incidents_layer, data.points)
+        else:
+            build_s, layer = _timed(cells_layer, data.cells)
         render_s, payload = layer_payload(layer, empty_bytes)
         results[str(zoom)] = {
             "drawn_as": "points" if data.points is not None else "cells",
@@ -227,7 +226,7 @@ def measure_baselines(store: SQLiteStore, rows: int, empty_bytes: int,
     for name, build in _BASELINES.items():
         measured = min(rows, caps[name])
         points = _baseline_points(store, measured)
-        build_s, layer = _timed(lambda p=points, b=build: b(p))
+        build_s, layer = _timed(build, points)
         render_s, payload = layer_payload(layer, empty_bytes)
         scale = rows / max(len(points), 1)
         results[name] = {
@@ -239,7 +238,7 @@ def measure_baselines(store: SQLiteStore, rows: int, empty_bytes: int,
     return results
 
 
-def run(rows: tuple[int, ...] = DEFAULT_ROWS, *, seed: int = 1, work_dir: Path | None = None,
+def run(rows: tuple[int, ...] = config.BENCH_ROWS, *, seed: int = 1, work_dir: Path | None = None,
         caps: dict[str, int] | None = None, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run the benchmark.
 
@@ -311,15 +310,24 @@ def _ratios(zooms: dict[str, dict[str, Any]], baselines: dict[str, dict[str, Any
     ours = zooms[str(ZOOMS[0])]
     return {
         name: {
-            "build_time": (ours["data_s"] + ours["build_s"]) / baseline["build_s"] if baseline["build_s"] else math.nan,
-            "payload": ours["payload_bytes"] / baseline["payload_bytes"] if baseline["payload_bytes"] else math.nan,
+            "build_time": _ratio(ours["data_s"] + ours["build_s"], baseline["build_s"]),
+            "payload": _ratio(ours["payload_bytes"], baseline["payload_bytes"]),
         }
         for name, baseline in baselines.items()
     }
 
 
+def _ratio(ours: float, baseline: float) -> float | None:
+    """``ours / baseline``, or None (JSON null) when the baseline measured nothing."""
+    return ours / baseline if baseline else None
+
+
 def _mb(value: float) -> str:
     return f"{value:,.1f} MB"
+
+
+def _ratio_text(value: float | None, digits: int) -> str:
+    return f"{value:10.{digits}f}" if value is not None else f"{'n/a':>10}"
 
 
 def format_results(results: dict[str, Any]) -> str:
@@ -351,6 +359,6 @@ def format_results(results: dict[str, Any]) -> str:
             scaled = f" (scaled from {figures['measured_points']:,})" if figures["scaled"] else ""
             lines.append(
                 f"  {name:<36} {figures['build_s']:8.2f}  {figures['payload_bytes']:>12,} B"
-                f"   {ratio['build_time']:10.4f}  {ratio['payload']:10.5f}{scaled}"
+                f"   {_ratio_text(ratio['build_time'], 4)}  {_ratio_text(ratio['payload'], 5)}{scaled}"
             )
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from typing import Final, TextIO
 
 import pandas as pd
 
+from borderwatch import config
 from borderwatch.errors import BorderWatchError, StrictImportError, UnknownDatasetError
 from borderwatch.export import (
     acled_attribution,
@@ -526,7 +527,7 @@ def build_parser() -> argparse.ArgumentParser:
         f"examples:\n  {PROG} bench\n  {PROG} bench --rows 10000 --json",
     )
     benchmarking.add_argument("--rows", type=_positive_int, nargs="+", metavar="N",
-                              default=[10_000, 100_000, 1_000_000],
+                              default=list(config.BENCH_ROWS),
                               help="store sizes (default: 10000 100000 1000000)")
     benchmarking.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     benchmarking.add_argument("--work-dir", metavar="DIR",

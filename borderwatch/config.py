@@ -51,3 +51,6 @@ FEATURED_PLACE_ID: Final[str] = "ben-guerdane"
 MAP_CENTER: Final[tuple[float, float]] = (33.6, 11.4)
 MAP_ZOOM: Final[float] = 6.5
 MAP_HEIGHT_PX: Final[int] = 700
+
+#: Store sizes ``python -m borderwatch bench`` measures by default (issue 5's 10k, 100k and 1M).
+BENCH_ROWS: Final[tuple[int, ...]] = (10_000, 100_000, 1_000_000)

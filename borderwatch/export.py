@@ -261,18 +261,18 @@ def export_command(
     str
         ``python -m borderwatch export ...`` with every value shell-quoted.
     """
+    # --option=value: a value that starts with "-" stays a value.
     words = ["python", "-m", "borderwatch", "export"]
     if selection.start:
-        words += ["--from", selection.start.isoformat()]
+        words.append(f"--from={selection.start.isoformat()}")
     if selection.end:
-        words += ["--to", selection.end.isoformat()]
+        words.append(f"--to={selection.end.isoformat()}")
     for option, values in (("--type", selection.event_types), ("--country", selection.countries),
                            ("--dataset", datasets), ("--actor", actors)):
-        for value in values or ():
-            words += [option, value]
+        words += [f"{option}={value}" for value in values or ()]
     if hide_duplicates:
         words.append("--hide-duplicates")
-    words += ["-o", output]
+    words.append(f"--output={output}")
     return " ".join(shlex.quote(word) for word in words)
 
 

@@ -1,6 +1,7 @@
 """What the user filters incidents by, and the summary line of what is shown.
 
-The filtering itself runs in the store's SQL (:meth:`borderwatch.store.SQLiteStore.query`).
+The filtering and counting run in the store's SQL (:meth:`borderwatch.store.SQLiteStore.query`,
+:meth:`~borderwatch.store.SQLiteStore.aggregate`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,8 @@ class Summary:
     total : int
         Incidents before filtering.
     deaths : int
-        Sum of ``deaths_best`` over the incidents shown (unknown counts as 0).
+        Sum of ``deaths_best`` over the incidents shown (unknown counts as 0),
+        as :meth:`borderwatch.store.SQLiteStore.aggregate` counts it.
     """
 
     shown: int
@@ -80,21 +81,3 @@ class Summary:
         incidents = "incident" if self.total == 1 else "incidents"
         deaths = "death" if self.deaths == 1 else "deaths"
         return f"{self.shown:,} of {self.total:,} {incidents}, {self.deaths:,} {deaths}"
-
-
-def summarize(shown: pd.DataFrame, total: int) -> Summary:
-    """Count the incidents shown and their deaths.
-
-    Parameters
-    ----------
-    shown : pandas.DataFrame
-        The filtered incidents (with ``deaths_best``).
-    total : int
-        How many incidents there are before filtering.
-
-    Returns
-    -------
-    Summary
-    """
-    deaths = int(shown["deaths_best"].fillna(0).sum()) if len(shown) else 0
-    return Summary(shown=len(shown), total=total, deaths=deaths)

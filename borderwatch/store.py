@@ -162,7 +162,6 @@ _ROW_COLUMNS: Final[tuple[str, ...]] = (
     "grid_y",
     "content_hash",  # of all the above, to tell "unchanged" from "changed" cheaply
 )
-_FLAG_COLUMNS = ("duplicate_of", "duplicate_of_dataset", "duplicate_of_source_id")
 #: Columns :meth:`SQLiteStore.query` returns besides the schema.
 QUERY_EXTRAS: Final[tuple[str, ...]] = ("source_id", "probable_duplicate", "duplicate_of")
 

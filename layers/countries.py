@@ -108,6 +108,10 @@ class _FetchedGeoJson(MacroElement):
                     interactive: false,
                     style: function (feature) { return feature.properties.style; }
                 }).addTo({{ this._parent.get_name() }}).bringToBack();
+            })
+            .catch(function (error) {
+                // The map still works without land; say why it is missing.
+                console.error("BorderWatch: the basemap could not be loaded from", {{ this.url|tojson }}, error);
             });
         {% endmacro %}
         """

@@ -89,7 +89,7 @@ def encode_points(points: pd.DataFrame) -> dict:
     }
 
 
-def encode_cells(cells: pd.DataFrame, zoom: int) -> dict:
+def encode_cells(cells: pd.DataFrame) -> dict:
     """The compact form of counted cells.
 
     Parameters
@@ -97,8 +97,6 @@ def encode_cells(cells: pd.DataFrame, zoom: int) -> dict:
     cells : pandas.DataFrame
         ``cell_x, cell_y, incidents, deaths, latitude, longitude`` as
         :meth:`borderwatch.store.SQLiteStore.aggregate` returns them by cell.
-    zoom : int
-        The zoom the cells were counted at (their size).
 
     Returns
     -------
@@ -240,15 +238,13 @@ def incidents_layer(points: pd.DataFrame) -> folium.FeatureGroup:
     return group
 
 
-def cells_layer(cells: pd.DataFrame, zoom: int) -> folium.FeatureGroup:
+def cells_layer(cells: pd.DataFrame) -> folium.FeatureGroup:
     """Build the attack-sites layer of counted cells, for views with too many incidents to draw.
 
     Parameters
     ----------
     cells : pandas.DataFrame
         See :func:`encode_cells`.
-    zoom : int
-        Zoom the cells were counted at.
 
     Returns
     -------
@@ -259,7 +255,7 @@ def cells_layer(cells: pd.DataFrame, zoom: int) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=LAYER_NAME, show=True)
     if cells.empty:
         return group
-    layer = _CompactLayer(encode_cells(cells, zoom), _CELLS_SCRIPT)
+    layer = _CompactLayer(encode_cells(cells), _CELLS_SCRIPT)
     layer.css_class = CELL_CSS_CLASS
     layer.add_to(group)
     return group

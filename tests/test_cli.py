@@ -517,3 +517,21 @@ def test_synth_refuses_a_row_count_that_is_not_a_positive_number(capsys, tmp_pat
     assert code == 2
     assert rows in err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_export_command_the_incidents_page_shows_exports_the_same_set(capsys, tmp_path):
+    import shlex
+
+    from borderwatch.export import export_command
+
+    store_dir = tmp_path / "store"
+    with open_store(store_dir / DATABASE_FILE) as store:
+        selection = IncidentFilter(start=pd.Timestamp("2016-01-01").date(), event_types=("Battles",))
+        expected = len(store.query(selection, datasets=("bundled",)))
+    output = tmp_path / "--odd name.csv"
+    command = export_command(selection, str(output), datasets=("bundled",))
+    words = shlex.split(command)
+    assert words[:4] == ["python", "-m", "borderwatch", "export"]
+    code, _, _ = run(capsys, "--data-dir", str(store_dir), *words[3:])
+    assert code == 0
+    assert len(pd.read_csv(output)) == expected > 0

@@ -217,11 +217,11 @@ def test_cells_carry_counts_and_sizes_and_a_click_zooms_in():
 
     cells = pd.DataFrame({"cell_x": [134, 135], "cell_y": [103, 103], "incidents": [1234, 1],
                           "deaths": [56, 0], "latitude": [33.1, 33.2], "longitude": [11.2, 11.9]})
-    data = encode_cells(cells, zoom=6)
+    data = encode_cells(cells)
     assert data["count"] == [1234, 1] and data["deaths"] == [56, 0]
     assert data["lat"] == [33.1, 33.2] and data["lon"] == [11.2, 11.9]
     assert data["size"][0] > data["size"][1]
-    html = _render(cells_layer(cells, 6))
+    html = _render(cells_layer(cells))
     assert "setView" in html and "bw-cell" in html
 
 

@@ -79,7 +79,7 @@ def store() -> SQLiteStore:
     return _store(str(data_dir() / DATABASE_FILE))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _filter_options(path: str, revision: str) -> dict:
     return _store(path).filter_options()
 
@@ -118,7 +118,7 @@ def summary(query: IncidentQuery) -> Summary:
     return Summary(shown=shown, total=_count(str(current.path), current.revision()), deaths=deaths)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=4)
 def _count(path: str, revision: str) -> int:
     return _store(path).count()
 
@@ -162,7 +162,8 @@ def _fetch_incidents(path: str, key: tuple, limit: int | None, ids: tuple[str, .
     return with_line_distances(found, border().geometry.iloc[0], barrier().geometry.iloc[0])
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# Table pages of up to 5,000 rows weigh megabytes each: keep a few.
+@st.cache_data(show_spinner=False, max_entries=16)
 def _incidents(path: str, revision: str, key: tuple, limit: int | None, ids: tuple[str, ...] | None) -> gpd.GeoDataFrame:
     return _fetch_incidents(path, key, limit, ids)
 
