@@ -21,12 +21,14 @@ from typing import Final
 
 from borderwatch.errors import FileRejectedError
 from borderwatch.importers import acled, gis, gtd, sniff, tables, ucdp
+from borderwatch.importers.background import BackgroundReadError, read_in_background, use_background
 from borderwatch.importers.base import EXTRA_COLUMNS, FORMATS, ParsedChunk, Rejection
 from borderwatch.importers.gis import GIS_FIELDS, GIS_REQUIRED_FIELDS
-from borderwatch.importers.validate import SeenIds, check_and_type, records_as_json
+from borderwatch.importers.validate import SeenIds, check_and_type, records_as_json_array
 from borderwatch.importers.world import load_world
 
 __all__ = [
+    "BackgroundReadError",
     "EXTRA_COLUMNS",
     "FORMATS",
     "GIS_FIELDS",
@@ -166,7 +168,7 @@ def _read_tabular(
     )
     for chunk in chunks:
         mapped = module.map_chunk(chunk.frame, keys, world)
-        mapped.table["original"] = records_as_json(chunk.frame.rename(columns=keys))
+        mapped.table["original"] = records_as_json_array(chunk.frame, [keys[key] for key in chunk.frame.columns])
         parsed = check_and_type(mapped, prefix=module.LABEL, dataset=dataset, world=world, today=today,
                                 seen_ids=seen_ids)
         parsed.rejections = sorted(chunk.rejections + parsed.rejections, key=lambda item: (item.row, item.column))
@@ -199,11 +201,16 @@ def read_incidents(
     dataset: str,
     column_mapping: Mapping[str, str] | None = None,
     chunk_rows: int = 50_000,
+    background: bool | None = None,
 ) -> Iterator[ParsedChunk]:
     """Stream a file's records, mapped onto the incident schema and checked.
 
     Memory stays bounded by ``chunk_rows``, whatever the file's size. The
     whole-file checks run when the first chunk is asked for.
+
+    A big file is read in a child process, so that the caller can store a
+    chunk while the next one is parsed (see
+    :mod:`borderwatch.importers.background`); the stream is the same.
 
     Parameters
     ----------
@@ -225,6 +232,13 @@ def read_incidents(
         (renamed headers), in any case.
     chunk_rows : int
         Records per chunk.
+    background : bool, optional
+        Read in a child process (``True``) or in this one (``False``). By
+        default (``None``), a file of at least 48 MB, or a workbook of at
+        least 8 MB, is read in a child process when there are two CPUs or
+        more (see :func:`borderwatch.importers.background.use_background`).
+        The chunks, and any exception with its type and message, are the
+        same either way.
 
     Yields
     ------
@@ -240,10 +254,17 @@ def read_incidents(
         required columns (all are listed), or holds no records.
     ValueError
         ``format`` or ``column_mapping`` names something unknown.
+    BackgroundReadError
+        The child process reading the file ended without a word (killed).
     """
     path = Path(path)
     if chunk_rows < 1:
         raise ValueError(f"chunk_rows must be at least 1, got {chunk_rows}")
+    if use_background(path, background):
+        options = {"format": format, "dataset": dataset, "chunk_rows": chunk_rows,
+                   "column_mapping": None if column_mapping is None else dict(column_mapping)}
+        yield from read_in_background(path, options)
+        return
     kind = sniff.file_kind(path)
     if format is not None:
         _check_format(path, kind, format)

@@ -9,13 +9,17 @@ as :func:`borderwatch.reference.validate_incident_table` would.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from json.encoder import encode_basestring
 from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.arrays import ArrowStringArray
 
 from borderwatch.importers.base import EXTRA_COLUMNS, ParsedChunk, Rejection
 from borderwatch.importers.world import World, country_at, probably_swapped
@@ -73,7 +77,9 @@ class Mapped:
 def blank_table(rows: Iterable[int]) -> pd.DataFrame:
     """A table of :data:`TEXT_COLUMNS`, all "", and the given row numbers."""
     rows = np.asarray(list(rows), dtype=np.int64)
-    table = pd.DataFrame({column: pd.Series([""] * len(rows), dtype=str) for column in TEXT_COLUMNS})
+    # One array of "" for every column: the frame copies it (cheaply, text is immutable in Arrow).
+    blank = pd.array([""] * len(rows), dtype=str)
+    table = pd.DataFrame({column: blank for column in TEXT_COLUMNS})
     table["row"] = rows
     return table
 
@@ -86,6 +92,70 @@ def records_as_json(frame: pd.DataFrame) -> list[str]:
         json.dumps(dict(zip(columns, values)), ensure_ascii=False)
         for values in frame.to_numpy(dtype=object).tolist()
     ]
+
+
+#: Bytes of UTF-8 text that JSON writes escaped: control characters, ``"`` and ``\\``.
+#: (Bytes of a multi-byte UTF-8 character are all 0x80 or more.)
+_ESCAPED_BYTES: Final[np.ndarray] = np.isin(np.arange(256), [*range(0x20), ord('"'), ord("\\")])
+
+
+def _utf8_bytes(chunk: pa.Array) -> np.ndarray:
+    """The UTF-8 bytes of an Arrow string array, without copying them."""
+    if len(chunk) == 0:
+        return np.empty(0, dtype=np.uint8)
+    _, offsets, data = chunk.buffers()
+    offset_type = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    bounds = np.frombuffer(offsets, dtype=offset_type, count=len(chunk) + 1,
+                           offset=chunk.offset * np.dtype(offset_type).itemsize)
+    if data is None:
+        return np.empty(0, dtype=np.uint8)
+    return np.frombuffer(data, dtype=np.uint8)[bounds[0]:bounds[-1]]
+
+
+def _json_string_bodies(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Each string as JSON writes it between its quotes (``json.dumps(..., ensure_ascii=False)``)."""
+    if not any(_ESCAPED_BYTES[_utf8_bytes(chunk)].any() for chunk in values.chunks):
+        return values
+    # Rare (a quote, a backslash, a line break or a tab in a cell): escape this column cell by cell.
+    escaped = [encode_basestring(text)[1:-1] for text in values.to_pylist()]
+    return pa.chunked_array([pa.array(escaped, type=pa.large_string())])
+
+
+def records_as_json_array(frame: pd.DataFrame, names: Sequence[str]) -> pd.api.extensions.ExtensionArray:
+    """Each row of a text table as a JSON object, as one text array.
+
+    The same objects as :func:`records_as_json` (and byte for byte the same
+    text), but put together column by column in Arrow rather than row by row.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Text cells (pandas' ``str`` dtype), "" for an empty cell.
+    names : sequence of str
+        Key of each column in the JSON objects (the column as named in the file).
+
+    Returns
+    -------
+    pandas.api.extensions.ExtensionArray
+        Of dtype ``str``, one JSON object per row.
+    """
+    text_type = pa.large_string()
+    values = [
+        text.__arrow_array__().cast(text_type) if isinstance(text, ArrowStringArray) else None
+        for text in (frame.iloc[:, position].array for position in range(frame.shape[1]))
+    ]
+    if not values or any(value is None or value.null_count for value in values):
+        # Not text in Arrow, or missing cells (which JSON writes as null): row by row.
+        return pd.array(records_as_json(frame.set_axis(list(names), axis=1)), dtype=str)
+    parts: list[pa.ChunkedArray | pa.Scalar] = []
+    for position, (name, value) in enumerate(zip(names, values, strict=True)):
+        opening = ("{" if position == 0 else ", ") + encode_basestring(str(name)) + ': "'
+        parts.append(pa.scalar(opening, type=text_type))
+        parts.append(_json_string_bodies(value))
+        parts.append(pa.scalar('"', type=text_type))
+    parts[-1] = pa.scalar('"}', type=text_type)
+    joined = pc.binary_join_element_wise(*parts, pa.scalar("", type=text_type))
+    return ArrowStringArray(joined, dtype=frame.iloc[:, 0].dtype)
 
 
 def cells(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -144,9 +214,24 @@ def date_problems(text: pd.Series, parsed: pd.Series, rows: pd.Series, label: st
     return problems
 
 
+def numbers_of(text: pd.Series) -> pd.Series:
+    """Parse text cells as numbers: ``pd.to_numeric(text.where(text != ""), errors="coerce")``.
+
+    Each distinct cell is parsed once (exports repeat a few values over many
+    rows, and columns that a file leaves empty hold one value, ""); the
+    result, its dtype included, is the same.
+    """
+    codes, distinct = pd.factorize(text)
+    if len(distinct) * 2 > len(text) or (codes < 0).any():
+        return pd.to_numeric(text.where(text != ""), errors="coerce")
+    distinct = pd.Series(distinct)
+    parsed = pd.to_numeric(distinct.where(distinct != ""), errors="coerce").to_numpy()
+    return pd.Series(parsed[codes], index=text.index, name=text.name)
+
+
 def whole_numbers(text: pd.Series) -> pd.Series:
     """Parse whole-number text ("12", "12.0"); NaN where empty or not one."""
-    numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
+    numbers = numbers_of(text)
     return numbers.where(numbers % 1 == 0)
 
 
@@ -236,7 +321,7 @@ def _coordinates(table: pd.DataFrame, report: _Report) -> tuple[pd.Series, pd.Se
     usable = pd.Series(True, index=table.index)
     for column, limit in (("latitude", 90.0), ("longitude", 180.0)):
         text = table[column]
-        value = pd.to_numeric(text.where(text != ""), errors="coerce")
+        value = numbers_of(text)
         report.add_empty(text == "", column)
         report.add(value.isna() & (text != ""), column, lambda i: f"{column} {text[i]!r} is not a number")
         infinite = value.notna() & ~np.isfinite(value.fillna(0.0))
@@ -276,14 +361,14 @@ def _types(table: pd.DataFrame, report: _Report) -> tuple[pd.Series, pd.Series]:
         "event_type",
         lambda i: f"{table.at[i, 'event_type']!r} is not an ACLED event type",
     )
-    sub_type = pd.Series(
-        [
-            _SUB_EVENT_TYPES[name].get(sub.lower()) if isinstance(name, str) else None
-            for name, sub in zip(event_type.tolist(), table["sub_event_type"].tolist())
-        ],
-        index=table.index,
-        dtype=object,
-    )
+    # Each distinct (type, sub-event type) pair is looked up once; "\x1f" cannot be in a known type.
+    pairs = event_type.fillna("").astype(str) + "\x1f" + table["sub_event_type"]
+    codes, distinct = pd.factorize(pairs)
+    found = np.empty(len(distinct), dtype=object)
+    for position, pair in enumerate(distinct.tolist()):
+        name, sub = pair.split("\x1f", 1)
+        found[position] = _SUB_EVENT_TYPES[name].get(sub.lower()) if name else None
+    sub_type = pd.Series(found[codes], index=table.index, dtype=object)
     known = event_type.notna()
     report.add_empty(known & (table["sub_event_type"] == ""), "sub_event_type")
     bad_sub = known & sub_type.isna() & (table["sub_event_type"] != "")
@@ -299,13 +384,13 @@ def _precisions(table: pd.DataFrame, report: _Report) -> tuple[pd.Series, pd.Ser
     report.add(~precision.isin(DATE_PRECISIONS) & (precision != ""), "date_precision",
                lambda i: f"{precision[i]!r} is not one of {', '.join(DATE_PRECISIONS)}")
     text = table["geo_precision"]
-    geo = pd.to_numeric(text.where(text != ""), errors="coerce")
+    geo = numbers_of(text)
     codes = sorted(GEO_PRECISION_LABELS)
     report.add_empty(text == "", "geo_precision")
     report.add(~geo.isin(codes) & (text != ""), "geo_precision",
                lambda i: f"{text[i]!r} is not one of {', '.join(map(str, codes))}")
     km_text = table["precision_km"]
-    km = pd.to_numeric(km_text.where(km_text != ""), errors="coerce")
+    km = numbers_of(km_text)
     bad_km = (km_text != "") & ~(np.isfinite(km.fillna(-1.0)) & (km >= 0))
     report.add(bad_km, "precision_km", lambda i: f"{km_text[i]!r} is not a distance >= 0")
     return geo, km
@@ -314,15 +399,23 @@ def _precisions(table: pd.DataFrame, report: _Report) -> tuple[pd.Series, pd.Ser
 def _counts(table: pd.DataFrame, report: _Report) -> dict[str, pd.Series]:
     """Check every count: a whole number >= 0, and low <= best <= high."""
     counts = {}
+    empty = set()
     for column in COUNT_COLUMNS:
         text = table[column]
-        value = pd.to_numeric(text.where(text != ""), errors="coerce")
+        value = numbers_of(text)
+        if len(text) and (text == "").all():
+            # Most sources leave most counts empty: nothing to check, every value missing.
+            counts[column] = value
+            empty.add(column)
+            continue
         report.add(value.isna() & (text != ""), column, lambda i: f"{text[i]!r} is not a number")
         report.add(value < 0, column, lambda i: f"{text[i]} is negative")
         report.add((value >= 0) & (value % 1 != 0), column, lambda i: f"{text[i]} is not a whole number")
         report.add(value > MAX_COUNT, column, lambda i: f"{text[i]} is too large for a count")
         counts[column] = value.where((value >= 0) & (value % 1 == 0) & (value <= MAX_COUNT))
     for prefix in dict.fromkeys(column.rsplit("_", 1)[0] for column in COUNT_COLUMNS):
+        if {f"{prefix}_{bound}" for bound in ("low", "best", "high")} <= empty:
+            continue
         low, best, high = (counts[f"{prefix}_{bound}"] for bound in ("low", "best", "high"))
         disordered = ((low > best) | (best > high) | (low > high)).fillna(False)
         labels = dict.fromkeys(report.label(f"{prefix}_{bound}") for bound in ("low", "best", "high"))
@@ -430,7 +523,7 @@ def check_and_type(
     event_type, sub_event_type = _types(table, report)
     geo_precision, precision_km = _precisions(table, report)
     counts = _counts(table, report)
-    timestamp = pd.to_numeric(table["source_timestamp"].where(table["source_timestamp"] != ""), errors="coerce")
+    timestamp = numbers_of(table["source_timestamp"])
     bad_time = timestamp.isna() | (timestamp % 1 != 0) | (timestamp < 0) | (timestamp > MAX_TIMESTAMP)
     report.add(
         bad_time & (table["source_timestamp"] != ""),
