@@ -429,8 +429,39 @@ class IncidentStore(Protocol):
         actors: tuple[str, ...] | None = None,
         hide_duplicates: bool = False,
         bbox: tuple[float, float, float, float] | None = None,
+        ids: tuple[str, ...] | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
     ) -> gpd.GeoDataFrame:
         """Return the incidents that match, typed like :func:`load_incidents`."""
+        ...
+
+    def points(
+        self,
+        selection: IncidentFilter,
+        *,
+        datasets: tuple[str, ...] | None = None,
+        actors: tuple[str, ...] | None = None,
+        hide_duplicates: bool = False,
+        bbox: tuple[float, float, float, float] | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+    ) -> pd.DataFrame:
+        """Return what the map draws of each matching incident (:data:`POINT_COLUMNS`)."""
+        ...
+
+    def aggregate(
+        self,
+        selection: IncidentFilter,
+        *,
+        by: tuple[str, ...] = (),
+        zoom: int | None = None,
+        datasets: tuple[str, ...] | None = None,
+        actors: tuple[str, ...] | None = None,
+        hide_duplicates: bool = False,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> pd.DataFrame:
+        """Count the matching incidents and their deaths by map cell, month, type or country."""
         ...
 
     def filter_options(self) -> dict[str, Any]:
