@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from functools import partial
 
 import altair as alt
@@ -102,7 +103,9 @@ if summary.shown > DOWNLOAD_ROW_LIMIT:
         f"({DOWNLOAD_ROW_LIMIT:,}). This command writes the same set (CSV, GeoJSON or GeoPackage, "
         "from the extension) with its attribution:"
     )
-    st.code(export_command(selection, "borderwatch-incidents.gpkg", **options), language="bash")
+    command = export_command(selection, "borderwatch-incidents.gpkg", python=sys.executable,
+                             data_dir=str(cache.store().path.parent), **options)
+    st.code(command, language="bash")
     st.stop()
 
 everything = cache.all_incidents(query) if summary.shown > len(shown) else shown

@@ -326,8 +326,11 @@ def _mb(value: float) -> str:
     return f"{value:,.1f} MB"
 
 
-def _ratio_text(value: float | None, digits: int) -> str:
-    return f"{value:10.{digits}f}" if value is not None else f"{'n/a':>10}"
+def _ratio_text(value: float | None) -> str:
+    """A ratio as people read it: ``1/770`` rather than ``0.0013``."""
+    if value is None:
+        return f"{'n/a':>10}"
+    return f"{'1/' + format(1 / value, ',.0f') if value < 1 else format(value, ',.2f'):>10}"
 
 
 def format_results(results: dict[str, Any]) -> str:
@@ -346,19 +349,22 @@ def format_results(results: dict[str, Any]) -> str:
         ]
         for name, figures in size["filters"].items():
             lines.append(f"  {name:<34} {figures['p50_s']:7.3f}  {figures['p95_s']:7.3f}  {figures['max_s']:7.3f} s")
-        lines.append(f"  peak RSS while querying: {_mb(size['query_peak_rss_mb'])}")
+        lines.append(f"  peak RSS during the queries: {_mb(size['query_peak_rss_mb'])}")
         lines.append("map at zoom:  drawn as   features  in area     data s  build s   payload")
         for zoom, figures in size["zooms"].items():
             lines.append(
                 f"  {zoom:>9}   {figures['drawn_as']:<8} {figures['features']:>9,} {figures['incidents_in_area']:>9,}"
                 f"   {figures['data_s']:7.3f}  {figures['build_s']:7.3f}  {figures['payload_bytes']:>9,} B"
             )
-        lines.append("baselines, all points (same run):        build s     payload   ours/baseline time  payload")
+        lines.append(f"baselines: all {size['rows']:,} points drawn the usual folium ways, same run; ratios are")
+        lines.append(f"ours at zoom {ZOOMS[0]} (the map as it opens: data + build) / baseline")
+        lines.append("  way                        build s         payload    time ratio  payload ratio")
         for name, figures in size["baselines"].items():
             ratio = size["ratios"][name]
-            scaled = f" (scaled from {figures['measured_points']:,})" if figures["scaled"] else ""
             lines.append(
-                f"  {name:<36} {figures['build_s']:8.2f}  {figures['payload_bytes']:>12,} B"
-                f"   {_ratio_text(ratio['build_time'], 4)}  {_ratio_text(ratio['payload'], 5)}{scaled}"
+                f"  {name:<24} {figures['build_s']:9.2f}  {figures['payload_bytes']:>14,} B"
+                f"  {_ratio_text(ratio['build_time'])}     {_ratio_text(ratio['payload'])}"
             )
+            if figures["scaled"]:
+                lines.append(f"    (measured on {figures['measured_points']:,} points, scaled linearly)")
     return "\n".join(lines)

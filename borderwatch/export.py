@@ -253,8 +253,22 @@ def export_command(
     datasets: tuple[str, ...] | None = None,
     actors: tuple[str, ...] | None = None,
     hide_duplicates: bool = False,
+    python: str = "python",
+    data_dir: str | None = None,
 ) -> str:
     """The command line that exports the same incidents (for sets too big for the browser).
+
+    Parameters
+    ----------
+    selection : IncidentFilter
+    output : str
+        File to write.
+    datasets, actors, hide_duplicates
+        The other filters, as :meth:`borderwatch.store.SQLiteStore.query` takes them.
+    python : str
+        The interpreter that has BorderWatch installed.
+    data_dir : str, optional
+        The store's folder (``--data-dir``); without it the command line's default.
 
     Returns
     -------
@@ -262,7 +276,10 @@ def export_command(
         ``python -m borderwatch export ...`` with every value shell-quoted.
     """
     # --option=value: a value that starts with "-" stays a value.
-    words = ["python", "-m", "borderwatch", "export"]
+    words = [python, "-m", "borderwatch"]
+    if data_dir is not None:
+        words.append(f"--data-dir={data_dir}")
+    words.append("export")
     if selection.start:
         words.append(f"--from={selection.start.isoformat()}")
     if selection.end:

@@ -54,7 +54,7 @@ DATE_PRECISIONS: Final[tuple[str, ...]] = ("day", "week", "month", "year")
 #: a region, 3 only a larger region (a centroid).
 GEO_PRECISION_LABELS: Final[dict[int, str]] = {
     1: "at the place named",
-    2: "near the place named",
+    2: "near the place named, not at it",
     3: "regional centroid",
 }
 

@@ -32,12 +32,15 @@ def legend_html(event_types: Sequence[str]) -> str:
         for n in LEGEND_DEATH_STEPS
     )
     return (
-        "<details open><summary><b>Legend</b></summary>"
+        # Folded at first: open, it covers a third of a laptop-sized map.
+        "<details><summary><b>Legend</b></summary>"
         "<b>Attack sites</b> (colour: ACLED event type)"
         + "".join(rows)
         + f'<div class="bw-sizes">Size: deaths {sizes}</div>'
         + f'<div><span class="bw-dot" style="background:{CELL_COLOUR}"></span>'
-        "Numbered circle: incidents in that area, when too many to draw one by one; click to zoom in</div>"
+        "Dark numbered circle: incidents in that area, when too many to draw one by one; click to zoom in</div>"
+        '<div><span class="bw-dot" style="background:#B5E28C"></span>'
+        "Green numbered circle: sites a few pixels apart; click to fan them out</div>"
         + f'<div><span class="bw-line" style="border-top:3px dashed {BORDER_COLOUR}"></span>Tunisia–Libya border</div>'
         + f'<div><span class="bw-line" style="border-top:5px solid {BARRIER_COLOUR}"></span>Trench and berm (barrier, approx.)</div>'
         + f'<div><span class="bw-dot" style="background:#fff;border:3px solid {CROSSING_COLOUR}"></span>Border crossing</div>'
