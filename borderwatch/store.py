@@ -293,10 +293,9 @@ _TEMP_SCHEMA: Final[tuple[str, ...]] = (
 _PAIR_COLUMNS = "a.dataset, a.source_id, b.dataset, b.source_id, b.id, ?, a.latitude, a.longitude, b.latitude, b.longitude"
 _PAIR_SQL_WALK_KEYS = f"""
 SELECT {_PAIR_COLUMNS}
-FROM {{keys}} k
-CROSS JOIN incidents a
+FROM {{keys}}
 CROSS JOIN incidents b
-WHERE k.dataset = ? AND a.dataset = k.dataset AND a.source_id = k.source_id
+WHERE {{key_rows}}
   AND b.dataset = ?
   AND b.event_type = a.event_type
   AND b.event_day IN (a.event_day - 1, a.event_day, a.event_day + 1)
@@ -313,8 +312,13 @@ WHERE b.dataset = ?
   AND a.event_day IN (b.event_day - 1, b.event_day, b.event_day + 1)
   AND a.latitude BETWEEN b.latitude - ? AND b.latitude + ?
   AND a.longitude BETWEEN b.longitude - ? AND b.longitude + ?
-  AND EXISTS (SELECT 1 FROM {{keys}} k WHERE k.dataset = a.dataset AND k.source_id = a.source_id)
+  {{key_filter}}
 """
+# How the two queries above name the a-rows: the rows of a key table, or
+# every row of one dataset (a new dataset: all of it is new).
+_KEY_TABLE_ROWS = "{keys} k CROSS JOIN incidents a", "k.dataset = ? AND a.dataset = k.dataset AND a.source_id = k.source_id"
+_DATASET_ROWS = "incidents a", "a.dataset = ?"
+_KEY_TABLE_FILTER = "AND EXISTS (SELECT 1 FROM {keys} k WHERE k.dataset = a.dataset AND k.source_id = a.source_id)"
 
 
 def data_dir() -> Path:
@@ -888,7 +892,8 @@ class SQLiteStore:
         report = ImportReport(format=format, dataset=dataset)
         stored_before = self.count()
         bulk = False
-        # A new dataset's summary is counted as its rows are stored (see _refresh_cells).
+        # A new dataset's summary is counted as its rows are stored (see
+        # _refresh_cells), and its rows are flagged whole (_flag_new_dataset).
         counted: list[pd.DataFrame] | None = [] if previous is None else None
         for chunk in chunks:
             # A refused row may carry several rejections: count rows, not reasons.
@@ -917,12 +922,17 @@ class SQLiteStore:
             for statement in _SCHEMA:
                 if statement.startswith("CREATE INDEX IF NOT EXISTS incidents_"):
                     conn.execute(statement)
-        self._reflag_touched()
+        if counted is not None:
+            self._flag_new_dataset(dataset)
+        else:
+            self._reflag_touched()
         if counted is not None and report.added and not report.updated:
             cells = pd.concat(counted, ignore_index=True).groupby(list(_CELL_KEYS), as_index=False, sort=False)[
                 list(_CELL_VALUES)].sum()
-            others = self._affected_datasets() - {dataset}
-            self._refresh_cells(others, counted={dataset: self._count_flagged(dataset, cells)})
+            self._refresh_cells(set(), counted={dataset: self._count_flagged(dataset, cells)})
+        elif counted is not None and report.updated:
+            # A file that repeats an id updated its own rows: count them from the store.
+            self._refresh_cells({dataset})
         elif report.added or report.updated:
             self._refresh_cells({dataset, *self._affected_datasets()})
         if previous is None or report.added or report.updated or previous[1] != file_hash:
@@ -998,10 +1008,11 @@ class SQLiteStore:
             if counted is not None and added:
                 counted.append(_count_cells(added))
             conn.executemany(update, [(*row[2:], *row[:2]) for row in updated])
-            conn.executemany(
-                "INSERT INTO touched (dataset, source_id) VALUES (?, ?)",
-                [row[:2] for row in (*added, *updated)],
-            )
+            if counted is None:  # a new dataset is flagged whole, without a list of its rows
+                conn.executemany(
+                    "INSERT INTO touched (dataset, source_id) VALUES (?, ?)",
+                    [row[:2] for row in (*added, *updated)],
+                )
             report.added += len(added)
             report.updated += len(updated)
 
@@ -1031,20 +1042,31 @@ class SQLiteStore:
 
     # -- duplicates ---------------------------------------------------------
 
-    def _close_pairs(self, keys: str, order: str) -> Iterator[list[tuple[Any, ...]]]:
+    def _close_pairs(self, keys: str | None, order: str, dataset: str | None = None) -> Iterator[list[tuple[Any, ...]]]:
         """Batches of (a key, b key, b id, b's dataset order, distance) within the distance.
 
-        ``keys`` names the table of a-rows; ``order`` is ``"<"`` to pair them
-        with rows of datasets created before theirs, ``">"`` for those after.
+        ``keys`` names the table of a-rows, or is None for every row of
+        ``dataset``; ``order`` is ``"<"`` to pair them with rows of datasets
+        created before theirs, ``">"`` for those after.
         """
         conn = self._conn
         # Both ends come from the position index; a scan for MAX(ABS(...)) would read every row.
         highest, lowest = conn.execute("SELECT MAX(latitude), MIN(latitude) FROM incidents").fetchone()
         dlat, dlon = _search_box(max(abs(highest or 0.0), abs(lowest or 0.0)))
-        key_sets = conn.execute(
-            f"SELECT k.dataset, d.import_order, COUNT(*) FROM {keys} k JOIN datasets d ON d.name = k.dataset"
-            " GROUP BY k.dataset, d.import_order"
-        ).fetchall()
+        if keys is None:
+            key_sets = conn.execute(
+                "SELECT name, import_order, (SELECT COUNT(*) FROM incidents WHERE dataset = name)"
+                " FROM datasets WHERE name = ?",
+                (dataset,),
+            ).fetchall()
+            (key_from, key_rows), key_filter = _DATASET_ROWS, ""
+        else:
+            key_sets = conn.execute(
+                f"SELECT k.dataset, d.import_order, COUNT(*) FROM {keys} k JOIN datasets d ON d.name = k.dataset"
+                " GROUP BY k.dataset, d.import_order"
+            ).fetchall()
+            key_from, key_rows = (part.format(keys=keys) for part in _KEY_TABLE_ROWS)
+            key_filter = _KEY_TABLE_FILTER.format(keys=keys)
         others = conn.execute("SELECT name, import_order FROM datasets ORDER BY import_order").fetchall()
         for key_dataset, key_order, key_count in key_sets:
             for other, other_order in others:
@@ -1054,10 +1076,10 @@ class SQLiteStore:
                     "SELECT COUNT(*) FROM incidents WHERE dataset = ?", (other,)
                 ).fetchone()[0]
                 if other_count < key_count:
-                    sql = _PAIR_SQL_WALK_OTHER.format(keys=keys)
+                    sql = _PAIR_SQL_WALK_OTHER.format(key_filter=key_filter)
                     params = (other_order, other, key_dataset, dlat, dlat, dlon, dlon)
                 else:
-                    sql = _PAIR_SQL_WALK_KEYS.format(keys=keys)
+                    sql = _PAIR_SQL_WALK_KEYS.format(keys=key_from, key_rows=key_rows)
                     params = (other_order, key_dataset, other, dlat, dlat, dlon, dlon)
                 cursor = conn.execute(sql, params)
                 while batch := cursor.fetchmany(_FETCH_BATCH):
@@ -1100,9 +1122,23 @@ class SQLiteStore:
             " WHERE duplicate_of_dataset IS NOT NULL"
             " AND (+dataset, +source_id) IN (SELECT dataset, source_id FROM affected)"
         )
+        self._flag_from_pairs(self._close_pairs("affected", "<"))
+
+    def _flag_new_dataset(self, dataset: str) -> None:
+        """Flag the rows of a dataset created in this transaction.
+
+        Its rows can only be duplicates of earlier datasets' rows, and no
+        earlier row can be a duplicate of one of them: so no key tables, and
+        no other dataset's flags, are involved.
+        """
+        self._flag_from_pairs(self._close_pairs(None, "<", dataset))
+
+    def _flag_from_pairs(self, batches: Iterator[list[tuple[Any, ...]]]) -> None:
+        """Flag each row that has close pairs with the earliest, nearest of them (via ``pairs`` and ``best``)."""
+        conn = self._conn
         conn.execute("DELETE FROM pairs")
         conn.execute("DELETE FROM best")
-        for batch in self._close_pairs("affected", "<"):
+        for batch in batches:
             conn.executemany(
                 "INSERT INTO pairs (dataset, source_id, dup_dataset, dup_source_id, dup_id, dup_order, distance_km)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
