@@ -70,6 +70,8 @@ class Legend(MacroElement):
           .bw-legend .bw-line { display: inline-block; width: 22px; margin-right: 6px; vertical-align: middle; }
           .bw-featured-label { font-weight: bold; font-size: 13px; }
           .bw-popup th { text-align: left; padding-right: 8px; vertical-align: top; }
+          /* Tables do not inherit the map's font size in quirks mode; say it. */
+          .bw-popup, .leaflet-tooltip { font-size: 12px; line-height: 1.35; }
           .leaflet-control-layers { font-size: 12px; line-height: 1.3; }
         </style>
         {% endmacro %}
