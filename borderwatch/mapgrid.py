@@ -27,7 +27,8 @@ SUMMARY_LEVELS: Final[tuple[int, ...]] = (4, 6, 8, 10, 12)
 #: Web Mercator's latitude limit (the map cannot show beyond it).
 MAX_LATITUDE: Final[float] = 85.05112878
 
-_WORLD_PX: Final[int] = 1 << (GRID_ZOOM + _TILE_BITS)
+#: Width and height of the world in grid pixels.
+WORLD_PX: Final[int] = 1 << (GRID_ZOOM + _TILE_BITS)
 
 
 def grid_xy(latitude: np.ndarray, longitude: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -47,10 +48,10 @@ def grid_xy(latitude: np.ndarray, longitude: np.ndarray) -> tuple[np.ndarray, np
     lon = np.asarray(longitude, dtype=float)
     x = (lon + 180.0) / 360.0
     y = (1.0 - np.log(np.tan(lat) + 1.0 / np.cos(lat)) / math.pi) / 2.0
-    last = _WORLD_PX - 1
+    last = WORLD_PX - 1
     return (
-        np.clip(np.floor(x * _WORLD_PX), 0, last).astype(np.int64),
-        np.clip(np.floor(y * _WORLD_PX), 0, last).astype(np.int64),
+        np.clip(np.floor(x * WORLD_PX), 0, last).astype(np.int64),
+        np.clip(np.floor(y * WORLD_PX), 0, last).astype(np.int64),
     )
 
 
@@ -68,9 +69,11 @@ def summary_level(zoom: int) -> int | None:
     return next((level for level in SUMMARY_LEVELS if level >= zoom), None)
 
 
-def _latitude_of(y_px: np.ndarray | float) -> np.ndarray:
-    n = math.pi - 2.0 * math.pi * np.asarray(y_px, dtype=float) / _WORLD_PX
-    return np.degrees(np.arctan(np.sinh(n)))
+def lonlat_of(x_px: np.ndarray | float, y_px: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude (degrees) of grid coordinates: the inverse of :func:`grid_xy`."""
+    longitude = np.asarray(x_px, dtype=float) / WORLD_PX * 360.0 - 180.0
+    n = math.pi - 2.0 * math.pi * np.asarray(y_px, dtype=float) / WORLD_PX
+    return longitude, np.degrees(np.arctan(np.sinh(n)))
 
 
 def cell_bounds(cell_x: np.ndarray, cell_y: np.ndarray, zoom: int) -> np.ndarray:
@@ -84,9 +87,9 @@ def cell_bounds(cell_x: np.ndarray, cell_y: np.ndarray, zoom: int) -> np.ndarray
     size = 1 << cell_shift(zoom)
     x0 = np.asarray(cell_x, dtype=np.int64) * size
     y0 = np.asarray(cell_y, dtype=np.int64) * size
-    west = x0 / _WORLD_PX * 360.0 - 180.0
-    east = (x0 + size) / _WORLD_PX * 360.0 - 180.0
-    return np.column_stack([_latitude_of(y0 + size), west, _latitude_of(y0), east])
+    west, north = lonlat_of(x0, y0)
+    east, south = lonlat_of(x0 + size, y0 + size)
+    return np.column_stack([south, west, north, east])
 
 
 def cell_range(bbox: tuple[float, float, float, float], zoom: int) -> tuple[int, int, int, int]:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from borderwatch.filters import IncidentQuery
-from borderwatch.mapgrid import GRID_ZOOM, MAX_LATITUDE, cell_bounds, cell_range, grid_xy
+from borderwatch.mapgrid import GRID_ZOOM, MAX_LATITUDE, WORLD_PX, cell_bounds, cell_range, grid_xy, lonlat_of
 from borderwatch.store import SQLiteStore
 
 #: Most incidents a view draws as individual circles; beyond, counted cells.
@@ -85,11 +85,9 @@ def view_around(center: tuple[float, float], zoom: float, width_px: int, height_
     scale = 2.0 ** (zoom - GRID_ZOOM)  # screen pixels per grid pixel
     x, y = grid_xy(np.array([center[0]]), np.array([center[1]]))
     half_w, half_h = width_px / 2 / scale, height_px / 2 / scale
-    world = 2 ** (GRID_ZOOM + 8)
-    xs = np.clip([x[0] - half_w, x[0] + half_w], 0, world - 1)
-    ys = np.clip([y[0] - half_h, y[0] + half_h], 0, world - 1)
-    lon = xs / world * 360.0 - 180.0
-    lat = np.degrees(np.arctan(np.sinh(math.pi - 2.0 * math.pi * ys / world)))
+    last = WORLD_PX - 1
+    lon, lat = lonlat_of(np.clip([x[0] - half_w, x[0] + half_w], 0, last),
+                         np.clip([y[0] - half_h, y[0] + half_h], 0, last))
     return MapView(float(lon[0]), float(lat[1]), float(lon[1]), float(lat[0]), _zoom_level(zoom))
 
 

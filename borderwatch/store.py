@@ -982,9 +982,9 @@ class SQLiteStore:
         if spans.notna().any():
             self._note_longest_span(int(spans.max()))
         for layer in _layers(_db_rows(incidents, dataset, signature)):
-            stored = self._stored_versions(dataset, [row[1] for row in layer])
+            stored = self._stored(dataset, [row[1] for row in layer], "source_timestamp, content_hash")
             legacy = [source_id for source_id, (_, digest) in stored.items() if not digest.startswith(_HASH_VERSION)]
-            stored_originals = self._stored_originals(dataset, legacy)
+            stored_originals = {key: value[0] for key, value in self._stored(dataset, legacy, "original").items()}
             original_at = _ROW_COLUMNS.index("original")
             added: list[tuple[Any, ...]] = []
             updated: list[tuple[Any, ...]] = []
@@ -1016,28 +1016,17 @@ class SQLiteStore:
             report.added += len(added)
             report.updated += len(updated)
 
-    def _stored_originals(self, dataset: str, source_ids: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
+    def _stored(self, dataset: str, source_ids: list[str], columns: str) -> dict[str, tuple[Any, ...]]:
+        """``source_id`` -> the given columns of the stored rows of ``dataset`` among ``source_ids``."""
+        found: dict[str, tuple[Any, ...]] = {}
         for start in range(0, len(source_ids), _IN_BATCH):
             batch = source_ids[start : start + _IN_BATCH]
             cursor = self._conn.execute(
-                "SELECT source_id, original FROM incidents"
+                f"SELECT source_id, {columns} FROM incidents"
                 f" WHERE dataset = ? AND source_id IN ({', '.join('?' for _ in batch)})",
                 (dataset, *batch),
             )
-            found.update(cursor)
-        return found
-
-    def _stored_versions(self, dataset: str, source_ids: list[str]) -> dict[str, tuple[int | None, str]]:
-        found: dict[str, tuple[int | None, str]] = {}
-        for start in range(0, len(source_ids), _IN_BATCH):
-            batch = source_ids[start : start + _IN_BATCH]
-            cursor = self._conn.execute(
-                "SELECT source_id, source_timestamp, content_hash FROM incidents"
-                f" WHERE dataset = ? AND source_id IN ({', '.join('?' for _ in batch)})",
-                (dataset, *batch),
-            )
-            found.update((source_id, (timestamp, digest)) for source_id, timestamp, digest in cursor)
+            found.update((row[0], row[1:]) for row in cursor)
         return found
 
     # -- duplicates ---------------------------------------------------------
@@ -1261,12 +1250,8 @@ class SQLiteStore:
 
     def _note_longest_span(self, days: int) -> None:
         """Keep ``longest_span_days`` an upper bound of every stored incident's span."""
-        if days > self._longest_span_days_in_transaction():
-            self._conn.execute(
-                "INSERT INTO meta (key, value) VALUES ('longest_span_days', ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (str(days),),
-            )
+        if days > _meta_int(self._conn, _LONGEST_SPAN):
+            _set_meta(self._conn, _LONGEST_SPAN, days)
 
     def _recount_longest_span(self) -> None:
         """Set ``longest_span_days`` from the incidents stored (after a removal it may shrink)."""
@@ -1274,15 +1259,7 @@ class SQLiteStore:
         longest = self._conn.execute(
             "SELECT MAX(julianday(end_date) - julianday(event_date)) FROM incidents WHERE end_date IS NOT NULL"
         ).fetchone()[0]
-        self._conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('longest_span_days', ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (str(math.ceil(longest or 0)),),
-        )
-
-    def _longest_span_days_in_transaction(self) -> int:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'longest_span_days'").fetchone()
-        return int(row[0]) if row else 0
+        _set_meta(self._conn, _LONGEST_SPAN, math.ceil(longest or 0))
 
     # -- datasets -----------------------------------------------------------
 
@@ -1429,8 +1406,7 @@ class SQLiteStore:
             if latest_start is not None:
                 # Only incidents that start within the longest span of the
                 # latest start can end last: read those through the date index.
-                span = conn.execute("SELECT value FROM meta WHERE key = 'longest_span_days'").fetchone()
-                since = dt.date.fromisoformat(latest_start) - dt.timedelta(days=int(span[0]) if span else 0)
+                since = _days_before(dt.date.fromisoformat(latest_start), _meta_int(conn, _LONGEST_SPAN))
                 last = conn.execute(
                     "SELECT MAX(last_date) FROM incidents WHERE event_date >= ?", (_date_text(since),)
                 ).fetchone()[0]
@@ -1671,6 +1647,9 @@ class SQLiteStore:
             return _BY_DATE if selection.start is not None or selection.end is not None else _BY_PLANNER
         if selection.start is None or selection.end is None:
             return _BY_POSITION
+        first, last = self._read("SELECT MIN(event_date), MAX(event_date) FROM incidents")[0]
+        if first is None or (_date_text(selection.start) <= first and _date_text(selection.end) >= last):
+            return _BY_POSITION  # the range holds every incident: no need to count
         in_dates = self.aggregate(IncidentFilter(start=selection.start, end=selection.end))["incidents"].iloc[0]
         # Summary cells about a sixteenth of the box wide: a close count, quickly.
         width = max(bbox[2] - bbox[0], 1e-6)
@@ -1679,8 +1658,8 @@ class SQLiteStore:
         return _BY_DATE if in_dates < in_box else _BY_POSITION
 
     def _longest_span_days(self) -> int:
-        rows = self._read("SELECT value FROM meta WHERE key = 'longest_span_days'")
-        return int(rows[0][0]) if rows else 0
+        with self._read_lock:
+            return _meta_int(self._reader, _LONGEST_SPAN)
 
     def _summary_part(
         self,
@@ -1776,6 +1755,23 @@ def _one_of(expression: str, values: tuple[str, ...], params: list[Any]) -> str:
         return "1 = 0"
     params.extend(values)
     return f"{expression} IN ({', '.join('?' for _ in values)})"
+
+
+#: ``meta`` key of the longest span (days) of any stored incident, an upper bound.
+_LONGEST_SPAN: Final[str] = "longest_span_days"
+
+
+def _meta_int(conn: sqlite3.Connection, key: str) -> int:
+    """An integer kept in ``meta``, 0 when absent."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _set_meta(conn: sqlite3.Connection, key: str, value: object) -> None:
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, str(value)),
+    )
 
 
 def _days_before(day: dt.date, days: int) -> dt.date:
