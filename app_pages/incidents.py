@@ -82,7 +82,8 @@ for measure, title in (("incidents", "Incidents"), ("deaths", "Deaths")):
         .mark_bar()
         .encode(
             x=alt.X("yearmonth(month):T", title="Month"),
-            y=alt.Y(f"sum({measure}):Q", title=title),
+            # Counts are whole numbers: no 0.5 ticks.
+            y=alt.Y(f"sum({measure}):Q", title=title, axis=alt.Axis(tickMinStep=1, format="d")),
             color=colour,
             tooltip=[
                 alt.Tooltip("yearmonth(month):T", title="Month"),
