@@ -7,7 +7,8 @@ from pathlib import Path
 import streamlit as st
 
 from borderwatch.errors import BorderWatchError
-from ui import cache
+from ui import cache, permalink
+from ui.selection import DEFAULT_LAYERS
 from ui.sidebar import render_filters
 
 st.set_page_config(
@@ -23,6 +24,8 @@ navigation = st.navigation(
     [
         st.Page("app_pages/map.py", title="Map", icon=":material/map:", default=True),
         st.Page("app_pages/incidents.py", title="Incidents", icon=":material/table_rows:", url_path="incidents"),
+        st.Page("app_pages/analytics.py", title="Border analytics", icon=":material/insights:", url_path="analytics"),
+        st.Page("app_pages/planner.py", title="Surveillance planner", icon=":material/sensors:", url_path="planner"),
         st.Page("app_pages/import_data.py", title="Import data", icon=":material/upload_file:", url_path="import"),
         st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
     ]
@@ -39,5 +42,7 @@ except BorderWatchError as error:
     st.error("BorderWatch could not load its data. Nothing was changed; fix the file and reload.")
     st.code(str(error), language=None)
     st.stop()
+permalink.restore_once()
 render_filters(options)
 navigation.run()
+permalink.publish(DEFAULT_LAYERS)

@@ -1,17 +1,22 @@
-"""Map page: the border, the barrier, places and the filtered attack sites."""
+"""Map page: the border, the barrier, places and the filtered attack sites, over time."""
 
 from __future__ import annotations
 
-import folium
+import dataclasses
+
 import streamlit as st
 from streamlit_folium import st_folium
 
 from borderwatch import config
+from borderwatch.escape import escape_markdown
 from borderwatch.mapview import POINT_LIMIT, view_around, view_from_state
 from layers.basemap import base_map
-from layers.incidents import cells_layer, incidents_layer
 from ui import cache
 from ui.details import render_details
+from ui.maplayers import render_layer_choice, switchable_layers
+from ui.mapshare import render_share
+from ui.permalink import OPENING_VIEW_KEY, show_problems
+from ui.playback import render_time_controls
 from ui.selection import MAP_KEY, SELECTED_KEY, select_clicked_incident
 from ui.sidebar import current_query
 
@@ -22,6 +27,7 @@ query = current_query()
 summary = cache.summary(query)
 
 st.title("Tunisia–Libya border")
+show_problems()
 st.markdown(f"**{summary.line()}**")
 if summary.shown == 0:
     st.info(
@@ -29,32 +35,46 @@ if summary.shown == 0:
         "incident types or countries in the sidebar."
     )
 
-online = st.toggle(
-    "Online basemap (OpenStreetMap)",
-    value=False,
-    help="Off: the map is drawn from bundled country outlines and needs no internet.",
+with st.sidebar:
+    st.header("Map layers")
+    visible = render_layer_choice()
+    online = st.toggle(
+        "Online basemap (OpenStreetMap)",
+        value=False,
+        help="Off: the map is drawn from bundled country outlines and needs no internet.",
+    )
+shown_time = render_time_controls(query.selection.start, query.selection.end)
+period_query = dataclasses.replace(
+    query, selection=dataclasses.replace(query.selection, start=shown_time.start, end=shown_time.end)
 )
+if shown_time.frame is not None:
+    period_summary = cache.summary(period_query)
+    st.caption(
+        f"{escape_markdown(shown_time.frame.label)}: {period_summary.shown:,} incidents, "
+        f"{period_summary.deaths:,} deaths. The barrier and the crossings are drawn as they stood "
+        f"on {shown_time.as_of:%d %B %Y}."
+    )
+
 map_column, details_column = st.columns([2, 1], gap="medium")
-default_view = view_around(config.MAP_CENTER, config.MAP_ZOOM, ASSUMED_MAP_WIDTH_PX, config.MAP_HEIGHT_PX)
-shown = cache.map_data_for(query, view_from_state(st.session_state.get(MAP_KEY), default_view))
+opening_center, opening_zoom = st.session_state.get(OPENING_VIEW_KEY, (None, None))
+opening_center = opening_center or config.MAP_CENTER
+opening_zoom = opening_zoom if opening_zoom is not None else config.MAP_ZOOM
+default_view = view_around(opening_center, opening_zoom, ASSUMED_MAP_WIDTH_PX, config.MAP_HEIGHT_PX)
+view = view_from_state(st.session_state.get(MAP_KEY), default_view)
+shown = cache.map_data_for(period_query, view)
+layers = switchable_layers(visible, query, period_query, shown, shown_time.as_of)
 with map_column:
     scripts, styles = cache.map_assets()
     fmap = base_map(
-        cache.basemap_land(), cache.border(), cache.barrier(), cache.places(),
-        scripts, styles, event_types=cache.filter_options()["event_types"], online_tiles=online,
-        countries_url=cache.basemap_url(),
+        cache.basemap_land(), scripts, styles, event_types=cache.filter_options()["event_types"],
+        online_tiles=online, countries_url=cache.basemap_url(), location=opening_center, zoom_start=opening_zoom,
     )
-    if shown.points is not None:
-        layer = incidents_layer(shown.points)
-    else:
-        layer = cells_layer(shown.cells)
     st_folium(
         fmap,
         key=MAP_KEY,
         height=config.MAP_HEIGHT_PX,
         use_container_width=True,
-        feature_group_to_add=layer,
-        layer_control=folium.LayerControl(collapsed=False, position="topright"),
+        feature_group_to_add=layers,
         # The click counter changes on every click, so clicking the same
         # site twice still reaches select_clicked_incident; the view tells
         # the store which area to count or list.
@@ -64,17 +84,18 @@ with map_column:
         # before that would only do the same work twice on every run.
         render=False,
     )
-    if shown.points is not None and shown.in_view > len(shown.points):
+    if "sites" in visible and shown.points is not None and shown.in_view > len(shown.points):
         st.caption(
             f"The map shows the {len(shown.points):,} most recent of the {shown.in_view:,} incidents "
             "around this view. Narrow the date range to see the others."
         )
-    if shown.points is None:
+    if "sites" in visible and shown.points is None:
         st.caption(
             f"{shown.in_view:,} incidents around this view: more than {POINT_LIMIT:,}, so each "
             "numbered circle counts the incidents of its area. Zoom in, or click a circle, "
             "to see them one by one."
         )
+    render_share(visible, query, period_query, shown, shown_time.as_of, view)
 
 with details_column:
     labels: dict[str, str] = {}

@@ -1,10 +1,11 @@
 """Browser assets of the map, served by the app itself, never from a CDN.
 
 Leaflet, jQuery and Leaflet.markercluster come from the XStatic packages that ``requirements.txt``
-installs; :func:`install_vendor_assets` copies them into the app's static
-folder (which Streamlit serves at ``app/static/``) so the repository holds no
-third-party code. jQuery is needed because folium's popup code calls ``$``:
-without it the ``st_folium`` frame stays empty.
+installs, Leaflet.heat from the copy that ships inside folium (whose HeatMap
+would fetch it from a CDN); :func:`install_vendor_assets` copies them into the
+app's static folder (which Streamlit serves at ``app/static/``) so the
+repository holds no third-party code. jQuery is needed because folium's popup
+code calls ``$``: without it the ``st_folium`` frame stays empty.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import folium
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
@@ -29,7 +31,7 @@ VENDOR_FOLDER = "vendor"
 
 @dataclass(frozen=True)
 class VendorPackage:
-    """One XStatic package and the files of it the map loads."""
+    """One installed package (XStatic or folium) and the files of it the map loads."""
 
     name: str
     base_dir: Path
@@ -62,6 +64,13 @@ VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
         version=xstatic.pkg.leaflet_markercluster.VERSION,
         scripts=("leaflet.markercluster.js",),
         styles=("MarkerCluster.css", "MarkerCluster.Default.css"),
+    ),
+    VendorPackage(
+        name="leaflet_heat",
+        base_dir=Path(folium.__file__).parent / "templates",
+        version=folium.__version__,
+        scripts=("leaflet_heat.min.js",),
+        styles=(),
     ),
 )
 
@@ -98,7 +107,7 @@ def install_vendor_assets(static_dir: Path) -> Path:
         for source in _files_to_copy(package):
             if not source.is_file():
                 raise OfflineAssetError(
-                    f"{source} is missing: reinstall the XStatic package for {package.name}"
+                    f"{source} is missing: reinstall the package that provides {package.name} (see requirements.txt)"
                 )
             target = vendor_dir / package.name / source.relative_to(package.base_dir)
             if target.is_file() and filecmp.cmp(source, target, shallow=False):

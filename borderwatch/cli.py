@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import sqlite3
 import sys
@@ -332,9 +333,11 @@ def _export(args: argparse.Namespace) -> int:
                                     (actors, options["actors"], "actor")):
             for value in sorted(set(values or ()) - set(known)):
                 print(f"warning: no stored incident has {what} {value!r}", file=sys.stderr)
-        incidents = store.query(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates)
+        incidents = store.query(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates,
+                                max_border_km=args.within_km)
         provenance = store.datasets()
-    filters = describe_filters(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates)
+    filters = describe_filters(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates,
+                               max_border_km=args.within_km)
     attribution = acled_attribution(incidents, filters=filters, datasets=provenance)
     sidecar = output.with_name(output.name + ATTRIBUTION_SUFFIX)
     if format == "csv":
@@ -391,6 +394,16 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def _distance_km(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of km") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a distance of 0 km or more")
     return value
 
 
@@ -500,6 +513,8 @@ def build_parser() -> argparse.ArgumentParser:
                            help="actor1 or actor2, as stored (repeat for several)")
     exporting.add_argument("--hide-duplicates", action="store_true",
                            help="leave out probable duplicates of an earlier dataset's incidents")
+    exporting.add_argument("--within-km", type=_distance_km, metavar="KM",
+                           help="keep incidents at most KM from the Tunisia-Libya border line")
     exporting.set_defaults(handler=_export)
 
     synthesizing = command(

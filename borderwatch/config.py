@@ -54,3 +54,40 @@ MAP_HEIGHT_PX: Final[int] = 700
 
 #: Store sizes ``python -m borderwatch bench`` measures by default (issue 5's 10k, 100k and 1M).
 BENCH_ROWS: Final[tuple[int, ...]] = (10_000, 100_000, 1_000_000)
+
+# --- Border analytics (issue 6) -------------------------------------------
+
+#: Bundled timeline of the barrier's and the crossings' status by date (see ``data/README.md``).
+TIMELINE_PATH: Final[Path] = DATA_DIR / "timeline.csv"
+
+#: Length of the border segments incidents are counted in, along the line from the coast.
+SEGMENT_KM: Final[float] = 10.0
+
+#: Incidents at most this far from the border count towards its segments and
+#: the corridor's surge signal: the border districts, not the whole country.
+#: Ben Guerdane, the border town, lies 26 km from the Natural Earth line (32 km
+#: from the real border): 35 km holds it with room for the line's error.
+CORRIDOR_KM: Final[float] = 35.0
+
+#: Cross-border sequences: an incident on one side, then within this many days ...
+SEQUENCE_DAYS: Final[int] = 21
+#: ... one on the other side within this many km of it. The defaults link the
+#: 19 Feb 2016 Sabratha strike to the 7 Mar 2016 Ben Guerdane raid (about 125 km apart).
+SEQUENCE_RADIUS_KM: Final[float] = 150.0
+
+#: Surge signal: the latest period against the mean of this many before it ...
+SURGE_BASELINE_PERIODS: Final[int] = 6
+#: ... flagged when at least this many times the baseline ...
+SURGE_MIN_RATIO: Final[float] = 2.0
+#: ... and this unlikely under a Poisson count with the baseline's mean.
+SURGE_MAX_P: Final[float] = 0.05
+
+#: ACLED geo_precision of events placed at a district or province centroid:
+#: their distances to the border say little, so statistics leave them out unless asked.
+CENTROID_GEO_PRECISION: Final[int] = 3
+
+#: Surveillance planner defaults: sensor range, number of sensors, and the
+#: spacing of candidate positions along the line for the optimised placement.
+SENSOR_RANGE_KM: Final[float] = 10.0
+SENSOR_COUNT: Final[int] = 8
+PLANNER_CANDIDATE_STEP_KM: Final[float] = 1.0

@@ -213,6 +213,7 @@ def describe_filters(
     datasets: tuple[str, ...] | None = None,
     actors: tuple[str, ...] | None = None,
     hide_duplicates: bool = False,
+    max_border_km: float | None = None,
 ) -> str:
     """Say in one line which filters made an export.
 
@@ -224,12 +225,15 @@ def describe_filters(
         As :meth:`borderwatch.store.SQLiteStore.query` takes them; ``None`` is "any".
     hide_duplicates : bool
         Whether probable duplicates were left out.
+    max_border_km : float, optional
+        The "within this many km of the border" limit.
 
     Returns
     -------
     str
         E.g. ``"dates 2016-01-01 to any; event types: Battles; countries: any;
-        datasets: any; actors: any; probable duplicates kept"``.
+        datasets: any; actors: any; probable duplicates kept"``, plus
+        ``"; within 30 km of the border"`` with a distance limit.
     """
 
     def listing(values: tuple[str, ...] | None) -> str:
@@ -243,6 +247,7 @@ def describe_filters(
         f"dates {start} to {end}; event types: {listing(selection.event_types)}; "
         f"countries: {listing(selection.countries)}; datasets: {listing(datasets)}; "
         f"actors: {listing(actors)}; probable duplicates {'left out' if hide_duplicates else 'kept'}"
+        + (f"; within {max_border_km:g} km of the border" if max_border_km is not None else "")
     )
 
 
@@ -253,6 +258,7 @@ def export_command(
     datasets: tuple[str, ...] | None = None,
     actors: tuple[str, ...] | None = None,
     hide_duplicates: bool = False,
+    max_border_km: float | None = None,
     python: str = "python",
     data_dir: str | None = None,
 ) -> str:
@@ -263,7 +269,7 @@ def export_command(
     selection : IncidentFilter
     output : str
         File to write.
-    datasets, actors, hide_duplicates
+    datasets, actors, hide_duplicates, max_border_km
         The other filters, as :meth:`borderwatch.store.SQLiteStore.query` takes them.
     python : str
         The interpreter that has BorderWatch installed.
@@ -289,6 +295,8 @@ def export_command(
         words += [f"{option}={value}" for value in values or ()]
     if hide_duplicates:
         words.append("--hide-duplicates")
+    if max_border_km is not None:
+        words.append(f"--within-km={max_border_km:g}")
     words.append(f"--output={output}")
     return " ".join(shlex.quote(word) for word in words)
 

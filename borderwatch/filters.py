@@ -45,16 +45,20 @@ class IncidentQuery:
         Keep incidents with one of these as ``actor1`` or ``actor2``; ``None`` keeps all.
     hide_duplicates : bool
         Leave out probable duplicates of an earlier dataset's incidents.
+    max_border_km : float or None
+        Keep incidents at most this far from the border; ``None`` keeps all.
     """
 
     selection: IncidentFilter = IncidentFilter()
     datasets: tuple[str, ...] | None = None
     actors: tuple[str, ...] | None = None
     hide_duplicates: bool = False
+    max_border_km: float | None = None
 
     def options(self) -> dict[str, object]:
         """The keyword arguments the store's queries take besides the selection."""
-        return {"datasets": self.datasets, "actors": self.actors, "hide_duplicates": self.hide_duplicates}
+        return {"datasets": self.datasets, "actors": self.actors, "hide_duplicates": self.hide_duplicates,
+                "max_border_km": self.max_border_km}
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,7 @@ from borderwatch.errors import (
     StrictImportError,
     UnknownDatasetError,
 )
+from borderwatch.borderzone import MEASURE_COLUMNS, bundled_zone, measure
 from borderwatch.filters import IncidentFilter
 from borderwatch.importers.base import ParsedChunk, Rejection
 from borderwatch.mapgrid import (
@@ -105,7 +106,7 @@ DATABASE_FILE: Final[str] = "borderwatch.sqlite"
 #: Dataset (and format) name of the bundled incidents; reserved for them.
 BUNDLED: Final[str] = "bundled"
 #: Version of the table layout below; a store written by another version is refused.
-SCHEMA_VERSION: Final[str] = "2"
+SCHEMA_VERSION: Final[str] = "3"
 #: Two rows of different datasets closer than this (and otherwise alike) are probable duplicates.
 DUPLICATE_DISTANCE_KM: Final[float] = 5.0
 #: ... and at most this many days apart.
@@ -128,12 +129,18 @@ READ_CACHE_KIB: Final[int] = 65_536
 #: Page cache of the writing connection (KiB, as SQLite's negative cache_size).
 IMPORT_CACHE_KIB: Final[int] = 262_144
 
+#: ``meta`` key of the digest of the reference files the stored measures were computed from.
+_ZONE_SIGNATURE: Final[str] = "border_zone"
+# Rows re-measured per batch when the reference files change.
+_REMEASURE_BATCH = 100_000
 # Row ids per "IN (...)" list: far below SQLite's (and PostgreSQL's) parameter limits.
 _IN_BATCH = 500
 # Candidate pairs fetched per round trip in the duplicate check.
 _FETCH_BATCH = 10_000
 
 _DATE_COLUMNS = ("event_date", "end_date")
+# Distances are NULL where a point cannot be projected (far outside the metric CRS's area).
+_MEASURE_FLOATS = ("distance_border_km", "distance_barrier_km", "border_position_km")
 _FLOAT_COLUMNS = ("latitude", "longitude", "precision_km")
 _TEXT_COLUMNS = tuple(
     column
@@ -162,10 +169,11 @@ _ROW_COLUMNS: Final[tuple[str, ...]] = (
     "event_month",  # event_date as months since January 1970: the summary's time key
     "grid_x",  # Web Mercator pixel at mapgrid.GRID_ZOOM: map cells are shifts of it
     "grid_y",
+    *MEASURE_COLUMNS,  # against the border and the barrier (borderwatch.borderzone)
     "content_hash",  # of all the above, to tell "unchanged" from "changed" cheaply
 )
 #: Columns :meth:`SQLiteStore.query` returns besides the schema.
-QUERY_EXTRAS: Final[tuple[str, ...]] = ("source_id", "probable_duplicate", "duplicate_of")
+QUERY_EXTRAS: Final[tuple[str, ...]] = ("source_id", "probable_duplicate", "duplicate_of", *MEASURE_COLUMNS)
 
 
 #: What a finest-level summary cell is keyed by (besides level and dataset), and what it sums.
@@ -191,15 +199,16 @@ def _count_cells(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
 
 
 def _column_ddl(column: str) -> str:
-    if column in COUNT_COLUMNS or column in ("geo_precision", "event_day", "event_month", "grid_x", "grid_y"):
+    if column in COUNT_COLUMNS or column in ("geo_precision", "event_day", "event_month", "grid_x", "grid_y",
+                                             "between_barrier_and_border"):
         kind = "INTEGER"
-    elif column in _FLOAT_COLUMNS:
+    elif column in (*_FLOAT_COLUMNS, *_MEASURE_FLOATS):
         kind = "DOUBLE PRECISION"  # REAL in PostgreSQL is single precision
     elif column == "source_timestamp":
         kind = "BIGINT"
     else:
         kind = "TEXT"
-    nullable = column in ("end_date", "precision_km", "source_timestamp", *COUNT_COLUMNS)
+    nullable = column in ("end_date", "precision_km", "source_timestamp", *COUNT_COLUMNS, *_MEASURE_FLOATS)
     return f"{column} {kind}" + ("" if nullable else " NOT NULL")
 
 
@@ -246,6 +255,8 @@ _SCHEMA: Final[tuple[str, ...]] = (
     "CREATE INDEX IF NOT EXISTS incidents_lat_lon ON incidents (latitude, longitude)",
     "CREATE INDEX IF NOT EXISTS incidents_actor1 ON incidents (actor1)",
     "CREATE INDEX IF NOT EXISTS incidents_actor2 ON incidents (actor2)",
+    # "Within X km of the border": the border districts are a small part of most datasets.
+    "CREATE INDEX IF NOT EXISTS incidents_border_distance ON incidents (distance_border_km)",
     # Partial: only flagged rows are ever looked up by their original.
     "CREATE INDEX IF NOT EXISTS incidents_duplicate_of"
     " ON incidents (duplicate_of_dataset, duplicate_of_source_id) WHERE duplicate_of_dataset IS NOT NULL",
@@ -432,6 +443,7 @@ class IncidentStore(Protocol):
         datasets: tuple[str, ...] | None = None,
         actors: tuple[str, ...] | None = None,
         hide_duplicates: bool = False,
+        max_border_km: float | None = None,
         bbox: tuple[float, float, float, float] | None = None,
         ids: tuple[str, ...] | None = None,
         limit: int | None = None,
@@ -447,6 +459,7 @@ class IncidentStore(Protocol):
         datasets: tuple[str, ...] | None = None,
         actors: tuple[str, ...] | None = None,
         hide_duplicates: bool = False,
+        max_border_km: float | None = None,
         bbox: tuple[float, float, float, float] | None = None,
         limit: int | None = None,
         newest_first: bool = False,
@@ -463,6 +476,7 @@ class IncidentStore(Protocol):
         datasets: tuple[str, ...] | None = None,
         actors: tuple[str, ...] | None = None,
         hide_duplicates: bool = False,
+        max_border_km: float | None = None,
         bbox: tuple[float, float, float, float] | None = None,
     ) -> pd.DataFrame:
         """Count the matching incidents and their deaths by map cell, month, type or country."""
@@ -534,8 +548,20 @@ def _db_rows(incidents: pd.DataFrame, dataset: str, signature: str) -> list[tupl
         value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
         for value in incidents["original"].tolist()
     ]
+    values.update(_measure_values(incidents["latitude"].to_numpy(float), incidents["longitude"].to_numpy(float)))
     values["content_hash"] = _content_hashes(incidents, values["original"], signature)
     return list(zip(*(values[column] for column in _ROW_COLUMNS), strict=True))
+
+
+def _measure_values(latitude: np.ndarray, longitude: np.ndarray) -> dict[str, list[Any]]:
+    """The :data:`~borderwatch.borderzone.MEASURE_COLUMNS` of points, as stored values."""
+    measured = measure(latitude, longitude)
+    values: dict[str, list[Any]] = {
+        column: _nullable(measured[column].where(np.isfinite(measured[column]))) for column in _MEASURE_FLOATS
+    }
+    values["border_side"] = measured["border_side"].tolist()
+    values["between_barrier_and_border"] = measured["between_barrier_and_border"].astype(int).tolist()
+    return values
 
 
 def _mapping_signature(format: str, mapping: Mapping[str, str] | None) -> str:
@@ -737,36 +763,76 @@ class SQLiteStore:
                 # Two processes may race to create the file; the second finds the row.
                 if conn.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is None:
                     conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-        elif row[0] == "1":
-            self._upgrade_from_version_1()
+                    _set_meta(conn, _ZONE_SIGNATURE, bundled_zone().signature)
+        elif row[0] in ("1", "2"):
+            self._upgrade()
         elif row[0] != SCHEMA_VERSION:
             raise DatasetConflictError(
                 f"{self.path}: store written with schema version {row[0]}, this BorderWatch reads {SCHEMA_VERSION}"
             )
+        signature = self._conn.execute("SELECT value FROM meta WHERE key = ?", (_ZONE_SIGNATURE,)).fetchone()
+        if signature is None or signature[0] != bundled_zone().signature:
+            with self._write():
+                self._remeasure()
 
-    def _upgrade_from_version_1(self) -> None:
-        """Add the map grid and the summary to a store of schema version 1, in one transaction."""
+    def _upgrade(self) -> None:
+        """Bring a store of schema version 1 or 2 to :data:`SCHEMA_VERSION`, in one transaction."""
         with self._write() as conn:
-            if conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] != "1":
+            version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+            if version == SCHEMA_VERSION:
                 return  # another process upgraded it meanwhile
-            for column in ("event_month", "grid_x", "grid_y"):
-                conn.execute(f"ALTER TABLE incidents ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
-            for index in ("incidents_last_date", "incidents_event_type", "incidents_country"):
-                conn.execute(f"DROP INDEX IF EXISTS {index}")
+            if version == "1":  # 1 -> 2: the map grid and the summary
+                for column in ("event_month", "grid_x", "grid_y"):
+                    conn.execute(f"ALTER TABLE incidents ADD COLUMN {column} INTEGER NOT NULL DEFAULT 0")
+                for index in ("incidents_last_date", "incidents_event_type", "incidents_country"):
+                    conn.execute(f"DROP INDEX IF EXISTS {index}")
+                rows = conn.execute("SELECT rowid, event_day, latitude, longitude FROM incidents").fetchall()
+                if rows:
+                    rowid, day, latitude, longitude = (np.array(column) for column in zip(*rows, strict=True))
+                    grid_x, grid_y = grid_xy(latitude.astype(float), longitude.astype(float))
+                    months = month_index(day.astype("datetime64[D]"))
+                    conn.executemany(
+                        "UPDATE incidents SET event_month = ?, grid_x = ?, grid_y = ? WHERE rowid = ?",
+                        zip(months.tolist(), grid_x.tolist(), grid_y.tolist(), rowid.tolist(), strict=True),
+                    )
+            # 2 -> 3: the measures against the border and the barrier
+            for column in MEASURE_COLUMNS:
+                default = "" if column in _MEASURE_FLOATS else " DEFAULT ''" if column == "border_side" else " DEFAULT 0"
+                conn.execute(f"ALTER TABLE incidents ADD COLUMN {_column_ddl(column)}{default}")
             for statement in _SCHEMA:
                 conn.execute(statement)
-            rows = conn.execute("SELECT rowid, event_day, latitude, longitude FROM incidents").fetchall()
-            if rows:
-                rowid, day, latitude, longitude = (np.array(column) for column in zip(*rows, strict=True))
-                grid_x, grid_y = grid_xy(latitude.astype(float), longitude.astype(float))
-                months = month_index(day.astype("datetime64[D]"))
-                conn.executemany(
-                    "UPDATE incidents SET event_month = ?, grid_x = ?, grid_y = ? WHERE rowid = ?",
-                    zip(months.tolist(), grid_x.tolist(), grid_y.tolist(), rowid.tolist(), strict=True),
-                )
-            self._refresh_cells(row[0] for row in conn.execute("SELECT name FROM datasets"))
-            self._recount_longest_span()
+            if version == "1":
+                self._refresh_cells(row[0] for row in conn.execute("SELECT name FROM datasets"))
+                self._recount_longest_span()
+            self._remeasure()
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+
+    def _remeasure(self) -> None:
+        """Measure every stored incident against the bundled border and barrier (inside a write).
+
+        Runs when the store is upgraded, and when the reference files change.
+        """
+        conn = self._conn
+        last = 0
+        while True:
+            rows = conn.execute(
+                "SELECT rowid, latitude, longitude FROM incidents WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                (last, _REMEASURE_BATCH),
+            ).fetchall()
+            if not rows:
+                break
+            rowid, latitude, longitude = (np.array(column) for column in zip(*rows, strict=True))
+            values = _measure_values(latitude.astype(float), longitude.astype(float))
+            conn.executemany(
+                f"UPDATE incidents SET {', '.join(f'{column} = ?' for column in MEASURE_COLUMNS)} WHERE rowid = ?",
+                zip(*(values[column] for column in MEASURE_COLUMNS), rowid.tolist(), strict=True),
+            )
+            last = int(rowid[-1])
+        _set_meta(conn, _ZONE_SIGNATURE, bundled_zone().signature)
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('revision', '1')"
+            " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
 
     def _seed_once(self) -> None:
         """Store the bundled incidents the first time the store is opened, never again."""
@@ -1438,6 +1504,7 @@ class SQLiteStore:
         datasets: tuple[str, ...] | None = None,
         actors: tuple[str, ...] | None = None,
         hide_duplicates: bool = False,
+        max_border_km: float | None = None,
         bbox: tuple[float, float, float, float] | None = None,
         ids: tuple[str, ...] | None = None,
         limit: int | None = None,
@@ -1455,6 +1522,8 @@ class SQLiteStore:
             Keep incidents whose ``actor1`` or ``actor2`` is one of these; empty keeps nothing.
         hide_duplicates : bool
             Leave out rows flagged as probable duplicates of an earlier dataset's.
+        max_border_km : float, optional
+            Keep incidents at most this far from the border (``distance_border_km``).
         bbox : tuple of float, optional
             ``(west, south, east, north)`` in degrees, as ``total_bounds`` gives
             it, edges included; ``west > east`` means a box across the antimeridian.
@@ -1469,21 +1538,24 @@ class SQLiteStore:
         -------
         geopandas.GeoDataFrame
             Columns and dtypes as :func:`borderwatch.reference.load_incidents`
-            returns them, plus ``source_id``, ``probable_duplicate`` (bool) and
-            ``duplicate_of`` (the original's id, or ""); sorted by date, id,
+            returns them, plus ``source_id``, ``probable_duplicate`` (bool),
+            ``duplicate_of`` (the original's id, or "") and the measures against
+            the border (:data:`~borderwatch.borderzone.MEASURE_COLUMNS`); sorted by date, id,
             dataset, source_id; EPSG:4326.
         """
         index = _BY_PLANNER
         if ids is not None:
             index = _BY_ID
-        elif limit is not None and not actors and self._latest_are_common(selection, limit, datasets, hide_duplicates):
+        elif (limit is not None and not actors and max_border_km is None
+              and self._latest_are_common(selection, limit, datasets, hide_duplicates)):
             # The latest few walk the date index backwards, and stop soon.
             index = _BY_DATE
         where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
-                                        longest_span_days=self._longest_span_days(), index=index)
+                                        longest_span_days=self._longest_span_days(), index=index,
+                                        max_border_km=max_border_km)
         if ids is not None:
             where.append(_one_of("id", ids, params))
-        columns = [*INCIDENT_COLUMNS, "source_id", "duplicate_of"]
+        columns = [*INCIDENT_COLUMNS, "source_id", "duplicate_of", *MEASURE_COLUMNS]
         direction = " DESC" if newest_first else ""
         sql = (
             f"SELECT {', '.join(columns)} FROM incidents"
@@ -1501,6 +1573,7 @@ class SQLiteStore:
         datasets: tuple[str, ...] | None = None,
         actors: tuple[str, ...] | None = None,
         hide_duplicates: bool = False,
+        max_border_km: float | None = None,
         bbox: tuple[float, float, float, float] | None = None,
         limit: int | None = None,
         newest_first: bool = False,
@@ -1514,12 +1587,13 @@ class SQLiteStore:
         -------
         pandas.DataFrame
             ``id, latitude, longitude, event_type, event_date`` (ISO text),
-            ``location, deaths_best`` (``Int64``), ``geo_precision``, ``precision_km``;
-            sorted by date then id.
+            ``location, deaths_best`` (``Int64``), ``geo_precision``, ``precision_km``,
+            ``country`` and the measures against the border; sorted by date then id.
         """
-        index = self._narrower_index(selection, bbox)
+        index = self._narrower_index(selection, bbox) if max_border_km is None else _BY_PLANNER
         where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
-                                        longest_span_days=self._longest_span_days(), index=index)
+                                        longest_span_days=self._longest_span_days(), index=index,
+                                        max_border_km=max_border_km)
         columns = list(POINT_COLUMNS)
         # Sorting by a plain event_date would lure SQLite into walking the date index.
         order = "event_date" if index == _BY_DATE else "+event_date"
@@ -1532,7 +1606,9 @@ class SQLiteStore:
         frame = pd.DataFrame(self._read(sql, params), columns=columns)
         frame = frame.astype({"id": str, "latitude": float, "longitude": float, "event_type": str,
                               "event_date": str, "location": str, "deaths_best": "Int64",
-                              "geo_precision": int, "precision_km": float})
+                              "geo_precision": int, "precision_km": float, "country": str,
+                              "distance_border_km": float, "distance_barrier_km": float, "border_side": str,
+                              "between_barrier_and_border": bool, "border_position_km": float})
         return frame.sort_values(["event_date", "id"], ignore_index=True)
 
     def aggregate(
@@ -1544,6 +1620,7 @@ class SQLiteStore:
         datasets: tuple[str, ...] | None = None,
         actors: tuple[str, ...] | None = None,
         hide_duplicates: bool = False,
+        max_border_km: float | None = None,
         bbox: tuple[float, float, float, float] | None = None,
     ) -> pd.DataFrame:
         """Count the matching incidents and their deaths, grouped.
@@ -1561,8 +1638,8 @@ class SQLiteStore:
             ``"country"``; empty for one total row.
         zoom : int, optional
             Map zoom of the cells; required with ``"cell"``.
-        datasets, actors, hide_duplicates, bbox
-            As for :meth:`query`. With ``bbox``, summary cells are kept when
+        datasets, actors, hide_duplicates, max_border_km, bbox
+            As for :meth:`query`; a distance limit is counted from the incidents, not the summary. With ``bbox``, summary cells are kept when
             they touch the box, so counts near its edges may include a little
             beyond it.
 
@@ -1582,7 +1659,7 @@ class SQLiteStore:
         keys = [key for group in by for key in (("cell_x", "cell_y") if group == "cell" else (group,))]
         level = summary_level(zoom) if zoom is not None else SUMMARY_LEVELS[0]
         parts: list[pd.DataFrame] = []
-        summarised = actors is None and level is not None
+        summarised = actors is None and max_border_km is None and level is not None
         if summarised:
             months, edges = self._month_split(selection)
             if months is not None:
@@ -1591,7 +1668,7 @@ class SQLiteStore:
             edges = [(None, None)]  # the selection's own dates bound the read
         for first, last in edges:
             parts.append(self._incident_part(
-                selection, by, zoom, (first, last), datasets, actors, hide_duplicates, bbox, summarised))
+                selection, by, zoom, (first, last), datasets, actors, hide_duplicates, bbox, summarised, max_border_km))
         columns = [*keys, "incidents", "deaths", "sum_latitude", "sum_longitude"]
         found = pd.concat([part for part in parts if not part.empty] or [pd.DataFrame(columns=columns)])
         integers = [key for key in keys if key in ("cell_x", "cell_y", "event_month")]
@@ -1708,19 +1785,20 @@ class SQLiteStore:
         hide_duplicates: bool,
         bbox: tuple[float, float, float, float] | None,
         edge_of_summary: bool,
+        max_border_km: float | None = None,
     ) -> pd.DataFrame:
         first, last = event_dates
         # The days left between summary months are few: read them through the
         # date index, not through a map view's position index.
         if edge_of_summary and first is not None and last is not None:
             index = _BY_DATE
-        elif actors:
-            index = _BY_PLANNER  # the actor indexes select best
+        elif actors or max_border_km is not None:
+            index = _BY_PLANNER  # the actor or distance indexes select best
         else:
             index = self._narrower_index(selection, bbox)
         where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
                                         longest_span_days=self._longest_span_days(), index=index,
-                                        event_dates=(first, last))
+                                        event_dates=(first, last), max_border_km=max_border_km)
         shift = cell_shift(zoom) if zoom is not None else 0
         groups = [expression for group in by for expression in (
             (f"grid_x >> {shift}", f"grid_y >> {shift}") if group == "cell" else (group,))]
@@ -1745,7 +1823,7 @@ _NO_MONTH_LIMIT: Final[int] = 10**7
 #: label and identify it; the full record is fetched by id when clicked.
 POINT_COLUMNS: Final[tuple[str, ...]] = (
     "id", "latitude", "longitude", "event_type", "event_date", "location", "deaths_best",
-    "geo_precision", "precision_km",
+    "geo_precision", "precision_km", "country", *MEASURE_COLUMNS,
 )
 
 
@@ -1808,6 +1886,7 @@ def _filter_clauses(
     longest_span_days: int,
     index: str = _BY_PLANNER,
     event_dates: tuple[dt.date | None, dt.date | None] = (None, None),
+    max_border_km: float | None = None,
 ) -> tuple[list[str], list[Any]]:
     """WHERE clauses (joined by AND) and their parameters for the incidents table.
 
@@ -1859,6 +1938,9 @@ def _filter_clauses(
             where.append("1 = 0")
     if hide_duplicates:
         where.append("duplicate_of IS NULL")
+    if max_border_km is not None:
+        where.append("distance_border_km <= ?")
+        params.append(float(max_border_km))
     if bbox is not None:
         west, south, east, north = _valid_bbox(bbox)
         where.append(f"{column('latitude')} BETWEEN ? AND ?")
@@ -1890,6 +1972,9 @@ def _typed_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:
     frame["source_id"] = raw["source_id"].astype(str)
     frame["probable_duplicate"] = raw["duplicate_of"].notna().astype(bool)
     frame["duplicate_of"] = raw["duplicate_of"].fillna("").astype(str)
+    for column in MEASURE_COLUMNS:
+        frame[column] = raw[column].astype(
+            str if column == "border_side" else bool if column == "between_barrier_and_border" else float)
     return gpd.GeoDataFrame(
         frame,
         geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),

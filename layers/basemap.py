@@ -9,12 +9,9 @@ from branca.element import Element
 import geopandas as gpd
 
 from borderwatch import config
-from layers.barrier import barrier_layer
-from layers.border import border_layer
 from layers.countries import countries_layer
-from layers.legend import Legend
-from layers.places import crossings_layer, places_layer
 from layers.incidents import CELL_CSS_CLASS
+from layers.legend import Legend
 from layers.style import CELL_COLOUR, SEA_COLOUR
 
 ONLINE_TILES_NAME = "OpenStreetMap (online)"
@@ -75,44 +72,46 @@ def offline_map(
 
 def base_map(
     countries: gpd.GeoDataFrame,
-    border: gpd.GeoDataFrame,
-    barrier: gpd.GeoDataFrame,
-    places: gpd.GeoDataFrame,
     scripts: list[tuple[str, str]],
     styles: list[tuple[str, str]],
     event_types: Sequence[str],
     online_tiles: bool = False,
     countries_url: str | None = None,
+    location: tuple[float, float] = config.MAP_CENTER,
+    zoom_start: float = config.MAP_ZOOM,
 ) -> folium.Map:
-    """Build the map with every layer that does not change with the filters.
+    """Build the map that stays the same all session: the basemap and the legend.
+
+    Every layer the user can switch, or that changes with the filters and the
+    playback date, is added by the page as a feature group, so switching it
+    never reloads the map or moves the view.
 
     Parameters
     ----------
-    countries, border, barrier, places : geopandas.GeoDataFrame
-        Reference layers in EPSG:4326.
+    countries : geopandas.GeoDataFrame
+        Land polygons in EPSG:4326.
     scripts, styles : list of (name, url)
         Locally served assets.
     event_types : sequence of str
         Incident types the legend lists.
     online_tiles : bool
-        Add OpenStreetMap tiles as an optional base layer. Off by default:
-        with it off, the map sends no request to any other host.
+        Add OpenStreetMap tiles as the base layer. Off by default: with it
+        off, the map sends no request to any other host.
     countries_url : str, optional
         Local URL of the basemap polygons (see :func:`layers.countries.countries_layer`);
-        without it they are inline.
+        without it they are inline (a standalone export).
+    location, zoom_start
+        The view the map opens at.
 
     Returns
     -------
     folium.Map
         Fresh on every call (st_folium adds layers to the map it is given).
     """
-    fmap = offline_map(scripts, styles)
+    fmap = offline_map(scripts, styles, location=location, zoom_start=zoom_start)
     if online_tiles:
-        folium.TileLayer("OpenStreetMap", name=ONLINE_TILES_NAME, overlay=False, control=True).add_to(fmap)
-    countries_layer(countries, show=not online_tiles, data_url=countries_url).add_to(fmap)
-    border_layer(border).add_to(fmap)
-    barrier_layer(barrier).add_to(fmap)
-    places_layer(places, config.FEATURED_PLACE_ID).add_to(fmap)
-    crossings_layer(places).add_to(fmap)
+        folium.TileLayer("OpenStreetMap", name=ONLINE_TILES_NAME, overlay=False, control=False).add_to(fmap)
+    else:
+        countries_layer(countries, show=True, data_url=countries_url).add_to(fmap)
     Legend(event_types).add_to(fmap)
     return fmap

@@ -8,11 +8,12 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from borderwatch.escape import escape_html
+from layers.infrastructure import CLOSED_CROSSING_COLOUR, OPEN_CROSSING_COLOUR, PLANNED_COLOUR
+from layers.precision import PRECISION_COLOUR
 from layers.style import (
     BARRIER_COLOUR,
     BORDER_COLOUR,
     CELL_COLOUR,
-    CROSSING_COLOUR,
     LEGEND_DEATH_STEPS,
     PLACE_COLOUR,
     event_type_colour,
@@ -42,8 +43,13 @@ def legend_html(event_types: Sequence[str]) -> str:
         '<div><span class="bw-dot" style="background:#B5E28C"></span>'
         "Green numbered circle: sites a few pixels apart; click to fan them out</div>"
         + f'<div><span class="bw-line" style="border-top:3px dashed {BORDER_COLOUR}"></span>Tunisia–Libya border</div>'
-        + f'<div><span class="bw-line" style="border-top:5px solid {BARRIER_COLOUR}"></span>Trench and berm (barrier, approx.)</div>'
-        + f'<div><span class="bw-dot" style="background:#fff;border:3px solid {CROSSING_COLOUR}"></span>Border crossing</div>'
+        + f'<div><span class="bw-line" style="border-top:5px solid {BARRIER_COLOUR}"></span>Trench and berm (barrier, approx.): complete</div>'
+        + f'<div><span class="bw-line" style="border-top:5px dashed {BARRIER_COLOUR}"></span>… under construction</div>'
+        + f'<div><span class="bw-line" style="border-top:5px dotted {PLANNED_COLOUR}"></span>… planned</div>'
+        + f'<div><span class="bw-dot" style="background:{OPEN_CROSSING_COLOUR}"></span>Crossing open on the date shown</div>'
+        + f'<div><span class="bw-dot" style="background:{CLOSED_CROSSING_COLOUR}"></span>Crossing closed on the date shown</div>'
+        + f'<div><span class="bw-dot" style="background:none;border:2px solid {PRECISION_COLOUR}"></span>'
+        "Location precision: the area the site lies within</div>"
         + f'<div><span class="bw-dot" style="background:{PLACE_COLOUR};width:7px;height:7px"></span>Town or landmark (hover for its name)</div>'
         + "</details>"
     )

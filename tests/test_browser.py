@@ -142,8 +142,9 @@ def test_dashboard_draws_border_barrier_places_and_attack_sites(page, dashboard_
     assert frame.locator(f'path[stroke="{BARRIER_COLOUR}"]').count() >= 1
     assert incidents_drawn(frame) == len(_bundled_rows())
     assert frame.get_by_text("Ben Gardane").first.is_visible()
-    for label in ("Tunisia–Libya border", "Trench and berm (barrier)", "Attack sites", "Places", "Crossings"):
-        assert frame.locator(".leaflet-control-layers").get_by_text(label, exact=True).count() == 1
+    for label in ("Border", "Trench and berm", "Attack sites", "Places", "Crossings", "Heatmap",
+                  "Location precision", "Border segments", "Cross-border sequences"):
+        assert page.get_by_role("button", name=label, exact=True).count() == 1
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
     assert page.requests.foreign == [], f"requests left localhost: {page.requests.foreign}"
@@ -161,16 +162,22 @@ def test_clicking_the_ben_guerdane_raid_shows_its_details(page, dashboard_url, a
     assert page.requests.foreign == []
 
 
-def test_unticking_the_barrier_layer_removes_it_from_the_map(page, dashboard_url):
+def test_switching_off_the_barrier_layer_removes_it_and_keeps_the_view(page, dashboard_url):
     frame = open_map(page, dashboard_url)
     barrier = frame.locator(f'path[stroke="{BARRIER_COLOUR}"]')
     assert barrier.count() >= 1
-    frame.locator(".leaflet-control-layers label", has_text="Trench and berm (barrier)").locator("input").uncheck()
-    barrier.first.wait_for(state="detached", timeout=10_000)
+    map_body = frame.locator("body")
+    map_body.evaluate("() => window.map.setView([33.0, 11.2], 9, {animate: false})")
+    page.get_by_role("button", name="Trench and berm", exact=True).click()
+    barrier.first.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
     assert barrier.count() == 0
     assert frame.locator(f'path[stroke="{BORDER_COLOUR}"]').count() >= 1
-    frame.locator(".leaflet-control-layers label", has_text="Tunisia–Libya border").locator("input").uncheck()
-    frame.locator(f'path[stroke="{BORDER_COLOUR}"]').first.wait_for(state="detached", timeout=10_000)
+    page.get_by_role("button", name="Border", exact=True).click()
+    frame.locator(f'path[stroke="{BORDER_COLOUR}"]').first.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
+    # The map was not reloaded: it stays where the user put it.
+    assert map_body.evaluate("() => window.map.getZoom()") == 9
+    page.get_by_role("button", name="Trench and berm", exact=True).click()
+    barrier.first.wait_for(timeout=LOAD_TIMEOUT_MS)
 
 
 HOSTILE_STRINGS = [

@@ -535,3 +535,17 @@ def test_the_export_command_the_incidents_page_shows_exports_the_same_set(capsys
     code, _, _ = run(capsys, *words[3:])
     assert code == 0
     assert len(pd.read_csv(output)) == expected > 0
+
+
+def test_export_within_km_of_the_border_keeps_only_the_border_districts(capsys, data, tmp_path):
+    from borderwatch import borderzone, config, reference
+
+    measured = borderzone.with_measures(reference.load_incidents(config.INCIDENTS_PATH))
+    expected = sorted(measured.loc[measured["distance_border_km"] <= 30.0, "id"])
+    output = tmp_path / "near.geojson"
+    assert run(capsys, "export", "-o", str(output), "--within-km", "30")[0] == 0
+    features = json.loads(output.read_text(encoding="utf-8"))["features"]
+    assert sorted(feature["properties"]["id"] for feature in features) == expected
+    assert all(feature["properties"]["distance_border_km"] <= 30.0 for feature in features)
+    code, _, err = run(capsys, "export", "-o", str(output), "--within-km", "-3")
+    assert code == 2 and "'-3' must be a distance of 0 km or more" in err

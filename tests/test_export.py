@@ -18,6 +18,7 @@ from borderwatch.export import (
     acled_attribution,
     acled_rows,
     describe_filters,
+    export_command,
     neutralise_cell,
     to_csv_bytes,
     to_geojson_bytes,
@@ -148,3 +149,9 @@ def test_acled_attribution_gives_citation_access_dates_and_filters():
     without_list = acled_attribution(incidents, filters="x", exported=dt.date(2024, 6, 1))
     assert without_list.splitlines()[0] == f"Source: {ACLED_CITATION}; accessed on or before 2024-06-01."
     assert acled_attribution(incidents.iloc[1:], filters="x", datasets=datasets) is None
+
+
+def test_a_distance_limit_is_described_and_carried_into_the_export_command():
+    selection = IncidentFilter(start=dt.date(2016, 3, 1))
+    assert describe_filters(selection, max_border_km=30.0).endswith("; within 30 km of the border")
+    assert "--within-km=12.5" in export_command(selection, "out.csv", max_border_km=12.5).split()

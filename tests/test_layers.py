@@ -157,7 +157,7 @@ def test_empty_incidents_give_an_empty_layer():
 
 def test_base_map_loads_only_local_assets_and_no_tiles():
     scripts, styles = asset_urls("/app/static")
-    fmap = base_map(_countries(), _border(), _barrier(), _places(), scripts, styles, ["Battles"])
+    fmap = base_map(_countries(), scripts, styles, ["Battles"])
     html = fmap.get_root().render()
     assert "/app/static/vendor/leaflet/leaflet.js" in html
     assert "/app/static/vendor/jquery/jquery.min.js" in html
@@ -170,8 +170,17 @@ def test_base_map_loads_only_local_assets_and_no_tiles():
 
 def test_online_tiles_are_an_option():
     scripts, styles = asset_urls("/app/static")
-    fmap = base_map(_countries(), _border(), _barrier(), _places(), scripts, styles, ["Battles"], online_tiles=True)
-    assert "tile.openstreetmap.org" in fmap.get_root().render()
+    fmap = base_map(_countries(), scripts, styles, ["Battles"], online_tiles=True)
+    html = fmap.get_root().render()
+    assert "tile.openstreetmap.org" in html
+    # Tiles replace the bundled outlines; the map never holds both.
+    assert "Countries" not in html
+
+
+def test_base_map_opens_at_the_view_asked_for():
+    scripts, styles = asset_urls("/app/static")
+    html = base_map(_countries(), scripts, styles, ["Battles"], location=(33.14, 11.22), zoom_start=9).get_root().render()
+    assert "[33.14, 11.22]" in html and '"zoom": 9' in html
 
 
 def test_points_are_sent_as_columns_of_numbers_with_raw_ids():

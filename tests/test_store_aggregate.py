@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from borderwatch.borderzone import MEASURE_COLUMNS
 from borderwatch.filters import IncidentFilter
 from borderwatch.mapgrid import cell_shift, grid_xy, month_index
 from borderwatch.store import BUNDLED, SQLiteStore, open_store
@@ -56,8 +57,10 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteStore]:
 
 
 def _brute_force(store: SQLiteStore, selection: IncidentFilter, by: list[str], zoom: int | None,
-                 **options: object) -> pd.DataFrame:
+                 max_border_km: float | None = None, **options: object) -> pd.DataFrame:
     shown = store.query(selection, **options)
+    if max_border_km is not None:
+        shown = shown[shown["distance_border_km"] <= max_border_km]
     frame = pd.DataFrame({
         "incidents": 1, "deaths": shown["deaths_best"].fillna(0).astype("int64"),
         "event_type": shown["event_type"], "country": shown["country"],
@@ -84,15 +87,18 @@ _DAYS = st.integers(min_value=-60, max_value=900).map(lambda days: dt.date(2015,
     datasets=st.none() | st.lists(st.sampled_from(("first", "second")), unique=True).map(tuple),
     actors=st.none() | st.just(("Army",)),
     hide=st.booleans(),
+    # Ben Gardane lies about 26 km from the border, Sabratha about 93 km, Tunis 420 km.
+    max_border_km=st.none() | st.sampled_from((10.0, 30.0, 100.0)),
     by=st.sampled_from([[], ["cell"], ["event_month", "event_type"], ["country"], ["cell", "event_type"]]),
     zoom=st.integers(min_value=3, max_value=14),
 )
-def test_aggregates_match_counting_each_incident(store, start, end, types, datasets, actors, hide, by, zoom):
+def test_aggregates_match_counting_each_incident(store, start, end, types, datasets, actors, hide, max_border_km,
+                                                 by, zoom):
     selection = IncidentFilter(start=start, end=end, event_types=types)
     options = {"datasets": datasets, "actors": actors, "hide_duplicates": hide}
     cell_zoom = zoom if "cell" in by else None
-    got = store.aggregate(selection, by=tuple(by), zoom=cell_zoom, **options)
-    expected = _brute_force(store, selection, by, cell_zoom, **options)
+    got = store.aggregate(selection, by=tuple(by), zoom=cell_zoom, max_border_km=max_border_km, **options)
+    expected = _brute_force(store, selection, by, cell_zoom, max_border_km=max_border_km, **options)
     assert got[list(expected.columns)].reset_index(drop=True).equals(expected.astype(got[list(expected.columns)].dtypes))
 
 
@@ -154,19 +160,63 @@ def test_a_store_of_schema_version_1_is_upgraded_in_place(tmp_path):
     opened = open_store(path)
     opened.import_chunks([chunk(*_rows(40, 4))], dataset="x", format="test", file_name="x", file_hash="x")
     expected = opened.aggregate(IncidentFilter(), by=("cell", "event_month"), zoom=8)
+    measured = opened.query(IncidentFilter())
     opened.close()
-    # Version 1 had neither the grid columns nor the summary table.
+    # Version 1 had neither the grid columns nor the summary table, nor the measures of version 3.
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE incident_cells")
-        for column in ("event_month", "grid_x", "grid_y"):
+        conn.execute("DROP INDEX incidents_border_distance")
+        for column in ("event_month", "grid_x", "grid_y", *MEASURE_COLUMNS):
             conn.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     upgraded = open_store(path)
     try:
         assert upgraded.count() == 70
         assert upgraded.aggregate(IncidentFilter(), by=("cell", "event_month"), zoom=8).equals(expected)
+        assert upgraded.query(IncidentFilter()).equals(measured)
     finally:
         upgraded.close()
+
+
+def test_a_store_of_schema_version_2_gains_the_measures_against_the_border(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "v2.sqlite"
+    opened = open_store(path)
+    measured = opened.query(IncidentFilter())
+    opened.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP INDEX incidents_border_distance")
+        for column in MEASURE_COLUMNS:
+            conn.execute(f"ALTER TABLE incidents DROP COLUMN {column}")
+        conn.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        conn.execute("DELETE FROM meta WHERE key = 'border_zone'")
+    upgraded = open_store(path)
+    try:
+        assert upgraded.query(IncidentFilter()).equals(measured)
+        near = upgraded.query(IncidentFilter(), max_border_km=30.0)
+        # The bundled Ben Guerdane incidents (26 km) and the Borj el-Khadra one (1 km).
+        assert len(near) >= 6 and (near["distance_border_km"] <= 30.0).all()
+    finally:
+        upgraded.close()
+
+
+def test_changed_reference_files_re_measure_the_stored_incidents(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "zone.sqlite"
+    open_store(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE incidents SET distance_border_km = -1, border_side = 'nowhere'")
+        conn.execute("UPDATE meta SET value = 'older files' WHERE key = 'border_zone'")
+        revision = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
+    reopened = open_store(path)
+    try:
+        found = reopened.query(IncidentFilter())
+        assert (found["distance_border_km"] >= 0).all() and "nowhere" not in set(found["border_side"])
+        assert reopened.revision() != revision
+    finally:
+        reopened.close()
 
 
 def test_a_new_datasets_counted_summary_knows_its_duplicates(tmp_path):

@@ -14,12 +14,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from borderwatch import config, reference
-from borderwatch.analysis import with_line_distances
+from borderwatch import config, corridor, reference
 from borderwatch.assets import asset_urls, install_vendor_assets, publish_json
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.mapview import MapData, MapView, fetch_area, map_data
 from borderwatch.store import DATABASE_FILE, SQLiteStore, data_dir, open_store
+from borderwatch.timeline import load_timeline
 from layers.countries import basemap_features, land_with_surroundings
 
 STATIC_DIR = config.REPO_ROOT / "static"
@@ -94,12 +94,13 @@ def _query_key(query: IncidentQuery) -> tuple:
     """The query as primitives: what ``st.cache_data`` hashes quickly and exactly."""
     selection = query.selection
     return (selection.start, selection.end, selection.event_types, selection.countries,
-            query.datasets, query.actors, query.hide_duplicates)
+            query.datasets, query.actors, query.hide_duplicates, query.max_border_km)
 
 
 def _query_from_key(key: tuple) -> IncidentQuery:
-    start, end, event_types, countries_, datasets, actors, hide_duplicates = key
-    return IncidentQuery(IncidentFilter(start, end, event_types, countries_), datasets, actors, hide_duplicates)
+    start, end, event_types, countries_, datasets, actors, hide_duplicates, max_border_km = key
+    return IncidentQuery(IncidentFilter(start, end, event_types, countries_), datasets, actors, hide_duplicates,
+                         max_border_km)
 
 
 # Results are cached under the store's revision: shared by every session,
@@ -158,8 +159,7 @@ def map_data_for(query: IncidentQuery, view: MapView) -> MapData:
 
 def _fetch_incidents(path: str, key: tuple, limit: int | None, ids: tuple[str, ...] | None) -> gpd.GeoDataFrame:
     query = _query_from_key(key)
-    found = _store(path).query(query.selection, ids=ids, limit=limit, newest_first=True, **query.options())
-    return with_line_distances(found, border().geometry.iloc[0], barrier().geometry.iloc[0])
+    return _store(path).query(query.selection, ids=ids, limit=limit, newest_first=True, **query.options())
 
 
 # Table pages of up to 5,000 rows weigh megabytes each: keep a few.
@@ -204,10 +204,10 @@ def _installed_map_assets(base_url: str) -> tuple[list[tuple[str, str]], list[tu
 def map_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Copy Leaflet and its plugins into the static folder (once per process)
     and return their URLs under this server's base path."""
-    return _installed_map_assets(_static_url())
+    return _installed_map_assets(static_url())
 
 
-def _static_url() -> str:
+def static_url() -> str:
     """URL path of the static folder under this server's base path."""
     base_path = st.get_option("server.baseUrlPath").strip("/")
     return "/" + "/".join(part for part in (base_path, "app/static") if part)
@@ -221,4 +221,74 @@ def _published_basemap(base_url: str) -> str:
 
 def basemap_url() -> str:
     """URL under which this server serves the basemap polygons (written once per process)."""
-    return _published_basemap(_static_url())
+    return _published_basemap(static_url())
+
+
+@st.cache_data(show_spinner=False)
+def timeline(path: str = str(config.TIMELINE_PATH)) -> pd.DataFrame:
+    """Status of the barrier and the crossings by date (see :func:`borderwatch.timeline.load_timeline`)."""
+    return load_timeline(Path(path))
+
+
+# Analyses read every matching incident near the border: a few sets at a time.
+@st.cache_data(show_spinner="Reading the incidents near the border…", max_entries=8)
+def _measured(path: str, revision: str, key: tuple, within_km: float | None, include_centroids: bool) -> gpd.GeoDataFrame:
+    query = _query_from_key(key)
+    options = query.options()
+    limits = [limit for limit in (query.max_border_km, within_km) if limit is not None]
+    options["max_border_km"] = min(limits) if limits else None
+    frame = _store(path).points(query.selection, **options)
+    if not include_centroids:
+        frame = frame[frame["geo_precision"] != config.CENTROID_GEO_PRECISION].reset_index(drop=True)
+    frame["event_date"] = pd.to_datetime(frame["event_date"], format="%Y-%m-%d")
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=config.GEOGRAPHIC_CRS
+    )
+
+
+def measured(query: IncidentQuery, within_km: float | None, include_centroids: bool = True) -> gpd.GeoDataFrame:
+    """The matching incidents at most ``within_km`` from the border (``None``: all), with
+    their measures against the border (:data:`borderwatch.borderzone.MEASURE_COLUMNS`).
+
+    Without ``include_centroids``, incidents placed at a district or province
+    centroid (``config.CENTROID_GEO_PRECISION``) are left out: their distances say little.
+    """
+    current = store()
+    return _measured(str(current.path), current.revision(), _query_key(query), within_km, include_centroids)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def segments(segment_km: float, path: str = str(config.BORDER_PATH)) -> gpd.GeoDataFrame:
+    """The border cut into ``segment_km`` pieces from the coast (see :func:`borderwatch.corridor.border_segments`)."""
+    return corridor.border_segments(border(path).geometry.iloc[0], segment_km)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _segment_table(path: str, revision: str, key: tuple, segment_km: float, corridor_km: float,
+                   period: str, include_centroids: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    near = _measured(path, revision, key, corridor_km, include_centroids)
+    pieces = segments(segment_km)
+    activity = corridor.segment_activity(near, pieces, period, corridor_km)
+    return activity, corridor.segment_summary(activity, pieces)
+
+
+def segment_table(query: IncidentQuery, segment_km: float, corridor_km: float, period: str,
+                  include_centroids: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Incidents per border segment and period, and one summary row per segment (trend, rank, hottest)."""
+    current = store()
+    return _segment_table(str(current.path), current.revision(), _query_key(query), segment_km, corridor_km, period,
+                          include_centroids)
+
+
+@st.cache_data(show_spinner="Looking for cross-border sequences…", max_entries=16)
+def _sequences(path: str, revision: str, key: tuple, days: int, radius_km: float,
+               include_centroids: bool) -> pd.DataFrame:
+    # Two incidents at most R km apart on either side of the border each lie within R km of it.
+    return corridor.cross_border_sequences(_measured(path, revision, key, radius_km, include_centroids), days, radius_km)
+
+
+def sequences(query: IncidentQuery, days: int, radius_km: float, include_centroids: bool = False) -> pd.DataFrame:
+    """Pairs of incidents on opposite sides within ``days`` and ``radius_km`` (see
+    :func:`borderwatch.corridor.cross_border_sequences`)."""
+    current = store()
+    return _sequences(str(current.path), current.revision(), _query_key(query), days, radius_km, include_centroids)

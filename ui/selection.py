@@ -20,3 +20,18 @@ def select_clicked_incident() -> None:
     incident_id = clicked_incident_id(st.session_state.get(MAP_KEY))
     if incident_id is not None:
         st.session_state[SELECTED_KEY] = incident_id
+
+#: The map's switchable layers: id (kept in links) -> label (shown).
+MAP_LAYERS: dict[str, str] = {
+    "sites": "Attack sites",
+    "heatmap": "Heatmap",
+    "precision": "Location precision",
+    "border": "Border",
+    "barrier": "Trench and berm",
+    "crossings": "Crossings",
+    "places": "Places",
+    "segments": "Border segments",
+    "sequences": "Cross-border sequences",
+}
+#: Layers shown until the user (or a link) chooses otherwise.
+DEFAULT_LAYERS: tuple[str, ...] = ("sites", "border", "barrier", "crossings", "places")

@@ -14,6 +14,9 @@ COUNTRIES_KEY = "filter_countries"
 DATASETS_KEY = "filter_datasets"
 ACTORS_KEY = "filter_actors"
 HIDE_DUPLICATES_KEY = "filter_hide_duplicates"
+DISTANCE_KEY = "filter_within_km"
+#: What the store offered the filters on this run (the permalink leaves default choices out).
+OPTIONS_KEY = "filter_options"
 
 
 def _offered(key: str) -> str:
@@ -57,6 +60,7 @@ def render_filters(options: dict) -> None:
         From :meth:`borderwatch.store.SQLiteStore.filter_options`.
     """
     st.sidebar.header("Filters")
+    st.session_state[OPTIONS_KEY] = options
     if options["date_bounds"] is None:
         st.sidebar.caption("The store holds no incidents: import some on the Import data page.")
         return
@@ -77,6 +81,12 @@ def render_filters(options: dict) -> None:
     st.sidebar.multiselect(
         "Actors", list(options["actors"]), key=ACTORS_KEY, placeholder="Any actor",
         help="Keep incidents in which one of these actors took part (first or second actor).",
+    )
+    st.sidebar.number_input(
+        "Within … km of the border", min_value=0.0, max_value=20_000.0, step=5.0, value=None,
+        key=DISTANCE_KEY, placeholder="Any distance",
+        help="Keep incidents at most this far from the border line (measured in UTM 32N). "
+        "Empty: any distance.",
     )
     st.sidebar.toggle(
         "Hide probable duplicates", key=HIDE_DUPLICATES_KEY,
@@ -109,4 +119,5 @@ def current_query() -> IncidentQuery:
         datasets=chosen(DATASETS_KEY),
         actors=chosen(ACTORS_KEY) or None,
         hide_duplicates=bool(st.session_state.get(HIDE_DUPLICATES_KEY, False)),
+        max_border_km=st.session_state.get(DISTANCE_KEY),
     )

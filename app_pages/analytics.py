@@ -1,0 +1,174 @@
+"""Border analytics: distances to the border, hot segments, cross-border sequences, surges."""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from borderwatch import config, corridor
+from borderwatch.escape import escape_markdown
+from layers.barrier import barrier_layer
+from layers.basemap import base_map
+from layers.border import border_layer
+from layers.segments import segments_layer
+from layers.sequences import sequences_layer
+from ui import cache
+from ui.sidebar import current_query
+
+#: The distance histogram covers this far from the border.
+HISTOGRAM_MAX_KM = 200.0
+HISTOGRAM_BIN_KM = 5.0
+ANALYTICS_MAP_HEIGHT_PX = 520
+PERIODS = ("week", "month", "quarter", "year")
+VIEWS = {
+    "distance": "Distance to the border",
+    "segments": "Border segments",
+    "sequences": "Cross-border sequences",
+    "surge": "Surge signal",
+}
+
+
+def _map(groups: list, key: str, center: tuple[float, float] = (32.4, 10.9), zoom: float = 7) -> None:
+    scripts, styles = cache.map_assets()
+    fmap = base_map(cache.basemap_land(), scripts, styles, event_types=cache.filter_options()["event_types"],
+                    countries_url=cache.basemap_url(), location=center, zoom_start=zoom)
+    st_folium(fmap, key=key, height=ANALYTICS_MAP_HEIGHT_PX, use_container_width=True,
+              feature_group_to_add=[border_layer(cache.border()), barrier_layer(cache.barrier()), *groups],
+              returned_objects=[], render=False)
+
+
+def _share(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.0%}"
+
+
+query = current_query()
+st.title("Border analytics")
+view = st.segmented_control("Question", list(VIEWS), format_func=VIEWS.__getitem__, default="distance",
+                            key="analytics_view") or "distance"
+include_centroids = st.toggle(
+    "Include centroid-level locations", value=False, key="analytics_centroids",
+    help="Incidents placed at a district or province centroid (ACLED geo_precision 3) are left out by "
+    "default: their distance to the border says little.",
+)
+
+if view == "distance":
+    near = cache.measured(query, HISTOGRAM_MAX_KM, include_centroids)
+    every = cache.measured(query, HISTOGRAM_MAX_KM, True)
+    statistics = corridor.distance_statistics(near, include_centroids=True)
+    total = cache.summary(query).shown
+    st.markdown(
+        f"Of the **{total:,}** incidents the filters select, **{len(every):,}** lie within "
+        f"{HISTOGRAM_MAX_KM:g} km of the border; the figures below describe "
+        f"**{statistics['count']:,}** of them"
+        + ("" if include_centroids else f", leaving out {len(every) - len(near):,} placed at a district or "
+           "province centroid")
+        + "."
+    )
+    median, within_10, within_25, strip = st.columns(4)
+    median.metric("Median distance", "–" if math.isnan(statistics["median_km"]) else f"{statistics['median_km']:.1f} km")
+    within_10.metric("Within 10 km", _share(statistics["share_within_10_km"]))
+    within_25.metric("Within 25 km", _share(statistics["share_within_25_km"]))
+    strip.metric("Between barrier and border", _share(statistics["share_between_barrier_and_border"]),
+                 help="In the strip between the trench and berm and the border line")
+    histogram = corridor.distance_histogram(near["distance_border_km"], HISTOGRAM_BIN_KM, HISTOGRAM_MAX_KM)
+    sides = near.assign(side=near["border_side"].replace("", "at sea / elsewhere"))
+    by_side = (
+        sides.assign(bin=(sides["distance_border_km"] // HISTOGRAM_BIN_KM) * HISTOGRAM_BIN_KM)
+        .groupby(["bin", "side"], as_index=False).size().rename(columns={"size": "incidents"})
+    )
+    st.altair_chart(
+        alt.Chart(by_side).mark_bar().encode(
+            x=alt.X("bin:Q", bin=alt.BinParams(step=HISTOGRAM_BIN_KM, extent=[0, HISTOGRAM_MAX_KM]),
+                    title="Distance to the border (km)"),
+            y=alt.Y("incidents:Q", title="Incidents", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("side:N", title="Side"),
+            tooltip=["bin", "side", "incidents"],
+        ).properties(height=320),
+        width="stretch",
+    )
+    st.dataframe(histogram.rename(columns={"from_km": "From km", "to_km": "To km", "incidents": "Incidents"}),
+                 hide_index=True, height=240)
+
+elif view == "segments":
+    period_column, length_column, corridor_column = st.columns(3)
+    period = period_column.selectbox("Period", PERIODS, index=1, key="analytics_period")
+    segment_km = length_column.number_input("Segment length (km)", 1.0, 100.0, config.SEGMENT_KM, 1.0,
+                                            key="analytics_segment_km")
+    corridor_km = corridor_column.number_input("Corridor (km from the border)", 1.0, 200.0, config.CORRIDOR_KM,
+                                               1.0, key="analytics_corridor_km")
+    activity, summary = cache.segment_table(query, segment_km, corridor_km, period, include_centroids)
+    pieces = cache.segments(segment_km)
+    hottest = summary[summary["hottest"]].sort_values("rank")
+    if hottest.empty:
+        st.info(f"No incident of the current filters lies within {corridor_km:g} km of the border.")
+    else:
+        st.markdown("**Hottest segments:** " + "; ".join(
+            f"km {row.start_km:g}–{row.end_km:g} ({row.incidents:,} incidents, {row.deaths:,} deaths)"
+            for row in hottest.itertuples()))
+    _map([segments_layer(pieces, summary)], key="segments-map")
+    st.dataframe(summary.sort_values("rank"), hide_index=True, width="stretch")
+    if not activity.empty and not hottest.empty:
+        trend = activity[activity["segment"].isin(hottest["segment"])]
+        trend = trend.assign(segment="km " + (trend["segment"] * segment_km).map("{:g}".format),
+                             period_start=trend["period"].dt.start_time)
+        st.altair_chart(
+            alt.Chart(trend).mark_line(point=True).encode(
+                x=alt.X("period_start:T", title=period.capitalize()),
+                y=alt.Y("incidents:Q", title="Incidents", axis=alt.Axis(tickMinStep=1)),
+                color=alt.Color("segment:N", title="Segment"),
+            ).properties(height=280),
+            width="stretch",
+        )
+
+elif view == "sequences":
+    days_column, radius_column = st.columns(2)
+    days = days_column.number_input("Within days", 0, 365, config.SEQUENCE_DAYS, key="analytics_days")
+    radius_km = radius_column.number_input("Within km", 1.0, 1000.0, config.SEQUENCE_RADIUS_KM, 5.0,
+                                           key="analytics_radius_km")
+    pairs = cache.sequences(query, int(days), float(radius_km), include_centroids)
+    st.markdown(
+        f"An incident on one side of the border, then within **{days}** days an incident on the other side "
+        f"within **{radius_km:g} km** of it. **{len(pairs):,}** such pairs under the current filters."
+    )
+    if pairs.attrs.get("truncated"):
+        st.warning(f"Only the earliest {len(pairs):,} pairs are listed: narrow the filters, the days or the distance.")
+    _map([sequences_layer(pairs)], key="sequences-map", center=(32.9, 11.6), zoom=7)
+    listing = pd.DataFrame({
+        "First": pairs["first_date"].astype(str) + " · " + pairs["first_location"] + " (" + pairs["first_side"] + ")",
+        "Then": pairs["then_date"].astype(str) + " · " + pairs["then_location"] + " (" + pairs["then_side"] + ")",
+        "Days later": pairs["lag_days"], "Km apart": pairs["distance_km"].round(1),
+    })
+    st.dataframe(listing, hide_index=True, width="stretch")
+
+else:
+    period_column, corridor_column, baseline_column = st.columns(3)
+    period = period_column.selectbox("Period", PERIODS, index=1, key="surge_period")
+    corridor_km = corridor_column.number_input("Corridor (km from the border)", 1.0, 200.0, config.CORRIDOR_KM,
+                                               1.0, key="surge_corridor_km")
+    baseline = baseline_column.number_input("Compared with the previous periods", 1, 60,
+                                            config.SURGE_BASELINE_PERIODS, key="surge_baseline")
+    near = cache.measured(query, corridor_km, include_centroids)
+    until = query.selection.end
+    whole = corridor.corridor_surge(near, period, corridor_km, int(baseline), until=until)
+    by_segment = corridor.corridor_surge(near, period, corridor_km, int(baseline), until=until, group="segment")
+    st.markdown(
+        f"The latest {period} of the date range (the one holding {until}) against the mean of the "
+        f"{baseline} {period}s before it, for incidents within {corridor_km:g} km of the border. A surge is "
+        f"flagged at {config.SURGE_MIN_RATIO:g}× the baseline or more, when a Poisson count with the baseline's "
+        f"mean would reach it with a chance of {config.SURGE_MAX_P:.0%} or less."
+    )
+    if not whole.empty:
+        row = whole.iloc[0]
+        current, baseline_mean, signal = st.columns(3)
+        current.metric(f"This {period}", f"{int(row['current']):,}")
+        baseline_mean.metric("Baseline mean", f"{row['baseline_mean']:.1f}")
+        signal.metric("Signal", "Surge" if row["surge"] else "No surge",
+                      help=f"Ratio {row['ratio']:.1f}, p = {row['p_value']:.3f}")
+    flagged = by_segment[by_segment["surge"] & (by_segment["group"] != "whole corridor")]
+    st.markdown(f"**Segments ({config.SEGMENT_KM:g} km) with a surge:** "
+                + (", ".join(escape_markdown(str(group)) for group in flagged["group"]) or "none"))
+    st.dataframe(by_segment.astype({"period": str}), hide_index=True, width="stretch")

@@ -1,0 +1,92 @@
+"""Which map layers are shown, and the feature groups that draw them.
+
+Every switchable layer is sent through ``st_folium``'s
+``feature_group_to_add``: switching one, stepping the playback or changing a
+filter never reloads the base map, so the view stays where the user left it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from borderwatch import config
+from borderwatch.filters import IncidentQuery
+from borderwatch.mapview import MapData
+from borderwatch.timeline import status_on, statuses_on
+from layers.border import border_layer
+from layers.heatmap import heatmap_layer
+from layers.incidents import cells_layer, incidents_layer
+from layers.infrastructure import barrier_status_layer, crossings_status_layer
+from layers.places import places_layer
+from layers.precision import precision_layer
+from layers.segments import segments_layer
+from layers.sequences import sequences_layer
+from ui import cache
+from ui.permalink import LAYERS_KEY
+from ui.selection import DEFAULT_LAYERS, MAP_LAYERS
+
+
+def render_layer_choice() -> tuple[str, ...]:
+    """Draw the layer switches; return the ids of the layers shown, in :data:`MAP_LAYERS` order."""
+    if LAYERS_KEY not in st.session_state:
+        st.session_state[LAYERS_KEY] = list(DEFAULT_LAYERS)
+    else:  # a link may name layers this version does not have
+        st.session_state[LAYERS_KEY] = [layer for layer in st.session_state[LAYERS_KEY] if layer in MAP_LAYERS]
+    chosen = st.pills("Layers", list(MAP_LAYERS), selection_mode="multi", format_func=MAP_LAYERS.__getitem__,
+                      key=LAYERS_KEY, label_visibility="collapsed")
+    return tuple(layer for layer in MAP_LAYERS if layer in (chosen or ()))
+
+
+def heat_points(shown: MapData) -> pd.DataFrame:
+    """Weighted points of the heatmap: each incident, or each counted cell at its incidents' mean position."""
+    if shown.points is not None:
+        return shown.points.loc[:, ["latitude", "longitude"]].assign(weight=1.0)
+    return shown.cells.loc[:, ["latitude", "longitude"]].assign(weight=shown.cells["incidents"].astype(float))
+
+
+def switchable_layers(
+    visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData, as_of: dt.date | None
+) -> list[folium.FeatureGroup]:
+    """The feature groups of the visible layers, bottom to top.
+
+    Parameters
+    ----------
+    visible : tuple of str
+        Layer ids (see :data:`ui.selection.MAP_LAYERS`).
+    query : IncidentQuery
+        The sidebar's filters (segments and sequences are counted over the whole range).
+    period_query : IncidentQuery
+        The filters narrowed to the playback period (what the sites and the heatmap show).
+    shown : MapData
+        The sites of the period around the view.
+    as_of : datetime.date or None
+        The day the barrier and crossings are drawn as of; ``None`` draws them as they stand today.
+    """
+    day = as_of or dt.date.today()
+    groups: list[folium.FeatureGroup] = []
+    if "segments" in visible:
+        _, summary = cache.segment_table(query, config.SEGMENT_KM, config.CORRIDOR_KM, "month")
+        groups.append(segments_layer(cache.segments(config.SEGMENT_KM), summary))
+    if "border" in visible:
+        groups.append(border_layer(cache.border()))
+    if "barrier" in visible:
+        timeline = cache.timeline()
+        groups.append(barrier_status_layer(cache.barrier(), status_on(timeline, "barrier", day), day))
+    if "heatmap" in visible:
+        groups.append(heatmap_layer(heat_points(shown)))
+    if "precision" in visible and shown.points is not None:
+        groups.append(precision_layer(shown.points))
+    if "places" in visible:
+        groups.append(places_layer(cache.places(), config.FEATURED_PLACE_ID))
+    if "crossings" in visible:
+        timeline = cache.timeline()
+        groups.append(crossings_status_layer(cache.places(), statuses_on(timeline, day), day, timeline))
+    if "sequences" in visible:
+        groups.append(sequences_layer(cache.sequences(query, config.SEQUENCE_DAYS, config.SEQUENCE_RADIUS_KM)))
+    if "sites" in visible:
+        groups.append(incidents_layer(shown.points) if shown.points is not None else cells_layer(shown.cells))
+    return groups
