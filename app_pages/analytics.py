@@ -152,7 +152,9 @@ else:
     baseline = baseline_column.number_input("Compared with the previous periods", 1, 60,
                                             config.SURGE_BASELINE_PERIODS, key="surge_baseline")
     near = cache.measured(query, corridor_km, include_centroids)
-    until = query.selection.end
+    first, last = query.selection.start, query.selection.end
+    until = st.date_input("Test the period that holds", value=last, min_value=first, max_value=last,
+                          key="surge_until", help="Defaults to the last day of the sidebar's date range.")
     whole = corridor.corridor_surge(near, period, corridor_km, int(baseline), until=until)
     by_segment = corridor.corridor_surge(near, period, corridor_km, int(baseline), until=until, group="segment")
     st.markdown(

@@ -51,8 +51,8 @@ if shown_time.frame is not None:
     period_summary = cache.summary(period_query)
     st.caption(
         f"{escape_markdown(shown_time.frame.label)}: {period_summary.shown:,} incidents, "
-        f"{period_summary.deaths:,} deaths. The barrier and the crossings are drawn as they stood "
-        f"on {shown_time.as_of:%d %B %Y}."
+        f"{period_summary.deaths:,} deaths ({shown_time.frame.start:%d %b} to {shown_time.frame.end:%d %b %Y}). "
+        f"The barrier and the crossings are drawn as they stood on {shown_time.as_of:%d %B %Y}."
     )
 
 map_column, details_column = st.columns([2, 1], gap="medium")

@@ -35,9 +35,19 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from folium.plugins import FastMarkerCluster
+from shapely.geometry.base import BaseGeometry
 
-from borderwatch import config
+from borderwatch import config, reference
+from borderwatch.borderzone import measure
+from borderwatch.corridor import (
+    SEQUENCE_TOLERANCE_M,
+    border_segments,
+    cross_border_sequences,
+    segment_activity,
+    segment_summary,
+)
 from borderwatch.filters import IncidentFilter, IncidentQuery
+from borderwatch.planner import evaluate, incidents_near, place_greedy
 from borderwatch.importers import read_incidents
 from borderwatch.mapview import MapView, fetch_area, map_data, view_around
 from borderwatch.store import DATABASE_FILE, SQLiteStore, file_sha256, open_store
@@ -238,6 +248,80 @@ def measure_baselines(store: SQLiteStore, rows: int, empty_bytes: int,
     return results
 
 
+#: Incidents the quadratic baselines of the analytics are measured on.
+ANALYTICS_BASELINE_CAP: Final[int] = 5_000
+
+
+def _naive_distances(latitude: np.ndarray, longitude: np.ndarray, border: BaseGeometry) -> np.ndarray:
+    """The usual GeoPandas way: a GeoSeries, ``to_crs``, ``distance`` to the (metric) border line."""
+    points = gpd.GeoSeries(gpd.points_from_xy(longitude, latitude), crs=config.GEOGRAPHIC_CRS)
+    return points.to_crs(config.METRIC_CRS).distance(border).to_numpy() / 1000
+
+
+def _naive_sequences(incidents: gpd.GeoDataFrame, days: int, radius_km: float) -> int:
+    """Pairs by a spatial self-join within R km (GeoPandas ``sjoin`` "dwithin"), then the date and side tests."""
+    metric = incidents.to_crs(config.METRIC_CRS)[["id", "event_date", "border_side", "geometry"]]
+    joined = metric.sjoin(metric, predicate="dwithin", distance=radius_km * 1000 + SEQUENCE_TOLERANCE_M)
+    lag = (joined["event_date_right"] - joined["event_date_left"]).dt.days
+    sides = joined["border_side_left"].isin(("Tunisia", "Libya")) & joined["border_side_right"].isin(("Tunisia", "Libya"))
+    return int(((lag >= 0) & (lag <= days) & sides & (joined["border_side_left"] != joined["border_side_right"])).sum())
+
+
+def _segment_table(incidents: pd.DataFrame, segments: gpd.GeoDataFrame) -> pd.DataFrame:
+    return segment_summary(segment_activity(incidents, segments, "month"), segments)
+
+
+def measure_analytics(store: SQLiteStore) -> dict[str, Any]:
+    """Time the border analytics on the stored incidents, with same-run baselines.
+
+    Measured: the measures against the border (as the import computes them)
+    against the usual GeoPandas ``to_crs().distance()``; "within 35 km of the
+    border" as map data against no distance filter; the segment table; the
+    cross-border sequences (whole corridor, and on at most
+    :data:`ANALYTICS_BASELINE_CAP` incidents against a spatial self-join); the
+    greedy sensor placement.
+    """
+    results: dict[str, Any] = {}
+    everything = store.points(IncidentFilter())
+    latitude, longitude = everything["latitude"].to_numpy(float), everything["longitude"].to_numpy(float)
+    measure(latitude[:10], longitude[:10])  # the zone is read once per process, as in an import
+    measure_s, _ = _timed(measure, latitude, longitude)
+    border = reference.load_border(config.BORDER_PATH).to_crs(config.METRIC_CRS).geometry.iloc[0]
+    naive_s, _ = _timed(_naive_distances, latitude, longitude, border)
+    results["measures"] = {"rows": len(everything), "seconds": measure_s, "rows_per_s": len(everything) / measure_s,
+                           "baseline_distance_only_s": naive_s, "ratio": _ratio(measure_s, naive_s)}
+    del everything
+    area = fetch_area(view_around(config.MAP_CENTER, config.MAP_ZOOM, *MAP_SIZE_PX))
+    within = IncidentQuery(max_border_km=config.CORRIDOR_KM)
+    filtered = _percentiles([_timed(map_data, store, within, area)[0] for _ in range(5)])
+    unfiltered = _percentiles([_timed(map_data, store, IncidentQuery(), area)[0] for _ in range(5)])
+    results["within_corridor_map_data"] = {**filtered, "baseline_no_distance_p50_s": unfiltered["p50_s"],
+                                           "ratio": _ratio(filtered["p50_s"], unfiltered["p50_s"])}
+    fetch_s, near = _timed(store.points, IncidentFilter(), max_border_km=config.SEQUENCE_RADIUS_KM)
+    near["event_date"] = pd.to_datetime(near["event_date"])
+    near = gpd.GeoDataFrame(near, geometry=gpd.points_from_xy(near["longitude"], near["latitude"]),
+                            crs=config.GEOGRAPHIC_CRS)
+    segments = border_segments(reference.load_border(config.BORDER_PATH).geometry.iloc[0])
+    corridor_rows = near[near["distance_border_km"] <= config.CORRIDOR_KM]
+    segment_s, _ = _timed(_segment_table, corridor_rows, segments)
+    results["segments"] = {"incidents": len(corridor_rows), "seconds": segment_s}
+    sequence_s, pairs = _timed(cross_border_sequences, near)
+    results["sequences"] = {"incidents": len(near), "fetch_s": fetch_s, "seconds": sequence_s, "pairs": len(pairs),
+                            "truncated": bool(pairs.attrs.get("truncated"))}
+    sample = near.sort_values("event_date").head(ANALYTICS_BASELINE_CAP)
+    ours_s, ours_pairs = _timed(cross_border_sequences, sample, max_pairs=10**9)
+    join_s, join_pairs = _timed(_naive_sequences, sample, config.SEQUENCE_DAYS, config.SEQUENCE_RADIUS_KM)
+    results["sequences_vs_self_join"] = {"incidents": len(sample), "seconds": ours_s, "baseline_s": join_s,
+                                         "pairs": len(ours_pairs), "baseline_pairs": join_pairs,
+                                         "ratio": _ratio(ours_s, join_s)}
+    barrier = reference.load_barrier(config.BARRIER_PATH).geometry.iloc[0]
+    judged = incidents_near(barrier, near, config.CORRIDOR_KM)
+    greedy_s, positions = _timed(place_greedy, barrier, config.SENSOR_COUNT, config.SENSOR_RANGE_KM, judged)
+    evaluate_s, _ = _timed(evaluate, barrier, positions, config.SENSOR_RANGE_KM, judged, "bench", "greedy")
+    results["planner"] = {"incidents": len(judged), "greedy_s": greedy_s, "evaluate_s": evaluate_s}
+    return results
+
+
 def run(rows: tuple[int, ...] = config.BENCH_ROWS, *, seed: int = 1, work_dir: Path | None = None,
         caps: dict[str, int] | None = None, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
     """Run the benchmark.
@@ -286,6 +370,8 @@ def run(rows: tuple[int, ...] = config.BENCH_ROWS, *, seed: int = 1, work_dir: P
                     zooms = measure_zooms(store, empty_bytes)
                 say(f"{count:,} rows: baselines")
                 baselines = measure_baselines(store, count, empty_bytes, caps)
+                say(f"{count:,} rows: border analytics")
+                analytics = measure_analytics(store)
             finally:
                 store.close()
             results["sizes"].append({
@@ -297,6 +383,7 @@ def run(rows: tuple[int, ...] = config.BENCH_ROWS, *, seed: int = 1, work_dir: P
                 "query_peak_rss_mb": memory.peak_bytes / 2**20,
                 "baselines": baselines,
                 "ratios": _ratios(zooms, baselines),
+                "analytics": analytics,
             })
     return results
 
@@ -367,4 +454,29 @@ def format_results(results: dict[str, Any]) -> str:
             )
             if figures["scaled"]:
                 lines.append(f"    (measured on {figures['measured_points']:,} points, scaled linearly)")
+        lines += _analytics_lines(size["analytics"])
     return "\n".join(lines)
+
+
+def _analytics_lines(analytics: dict[str, Any]) -> list[str]:
+    measures, within = analytics["measures"], analytics["within_corridor_map_data"]
+    segments, sequences = analytics["segments"], analytics["sequences"]
+    versus, planner = analytics["sequences_vs_self_join"], analytics["planner"]
+    return [
+        "border analytics:",
+        f"  measures of {measures['rows']:,} points: {measures['seconds']:.2f} s ({measures['rows_per_s']:,.0f}/s);"
+        f" GeoPandas to_crs().distance() alone {measures['baseline_distance_only_s']:.2f} s,"
+        f" ratio {_ratio_text(measures['ratio']).strip()}",
+        f"  map data within {config.CORRIDOR_KM:g} km of the border: p50 {within['p50_s']:.3f} s, p95"
+        f" {within['p95_s']:.3f} s; without the distance filter p50 {within['baseline_no_distance_p50_s']:.3f} s,"
+        f" ratio {_ratio_text(within['ratio']).strip()}",
+        f"  segment table ({segments['incidents']:,} corridor incidents, by month): {segments['seconds']:.2f} s",
+        f"  cross-border sequences ({sequences['incidents']:,} incidents within {config.SEQUENCE_RADIUS_KM:g} km):"
+        f" read {sequences['fetch_s']:.2f} s, found {sequences['pairs']:,} pairs"
+        + (" (capped)" if sequences["truncated"] else "") + f" in {sequences['seconds']:.2f} s",
+        f"    on {versus['incidents']:,} incidents: {versus['seconds']:.2f} s, {versus['pairs']:,} pairs;"
+        f" GeoPandas self-join {versus['baseline_s']:.2f} s, {versus['baseline_pairs']:,} pairs,"
+        f" ratio {_ratio_text(versus['ratio']).strip()}",
+        f"  planner, {config.SENSOR_COUNT} sensors on the barrier, {planner['incidents']:,} incidents:"
+        f" greedy {planner['greedy_s']:.2f} s, evaluate {planner['evaluate_s']:.2f} s",
+    ]

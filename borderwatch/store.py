@@ -1546,6 +1546,8 @@ class SQLiteStore:
         index = _BY_PLANNER
         if ids is not None:
             index = _BY_ID
+        elif not actors and self._distance_index(max_border_km):
+            index = _BY_DISTANCE
         elif (limit is not None and not actors and max_border_km is None
               and self._latest_are_common(selection, limit, datasets, hide_duplicates)):
             # The latest few walk the date index backwards, and stop soon.
@@ -1590,7 +1592,7 @@ class SQLiteStore:
             ``location, deaths_best`` (``Int64``), ``geo_precision``, ``precision_km``,
             ``country`` and the measures against the border; sorted by date then id.
         """
-        index = self._narrower_index(selection, bbox) if max_border_km is None else _BY_PLANNER
+        index = self._distance_index(max_border_km) or self._narrower_index(selection, bbox)
         where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
                                         longest_span_days=self._longest_span_days(), index=index,
                                         max_border_km=max_border_km)
@@ -1734,6 +1736,17 @@ class SQLiteStore:
         in_box = self.aggregate(IncidentFilter(), zoom=zoom, bbox=bbox)["incidents"].iloc[0]
         return _BY_DATE if in_dates < in_box else _BY_POSITION
 
+    def _distance_index(self, max_border_km: float | None) -> str | None:
+        """The distance index when "within X km of the border" keeps under half the incidents, else None.
+
+        SQLite's planner would rather walk the position index of a map view
+        that holds the whole region; counting the range on the index is quick.
+        """
+        if max_border_km is None:
+            return None
+        within = self._read("SELECT COUNT(*) FROM incidents WHERE distance_border_km <= ?", (float(max_border_km),))
+        return _BY_DISTANCE if 2 * within[0][0] < self.count() else None
+
     def _longest_span_days(self) -> int:
         with self._read_lock:
             return _meta_int(self._reader, _LONGEST_SPAN)
@@ -1792,8 +1805,10 @@ class SQLiteStore:
         # date index, not through a map view's position index.
         if edge_of_summary and first is not None and last is not None:
             index = _BY_DATE
-        elif actors or max_border_km is not None:
-            index = _BY_PLANNER  # the actor or distance indexes select best
+        elif actors:
+            index = _BY_PLANNER  # the actor indexes select best
+        elif max_border_km is not None:
+            index = self._distance_index(max_border_km) or _BY_PLANNER
         else:
             index = self._narrower_index(selection, bbox)
         where, params = _filter_clauses(selection, datasets, actors, hide_duplicates, bbox,
@@ -1872,6 +1887,7 @@ _BY_DATE: Final[str] = "dates"
 _BY_POSITION: Final[str] = "position"
 _BY_PLANNER: Final[str] = "planner"
 _BY_ID: Final[str] = "id"
+_BY_DISTANCE: Final[str] = "distance"
 #: Most rows a newest-first walk of the date index may expect to read.
 _DATE_WALK_ROWS: Final[int] = 200_000
 
@@ -1906,6 +1922,7 @@ def _filter_clauses(
         _BY_POSITION: {"event_date", "dataset", "event_type", "country"},
         _BY_PLANNER: set(),
         _BY_ID: {"latitude", "dataset", "event_type", "country", "event_date"},
+        _BY_DISTANCE: {"latitude", "dataset", "event_type", "country", "event_date"},
     }[index]
 
     def column(name: str) -> str:

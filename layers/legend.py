@@ -10,6 +10,8 @@ from jinja2 import Template
 from borderwatch.escape import escape_html
 from layers.infrastructure import CLOSED_CROSSING_COLOUR, OPEN_CROSSING_COLOUR, PLANNED_COLOUR
 from layers.precision import PRECISION_COLOUR
+from layers.segments import SEGMENT_PALETTE
+from layers.sequences import SEQUENCE_COLOUR
 from layers.style import (
     BARRIER_COLOUR,
     BORDER_COLOUR,
@@ -51,6 +53,10 @@ def legend_html(event_types: Sequence[str]) -> str:
         + f'<div><span class="bw-dot" style="background:none;border:2px solid {PRECISION_COLOUR}"></span>'
         "Location precision: the area the site lies within</div>"
         + f'<div><span class="bw-dot" style="background:{PLACE_COLOUR};width:7px;height:7px"></span>Town or landmark (hover for its name)</div>'
+        + f'<div><span class="bw-line" style="border-top:5px solid {SEGMENT_PALETTE[-1]}"></span>'
+        "Border segment: the darker, the more incidents near it; the hottest outlined</div>"
+        + f'<div><span class="bw-line" style="border-top:2px dashed {SEQUENCE_COLOUR}"></span>'
+        "Cross-border sequence: an incident, then one across the border soon after</div>"
         + "</details>"
     )
 

@@ -152,3 +152,16 @@ def test_planner_on_a_border_stretch_reports_its_length(data_dir):
     at.slider(key="plan_stretch").set_value((0.0, 100.0)).run()
     # 100 km of line: the help text of the share names it.
     assert any("of 100.0 km" in (m.help or "") for m in at.metric)
+
+
+def test_the_surge_view_flags_march_2016_in_the_corridor(data_dir, measured):
+    at = _run("app_pages/analytics.py")
+    at.segmented_control(key="analytics_view").set_value("surge").run()
+    at.date_input(key="surge_until").set_value(dt.date(2016, 3, 31)).run()
+    corridor = measured[(measured["distance_border_km"] <= config.CORRIDOR_KM)
+                        & (measured["geo_precision"] != config.CENTROID_GEO_PRECISION)]
+    march = corridor[corridor["event_date"].dt.strftime("%Y-%m") == "2016-03"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["This month"] == str(len(march))
+    assert metrics["Signal"] == ("Surge" if len(march) >= 3 else "No surge")
+    assert len(march) >= 3  # the raid on Ben Guerdane and the fighting around it

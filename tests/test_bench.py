@@ -33,6 +33,14 @@ def test_bench_prints_every_figure_and_its_ratio_to_the_baselines(tmp_path):
         assert size["ratios"][name]["payload"] > 0 and size["ratios"][name]["build_time"] > 0
     # Ours ships far less than drawing every point does.
     assert size["zooms"]["6"]["payload_bytes"] < size["baselines"]["geojson_of_geodataframe"]["payload_bytes"] / 10
+    analytics = size["analytics"]
+    # The bundled 30 are stored beside the synthetic rows, and all are measured.
+    assert analytics["measures"]["rows"] == 2530 and analytics["measures"]["ratio"] > 0
+    assert analytics["within_corridor_map_data"]["ratio"] > 0
+    versus = analytics["sequences_vs_self_join"]
+    # The sweep and the spatial self-join find the same pairs.
+    assert versus["pairs"] == versus["baseline_pairs"] and versus["ratio"] > 0
+    assert analytics["planner"]["incidents"] > 0
     # Nothing is left in the work folder but the store it measured.
     assert not list(tmp_path.glob("*.csv"))
 
@@ -45,3 +53,4 @@ def test_bench_report_is_readable(tmp_path):
     assert "== 500 incidents ==" in result.stdout
     assert "import:" in result.stdout and "rows/s" in result.stdout
     assert "fast_marker_cluster" in result.stdout
+    assert "border analytics:" in result.stdout and "GeoPandas self-join" in result.stdout

@@ -108,3 +108,43 @@ def test_a_link_reproduces_filters_layers_period_selection_and_view(page, browse
     finally:
         context.close()
     assert page.requests.foreign == []
+
+
+def test_the_map_downloads_as_offline_html_and_as_png(page, browser, dashboard_url, tmp_path, artifacts):
+    open_map(page, f"{dashboard_url}/?from=2016-02-29&to=2016-03-27&step=week&period=2016-03-07")
+    _caption(page, r"2016-W10: \d+ incidents").wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.get_by_text("Share or export this map").click()
+    with page.expect_download(timeout=LOAD_TIMEOUT_MS) as html_download:
+        page.get_by_role("button", name="Map as HTML (works offline)").click()
+    html_path = tmp_path / html_download.value.suggested_filename
+    html_download.value.save_as(html_path)
+    assert html_path.name == "borderwatch-map-2016-03-13.html"
+    with page.expect_download(timeout=LOAD_TIMEOUT_MS) as png_download:
+        page.get_by_role("button", name="Map as PNG").click()
+    png_path = tmp_path / png_download.value.suggested_filename
+    png_download.value.save_as(png_path)
+    assert png_path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+    # The HTML file, opened from disk with every network request refused, draws the same map.
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    refused: list[str] = []
+
+    def only_the_file(route) -> None:
+        if route.request.url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_the_file)
+    offline = context.new_page()
+    try:
+        offline.goto(html_path.as_uri())
+        offline.locator(f'path[stroke="{BORDER_COLOUR}"]').first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        offline.locator(".bw-crossing-closed").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        offline.locator(".leaflet-interactive.bw-incident, .marker-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        offline.screenshot(path=str(artifacts / "exported-from-dashboard.png"))
+    finally:
+        context.close()
+    assert refused == []
+    assert page.requests.foreign == []

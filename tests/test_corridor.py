@@ -156,7 +156,7 @@ def test_segment_activity_counts_corridor_incidents_per_segment_and_month():
     segments = border_segments(_line_km(25.0))
     incidents = _corridor_frame()
     before = incidents.copy()
-    activity = segment_activity(incidents, segments, "month")
+    activity = segment_activity(incidents, segments, "month", corridor_km=25.0)
     assert incidents.equals(before)
     assert str(activity["period"].dtype) == "period[M]"
     table = activity.set_index(["segment", "period"])
@@ -174,9 +174,9 @@ def test_segment_activity_counts_corridor_incidents_per_segment_and_month():
 def test_segment_activity_quarters_weeks_and_date_objects():
     segments = border_segments(_line_km(25.0))
     incidents = _corridor_frame().assign(event_date=lambda f: [d.date() for d in f["event_date"]])
-    quarters = segment_activity(incidents, segments, "quarter")
+    quarters = segment_activity(incidents, segments, "quarter", corridor_km=25.0)
     assert quarters["incidents"].tolist() == [1, 2, 1]  # everything is in 2016Q1
-    weeks = segment_activity(incidents, segments, "week")
+    weeks = segment_activity(incidents, segments, "week", corridor_km=25.0)
     first = weeks["period"].iloc[0]
     # 5 Jan 2016 is a Tuesday: its week runs Monday 4 to Sunday 10 January.
     assert (first.start_time.date(), first.end_time.date()) == (dt.date(2016, 1, 4), dt.date(2016, 1, 10))
@@ -187,26 +187,26 @@ def test_segment_activity_quarters_weeks_and_date_objects():
 def test_segment_activity_reads_nullable_death_counts():
     segments = border_segments(_line_km(25.0))
     incidents = _corridor_frame().assign(deaths_best=pd.array([2, None, 5, 7, 1], dtype="Int64"))
-    assert segment_activity(incidents, segments, "year")["deaths"].tolist() == [2.0, 5.0, 1.0]
+    assert segment_activity(incidents, segments, "year", corridor_km=25.0)["deaths"].tolist() == [2.0, 5.0, 1.0]
 
 
 def test_segment_activity_validates_its_input():
     segments = border_segments(_line_km(25.0))
     with pytest.raises(ValueError, match="'week', 'month', 'quarter', 'year'"):
-        segment_activity(_corridor_frame(), segments, "day")
+        segment_activity(_corridor_frame(), segments, "day", corridor_km=25.0)
     with pytest.raises(DataValidationError, match="border_position_km"):
-        segment_activity(_corridor_frame().drop(columns="border_position_km"), segments, "month")
+        segment_activity(_corridor_frame().drop(columns="border_position_km"), segments, "month", corridor_km=25.0)
     # Row 1 is in the corridor but has no position; row 3 is outside it, so its gap does not matter.
     bad = _corridor_frame()
     bad.loc[[1, 3], "border_position_km"] = math.nan
     with pytest.raises(DataValidationError) as error:
-        segment_activity(bad, segments, "month")
+        segment_activity(bad, segments, "month", corridor_km=25.0)
     assert error.value.problems == ["row 1, column 'border_position_km': missing or negative"]
 
 
 def test_segment_activity_of_nothing_is_empty():
     segments = border_segments(_line_km(25.0))
-    assert segment_activity(_corridor_frame().iloc[0:0], segments, "month").empty
+    assert segment_activity(_corridor_frame().iloc[0:0], segments, "month", corridor_km=25.0).empty
 
 
 def _activity(counts: dict[int, list[int]], deaths: dict[int, float], start: str = "2016-01") -> pd.DataFrame:
@@ -595,9 +595,9 @@ def test_surge_counts_only_the_corridor_and_up_to_until():
                           "border_position_km": 5.0, "border_side": "Tunisia"})
     incidents = pd.concat([near, far, later], ignore_index=True)
     # Up to 15 July: the 4 near events of the 15th; not the 10 far ones, not the 5 of the 20th.
-    surge = corridor_surge(incidents, "month", until=dt.date(2016, 7, 15)).iloc[0]
+    surge = corridor_surge(incidents, "month", corridor_km=25.0, until=dt.date(2016, 7, 15)).iloc[0]
     assert surge["current"] == 4
-    assert corridor_surge(incidents, "month").iloc[0]["current"] == 9
+    assert corridor_surge(incidents, "month", corridor_km=25.0).iloc[0]["current"] == 9
 
 
 def test_surge_by_segment_and_by_column():

@@ -22,8 +22,8 @@ def render_details(incident: Mapping[str, object]) -> None:
     Parameters
     ----------
     incident : mapping
-        One incident with the schema's columns plus ``distance_border_km``
-        and ``distance_barrier_km``.
+        One incident with the schema's columns plus the measures against the
+        border (:data:`borderwatch.borderzone.MEASURE_COLUMNS`).
     """
     st.subheader(escape_markdown(incident["location"]), anchor=False)
     st.caption(
@@ -43,7 +43,11 @@ def render_details(incident: Mapping[str, object]) -> None:
     st.markdown(
         f"**Distance:** {float(incident['distance_border_km']):.1f} km to the Tunisia–Libya border; "
         f"{float(incident['distance_barrier_km']):.1f} km to the barrier (approximate line)"
+        + (" — between the barrier and the border" if incident.get("between_barrier_and_border") else "")
     )
+    side = incident.get("border_side") or "no country (at sea)"
+    st.markdown(f"**Side:** {escape_markdown(side)}, {float(incident['border_position_km']):.0f} km along "
+                "the border from the coast (at its nearest point)")
     _line("Uncertainty", incident["notes"])
     st.markdown("**Sources**")
     for label, url in source_links(incident["sources"]):
