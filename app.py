@@ -43,6 +43,10 @@ except BorderWatchError as error:
     st.code(str(error), language=None)
     st.stop()
 permalink.restore_once()
+permalink.keep_map_choices()
 render_filters(options)
-navigation.run()
-permalink.publish(DEFAULT_LAYERS)
+try:
+    navigation.run()
+finally:
+    # Also after a page stops early (st.stop): the address follows every change.
+    permalink.publish(DEFAULT_LAYERS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import altair as alt
@@ -132,7 +133,8 @@ elif view == "sequences":
     pairs = cache.sequences(query, int(days), float(radius_km), include_centroids)
     st.markdown(
         f"An incident on one side of the border, then within **{days}** days an incident on the other side "
-        f"within **{radius_km:g} km** of it. **{len(pairs):,}** such pairs under the current filters."
+        f"within **{radius_km:g} km** of it. **{len(pairs):,}** such pairs under the current filters. "
+        "A pair is a coincidence in time and place, not evidence that one led to the other."
     )
     if pairs.attrs.get("truncated"):
         st.warning(f"Only the earliest {len(pairs):,} pairs are listed: narrow the filters, the days or the distance.")
@@ -151,10 +153,14 @@ else:
                                                1.0, key="surge_corridor_km")
     baseline = baseline_column.number_input("Compared with the previous periods", 1, 60,
                                             config.SURGE_BASELINE_PERIODS, key="surge_baseline")
-    near = cache.measured(query, corridor_km, include_centroids)
     first, last = query.selection.start, query.selection.end
     until = st.date_input("Test the period that holds", value=last, min_value=first, max_value=last,
                           key="surge_until", help="Defaults to the last day of the sidebar's date range.")
+    # The baseline periods may start before the sidebar's range: read back to them.
+    reach = corridor.baseline_start(until, period, int(baseline)) if until else None
+    surge_query = query if reach is None or (first and first <= reach) else dataclasses.replace(
+        query, selection=dataclasses.replace(query.selection, start=reach))
+    near = cache.measured(surge_query, corridor_km, include_centroids)
     whole = corridor.corridor_surge(near, period, corridor_km, int(baseline), until=until)
     by_segment = corridor.corridor_surge(near, period, corridor_km, int(baseline), until=until, group="segment")
     st.markdown(

@@ -15,7 +15,7 @@ from ui import cache
 from ui.details import render_details
 from ui.maplayers import render_layer_choice, switchable_layers
 from ui.mapshare import render_share
-from ui.permalink import OPENING_VIEW_KEY, show_problems
+from ui.permalink import OPENING_VIEW_KEY, reopen_at_last_view, show_problems
 from ui.playback import render_time_controls
 from ui.selection import MAP_KEY, SELECTED_KEY, select_clicked_incident
 from ui.sidebar import current_query
@@ -52,17 +52,19 @@ if shown_time.frame is not None:
     st.caption(
         f"{escape_markdown(shown_time.frame.label)}: {period_summary.shown:,} incidents, "
         f"{period_summary.deaths:,} deaths ({shown_time.frame.start:%d %b} to {shown_time.frame.end:%d %b %Y}). "
-        f"The barrier and the crossings are drawn as they stood on {shown_time.as_of:%d %B %Y}."
+        f"The barrier is drawn as it stood on {shown_time.as_of:%d %B %Y}; a crossing closed on any day "
+        "of the period is drawn closed."
     )
 
 map_column, details_column = st.columns([2, 1], gap="medium")
+reopen_at_last_view()
 opening_center, opening_zoom = st.session_state.get(OPENING_VIEW_KEY, (None, None))
 opening_center = opening_center or config.MAP_CENTER
 opening_zoom = opening_zoom if opening_zoom is not None else config.MAP_ZOOM
 default_view = view_around(opening_center, opening_zoom, ASSUMED_MAP_WIDTH_PX, config.MAP_HEIGHT_PX)
 view = view_from_state(st.session_state.get(MAP_KEY), default_view)
 shown = cache.map_data_for(period_query, view)
-layers = switchable_layers(visible, query, period_query, shown, shown_time.as_of)
+layers = switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since)
 with map_column:
     scripts, styles = cache.map_assets()
     fmap = base_map(
@@ -95,7 +97,7 @@ with map_column:
             "numbered circle counts the incidents of its area. Zoom in, or click a circle, "
             "to see them one by one."
         )
-    render_share(visible, query, period_query, shown, shown_time.as_of, view)
+    render_share(visible, query, period_query, shown, shown_time, view)
 
 with details_column:
     labels: dict[str, str] = {}

@@ -19,6 +19,7 @@ from ui.planning import (
     BORDER,
     LINE_LABELS,
     METHOD_LABELS,
+    NAME_KEY,
     PLANS_KEY,
     PlanRequest,
     build_plan,
@@ -78,8 +79,8 @@ with settings:
         help="Incidents placed at a district or province centroid (ACLED geo_precision 3): where they "
         "happened is too vague to say whether a sensor would have seen them.",
     )
-    name = st.text_input("Plan name", value=f"Plan {len(st.session_state.get(PLANS_KEY, {})) + 1}",
-                         max_chars=60, key="plan_name")
+    st.session_state.setdefault(NAME_KEY, "Plan 1")
+    name = st.text_input("Plan name", max_chars=60, key=NAME_KEY)
 
 request = PlanRequest(
     line=line_choice, start_km=float(stretch[0]), end_km=float(stretch[1]), range_km=float(range_km),

@@ -267,7 +267,8 @@ def _corridor_rows(incidents: pd.DataFrame, corridor_km: float) -> pd.Series:
 
 
 def segment_activity(
-    incidents: pd.DataFrame, segments: gpd.GeoDataFrame, period: str, corridor_km: float = config.CORRIDOR_KM
+    incidents: pd.DataFrame, segments: gpd.GeoDataFrame, period: str, corridor_km: float = config.CORRIDOR_KM,
+    span: tuple[dt.date, dt.date] | None = None,
 ) -> pd.DataFrame:
     """Count corridor incidents and deaths per border segment and calendar period.
 
@@ -284,6 +285,10 @@ def segment_activity(
         ``"week"`` (Monday to Sunday), ``"month"``, ``"quarter"`` or ``"year"``.
     corridor_km : float
         Incidents at most this far from the border are counted.
+    span : tuple of datetime.date, optional
+        The dates analysed (the user's date range): every period they touch
+        is listed, quiet ones as 0, so trends are over the range asked for,
+        not only the corridor's busy spell.
 
     Returns
     -------
@@ -291,10 +296,10 @@ def segment_activity(
         ``segment``, ``period`` (a pandas Period; ``.dt.start_time`` gives its
         first day), ``incidents`` (int) and ``deaths`` (float: the sum of
         ``deaths_best``, unknown counted as 0). Every segment appears with
-        every period from the one of the earliest to the one of the latest
-        ``event_date`` in ``incidents`` (all of them, so the range is the one
-        analysed, not just the corridor's busy spell), zero-filled; sorted by
-        segment, then period. Empty when ``incidents`` or ``segments`` is.
+        every period from the earliest to the latest of ``span`` and the
+        ``event_date`` values in ``incidents``, zero-filled; sorted by
+        segment, then period. Empty when ``segments`` is, or when
+        ``incidents`` is and no ``span`` is given.
 
     Raises
     ------
@@ -306,7 +311,7 @@ def segment_activity(
     freq = _period_frequency(period)
     _check_non_negative(corridor_km, "corridor_km")
     _require_columns(incidents, ("event_date", "deaths_best", "distance_border_km", "border_position_km"))
-    if incidents.empty or segments.empty:
+    if segments.empty or (incidents.empty and span is None):
         return pd.DataFrame({
             "segment": pd.Series(dtype=np.int64), "period": pd.Series(dtype=pd.PeriodDtype(freq)),
             "incidents": pd.Series(dtype=np.int64), "deaths": pd.Series(dtype=float),
@@ -327,9 +332,11 @@ def segment_activity(
         "deaths": np.nan_to_num(_deaths(incidents.loc[inside, "deaths_best"])),
     })
     totals = counted.groupby(["segment", "period"]).agg(incidents=("deaths", "size"), deaths=("deaths", "sum"))
+    bounds = [pd.Period(day, freq=freq) for day in span or ()]
+    if not periods.empty:
+        bounds += [periods.min(), periods.max()]
     grid = pd.MultiIndex.from_product(
-        [np.sort(ordered["segment"].to_numpy(np.int64)),
-         pd.period_range(periods.min(), periods.max(), freq=freq)],
+        [np.sort(ordered["segment"].to_numpy(np.int64)), pd.period_range(min(bounds), max(bounds), freq=freq)],
         names=["segment", "period"],
     )
     dense = totals.reindex(grid, fill_value=0).reset_index()
@@ -839,6 +846,16 @@ def poisson_upper_tail(count: int, mean: float) -> float:
         return min(total, 1.0)
     # count <= mean: the tail is large, so 1 - lower sum loses nothing that matters.
     return max(0.0, 1.0 - math.fsum(term(k) for k in range(count)))
+
+
+def baseline_start(until: dt.date, period: str, baseline_periods: int = config.SURGE_BASELINE_PERIODS) -> dt.date:
+    """First day of the earliest baseline period :func:`corridor_surge` compares ``until``'s period with.
+
+    The incidents handed to it must reach back to this day, or quiet
+    baseline periods are counted as 0 and a surge is flagged wrongly.
+    """
+    first = pd.Period(until, freq=_period_frequency(period)) - baseline_periods
+    return first.start_time.date()
 
 
 def corridor_surge(

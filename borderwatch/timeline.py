@@ -252,6 +252,34 @@ def statuses_on(timeline: pd.DataFrame, day: date) -> dict[str, str]:
     return {feature_id: status for feature_id, status in statuses.items() if status is not None}
 
 
+def crossing_days_during(timeline: pd.DataFrame, start: date, end: date) -> dict[str, date]:
+    """For each crossing, the day of ``start``..``end`` that shows it at its most notable.
+
+    A period (a week, a month) during which a crossing closed shows it closed,
+    even if it had reopened by the period's last day: the first day of the
+    period on which it was closed; otherwise ``end``.
+
+    Parameters
+    ----------
+    timeline : pandas.DataFrame
+        As :func:`load_timeline` returns it.
+    start, end : datetime.date
+        The period, both days included.
+
+    Returns
+    -------
+    dict of str to datetime.date
+        Crossing id to the day to draw it as of (see :func:`status_on`).
+    """
+    crossings = timeline[timeline["feature_kind"] == "crossing"]
+    days = {feature_id: end for feature_id in crossings["feature_id"].unique()}
+    for row in crossings.sort_values("start", ascending=False).itertuples(index=False):
+        overlaps = row.start <= end and (row.end is None or start < row.end)
+        if overlaps and row.status != DEFAULT_CROSSING_STATUS:
+            days[row.feature_id] = max(row.start, start)
+    return days
+
+
 def barrier_status_changes(timeline: pd.DataFrame) -> list[date]:
     """Return the days on which any feature's status changes, for slider marks.
 

@@ -167,6 +167,7 @@ def crossings_status_layer(
     statuses: dict[str, str],
     day: date,
     timeline: pd.DataFrame | None = None,
+    days: dict[str, date] | None = None,
 ) -> folium.FeatureGroup:
     """Build the layer of border crossings as they stood on a day.
 
@@ -182,6 +183,9 @@ def crossings_status_layer(
     timeline : pandas.DataFrame, optional
         The timeline the statuses come from; with it, a tooltip also gives
         the period of the status (e.g. the dates of a closure).
+    days : dict of str to datetime.date, optional
+        Crossing id to the day its status was read on, when not ``day``
+        (see :func:`borderwatch.timeline.crossing_days_during`).
 
     Returns
     -------
@@ -194,7 +198,8 @@ def crossings_status_layer(
     features = []
     for place in crossings.to_dict("records"):
         status = statuses.get(place["id"], DEFAULT_CROSSING_STATUS)
-        period = period_on(timeline, place["id"], day) if timeline is not None else None
+        shown_day = (days or {}).get(place["id"], day)
+        period = period_on(timeline, place["id"], shown_day) if timeline is not None else None
         # Quote a period only when it is the one that gives the status shown.
         if period is not None and period.status != status:
             period = None
@@ -202,7 +207,8 @@ def crossings_status_layer(
             "type": "Feature",
             "id": str(place["id"]),
             "geometry": {"type": "Point", "coordinates": [float(place["longitude"]), float(place["latitude"])]},
-            "properties": {"status": status, "tooltip_html": _crossing_tooltip(place["name"], status, day, period)},
+            "properties": {"status": status,
+                           "tooltip_html": _crossing_tooltip(place["name"], status, shown_day, period)},
         })
     if features:
         folium.GeoJson(

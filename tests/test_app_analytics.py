@@ -165,3 +165,26 @@ def test_the_surge_view_flags_march_2016_in_the_corridor(data_dir, measured):
     assert metrics["This month"] == str(len(march))
     assert metrics["Signal"] == ("Surge" if len(march) >= 3 else "No surge")
     assert len(march) >= 3  # the raid on Ben Guerdane and the fighting around it
+
+
+def test_map_choices_survive_a_visit_to_another_page_and_stay_in_the_link(data_dir):
+    at = _run(**{"from": "2016-01-01", "to": "2016-06-30"})
+    at.pills(key="map_layers").set_value(["sites", "heatmap"]).run()
+    at.segmented_control(key="playback_step").set_value("month").run()
+    next(b for b in at.button if b.label == "▶").click().run()
+    at.switch_page("app_pages/analytics.py").run()
+    assert not at.exception, at.exception
+    assert _param(at, "layer") == ["sites", "heatmap"]
+    assert _param(at, "step") == ["month"] and _param(at, "period") == ["2016-02-01"]
+    at.switch_page("app_pages/map.py").run()
+    assert at.pills(key="map_layers").value == ["sites", "heatmap"]
+    assert at.select_slider(key="playback_frame").value == dt.date(2016, 2, 1)
+
+
+def test_saving_plans_never_overwrites_one_already_kept(data_dir):
+    at = _run("app_pages/planner.py")
+    for _ in range(2):
+        next(b for b in at.button if b.label == "Add to comparison").click().run()
+    at.text_input(key="plan_name").set_value("Plan 1").run()
+    next(b for b in at.button if b.label == "Add to comparison").click().run()
+    assert list(at.dataframe[-1].value["name"]) == ["Plan 1", "Plan 2", "Plan 1 (2)"]

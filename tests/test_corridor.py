@@ -22,6 +22,7 @@ from borderwatch import config, corridor
 from borderwatch.corridor import (
     SEQUENCE_TOLERANCE_M,
     SURGE_BASELINE_FLOOR,
+    baseline_start,
     border_segments,
     corridor_surge,
     cross_border_sequences,
@@ -626,3 +627,22 @@ def test_surge_validates_its_arguments():
     with pytest.raises(ValueError, match="baseline_periods"):
         corridor_surge(incidents, "month", baseline_periods=0)
     assert corridor_surge(incidents.iloc[0:0], "month").empty
+
+
+def test_segment_activity_lists_every_period_of_the_range_asked_for():
+    segments = border_segments(_line_km(25.0))
+    incidents = _corridor_frame()
+    # The incidents fall in January to March 2016; the range asked for is the whole year.
+    activity = segment_activity(incidents, segments, "month", corridor_km=25.0,
+                                span=(dt.date(2016, 1, 1), dt.date(2016, 12, 31)))
+    assert len(activity) == 3 * 12 and activity["incidents"].sum() == 4
+    quiet = segment_activity(incidents.iloc[0:0], segments, "quarter", span=(dt.date(2016, 1, 1), dt.date(2016, 6, 30)))
+    assert len(quiet) == 3 * 2 and quiet["incidents"].sum() == 0
+
+
+def test_the_baseline_reaches_back_whole_periods():
+    # March 2016 against the six months before it: from 1 September 2015.
+    assert baseline_start(dt.date(2016, 3, 15), "month", 6) == dt.date(2015, 9, 1)
+    # Week of Monday 7 March 2016, two weeks before: Monday 22 February.
+    assert baseline_start(dt.date(2016, 3, 9), "week", 2) == dt.date(2016, 2, 22)
+    assert baseline_start(dt.date(2016, 3, 9), "year", 1) == dt.date(2015, 1, 1)

@@ -268,7 +268,9 @@ def _segment_table(path: str, revision: str, key: tuple, segment_km: float, corr
                    period: str, include_centroids: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     near = _measured(path, revision, key, corridor_km, include_centroids)
     pieces = segments(segment_km)
-    activity = corridor.segment_activity(near, pieces, period, corridor_km)
+    selection = _query_from_key(key).selection
+    span = (selection.start, selection.end) if selection.start and selection.end else None
+    activity = corridor.segment_activity(near, pieces, period, corridor_km, span)
     return activity, corridor.segment_summary(activity, pieces)
 
 

@@ -16,7 +16,7 @@ import streamlit as st
 from borderwatch import config
 from borderwatch.filters import IncidentQuery
 from borderwatch.mapview import MapData
-from borderwatch.timeline import status_on, statuses_on
+from borderwatch.timeline import crossing_days_during, status_on
 from layers.border import border_layer
 from layers.heatmap import heatmap_layer
 from layers.incidents import cells_layer, incidents_layer
@@ -49,7 +49,8 @@ def heat_points(shown: MapData) -> pd.DataFrame:
 
 
 def switchable_layers(
-    visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData, as_of: dt.date | None
+    visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData, as_of: dt.date | None,
+    since: dt.date | None = None,
 ) -> list[folium.FeatureGroup]:
     """The feature groups of the visible layers, bottom to top.
 
@@ -64,7 +65,10 @@ def switchable_layers(
     shown : MapData
         The sites of the period around the view.
     as_of : datetime.date or None
-        The day the barrier and crossings are drawn as of; ``None`` draws them as they stand today.
+        The day the barrier is drawn as of; ``None`` draws it as it stands today.
+    since : datetime.date, optional
+        First day of the period shown: a crossing closed on any day from
+        ``since`` to ``as_of`` is drawn closed (and the tooltip quotes that day).
     """
     day = as_of or dt.date.today()
     groups: list[folium.FeatureGroup] = []
@@ -84,7 +88,9 @@ def switchable_layers(
         groups.append(places_layer(cache.places(), config.FEATURED_PLACE_ID))
     if "crossings" in visible:
         timeline = cache.timeline()
-        groups.append(crossings_status_layer(cache.places(), statuses_on(timeline, day), day, timeline))
+        days = crossing_days_during(timeline, min(since or day, day), day)
+        statuses = {crossing: status_on(timeline, crossing, shown_day) for crossing, shown_day in days.items()}
+        groups.append(crossings_status_layer(cache.places(), statuses, day, timeline, days))
     if "sequences" in visible:
         groups.append(sequences_layer(cache.sequences(query, config.SEQUENCE_DAYS, config.SEQUENCE_RADIUS_KM)))
     if "sites" in visible:

@@ -17,36 +17,42 @@ from borderwatch.timeline import status_on
 from layers.basemap import base_map
 from ui import cache
 from ui.maplayers import switchable_layers
+from ui.playback import Shown
+from ui.selection import MAP_LAYERS
 
 SEQUENCE_LINE_COLOUR = "#6A3D9A"
+
+
+#: Layers the PNG does not draw (the HTML export draws every layer).
+NOT_IN_PNG = ("heatmap", "precision", "segments")
 
 
 def _file_stem(as_of: dt.date | None) -> str:
     return f"borderwatch-map-{as_of:%Y-%m-%d}" if as_of else "borderwatch-map"
 
 
-def _title(query: IncidentQuery) -> str:
-    selection = query.selection
+def _title(period_query: IncidentQuery) -> str:
+    selection = period_query.selection
     dates = f"{selection.start} to {selection.end}" if selection.start and selection.end else "all dates"
     return f"BorderWatch: Tunisia–Libya border, {dates}"
 
 
 def export_html(visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData,
-                as_of: dt.date | None, view: MapView) -> str:
+                shown_time: Shown, view: MapView) -> str:
     """The map as shown, as one HTML file with every script, style and polygon inline."""
     scripts, styles = cache.map_assets()
     center = ((view.south + view.north) / 2, (view.west + view.east) / 2)
     fmap = base_map(cache.basemap_land(), scripts, styles, event_types=cache.filter_options()["event_types"],
                     countries_url=None, location=center, zoom_start=view.zoom)
-    for group in switchable_layers(visible, query, period_query, shown, as_of):
+    for group in switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since):
         group.add_to(fmap)
-    return standalone_html(fmap, cache.STATIC_DIR, cache.static_url(), title=_title(query))
+    return standalone_html(fmap, cache.STATIC_DIR, cache.static_url(), title=_title(period_query))
 
 
-def export_png(visible: tuple[str, ...], query: IncidentQuery, shown: MapData, as_of: dt.date | None,
-               view: MapView) -> bytes:
-    """The map as shown, drawn as a PNG of the same view."""
-    day = as_of or dt.date.today()
+def export_png(visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData,
+               shown_time: Shown, view: MapView) -> bytes:
+    """The map as shown, drawn as a PNG of the same view (without the layers in :data:`NOT_IN_PNG`)."""
+    day = shown_time.as_of or dt.date.today()
     lines = None
     if "sequences" in visible:
         pairs = cache.sequences(query, config.SEQUENCE_DAYS, config.SEQUENCE_RADIUS_KM)
@@ -63,31 +69,41 @@ def export_png(visible: tuple[str, ...], query: IncidentQuery, shown: MapData, a
         border=cache.border() if "border" in visible else None,
         barrier=cache.barrier() if "barrier" in visible and status_on(cache.timeline(), "barrier", day) else None,
         barrier_status=status_on(cache.timeline(), "barrier", day),
-        places=pd.DataFrame(places.drop(columns="geometry")) if "places" in visible else None,
+        places=_png_places(places, visible),
         points=shown.points if "sites" in visible else None,
         cells=shown.cells if "sites" in visible else None,
         lines=lines,
     )
-    return map_png(view.bbox, layers, title=_title(query))
+    return map_png(view.bbox, layers, title=_title(period_query))
+
+
+def _png_places(places: gpd.GeoDataFrame, visible: tuple[str, ...]) -> pd.DataFrame | None:
+    """The places the PNG labels: towns with "Places", crossings with "Crossings"."""
+    kinds = places["kind"] == "crossing"
+    keep = (kinds & ("crossings" in visible)) | (~kinds & ("places" in visible))
+    return pd.DataFrame(places.loc[keep].drop(columns="geometry")) if keep.any() else None
 
 
 def render_share(visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData,
-                 as_of: dt.date | None, view: MapView) -> None:
+                 shown_time: Shown, view: MapView) -> None:
     """Say how to share this view and offer the map as HTML and PNG (built only when clicked)."""
     with st.expander("Share or export this map"):
         st.markdown(
             "**Link:** the address bar holds the filters, the layers, the period, the selected "
             "incident and the map view. Copy it: whoever opens it sees this map."
         )
-        stem = _file_stem(as_of)
+        stem = _file_stem(shown_time.as_of)
         html_column, png_column = st.columns(2)
         html_column.download_button(
-            "Map as HTML (works offline)", data=partial(export_html, visible, query, period_query, shown, as_of, view),
+            "Map as HTML (works offline)", data=partial(export_html, visible, query, period_query, shown, shown_time, view),
             file_name=f"{stem}.html", mime="text/html", on_click="ignore", width="stretch",
             help="One file with the map's scripts, styles and data inside: opens in any browser, no internet needed.",
         )
         png_column.download_button(
-            "Map as PNG", data=partial(export_png, visible, query, shown, as_of, view),
+            "Map as PNG", data=partial(export_png, visible, query, period_query, shown, shown_time, view),
             file_name=f"{stem}.png", mime="image/png", on_click="ignore", width="stretch",
             help="A picture of the same view, drawn on the server from the same data.",
         )
+        left_out = [MAP_LAYERS[layer] for layer in NOT_IN_PNG if layer in visible]
+        if left_out:
+            st.caption(f"The PNG leaves out: {', '.join(left_out)}; the HTML file has every layer.")

@@ -6,6 +6,8 @@ it to and from the widgets' keys in ``st.session_state``.
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from borderwatch.escape import escape_markdown
@@ -18,6 +20,8 @@ STEP_KEY = "playback_step"
 FRAME_KEY = "playback_frame"
 #: Map centre and zoom the map opens at in this session (from a link, or the defaults).
 OPENING_VIEW_KEY = "map_opening_view"
+#: The view the map last reported, kept while other pages show (the map's own state is not).
+LAST_VIEW_KEY = "map_last_view"
 _RESTORED_KEY = "permalink_restored"
 _PROBLEMS_KEY = "permalink_problems"
 #: The step widget's label when the map shows the whole date range.
@@ -60,6 +64,25 @@ def restore_once() -> None:
     st.session_state[_PROBLEMS_KEY] = link.problems
 
 
+def keep_map_choices() -> None:
+    """Keep the map page's widget values while another page shows.
+
+    Streamlit drops a widget's value after a run that does not draw it;
+    writing it back as a plain value keeps it, so the layers, the period
+    and the selected incident survive a visit to another page (and stay in
+    the link meanwhile).
+    """
+    for key in (LAYERS_KEY, STEP_KEY, FRAME_KEY, SELECTED_KEY):
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def reopen_at_last_view() -> None:
+    """When the map page is entered anew, open the map where the user last left it."""
+    if MAP_KEY not in st.session_state and LAST_VIEW_KEY in st.session_state:
+        st.session_state[OPENING_VIEW_KEY] = st.session_state[LAST_VIEW_KEY]
+
+
 def show_problems() -> None:
     """Say once which parts of the link could not be read."""
     problems = st.session_state.pop(_PROBLEMS_KEY, None)
@@ -87,8 +110,8 @@ def current_state(default_layers: tuple[str, ...]) -> ViewState:
     whole_range = bounds is not None and tuple(dates) == tuple(bounds)
     chosen_layers = st.session_state.get(LAYERS_KEY)
     layers = None if chosen_layers is None else tuple(layer for layer in MAP_LAYERS if layer in chosen_layers)
-    view = st.session_state.get(MAP_KEY) or {}
-    center, zoom = _view_of(view) or st.session_state.get(OPENING_VIEW_KEY, (None, None))
+    center, zoom = (_view_of(st.session_state.get(MAP_KEY) or {}) or st.session_state.get(LAST_VIEW_KEY)
+                    or st.session_state.get(OPENING_VIEW_KEY, (None, None)))
     step = st.session_state.get(STEP_KEY)
     return ViewState(
         start=None if whole_range else selection.start,
@@ -109,17 +132,32 @@ def current_state(default_layers: tuple[str, ...]) -> ViewState:
 
 
 def _view_of(returned: dict) -> tuple[tuple[float, float], float] | None:
-    """Centre and zoom of the view ``st_folium`` last reported, if it did."""
+    """Centre and zoom of the view ``st_folium`` last reported, if it did.
+
+    The centre is the middle of the bounds in Web Mercator (what the map
+    shows), not of the degrees; longitudes past ±180 after panning round
+    the world are brought back.
+    """
     try:
         south_west, north_east = returned["bounds"]["_southWest"], returned["bounds"]["_northEast"]
-        center = ((south_west["lat"] + north_east["lat"]) / 2, (south_west["lng"] + north_east["lng"]) / 2)
-        return (float(center[0]), float(center[1])), float(returned["zoom"])
+        south, north = float(south_west["lat"]), float(north_east["lat"])
+        west, east = float(south_west["lng"]), float(north_east["lng"])
+        zoom = float(returned["zoom"])
     except (KeyError, TypeError, ValueError):
         return None
+    if not all(math.isfinite(value) for value in (south, north, west, east, zoom)) or abs(south) >= 90 or abs(north) >= 90:
+        return None
+    mercator = (math.asinh(math.tan(math.radians(south))) + math.asinh(math.tan(math.radians(north)))) / 2
+    latitude = math.degrees(math.atan(math.sinh(mercator)))
+    longitude = ((west + east) / 2 + 180.0) % 360.0 - 180.0
+    return (latitude, longitude), zoom
 
 
 def publish(default_layers: tuple[str, ...]) -> None:
     """Write the session's state into the address bar (only when it changed)."""
+    view = _view_of(st.session_state.get(MAP_KEY) or {})
+    if view is not None:
+        st.session_state[LAST_VIEW_KEY] = view
     params = encode(current_state(default_layers))
     shown = {key: st.query_params.get_all(key) for key in st.query_params}
     if params != shown:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -19,6 +20,8 @@ LINE_LABELS = {BARRIER: "Barrier (trench and berm, approximate)", BORDER: "A str
 METHOD_LABELS = {"even": "Evenly spaced", "greedy": "Optimised for past incidents"}
 #: Plans kept for comparison in this session, by name.
 PLANS_KEY = "saved_plans"
+#: The plan-name field.
+NAME_KEY = "plan_name"
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,14 @@ def gaps_table(plan: Plan) -> pd.DataFrame:
 
 
 def save_plan(plan: Plan) -> None:
-    """Keep a plan for comparison (a plan of the same name is replaced)."""
-    st.session_state.setdefault(PLANS_KEY, {})[plan.name] = plan
+    """Keep a plan for comparison, under a name no kept plan has, and offer the next default name."""
+    saved = st.session_state.setdefault(PLANS_KEY, {})
+    name, copy = plan.name, 1
+    while name in saved:
+        copy += 1
+        name = f"{plan.name} ({copy})"
+    saved[name] = dataclasses.replace(plan, name=name)
+    st.session_state[NAME_KEY] = f"Plan {len(saved) + 1}"
 
 
 def remove_plan(name: str) -> None:

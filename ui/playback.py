@@ -19,6 +19,9 @@ from ui.permalink import ALL_DATES, FRAME_KEY, STEP_KEY
 
 PLAYING_KEY = "playback_playing"
 _LAST_STEP_KEY = "playback_last_step"
+# The timer's next period: applied before the slider is drawn, since a
+# widget's value cannot change once the widget exists in a run.
+_NEXT_FRAME_KEY = "playback_next_frame"
 #: Seconds between two steps while playing: time to see the map change.
 PLAY_INTERVAL_S = 1.5
 _STEP_LABELS = {ALL_DATES: "All dates", "week": "Week by week", "month": "Month by month"}
@@ -34,8 +37,13 @@ class Shown:
 
     @property
     def as_of(self) -> dt.date | None:
-        """The barrier and the crossings are drawn as they stood on this day."""
+        """The barrier is drawn as it stood on this day (the period's last)."""
         return self.frame.end if self.frame is not None else self.end
+
+    @property
+    def since(self) -> dt.date | None:
+        """First day whose crossing closures show: the period's; with all dates shown, the last day only."""
+        return self.frame.start if self.frame is not None else self.end
 
 
 def _stop() -> None:
@@ -86,6 +94,8 @@ def render_time_controls(start: dt.date | None, end: dt.date | None) -> Shown:
         st.warning(str(error))
         return Shown(start, end, None)
     starts = [frame.start for frame in frames]
+    if _NEXT_FRAME_KEY in st.session_state:
+        st.session_state[FRAME_KEY] = st.session_state.pop(_NEXT_FRAME_KEY)
     if st.session_state.get(FRAME_KEY) not in starts:
         chosen = st.session_state.get(FRAME_KEY)
         # A period from a link or another step: the frame holding that day.
@@ -125,5 +135,5 @@ def _advance(starts: list[dt.date]) -> None:
     if index + 1 >= len(starts):
         _stop()
     else:
-        st.session_state[FRAME_KEY] = starts[index + 1]
+        st.session_state[_NEXT_FRAME_KEY] = starts[index + 1]
     st.rerun()
