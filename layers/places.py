@@ -1,4 +1,4 @@
-"""Map layers of places: towns and landmarks, and border crossings."""
+"""Map layer of places: towns and landmarks (crossings, open or closed by date: :mod:`layers.infrastructure`)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ _BIND_PLACE = JsCode(
         var p = feature.properties;
         layer.bindPopup(p.popup_html, {maxWidth: 320});
         layer.bindTooltip(p.tooltip_html, {
-            permanent: p.featured, direction: "right", className: p.featured ? "bw-featured-label" : ""
+            // The featured label sits above its town, clear of the crossing east of it.
+            permanent: p.featured, direction: p.featured ? "top" : "right",
+            offset: p.featured ? [0, -8] : [0, 0], className: p.featured ? "bw-featured-label" : ""
         });
     }"""
 )
@@ -49,7 +51,7 @@ def place_style(feature: dict) -> dict:
 
 
 def crossing_style(_feature: dict) -> dict:
-    """Leaflet style of a border crossing: a white ring in the crossings' colour."""
+    """Style of a crossing drawn without its status (the PNG export): a white ring in the crossings' colour."""
     return {"radius": 7, "color": CROSSING_COLOUR, "weight": 3, "fill": True,
             "fillColor": "#FFFFFF", "fillOpacity": 1.0}
 
@@ -99,20 +101,3 @@ def places_layer(places: gpd.GeoDataFrame, featured_id: str) -> folium.FeatureGr
     """
     towns = places[places["kind"] != "crossing"]
     return _points_layer(PLACES_LAYER_NAME, _place_features(towns, featured_id), place_style)
-
-
-def crossings_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """Build the layer of border crossings.
-
-    Parameters
-    ----------
-    places : geopandas.GeoDataFrame
-        Gazetteer rows; only ``kind == "crossing"`` are drawn.
-
-    Returns
-    -------
-    folium.FeatureGroup
-        Named :data:`CROSSINGS_LAYER_NAME`; hover a crossing for its name.
-    """
-    crossings = places[places["kind"] == "crossing"]
-    return _points_layer(CROSSINGS_LAYER_NAME, _place_features(crossings, None), crossing_style)

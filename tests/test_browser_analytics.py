@@ -78,7 +78,9 @@ def test_a_link_reproduces_filters_layers_period_selection_and_view(page, browse
     page.get_by_role("button", name="Heatmap").click()
     page.get_by_text("Month by month", exact=True).click()
     _caption(page, r"January 2016: \d+ incidents").wait_for(timeout=LOAD_TIMEOUT_MS)
+    # One step at a time, as a user sees each period before the next click.
     page.get_by_role("button", name="▶").click()
+    _caption(page, r"February 2016: \d+ incidents").wait_for(timeout=LOAD_TIMEOUT_MS)
     page.get_by_role("button", name="▶").click()
     _caption(page, r"March 2016: \d+ incidents").wait_for(timeout=LOAD_TIMEOUT_MS)
     click_incident(page, raid_id)

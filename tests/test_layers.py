@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import json
 
 import folium
@@ -23,11 +25,14 @@ from layers.incidents import (
     encode_points,
     incidents_layer,
 )
-from layers.places import crossings_layer, places_layer
+from layers.infrastructure import crossings_status_layer
+from layers.places import places_layer
 from layers.style import EVENT_TYPE_COLOURS, MAX_RADIUS_PX, MIN_RADIUS_PX, radius_for_deaths
 from tests.factories import incident_frame, incident_row
 
 HOSTILE = "${alert(1)}<img src=x onerror=alert(2)></script>\\`C:\\path\\2019"
+
+_DAY = datetime.date(2016, 3, 1)
 
 
 def _border():
@@ -71,7 +76,7 @@ def test_layer_names_use_the_words_users_look_for():
     assert border_layer(_border()).layer_name == "Tunisia–Libya border"
     assert barrier_layer(_barrier()).layer_name == "Trench and berm (barrier)"
     assert places_layer(_places(), "ben-guerdane").layer_name == "Places"
-    assert crossings_layer(_places()).layer_name == "Crossings"
+    assert crossings_status_layer(_places(), {}, _DAY).layer_name == "Crossings"
     assert incidents_layer(incident_frame(incident_row(id="a"))).layer_name == "Attack sites"
 
 
@@ -103,7 +108,7 @@ def test_barrier_popup_shows_measured_and_reported_lengths_and_says_approximate(
 
 def test_places_put_crossings_in_their_own_layer_and_label_the_featured_town():
     places_html = _render(places_layer(_places(), "ben-guerdane"))
-    crossings_html = _render(crossings_layer(_places()))
+    crossings_html = _render(crossings_status_layer(_places(), {}, _DAY))
     assert "Ben Gardane" in places_html and "Ras Ajdir" not in places_html
     assert "Ras Ajdir" in crossings_html and "Ben Gardane" not in crossings_html
     featured = [f for f in places_layer(_places(), "ben-guerdane")._children.values()][0].data["features"]
@@ -122,8 +127,9 @@ def test_hostile_text_never_reaches_the_map_html_raw():
 
 def test_template_code_in_data_is_not_run_on_the_server():
     # branca renders popup HTML as a Jinja template: data must not be template code.
-    places = _places().assign(note=["{{ 7*191 }}", "{% if true %}yes{% endif %}", "{{coord|33.1|11.5}}"])
-    html = _render(places_layer(places, "ben-guerdane")) + _render(crossings_layer(places))
+    hostile = ["{{ 7*191 }}", "{% if true %}yes{% endif %}", "{{coord|33.1|11.5}}"]
+    places = _places().assign(note=hostile, name=hostile)
+    html = _render(places_layer(places, "ben-guerdane")) + _render(crossings_status_layer(places, {}, _DAY))
     assert "1337" not in html
     # The popups travel as JSON strings, where "&" is written \u0026.
     html = html.replace("\\u0026", "&")
@@ -144,7 +150,7 @@ def test_layers_do_not_change_their_input():
     places = _places()
     places_before = places.copy()
     places_layer(places, "ben-guerdane")
-    crossings_layer(places)
+    crossings_status_layer(places, {}, _DAY)
     assert places.equals(places_before)
 
 

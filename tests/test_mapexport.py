@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import base64
 import io
 import math
@@ -42,7 +44,8 @@ from layers.border import border_layer
 from layers.countries import land_with_surroundings
 from layers.heatmap import heatmap_layer
 from layers.incidents import incidents_layer
-from layers.places import crossings_layer, places_layer
+from layers.infrastructure import crossings_status_layer
+from layers.places import places_layer
 from layers.style import BARRIER_COLOUR, BORDER_COLOUR, EVENT_TYPE_COLOURS, FOCUS_LAND_COLOUR, SEA_COLOUR
 from tests.conftest import REPO_ROOT
 from tests.factories import incident_frame, incident_row
@@ -60,6 +63,8 @@ EARTH_RADIUS_M = 6_378_137.0  # the sphere of Web Mercator (EPSG:3857)
 
 
 # --- helpers -----------------------------------------------------------------
+
+_DAY = datetime.date(2016, 3, 1)
 
 
 def mercator(lon: float, lat: float) -> tuple[float, float]:
@@ -165,7 +170,7 @@ def app_map(bundled, points, **options) -> folium.Map:
         barrier_layer(bundled["barrier"]),
         heatmap_layer(points.loc[:, ["latitude", "longitude"]].assign(weight=1.0)),
         places_layer(bundled["places"], "ben-guerdane"),
-        crossings_layer(bundled["places"]),
+        crossings_status_layer(bundled["places"], {}, _DAY),
         incidents_layer(points),
     ):
         group.add_to(fmap)
