@@ -69,6 +69,18 @@ st.markdown(
 """
 )
 
+st.header("Status of the barrier and the crossings by date", anchor=False)
+st.markdown(
+    "The map's time slider draws the barrier and the crossings as these dated reports put them "
+    "(`data/timeline.csv`); a day no row covers leaves the barrier undrawn and a crossing open."
+)
+st.dataframe(
+    cache.timeline().astype({"start": str, "end": str}).replace({"None": ""}),
+    hide_index=True, width="stretch",
+    column_config={"feature_id": "Feature", "feature_kind": "Kind", "status": "Status", "start": "From",
+                   "end": "Until (not included)", "source": "Sources", "note": "Note"},
+)
+
 st.header("What is bundled, and what you imported", anchor=False)
 datasets = cache.store().datasets()
 st.markdown(

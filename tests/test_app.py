@@ -110,6 +110,11 @@ def test_about_page_states_sources_and_limits(app):
     text = " ".join(m.value for m in app.markdown)
     for phrase in ("Natural Earth", "not survey-grade", "Ras Ajdir", "approximate", "place-level", "GeoNames"):
         assert phrase in text
+    # The dated statuses the time slider draws, with their sources.
+    timeline = app.dataframe[0].value
+    closures = timeline[(timeline["status"] == "closed") & (timeline["start"] == "2016-03-07")]
+    assert set(closures["feature_id"]) == {"ras-ajdir", "dehiba-wazin"}
+    assert (closures["end"] == "2016-03-22").all() and closures["source"].str.contains("CrisisWatch").all()
 
 
 def test_a_broken_incident_file_gets_a_clear_message(tmp_path, monkeypatch):
