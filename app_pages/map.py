@@ -51,7 +51,8 @@ if shown_time.frame is not None:
     period_summary = cache.summary(period_query)
     st.caption(
         f"{escape_markdown(shown_time.frame.label)}: {period_summary.shown:,} incidents, "
-        f"{period_summary.deaths:,} deaths ({shown_time.frame.start:%d %b} to {shown_time.frame.end:%d %b %Y}). "
+        f"{period_summary.deaths:,} deaths ({shown_time.frame.start:%d %b} to {shown_time.frame.end:%d %b %Y}), "
+        f"of the {summary.shown:,} in the date range: the map shows this period. "
         f"The barrier is drawn as it stood on {shown_time.as_of:%d %B %Y}; a crossing closed on any day "
         "of the period is drawn closed."
     )
@@ -117,7 +118,7 @@ with details_column:
         options=list(labels),
         format_func=labels.__getitem__,
         key=SELECTED_KEY,
-        placeholder="Click an attack site on the map, or choose one here",
+        placeholder="Click a site on the map, or choose here",
     )
     if record is None:
         st.caption("Click an attack site on the map to read its full record.")
