@@ -8,17 +8,14 @@ import math
 import altair as alt
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from borderwatch import config, corridor
 from borderwatch.escape import escape_markdown
-from layers.barrier import barrier_layer
-from layers.basemap import base_map
-from layers.border import border_layer
 from layers.segments import segments_layer
 from layers.sequences import sequences_layer
 from ui import cache
 from ui.sidebar import current_query
+from ui.staticmap import render_static_map
 
 #: The distance histogram covers this far from the border.
 HISTOGRAM_MAX_KM = 200.0
@@ -34,12 +31,7 @@ VIEWS = {
 
 
 def _map(groups: list, key: str, center: tuple[float, float] = (32.4, 10.9), zoom: float = 7) -> None:
-    scripts, styles = cache.map_assets()
-    fmap = base_map(cache.basemap_land(), scripts, styles, event_types=cache.filter_options()["event_types"],
-                    countries_url=cache.basemap_url(), location=center, zoom_start=zoom)
-    st_folium(fmap, key=key, height=ANALYTICS_MAP_HEIGHT_PX, use_container_width=True,
-              feature_group_to_add=[border_layer(cache.border()), barrier_layer(cache.barrier()), *groups],
-              returned_objects=[], render=False)
+    render_static_map(groups, key, center, zoom, ANALYTICS_MAP_HEIGHT_PX)
 
 
 def _share(value: float) -> str:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from borderwatch import config
 from borderwatch.escape import escape_markdown
 from borderwatch.planner import ASSUMPTIONS, compare, plan_csv, plan_geojson
-from layers.basemap import base_map
-from layers.barrier import barrier_layer
-from layers.border import border_layer
 from layers.incidents import incidents_layer
 from layers.planner import plan_layer
 from ui import cache
@@ -28,22 +24,16 @@ from ui.planning import (
     save_plan,
 )
 from ui.sidebar import current_query
+from ui.staticmap import render_static_map
 
 PLANNER_MAP_HEIGHT_PX = 520
 
 
 def _plan_map(plan, incidents, key: str, height: int = PLANNER_MAP_HEIGHT_PX) -> None:
-    """A static map of one plan: the lines, the sensors, the gaps and the incidents judged."""
-    scripts, styles = cache.map_assets()
-    bounds = plan.line.bounds
-    center = ((bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2)
-    fmap = base_map(cache.basemap_land(), scripts, styles, event_types=cache.filter_options()["event_types"],
-                    countries_url=cache.basemap_url(), location=center, zoom_start=8)
-    groups = [border_layer(cache.border()), barrier_layer(cache.barrier()), plan_layer(plan)]
-    if not incidents.empty:
-        groups.append(incidents_layer(incidents))
-    st_folium(fmap, key=key, height=height, use_container_width=True, feature_group_to_add=groups,
-              returned_objects=[], render=False)
+    """A map of one plan: the sensors, their ranges, the gaps and the incidents judged."""
+    west, south, east, north = plan.line.bounds
+    groups = [plan_layer(plan)] + ([] if incidents.empty else [incidents_layer(incidents)])
+    render_static_map(groups, key, ((south + north) / 2, (west + east) / 2), 8, height)
 
 
 query = current_query()

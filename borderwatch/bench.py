@@ -43,6 +43,7 @@ from borderwatch.corridor import (
     SEQUENCE_TOLERANCE_M,
     border_segments,
     cross_border_sequences,
+    incidents_of_points,
     segment_activity,
     segment_summary,
 )
@@ -298,9 +299,7 @@ def measure_analytics(store: SQLiteStore) -> dict[str, Any]:
     results["within_corridor_map_data"] = {**filtered, "baseline_no_distance_p50_s": unfiltered["p50_s"],
                                            "ratio": _ratio(filtered["p50_s"], unfiltered["p50_s"])}
     fetch_s, near = _timed(store.points, IncidentFilter(), max_border_km=config.SEQUENCE_RADIUS_KM)
-    near["event_date"] = pd.to_datetime(near["event_date"])
-    near = gpd.GeoDataFrame(near, geometry=gpd.points_from_xy(near["longitude"], near["latitude"]),
-                            crs=config.GEOGRAPHIC_CRS)
+    near = incidents_of_points(near)
     segments = border_segments(reference.load_border(config.BORDER_PATH).geometry.iloc[0])
     corridor_rows = near[near["distance_border_km"] <= config.CORRIDOR_KM]
     segment_s, _ = _timed(_segment_table, corridor_rows, segments)

@@ -158,6 +158,26 @@ def _km_text(value: float) -> str:
 # --- Segments ---------------------------------------------------------------
 
 
+def incidents_of_points(points: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The store's points (:meth:`borderwatch.store.SQLiteStore.points`) as the analyses here take them.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        With ``event_date`` as ISO text, ``latitude`` and ``longitude``; not changed.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The same rows, ``event_date`` parsed, point geometry in EPSG:4326.
+    """
+    incidents = points.assign(event_date=pd.to_datetime(points["event_date"], format="%Y-%m-%d"))
+    return gpd.GeoDataFrame(
+        incidents, geometry=gpd.points_from_xy(incidents["longitude"], incidents["latitude"]),
+        crs=config.GEOGRAPHIC_CRS,
+    )
+
+
 def border_segments(
     border: LineString, segment_km: float = config.SEGMENT_KM, metric_crs: str = config.METRIC_CRS
 ) -> gpd.GeoDataFrame:

@@ -240,10 +240,7 @@ def _measured(path: str, revision: str, key: tuple, within_km: float | None, inc
     frame = _store(path).points(query.selection, **options)
     if not include_centroids:
         frame = frame[frame["geo_precision"] != config.CENTROID_GEO_PRECISION].reset_index(drop=True)
-    frame["event_date"] = pd.to_datetime(frame["event_date"], format="%Y-%m-%d")
-    return gpd.GeoDataFrame(
-        frame, geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]), crs=config.GEOGRAPHIC_CRS
-    )
+    return corridor.incidents_of_points(frame)
 
 
 def measured(query: IncidentQuery, within_km: float | None, include_centroids: bool = True) -> gpd.GeoDataFrame:
