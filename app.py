@@ -42,9 +42,10 @@ except BorderWatchError as error:
     st.error("BorderWatch could not load its data. Nothing was changed; fix the file and reload.")
     st.code(str(error), language=None)
     st.stop()
-permalink.restore_once()
+permalink.restore_once(options)
 permalink.keep_map_choices()
 render_filters(options)
+permalink.show_problems()
 try:
     navigation.run()
 finally:

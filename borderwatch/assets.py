@@ -23,6 +23,7 @@ import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 
+from borderwatch import config
 from borderwatch.errors import OfflineAssetError
 
 #: Sub-folder of the static folder that holds the copied packages.
@@ -40,6 +41,17 @@ class VendorPackage:
     styles: tuple[str, ...]
     folders: tuple[str, ...] = ()
 
+
+def _content_version(folder: Path, names: tuple[str, ...]) -> str:
+    """A digest of the files, as the version of code that has no release number."""
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update((folder / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_OWN_SCRIPTS = ("map.js", "labels.js", "sites.js", "precision.js", "focus.js")
+_OWN_STYLES = ("borderwatch.css",)
 
 VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
     VendorPackage(
@@ -63,7 +75,8 @@ VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
         base_dir=Path(xstatic.pkg.leaflet_markercluster.BASE_DIR),
         version=xstatic.pkg.leaflet_markercluster.VERSION,
         scripts=("leaflet.markercluster.js",),
-        styles=("MarkerCluster.css", "MarkerCluster.Default.css"),
+        # Only the animations: BorderWatch draws its own cluster icons.
+        styles=("MarkerCluster.css",),
     ),
     VendorPackage(
         name="leaflet_heat",
@@ -71,6 +84,14 @@ VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
         version=folium.__version__,
         scripts=("leaflet_heat.min.js",),
         styles=(),
+    ),
+    # BorderWatch's own browser code (layers/web), served and inlined like the packages.
+    VendorPackage(
+        name="borderwatch",
+        base_dir=config.WEB_ASSETS_DIR,
+        version=_content_version(config.WEB_ASSETS_DIR, _OWN_SCRIPTS + _OWN_STYLES),
+        scripts=_OWN_SCRIPTS,
+        styles=_OWN_STYLES,
     ),
 )
 
@@ -131,13 +152,14 @@ def asset_urls(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, st
         ``(scripts, styles)``, scripts in load order (Leaflet first).
     """
     root = f"{base_url.rstrip('/')}/{VENDOR_FOLDER}"
+    # The version in the query makes a browser fetch a file again when it changes.
     scripts = [
-        (f"{package.name}_{name}", f"{root}/{package.name}/{name}")
+        (f"{package.name}_{name}", f"{root}/{package.name}/{name}?v={package.version}")
         for package in VENDOR_PACKAGES
         for name in package.scripts
     ]
     styles = [
-        (f"{package.name}_{name}", f"{root}/{package.name}/{name}")
+        (f"{package.name}_{name}", f"{root}/{package.name}/{name}?v={package.version}")
         for package in VENDOR_PACKAGES
         for name in package.styles
     ]

@@ -30,6 +30,9 @@ INCIDENTS_PATH: Final[Path] = Path(
     os.environ.get("BORDERWATCH_INCIDENTS_FILE") or DATA_DIR / "incidents.csv"
 )
 
+#: BorderWatch's own browser code and styles (served with Leaflet, see ``borderwatch.assets``).
+WEB_ASSETS_DIR: Final[Path] = REPO_ROOT / "layers" / "web"
+
 #: CRS of every bundled file and of everything handed to the map.
 GEOGRAPHIC_CRS: Final[str] = "EPSG:4326"
 

@@ -54,7 +54,7 @@ from layers.barrier import LAYER_NAME as BARRIER_LAYER_NAME
 from layers.barrier import barrier_style
 from layers.border import LAYER_NAME as BORDER_LAYER_NAME
 from layers.border import border_style
-from layers.countries import FOCUS_ISO3, country_style
+from layers.countries import country_style
 from layers.incidents import encode_cells
 from layers.infrastructure import BARRIER_STATUS_STYLES, under_construction_style
 from layers.places import crossing_style, place_style
@@ -658,13 +658,13 @@ def _text(axes: Axes, x: float, y: float, value: str, **style: object) -> Text:
 
 
 def _draw_countries(axes: Axes, countries: gpd.GeoDataFrame, clip: tuple[float, float, float, float]) -> None:
-    focus = countries["iso3"].isin(FOCUS_ISO3) if "iso3" in countries else pd.Series(False, index=countries.index)
+    codes = countries["iso3"] if "iso3" in countries else pd.Series(None, index=countries.index)
     patches, faces, edges, widths = [], [], [], []
-    for shape, in_focus in zip(_mercator_shapes(countries, clip), focus, strict=True):
+    for shape, iso3 in zip(_mercator_shapes(countries, clip), codes, strict=True):
         path = _polygon_path(shape)
         if path is None:
             continue
-        style = country_style({"properties": {"focus": bool(in_focus)}})
+        style = country_style({"properties": {"iso3": iso3}})
         patches.append(PathPatch(path))
         faces.append(to_rgba(style["fillColor"], style["fillOpacity"]))
         edges.append(to_rgba(style["color"]))

@@ -135,7 +135,8 @@ def fetch_area(view: MapView) -> MapView:
     return MapView(float(west), float(max(south, -90.0)), float(east), float(min(north, 90.0)), view.zoom)
 
 
-def map_data(store: SQLiteStore, query: IncidentQuery, area: MapView, point_limit: int = POINT_LIMIT) -> MapData:
+def map_data(store: SQLiteStore, query: IncidentQuery, area: MapView | None,
+             point_limit: int = POINT_LIMIT) -> MapData:
     """Fetch what the incident layer draws for an area.
 
     Parameters
@@ -143,8 +144,10 @@ def map_data(store: SQLiteStore, query: IncidentQuery, area: MapView, point_limi
     store : SQLiteStore
     query : IncidentQuery
         The sidebar's filters.
-    area : MapView
-        The area to fetch (see :func:`fetch_area`).
+    area : MapView or None
+        The area to fetch (see :func:`fetch_area`); None for every matching
+        incident, when they are few enough to draw them all: the layer then
+        stays the same as the map moves, and is not sent again.
     point_limit : int
         Most incidents drawn one by one.
 
@@ -155,6 +158,9 @@ def map_data(store: SQLiteStore, query: IncidentQuery, area: MapView, point_limi
         cells; at :data:`MAX_ZOOM` always points, the ``point_limit`` most
         recent, since zooming in can no longer split a cell.
     """
+    if area is None:
+        points = store.points(query.selection, limit=point_limit, newest_first=True, **query.options())
+        return MapData(points=points, cells=None, zoom=MAX_ZOOM, in_view=len(points))
     cells = store.aggregate(query.selection, by=("cell",), zoom=area.zoom, bbox=area.bbox, **query.options())
     in_view = int(cells["incidents"].sum())
     if in_view <= point_limit or area.zoom >= MAX_ZOOM:
@@ -162,3 +168,16 @@ def map_data(store: SQLiteStore, query: IncidentQuery, area: MapView, point_limi
                               **query.options())
         return MapData(points=points, cells=None, zoom=area.zoom, in_view=max(in_view, len(points)))
     return MapData(points=None, cells=cells, zoom=area.zoom, in_view=in_view)
+
+
+def points_in(points: pd.DataFrame, view: MapView) -> int:
+    """How many of ``points`` (``latitude``, ``longitude``) lie inside ``view``."""
+    latitude, longitude = points["latitude"].to_numpy(float), points["longitude"].to_numpy(float)
+    inside = (latitude >= view.south) & (latitude <= view.north) & (longitude >= view.west) & (longitude <= view.east)
+    return int(inside.sum())
+
+
+def width_px(west: float, east: float, zoom: float) -> float:
+    """Width on screen, in pixels, of the longitudes ``west`` to ``east`` at ``zoom`` (Web Mercator)."""
+    span = (east - west) % 360.0 or (360.0 if east != west else 0.0)
+    return span / 360.0 * 256.0 * 2.0 ** zoom

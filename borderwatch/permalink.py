@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Final
 
 #: Stands for an empty choice ("no incident type"), which an absent parameter cannot say.
@@ -187,3 +187,52 @@ def decode(params: Mapping[str, Sequence[str]], steps: Sequence[str] = ("week", 
     values["frame"] = date_of("period") if step is not None else None
     known = {item.name for item in fields(ViewState)}
     return DecodedLink(ViewState(**{name: value for name, value in values.items() if name in known}), problems)
+
+
+#: What each list parameter chooses among, in a message ("type='X' is not an incident type in the data").
+_CHOICE_WORDS: Final[dict[str, str]] = {
+    "event_types": "an incident type in the data",
+    "countries": "a country in the data",
+    "datasets": "a dataset in the store",
+    "actors": "an actor in the data",
+    "layers": "a map layer",
+}
+
+
+def keep_known_choices(link: DecodedLink, offered: Mapping[str, Sequence[str]]) -> DecodedLink:
+    """Drop the values of list parameters that name nothing offered, and say which.
+
+    A link typed by hand, or made before a dataset was removed, may name a
+    type, country, dataset, actor or layer that does not exist here. Such a
+    value is left out (and named in ``problems``); when nothing the parameter
+    names is known, the parameter keeps its default rather than choosing
+    nothing, so the map never silently shows no incident.
+
+    Parameters
+    ----------
+    link : DecodedLink
+        As :func:`decode` returns it.
+    offered : mapping of str to sequence of str
+        For each of ``event_types``, ``countries``, ``datasets``, ``actors``
+        and ``layers`` that can be checked, the values that exist.
+
+    Returns
+    -------
+    DecodedLink
+        The state with only known values, and the problems of ``link`` plus one per unknown value.
+    """
+    problems = list(link.problems)
+    changes: dict[str, tuple[str, ...] | None] = {}
+    for name, known in offered.items():
+        chosen = getattr(link.state, name)
+        if not chosen:  # the default, or an explicit empty choice
+            continue
+        known_set = set(known)
+        unknown = [value for value in chosen if value not in known_set]
+        if not unknown:
+            continue
+        key = _LISTS[name]
+        problems.extend(f"{key}={value!r} is not {_CHOICE_WORDS[name]}" for value in unknown)
+        kept = tuple(value for value in chosen if value in known_set)
+        changes[name] = kept or None
+    return DecodedLink(replace(link.state, **changes), problems)

@@ -4,27 +4,76 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
-from branca.element import MacroElement
-from jinja2 import Template
+from shapely.ops import polylabel
 from shapely.geometry import box
 
 from borderwatch import config
-
-from layers.style import FOCUS_LAND_COLOUR, LAND_COLOUR
+from layers.script import ScriptCall
+from layers.style import FOCUS_LAND_COLOURS, LAND_COLOUR
 
 LAYER_NAME = "Countries (offline basemap)"
-#: Countries the dashboard is about, drawn a shade lighter.
-FOCUS_ISO3 = ("TUN", "LBY")
+#: Leaflet pane of the land: under the tile pane (200), so online tiles
+#: cover it and the land shows wherever a tile fails to load.
+LAND_PANE = "bw-land"
+LAND_PANE_Z_INDEX = 150
+
+#: A country is named on the map when at least this much of it (square
+#: degrees) lies around the border: a sliver at the edge gets no name.
+LABEL_MIN_AREA_DEG2 = 1.5
+#: Country names show from this zoom on (they stay while zooming in).
+COUNTRY_LABEL_MIN_ZOOM = 5
 
 
 def country_style(feature: dict) -> dict:
-    """Leaflet style of a country: light land, grey outline."""
-    focus = feature["properties"].get("focus", False)
+    """Leaflet style of a country: light land, grey outline; the border's two countries each their own fill."""
+    iso3 = feature["properties"].get("iso3")
     return {
-        "fillColor": FOCUS_LAND_COLOUR if focus else LAND_COLOUR,
+        "fillColor": FOCUS_LAND_COLOURS.get(iso3, LAND_COLOUR),
         "fillOpacity": 1.0,
         "color": "#9A9A9A",
         "weight": 0.8,
+    }
+
+
+def country_labels(countries: gpd.GeoDataFrame, around: tuple[tuple[float, float], tuple[float, float]]) -> dict:
+    """Where to write each country's name: inside its land around the border, far from its edges.
+
+    Parameters
+    ----------
+    countries : geopandas.GeoDataFrame
+        Land polygons in EPSG:4326 with ``iso3`` and ``name``.
+    around : ((south, west), (north, east))
+        The area the map shows the border in; each name goes at the pole of
+        inaccessibility of its country's land in this area, so it falls in view.
+
+    Returns
+    -------
+    dict
+        Columns for ``BorderWatch.labels`` (``layers/web/labels.js``): one
+        entry per country with enough land in the area, the border's
+        countries first.
+    """
+    (south, west), (north, east) = around
+    area = box(west, south, east, north)
+    found: list[tuple[int, str, float, float]] = []
+    for iso3, name, shape in zip(countries["iso3"], countries["name"], countries.geometry, strict=True):
+        if shape is None or shape.is_empty:
+            continue
+        inside = shape.intersection(area)
+        if inside.area < LABEL_MIN_AREA_DEG2:
+            continue
+        largest = max(getattr(inside, "geoms", [inside]), key=lambda part: part.area)
+        point = polylabel(largest, tolerance=0.01)
+        found.append((0 if iso3 in FOCUS_LAND_COLOURS else 1, str(name), point.y, point.x))
+    found.sort()
+    return {
+        "lat": [round(lat, 4) for _, _, lat, _ in found],
+        "lon": [round(lon, 4) for _, _, _, lon in found],
+        "text": [name for _, name, _, _ in found],
+        "priority": [index for index, _ in enumerate(found)],
+        "min_zoom": [COUNTRY_LABEL_MIN_ZOOM] * len(found),
+        "offset": [0] * len(found),
+        "kind": ["country"] * len(found),
     }
 
 
@@ -81,7 +130,7 @@ def basemap_features(countries: gpd.GeoDataFrame) -> dict:
     geometry = countries.geometry.to_crs(config.GEOGRAPHIC_CRS)
     features = []
     for iso3, shape in zip(countries["iso3"], geometry, strict=True):
-        style = country_style({"properties": {"focus": iso3 in FOCUS_ISO3}})
+        style = country_style({"properties": {"iso3": iso3}})
         features.append({"type": "Feature", "properties": {"style": style}, "geometry": shape.__geo_interface__})
     return {"type": "FeatureCollection", "features": features}
 
@@ -89,38 +138,6 @@ def basemap_features(countries: gpd.GeoDataFrame) -> dict:
 def feature_style(feature: dict) -> dict:
     """The style a basemap feature carries (see :func:`basemap_features`)."""
     return feature["properties"]["style"]
-
-
-class _FetchedGeoJson(MacroElement):
-    """Polygons the browser fetches from a URL of this server, drawn into the parent group.
-
-    The basemap is the bulk of the map's data; sent inline it would be
-    rebuilt and re-sent on every rerun of every session.
-    """
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        fetch({{ this.url|tojson }})
-            .then(function (response) { return response.json(); })
-            .then(function (data) {
-                L.geoJSON(data, {
-                    interactive: false,
-                    style: function (feature) { return feature.properties.style; }
-                }).addTo({{ this._parent.get_name() }}).bringToBack();
-            })
-            .catch(function (error) {
-                // The map still works without land; say why it is missing.
-                console.error("BorderWatch: the basemap could not be loaded from", {{ this.url|tojson }}, error);
-            });
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, url: str) -> None:
-        super().__init__()
-        self._name = "FetchedGeoJson"
-        self.url = url
 
 
 def countries_layer(
@@ -147,7 +164,9 @@ def countries_layer(
     """
     group = folium.FeatureGroup(name=LAYER_NAME, overlay=False, control=True, show=show)
     if data_url is not None:
-        _FetchedGeoJson(data_url).add_to(group)
+        # Fetched by the browser from this server: the basemap is the bulk of the
+        # map's data, and sent inline it would be re-sent on every rerun of every session.
+        ScriptCall("land", data_url, {"pane": LAND_PANE, "zIndex": LAND_PANE_Z_INDEX}).add_to(group)
         return group
     folium.GeoJson(
         basemap_features(countries),

@@ -1,7 +1,7 @@
 """Map layer of attack sites: clickable circles when few are in view, counted cells when many.
 
 Both encodings are columns of numbers (and short lists of distinct labels),
-drawn by a few lines of script in the page, instead of one Leaflet object
+drawn by ``layers/web/sites.js``, instead of one Leaflet object
 with its own HTML per incident as ``folium.CircleMarker`` or
 ``folium.GeoJson`` would send: a few bytes per point, not a kilobyte. The
 popup and tooltip are built in the browser from those columns with
@@ -16,10 +16,7 @@ from collections.abc import Mapping
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from jinja2 import Template
-
-from borderwatch.escape import script_json
+from layers.script import ScriptCall
 from layers.style import EVENT_TYPE_COLOURS, UNKNOWN_TYPE_COLOUR, radius_for_deaths
 
 LAYER_NAME = "Attack sites"
@@ -116,101 +113,6 @@ def encode_cells(cells: pd.DataFrame) -> dict:
     }
 
 
-class _CompactLayer(MacroElement):
-    """A script that draws encoded data into its parent feature group."""
-
-    def __init__(self, data: dict, template: str) -> None:
-        super().__init__()
-        self._name = "CompactIncidents"
-        self.data_json = script_json(data)
-        self._template = Template(template)
-
-
-# Circles are SVG (at most a few thousand: the store aggregates beyond that),
-# clustered so those at one place fan out on click.
-_POINTS_SCRIPT = """
-{% macro script(this, kwargs) %}
-(function () {
-    var data = {{ this.data_json }};
-    var group = {{ this._parent.get_name() }};
-    var cluster = L.markerClusterGroup({
-        maxClusterRadius: {{ this.cluster_radius }}, spiderfyOnMaxZoom: true, showCoverageOnHover: false
-    });
-    function row(table, label, value) {
-        var tr = table.insertRow(), th = document.createElement("th");
-        th.textContent = label;
-        tr.appendChild(th);
-        tr.insertCell().textContent = value;
-    }
-    function isoDay(day) { return new Date(day * 86400000).toISOString().slice(0, 10); }
-    function deathsText(i) { return data.deaths[i] === null ? "unknown" : String(data.deaths[i]); }
-    function popupFor(i) {
-        return function () {
-            var table = document.createElement("table");
-            table.className = "bw-popup";
-            row(table, "Date", isoDay(data.day[i]));
-            row(table, "Type", data.types[data.type[i]]);
-            row(table, "Place", data.places[data.place[i]]);
-            row(table, "Deaths", deathsText(i));
-            return table;
-        };
-    }
-    function tooltipFor(i) {
-        return function () {
-            var span = document.createElement("span");
-            span.textContent = data.places[data.place[i]] + " \\u00b7 " + isoDay(data.day[i]);
-            return span;
-        };
-    }
-    for (var i = 0; i < data.id.length; i++) {
-        var circle = L.circleMarker([data.lat[i], data.lon[i]], {
-            radius: data.radius[i], color: "#FFFFFF", weight: 1.5, fill: true,
-            fillColor: data.colours[data.type[i]], fillOpacity: 0.85,
-            className: "{{ this.css_class }}"
-        });
-        // st_folium reports the clicked layer's feature: the id travels in it.
-        circle.feature = {type: "Feature", properties: {"{{ this.id_property }}": data.id[i]}};
-        circle.bindPopup(popupFor(i), {maxWidth: 340});
-        circle.bindTooltip(tooltipFor(i));
-        cluster.addLayer(circle);
-    }
-    group.addLayer(cluster);
-})();
-{% endmacro %}
-"""
-
-_CELLS_SCRIPT = """
-{% macro script(this, kwargs) %}
-(function () {
-    var data = {{ this.data_json }};
-    var group = {{ this._parent.get_name() }};
-    // Two zoom levels in, centred on the cell's incidents: its count splits
-    // into about sixteen finer cells, or into the incidents themselves.
-    function zoomIn(event) {
-        var map = event.target._map;
-        map.setView(event.target.getLatLng(), Math.min(map.getZoom() + 2, map.getMaxZoom()));
-    }
-    for (var i = 0; i < data.count.length; i++) {
-        var size = data.size[i];
-        var label = data.count[i].toLocaleString("en-US");
-        var icon = L.divIcon({
-            className: "{{ this.css_class }}",
-            html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size + 'px">'
-                + label + "</div>",
-            iconSize: [size, size]
-        });
-        var cell = L.marker([data.lat[i], data.lon[i]], {icon: icon, keyboard: false});
-        cell.bindTooltip(label + (data.count[i] === 1 ? " incident, " : " incidents, ")
-            + data.deaths[i].toLocaleString("en-US") + (data.deaths[i] === 1 ? " death" : " deaths")
-            + " \\u2014 click to zoom in");
-        cell.on("click", zoomIn);
-        group.addLayer(cell);
-    }
-})();
-{% endmacro %}
-"""
-
-
 def incidents_layer(points: pd.DataFrame) -> folium.FeatureGroup:
     """Build the attack-sites layer of individual, clickable circles.
 
@@ -230,11 +132,8 @@ def incidents_layer(points: pd.DataFrame) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=LAYER_NAME, show=True)
     if points.empty:
         return group
-    layer = _CompactLayer(encode_points(points), _POINTS_SCRIPT)
-    layer.cluster_radius = CLUSTER_RADIUS_PX
-    layer.css_class = INCIDENT_CSS_CLASS
-    layer.id_property = ID_PROPERTY
-    layer.add_to(group)
+    ScriptCall("sites", encode_points(points),
+               {"clusterRadius": CLUSTER_RADIUS_PX, "cssClass": INCIDENT_CSS_CLASS}).add_to(group)
     return group
 
 
@@ -255,9 +154,7 @@ def cells_layer(cells: pd.DataFrame) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=LAYER_NAME, show=True)
     if cells.empty:
         return group
-    layer = _CompactLayer(encode_cells(cells), _CELLS_SCRIPT)
-    layer.css_class = CELL_CSS_CLASS
-    layer.add_to(group)
+    ScriptCall("cells", encode_cells(cells), {"cssClass": CELL_CSS_CLASS}).add_to(group)
     return group
 
 

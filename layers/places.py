@@ -6,9 +6,11 @@ from collections.abc import Callable
 
 import folium
 import geopandas as gpd
+import pandas as pd
 from folium.utilities import JsCode
 
 from borderwatch.escape import escape_html
+from layers.script import ScriptCall
 from layers.style import CROSSING_COLOUR, FEATURED_PLACE_COLOUR, PLACE_COLOUR
 
 PLACES_LAYER_NAME = "Places"
@@ -30,15 +32,16 @@ def _place_popup(place: dict) -> str:
 # place on every rerun, which cost more than the rest of the map.
 _BIND_PLACE = JsCode(
     """function bindPlace(feature, layer) {
-        var p = feature.properties;
-        layer.bindPopup(p.popup_html, {maxWidth: 320});
-        layer.bindTooltip(p.tooltip_html, {
-            // The featured label sits above its town, clear of the crossing east of it.
-            permanent: p.featured, direction: p.featured ? "top" : "right",
-            offset: p.featured ? [0, -8] : [0, 0], className: p.featured ? "bw-featured-label" : ""
-        });
+        layer.bindPopup(feature.properties.popup_html, {maxWidth: 320});
+        layer.bindTooltip(feature.properties.tooltip_html, {direction: "right"});
     }"""
 )
+
+#: Zoom from which each kind of place is named on the map (where there is
+#: room; see ``layers/web/labels.js``); the featured town always is.
+LABEL_MIN_ZOOM: dict[str, float] = {"town": 6.0, "landmark": 9.0}
+#: Pixels from a place's point to its name: the radius of its dot and a little.
+LABEL_OFFSET_PX: dict[bool, int] = {True: 9, False: 4}
 
 
 def place_style(feature: dict) -> dict:
@@ -73,6 +76,43 @@ def _place_features(places: gpd.GeoDataFrame, featured_id: str | None) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def place_labels(places: gpd.GeoDataFrame, featured_id: str | None) -> dict:
+    """The names of places, in the order they claim room on the map.
+
+    Parameters
+    ----------
+    places : geopandas.GeoDataFrame
+        Gazetteer rows with ``id``, ``name``, ``kind``, ``latitude``,
+        ``longitude`` and, when known, ``population``.
+    featured_id : str or None
+        The place named first and always.
+
+    Returns
+    -------
+    dict
+        Columns for ``BorderWatch.labels``: the featured place first, then
+        towns (largest first when populations are known), then landmarks.
+    """
+    kind_rank = {kind: rank for rank, kind in enumerate(LABEL_MIN_ZOOM)}
+    population = pd.to_numeric(places.get("population", pd.Series(index=places.index, dtype=float)), errors="coerce")
+    ranked = places.assign(
+        _later=places["id"] != featured_id,
+        _kind=places["kind"].map(kind_rank).fillna(len(kind_rank)),
+        _population=-population.fillna(0),
+    ).sort_values(["_later", "_kind", "_population"], kind="stable")
+    featured = (ranked["id"] == featured_id).tolist()
+    return {
+        "lat": ranked["latitude"].astype(float).round(5).tolist(),
+        "lon": ranked["longitude"].astype(float).round(5).tolist(),
+        "text": [str(name) for name in ranked["name"]],
+        "priority": list(range(len(ranked))),
+        "min_zoom": [0.0 if is_featured else LABEL_MIN_ZOOM.get(kind, max(LABEL_MIN_ZOOM.values()))
+                     for is_featured, kind in zip(featured, ranked["kind"], strict=True)],
+        "offset": [LABEL_OFFSET_PX[is_featured] for is_featured in featured],
+        "kind": ["featured" if is_featured else "place" for is_featured in featured],
+    }
+
+
 def _points_layer(name: str, features: dict, style: Callable[[dict], dict]) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=name, show=True)
     if features["features"]:
@@ -97,7 +137,11 @@ def places_layer(places: gpd.GeoDataFrame, featured_id: str) -> folium.FeatureGr
     -------
     folium.FeatureGroup
         Named :data:`PLACES_LAYER_NAME`; each place has a tooltip (its name)
-        and a popup (kind, country, position, note, source).
+        and a popup (kind, country, position, note, source), and is named on
+        the map where there is room (see :func:`place_labels`).
     """
     towns = places[places["kind"] != "crossing"]
-    return _points_layer(PLACES_LAYER_NAME, _place_features(towns, featured_id), place_style)
+    group = _points_layer(PLACES_LAYER_NAME, _place_features(towns, featured_id), place_style)
+    if not towns.empty:
+        ScriptCall("labels", place_labels(towns, featured_id)).add_to(group)
+    return group

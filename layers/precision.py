@@ -14,10 +14,7 @@ from typing import Final
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
-from jinja2 import Template
-
-from borderwatch.escape import script_json
+from layers.script import ScriptCall
 
 LAYER_NAME: Final[str] = "Location precision"
 
@@ -73,50 +70,6 @@ def encode_circles(points: pd.DataFrame) -> dict:
     }
 
 
-class _PrecisionCircles(MacroElement):
-    """A script that draws encoded circles into its parent feature group."""
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-    var data = {{ this.data_json }};
-    var group = {{ this._parent.get_name() }};
-    function kmText(metres) {
-        var km = metres / 1000;
-        return (km < 10 ? String(Math.round(km * 10) / 10) : String(Math.round(km))) + " km";
-    }
-    function tooltipFor(i) {
-        return function () {
-            var span = document.createElement("span");
-            span.textContent = "Located within about " + kmText(data.radius_m[i])
-                + " (" + data.words[data.code[i]] + ")"
-                + (data.count[i] > 1 ? " \\u00b7 " + data.count[i] + " incidents" : "");
-            return span;
-        };
-    }
-    for (var i = 0; i < data.lat.length; i++) {
-        var circle = L.circle([data.lat[i], data.lon[i]], {
-            radius: data.radius_m[i], color: "{{ this.colour }}", weight: 1, opacity: 0.6,
-            fill: true, fillColor: "{{ this.colour }}", fillOpacity: 0.12,
-            className: "{{ this.css_class }}"
-        });
-        circle.bindTooltip(tooltipFor(i), {sticky: true});
-        group.addLayer(circle);
-    }
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(self, data: dict) -> None:
-        super().__init__()
-        self._name = "PrecisionCircles"
-        self.data_json = script_json(data)
-        self.colour = PRECISION_COLOUR
-        self.css_class = PRECISION_CSS_CLASS
-
-
 def precision_layer(points: pd.DataFrame) -> folium.FeatureGroup:
     """Build the layer of location-precision circles.
 
@@ -138,5 +91,5 @@ def precision_layer(points: pd.DataFrame) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=LAYER_NAME, show=True)
     data = encode_circles(points)
     if data["lat"]:
-        _PrecisionCircles(data).add_to(group)
+        ScriptCall("precision", data, {"colour": PRECISION_COLOUR, "cssClass": PRECISION_CSS_CLASS}).add_to(group)
     return group

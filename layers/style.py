@@ -23,8 +23,10 @@ FEATURED_PLACE_COLOUR = "#000000"
 SEA_COLOUR = "#C9DDEB"
 #: Fill of a counted cell: dark and neutral, so it reads apart from the type colours.
 CELL_COLOUR = "rgba(38, 50, 72, 0.82)"
-LAND_COLOUR = "#F4F1E8"
-FOCUS_LAND_COLOUR = "#FBF8EE"
+#: Land of every country but the border's two: a shade greyer, so those stand out.
+LAND_COLOUR = "#ECE9E1"
+#: The two countries of the border, each its own light fill so the line reads between them.
+FOCUS_LAND_COLOURS: dict[str, str] = {"TUN": "#FBF4E2", "LBY": "#EEF2E4"}
 
 #: Marker radius in pixels for an incident with no recorded deaths, and the
 #: largest radius; area grows with deaths so that size reads as magnitude.
@@ -45,3 +47,21 @@ def radius_for_deaths(deaths: float | None) -> float:
     """Return the marker radius (px) for a death count; None counts as 0."""
     count = 0.0 if deaths is None or deaths != deaths else max(float(deaths), 0.0)
     return min(MIN_RADIUS_PX + RADIUS_PER_SQRT_DEATH * math.sqrt(count), MAX_RADIUS_PX)
+
+#: Sites a few pixels apart are gathered into white discs with a dark rim:
+#: unlike any event type, crossing status or counted cell.
+CLUSTER_FILL = "#FFFFFF"
+CLUSTER_RING = "#3B3B3B"
+CLUSTER_TEXT = "#1F1F1F"
+#: Rim of the attack site selected (clicked, or chosen in the list).
+SELECTED_RIM = "#111111"
+
+#: What the browser's stylesheet (layers/web/borderwatch.css) reads, as CSS variables ``--bw-<name>``.
+CSS_VARIABLES: dict[str, str] = {
+    "sea": SEA_COLOUR,
+    "cell": CELL_COLOUR,
+    "cluster-fill": CLUSTER_FILL,
+    "cluster-ring": CLUSTER_RING,
+    "cluster-text": CLUSTER_TEXT,
+    "selected": SELECTED_RIM,
+}

@@ -17,7 +17,7 @@ import streamlit as st
 from borderwatch import config, corridor, reference
 from borderwatch.assets import asset_urls, install_vendor_assets, publish_json
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
-from borderwatch.mapview import MapData, MapView, fetch_area, map_data
+from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, map_data
 from borderwatch.store import DATABASE_FILE, SQLiteStore, data_dir, open_store
 from borderwatch.timeline import load_timeline
 from layers.countries import basemap_features, land_with_surroundings
@@ -143,18 +143,64 @@ def aggregate(query: IncidentQuery, by: tuple[str, ...]) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _map_data(path: str, revision: str, key: tuple, area: tuple[float, float, float, float, int]) -> MapData:
-    return map_data(_store(path), _query_from_key(key), MapView(*area))
+def _map_data(path: str, revision: str, key: tuple, area: tuple[float, float, float, float, int] | None) -> MapData:
+    return map_data(_store(path), _query_from_key(key), None if area is None else MapView(*area))
 
 
 def map_data_for(query: IncidentQuery, view: MapView) -> MapData:
-    """What the incident layer draws for the area around ``view`` (see :mod:`borderwatch.mapview`)."""
+    """What the incident layer draws around ``view`` (see :mod:`borderwatch.mapview`).
+
+    When every matching incident can be drawn, all are, whatever the view:
+    the layer then stays the same as the map moves and is not sent again.
+    """
     current = store()
+    if summary(query).shown <= POINT_LIMIT:
+        return _map_data(str(current.path), current.revision(), _query_key(query), None)
     area = fetch_area(view)
     return _map_data(
         str(current.path), current.revision(), _query_key(query),
         (area.west, area.south, area.east, area.north, area.zoom),
     )
+
+
+def latest_points(query: IncidentQuery) -> pd.DataFrame:
+    """The most recent matching incidents, as many as the map draws one by one (for the search box)."""
+    current = store()
+    points = _map_data(str(current.path), current.revision(), _query_key(query), None).points
+    return points if points is not None else pd.DataFrame()
+
+
+@st.cache_data(show_spinner=False)
+def home_bounds(border_path: str = str(config.BORDER_PATH),
+                places_path: str = str(config.PLACES_PATH)) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The area the map opens on: the border and the bundled places around it, ((south, west), (north, east))."""
+    west, south, east, north = border(border_path).total_bounds
+    gazetteer = places(places_path)
+    south, north = min(south, gazetteer["latitude"].min()), max(north, gazetteer["latitude"].max())
+    west, east = min(west, gazetteer["longitude"].min()), max(east, gazetteer["longitude"].max())
+    return (float(south), float(west)), (float(north), float(east))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _left_out_in(path: str, revision: str, key: tuple, bbox: tuple[float, float, float, float],
+                 drawn: int) -> int:
+    query = _query_from_key(key)
+    store_ = _store(path)
+    # Exact: are there more in the view than the map drew there?
+    if len(store_.points(query.selection, bbox=bbox, limit=drawn + 1, **query.options())) <= drawn:
+        return 0
+    counted = int(store_.aggregate(query.selection, bbox=bbox, zoom=MAX_ZOOM, **query.options()).iloc[0]["incidents"])
+    return max(counted - drawn, 1)
+
+
+def left_out_in(query: IncidentQuery, view: MapView, drawn: int) -> int:
+    """How many matching incidents inside the view itself the map did not draw, given it drew ``drawn`` there.
+
+    Zero when every incident in view is drawn; otherwise the count of the
+    view (from the map's pre-counted cells, so about exact) less ``drawn``.
+    """
+    current = store()
+    return _left_out_in(str(current.path), current.revision(), _query_key(query), view.bbox, drawn)
 
 
 def _fetch_incidents(path: str, key: tuple, limit: int | None, ids: tuple[str, ...] | None) -> gpd.GeoDataFrame:

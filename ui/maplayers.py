@@ -71,28 +71,32 @@ def switchable_layers(
         ``since`` to ``as_of`` is drawn closed (and the tooltip quotes that day).
     """
     day = as_of or dt.date.today()
-    groups: list[folium.FeatureGroup] = []
+    groups: dict[str, folium.FeatureGroup] = {}
     if "segments" in visible:
         _, summary = cache.segment_table(query, config.SEGMENT_KM, config.CORRIDOR_KM, "month")
-        groups.append(segments_layer(cache.segments(config.SEGMENT_KM), summary))
-    if "border" in visible:
-        groups.append(border_layer(cache.border()))
+        groups["segments"] = segments_layer(cache.segments(config.SEGMENT_KM), summary)
+    # The barrier runs 2 km from the border: drawn first, so the border's dashes stay on top.
     if "barrier" in visible:
         timeline = cache.timeline()
-        groups.append(barrier_status_layer(cache.barrier(), status_on(timeline, "barrier", day), day))
+        groups["barrier"] = barrier_status_layer(cache.barrier(), status_on(timeline, "barrier", day), day)
+    if "border" in visible:
+        groups["border"] = border_layer(cache.border())
     if "heatmap" in visible:
-        groups.append(heatmap_layer(heat_points(shown)))
+        groups["heatmap"] = heatmap_layer(heat_points(shown))
     if "precision" in visible and shown.points is not None:
-        groups.append(precision_layer(shown.points))
+        groups["precision"] = precision_layer(shown.points)
     if "places" in visible:
-        groups.append(places_layer(cache.places(), config.FEATURED_PLACE_ID))
+        groups["places"] = places_layer(cache.places(), config.FEATURED_PLACE_ID)
     if "crossings" in visible:
         timeline = cache.timeline()
         days = crossing_days_during(timeline, min(since or day, day), day)
         statuses = {crossing: status_on(timeline, crossing, shown_day) for crossing, shown_day in days.items()}
-        groups.append(crossings_status_layer(cache.places(), statuses, day, timeline, days))
+        groups["crossings"] = crossings_status_layer(cache.places(), statuses, day, timeline, days)
     if "sequences" in visible:
-        groups.append(sequences_layer(cache.sequences(query, config.SEQUENCE_DAYS, config.SEQUENCE_RADIUS_KM)))
+        groups["sequences"] = sequences_layer(cache.sequences(query, config.SEQUENCE_DAYS, config.SEQUENCE_RADIUS_KM))
     if "sites" in visible:
-        groups.append(incidents_layer(shown.points) if shown.points is not None else cells_layer(shown.cells))
-    return groups
+        groups["sites"] = incidents_layer(shown.points) if shown.points is not None else cells_layer(shown.cells)
+    for layer_id, group in groups.items():
+        # The legend shows the rows of the layers on the map (layers/web/map.js).
+        group.options["bwLayer"] = layer_id
+    return list(groups.values())

@@ -11,9 +11,9 @@ import math
 import streamlit as st
 
 from borderwatch.escape import escape_markdown
-from borderwatch.permalink import ViewState, decode, encode
-from ui import sidebar
-from ui.selection import MAP_KEY, MAP_LAYERS, SELECTED_KEY
+from borderwatch.permalink import ViewState, decode, encode, keep_known_choices
+from ui import cache, sidebar
+from ui.selection import DEFAULT_LAYERS, FOCUS_ZOOM, MAP_KEY, MAP_LAYERS, SELECTED_KEY, request_focus
 
 LAYERS_KEY = "map_layers"
 STEP_KEY = "playback_step"
@@ -24,6 +24,7 @@ OPENING_VIEW_KEY = "map_opening_view"
 LAST_VIEW_KEY = "map_last_view"
 _RESTORED_KEY = "permalink_restored"
 _PROBLEMS_KEY = "permalink_problems"
+_PROBLEMS_STATE_KEY = "permalink_problems_state"
 #: The step widget's label when the map shows the whole date range.
 ALL_DATES = "all"
 
@@ -33,19 +34,35 @@ _CHOICE_KEYS = {
 }
 
 
-def restore_once() -> None:
+def restore_once(options: dict) -> None:
     """Put what the link holds into the session, on the session's first run only.
 
-    Later runs leave the widgets alone: the user's changes win over the address.
+    Later runs leave the widgets alone: the user's changes win over the
+    address. A part of the link that cannot be read, or names what does not
+    exist here, keeps its default and is reported (see :func:`show_problems`).
+
+    Parameters
+    ----------
+    options : dict
+        What the store offers the filters (:meth:`SQLiteStore.filter_options`).
     """
     if st.session_state.get(_RESTORED_KEY):
         return
     st.session_state[_RESTORED_KEY] = True
     link = decode({key: st.query_params.get_all(key) for key in st.query_params})
-    state = link.state
-    if state.start is not None or state.end is not None:
-        start = state.start or state.end
-        st.session_state[sidebar.DATE_KEY] = (start, state.end or start)
+    link = keep_known_choices(link, {
+        "event_types": options["event_types"], "countries": options["countries"],
+        "datasets": options["datasets"], "actors": options["actors"], "layers": list(MAP_LAYERS),
+    })
+    state, problems = link.state, list(link.problems)
+    bounds = options["date_bounds"]
+    if bounds is not None and (state.start is not None or state.end is not None):
+        # A date the link lacks (or could not be read) keeps its default: the data's first or last day.
+        start, end = state.start or bounds[0], state.end or bounds[1]
+        if start > end:
+            problems.append(f"the range {start} to {end} is empty, so all dates are shown")
+        else:
+            st.session_state[sidebar.DATE_KEY] = (start, end)
     for name, key in _CHOICE_KEYS.items():
         if getattr(state, name) is not None:
             st.session_state[key] = list(getattr(state, name))
@@ -53,15 +70,26 @@ def restore_once() -> None:
         st.session_state[sidebar.HIDE_DUPLICATES_KEY] = True
     if state.max_border_km is not None:
         st.session_state[sidebar.DISTANCE_KEY] = state.max_border_km
-    if state.selected:
-        st.session_state[SELECTED_KEY] = state.selected
-    if state.center is not None or state.zoom is not None:
-        st.session_state[OPENING_VIEW_KEY] = (state.center, state.zoom)
     if state.step is not None:
         st.session_state[STEP_KEY] = state.step
         if state.frame is not None:
             st.session_state[FRAME_KEY] = state.frame
-    st.session_state[_PROBLEMS_KEY] = link.problems
+    if state.center is not None or state.zoom is not None:
+        st.session_state[OPENING_VIEW_KEY] = (state.center, state.zoom)
+    if state.selected:
+        _restore_selection(state, problems)
+    st.session_state[_PROBLEMS_KEY] = problems
+
+
+def _restore_selection(state: ViewState, problems: list[str]) -> None:
+    """Select the link's incident; with no view in the link, open the map on it."""
+    record = cache.incident(state.selected, sidebar.current_query())
+    if record is None:
+        problems.append(f"incident={state.selected!r} is not among the incidents these filters keep")
+        return
+    if state.center is None and state.zoom is None:
+        st.session_state[OPENING_VIEW_KEY] = ((float(record["latitude"]), float(record["longitude"])), FOCUS_ZOOM)
+    request_focus(float(record["latitude"]), float(record["longitude"]), state.selected)
 
 
 def keep_map_choices() -> None:
@@ -83,12 +111,33 @@ def reopen_at_last_view() -> None:
         st.session_state[OPENING_VIEW_KEY] = st.session_state[LAST_VIEW_KEY]
 
 
+def _dismiss_problems() -> None:
+    st.session_state.pop(_PROBLEMS_KEY, None)
+
+
+def _settled(params: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A link's parameters but the view, which the map reports on its own as it opens."""
+    return {key: value for key, value in params.items() if key not in ("lat", "lon", "zoom")}
+
+
 def show_problems() -> None:
-    """Say once which parts of the link could not be read."""
-    problems = st.session_state.pop(_PROBLEMS_KEY, None)
-    if problems:
-        st.warning("Parts of this link could not be read and were left at their defaults: "
-                   + "; ".join(escape_markdown(problem) for problem in problems))
+    """Say which parts of the link could not be read, until the person changes what the link set.
+
+    The warning stays through the runs that follow by themselves (the map
+    reporting its view) and goes when a filter, a layer, the period or the
+    selection changes, or when the person dismisses it.
+    """
+    problems = st.session_state.get(_PROBLEMS_KEY)
+    if not problems:
+        return
+    reference = st.session_state.get(_PROBLEMS_STATE_KEY)
+    if reference is not None and _settled(encode(current_state(DEFAULT_LAYERS))) != reference:
+        _dismiss_problems()
+        return
+    text, button = st.columns([12, 1], vertical_alignment="center")
+    text.warning("Parts of this link could not be read and were left at their defaults: "
+                 + "; ".join(escape_markdown(problem) for problem in problems))
+    button.button("Dismiss", key="permalink_dismiss", on_click=_dismiss_problems)
 
 
 def current_state(default_layers: tuple[str, ...]) -> ViewState:
@@ -159,6 +208,9 @@ def publish(default_layers: tuple[str, ...]) -> None:
     if view is not None:
         st.session_state[LAST_VIEW_KEY] = view
     params = encode(current_state(default_layers))
+    if st.session_state.get(_PROBLEMS_KEY) and _PROBLEMS_STATE_KEY not in st.session_state:
+        # What the first run settled on from the link: the problems stay while it holds.
+        st.session_state[_PROBLEMS_STATE_KEY] = _settled(params)
     shown = {key: st.query_params.get_all(key) for key in st.query_params}
     if params != shown:
         st.query_params.from_dict(params)

@@ -24,7 +24,7 @@ _LAST_STEP_KEY = "playback_last_step"
 _NEXT_FRAME_KEY = "playback_next_frame"
 #: Seconds between two steps while playing: time to see the map change.
 PLAY_INTERVAL_S = 1.5
-_STEP_LABELS = {ALL_DATES: "All dates", "week": "Week by week", "month": "Month by month"}
+_STEP_LABELS = {ALL_DATES: "All dates", "week": "By week", "month": "By month"}
 
 
 @dataclass(frozen=True)

@@ -1,25 +1,31 @@
-"""Which incident the details panel shows: chosen in the list or clicked on the map."""
+"""Which incident the details panel shows, and where the map goes when a person chooses something.
+
+An incident is selected by a click on its site (the map reports it) or
+chosen elsewhere: the incident list, the search box, the Incidents table, a
+link. A choice made elsewhere also asks the map to go there: a focus
+request that the map carries out once (``layers/web/focus.js``).
+"""
 
 from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
 
 import streamlit as st
 
 from layers.incidents import clicked_incident_id
+from ui import cache
+from ui.sidebar import current_query
 
 MAP_KEY = "border-map"
 SELECTED_KEY = "selected_incident"
-
-
-def select_clicked_incident() -> None:
-    """``st_folium`` callback: show the attack site just clicked.
-
-    Runs only when the map reports a new click, so a choice made later in
-    the list stands until the next click, and clicking the same site again
-    after leaving the page selects it again.
-    """
-    incident_id = clicked_incident_id(st.session_state.get(MAP_KEY))
-    if incident_id is not None:
-        st.session_state[SELECTED_KEY] = incident_id
+#: The last focus request: where the map should go (and which site to show).
+FOCUS_KEY = "map_focus_request"
+#: Set when a site is clicked: on a phone the record then opens over the map, until closed.
+RECORD_DIALOG_KEY = "map_record_dialog"
+#: Zoom the map goes to for an incident or a place chosen outside it (at
+#: least: a map zoomed closer stays as close).
+FOCUS_ZOOM = 10.0
 
 #: The map's switchable layers: id (kept in links) -> label (shown).
 MAP_LAYERS: dict[str, str] = {
@@ -35,3 +41,53 @@ MAP_LAYERS: dict[str, str] = {
 }
 #: Layers shown until the user (or a link) chooses otherwise.
 DEFAULT_LAYERS: tuple[str, ...] = ("sites", "border", "barrier", "crossings", "places")
+
+
+def select_clicked_incident() -> None:
+    """``st_folium`` callback: show the attack site just clicked.
+
+    Runs only when the map reports a new click on a site, so a choice made
+    later in the list stands until the next click, and clicking the same
+    site again (the map counts clicks) selects it again.
+    """
+    incident_id = clicked_incident_id(st.session_state.get(MAP_KEY))
+    if incident_id is not None:
+        st.session_state[SELECTED_KEY] = incident_id
+        st.session_state[RECORD_DIALOG_KEY] = True
+
+
+def choose_from_list() -> None:
+    """Callback of the incident list: the map goes to the incident chosen and shows its site."""
+    incident_id = st.session_state.get(SELECTED_KEY)
+    if not incident_id:
+        return
+    record = cache.incident(incident_id, current_query())
+    if record is not None:
+        request_focus(float(record["latitude"]), float(record["longitude"]), incident_id)
+
+
+def request_focus(latitude: float, longitude: float, incident_id: str | None = None) -> None:
+    """Ask the map to go to a point, and to show an incident's site there.
+
+    Parameters
+    ----------
+    latitude, longitude : float
+        Where to centre the map (at :data:`FOCUS_ZOOM` at least).
+    incident_id : str, optional
+        The incident to select, reveal (out of its cluster), highlight and open.
+    """
+    if incident_id is not None:
+        st.session_state[SELECTED_KEY] = incident_id
+    st.session_state[FOCUS_KEY] = {
+        # A new token for every request: the map carries out each one once.
+        "token": uuid.uuid4().hex,
+        "lat": round(float(latitude), 5),
+        "lon": round(float(longitude), 5),
+        "zoom": FOCUS_ZOOM,
+        "incident": incident_id,
+    }
+
+
+def focus_request() -> Mapping[str, object] | None:
+    """The last focus request, if any (see :func:`request_focus`)."""
+    return st.session_state.get(FOCUS_KEY)

@@ -1,0 +1,127 @@
+"""Parts of the map page: its size in the window, the search box, the incident list, the record on a phone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from borderwatch.mapview import width_px
+from ui import cache
+from ui.details import render_details
+from ui.selection import RECORD_DIALOG_KEY, request_focus
+from ui.sidebar import current_query
+
+#: Until the browser reports the map's real size and view: a typical width.
+ASSUMED_MAP_WIDTH_PX = 900
+#: A map narrower than this is on a phone-sized screen, where the details
+#: panel falls below the map: a clicked record opens over the map instead.
+#: (Beside the panel, on a laptop, the map is about 590 px wide.)
+NARROW_MAP_PX = 480
+#: What the page holds above the map (Streamlit's header and padding, the
+#: title row) and a margin below it, in pixels: the map takes the rest of the window.
+ABOVE_MAP_PX = 172
+#: Smallest and largest map heights, in pixels.
+MAP_MIN_PX = 380
+MAP_MAX_PX = 1100
+
+SEARCH_KEY = "map_search"
+
+
+def fit_map_to_window() -> None:
+    """Make the map as tall as the window allows, so all of it is on screen at once.
+
+    The map's frame follows the window's height (CSS, so it also follows a
+    resize); inside the frame, the map fills it (``layers/web/borderwatch.css``).
+    """
+    st.html(
+        "<style>"
+        'iframe[title="streamlit_folium.st_folium"] {'
+        f" height: clamp({MAP_MIN_PX}px, calc(100vh - {ABOVE_MAP_PX}px), {MAP_MAX_PX}px) !important; }}"
+        # The default top padding leaves room for a title the page does not have.
+        '[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }'
+        "</style>"
+    )
+
+
+def is_narrow(map_state: Mapping[str, object] | None) -> bool:
+    """Whether the map, as it last reported its view, is narrower than :data:`NARROW_MAP_PX`."""
+    try:
+        bounds = map_state["bounds"]  # type: ignore[index]
+        west, east = float(bounds["_southWest"]["lng"]), float(bounds["_northEast"]["lng"])
+        zoom = float(map_state["zoom"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return False
+    return 0 < width_px(west, east, zoom) < NARROW_MAP_PX
+
+
+def incident_labels(points: pd.DataFrame | None) -> dict[str, str]:
+    """Incident id -> "date · place" of the sites on the map, newest first (the choices of the details list)."""
+    if points is None or points.empty:
+        return {}
+    ordered = points.sort_values("event_date", ascending=False, kind="stable")
+    return {row.id: f"{row.event_date} · {row.location}" for row in ordered.itertuples()}
+
+
+def _close_record() -> None:
+    st.session_state.pop(RECORD_DIALOG_KEY, None)
+
+
+@st.dialog("Incident record", width="large", on_dismiss=_close_record)
+def record_dialog(record: Mapping[str, object]) -> None:
+    """The full record over the map (on a phone, where the panel lies below it)."""
+    render_details(record)
+
+
+def _search_choices(query_points: pd.DataFrame | None) -> dict[str, str]:
+    places = cache.places()
+    choices = {
+        f"place:{place.id}": f"{place.name} ({place.kind}, {place.country})"
+        for place in places.itertuples()
+    }
+    if query_points is not None and not query_points.empty:
+        ordered = query_points.sort_values("event_date", ascending=False, kind="stable")
+        choices.update({
+            f"incident:{row.id}": f"{row.event_date} · {row.location} — {row.event_type}"
+            for row in ordered.itertuples()
+        })
+    return choices
+
+
+def _go_to_choice() -> None:
+    choice = st.session_state.get(SEARCH_KEY)
+    st.session_state[SEARCH_KEY] = None
+    if not choice:
+        return
+    kind, _, identifier = choice.partition(":")
+    if kind == "place":
+        places = cache.places()
+        found = places[places["id"] == identifier]
+        if not found.empty:
+            request_focus(float(found.iloc[0]["latitude"]), float(found.iloc[0]["longitude"]))
+    elif kind == "incident":
+        record = cache.incident(identifier, current_query())
+        if record is not None:
+            request_focus(float(record["latitude"]), float(record["longitude"]), identifier)
+
+
+def render_search(query_points: pd.DataFrame | None) -> None:
+    """A box to find a place or an incident by name or date; choosing one flies the map there.
+
+    Parameters
+    ----------
+    query_points : pandas.DataFrame or None
+        The incidents to offer (the most recent that match the filters).
+    """
+    choices = _search_choices(query_points)
+    st.selectbox(
+        "Search places and incidents",
+        options=list(choices),
+        format_func=choices.__getitem__,
+        index=None,
+        key=SEARCH_KEY,
+        on_change=_go_to_choice,
+        placeholder="Search places and incidents…",
+        label_visibility="collapsed",
+    )
