@@ -377,8 +377,8 @@ def _credit_parts(sources: Sequence[Attribution]) -> list[str]:
     return [f"{BOUNDARIES_CREDIT}.", *(f"Incidents: {source.credit}." for source in sources)]
 
 
-def _attribution_html(sources: Sequence[Attribution]) -> list[str]:
-    """The credits as HTML for the map's attribution control: text escaped, each source's website a link."""
+def _attribution_html(sources: Sequence[Attribution]) -> str:
+    """The credits as HTML for the map's attribution control, one a line: text escaped, each website a link."""
     parts = []
     for part, source in zip(_credit_parts(sources), (None, *sources), strict=True):
         text = escape_html(part)
@@ -387,7 +387,7 @@ def _attribution_html(sources: Sequence[Attribution]) -> list[str]:
             link = f'<a href="{escape_html(source.url)}" target="_blank" rel="noopener">{escape_html(source.url)}</a>'
             text = text.replace(escape_html(source.url), link, 1)
         parts.append(text)
-    return parts
+    return "<br>".join(parts)
 
 
 def standalone_html(
@@ -463,18 +463,20 @@ def standalone_html(
     # Library styles first, so the map's own rules (e.g. the sea's colour) win,
     # as they do in the app, where the map's frame loads the libraries first.
     credits = [BOUNDARIES_CREDIT, *(source.credit for source in sources)]
+    # The credits wrap within most of the map's width, clear of the scale bar at the bottom left.
     edits.append((head, head, (
         f"\n<title>{escape_html(title)}</title>\n"
         '<meta name="generator" content="BorderWatch">\n'
         + "".join(f'<meta name="dcterms.source" content="{escape_html(credit)}">\n' for credit in credits)
         + "".join(inliner.stylesheets)
+        + f"<style>.leaflet-control-attribution {{ max-width: {_CREDIT_WIDTH_SHARE:.0%}; }}</style>\n"
     )))
     credits_html = script_json(_attribution_html(sources))
     end = max((offset for name, offset in scanner.end_tags if name == "html"), default=len(text))
     edits.append((end, end, (
         "<script>\n(function () {\n"
         f"    var control = {fmap.get_name()}.attributionControl;\n"
-        f"    if (control) {{ {credits_html}.forEach(function (credit) {{ control.addAttribution(credit); }}); }}\n"
+        f"    if (control) {{ control.addAttribution({credits_html}); }}\n"
         "})();\n</script>\n"
     )))
     pieces, position = [], 0

@@ -54,7 +54,7 @@ from layers.places import places_layer
 from layers.style import BARRIER_COLOUR, BORDER_COLOUR, EVENT_TYPE_COLOURS, FOCUS_LAND_COLOUR, SEA_COLOUR
 from tests.conftest import REPO_ROOT
 from tests.factories import incident_frame, incident_row
-from tests.test_export import ACLED_CREDIT_START, GIS_CREDIT, imported, store  # noqa: F401 - fixtures
+from tests.test_export import ACLED_CREDIT_START, GIS_CREDIT, imported  # noqa: F401 - a fixture
 
 STATIC_URL = "/app/static"
 HOSTILE_JS = (
@@ -499,7 +499,7 @@ def test_the_html_map_credits_each_imported_dataset_on_the_map_and_in_its_metada
     assert meta == ["Boundaries: Natural Earth (public domain)", *(source.credit for source in store_sources)]
     assert meta[1].startswith(ACLED_CREDIT_START) and GIS_CREDIT in meta
     script = next(script for script in tags.scripts if ".attributionControl;" in script)
-    credits = json.loads(re.search(r"\{ (\[.*\])\.forEach", script).group(1))
+    credits = json.loads(re.search(r"control\.addAttribution\((.*)\);", script).group(1)).split("<br>")
     assert len(credits) == 1 + len(store_sources)
     # ACLED's website is a link; the GIS dataset's name (with markup in it) is text.
     assert credits[0] == "Boundaries: Natural Earth (public domain)."
