@@ -10,9 +10,13 @@ import streamlit as st
 
 from borderwatch.analysis import monthly_timeline
 from borderwatch.export import (
-    acled_attribution,
+    ATTRIBUTION_SUFFIX,
+    dataset_attributions,
     describe_filters,
+    export_attribution,
     export_command,
+    export_file_name,
+    incidents_per_dataset,
     to_csv_bytes,
     to_geojson_bytes,
     to_geopackage_bytes,
@@ -98,45 +102,48 @@ for measure, title in (("incidents", "Incidents"), ("deaths", "Deaths")):
 st.subheader("Download the filtered incidents", anchor=False)
 selection = query.selection
 options = query.options()
+offered = cache.filter_options()
 if summary.shown > DOWNLOAD_ROW_LIMIT:
     st.info(
         f"{summary.shown:,} incidents are more than a browser download should carry "
         f"({DOWNLOAD_ROW_LIMIT:,}). This command writes the same set (CSV, GeoJSON or GeoPackage, "
         "from the extension) with its attribution:"
     )
-    command = export_command(selection, "borderwatch-incidents.gpkg", python=sys.executable,
+    command = export_command(selection, export_file_name(query, "gpkg", offered=offered), python=sys.executable,
                              data_dir=str(cache.store().path.parent), **options)
     st.code(command, language="bash")
     st.stop()
 
 everything = cache.all_incidents(query) if summary.shown > len(shown) else shown
-attribution = acled_attribution(
-    everything, filters=describe_filters(selection, **options), datasets=cache.store().datasets(),
+attribution = export_attribution(
+    dataset_attributions(incidents_per_dataset(everything), cache.store().datasets()),
+    filters=describe_filters(selection, **options),
 )
+csv_name = export_file_name(query, "csv", offered=offered)
 csv_column, geojson_column, gpkg_column = st.columns(3)
 # Files are written when a button is clicked, not on every rerun.
 csv_column.download_button(
-    "Download CSV", partial(to_csv_bytes, everything), file_name="borderwatch-incidents.csv", mime="text/csv"
+    "Download CSV", partial(to_csv_bytes, everything), file_name=csv_name, mime="text/csv"
 )
 geojson_column.download_button(
     "Download GeoJSON",
     partial(to_geojson_bytes, everything, attribution=attribution),
-    file_name="borderwatch-incidents.geojson",
+    file_name=export_file_name(query, "geojson", offered=offered),
     mime="application/geo+json",
 )
 gpkg_column.download_button(
     "Download GeoPackage",
     partial(to_geopackage_bytes, everything, attribution=attribution),
-    file_name="borderwatch-incidents.gpkg",
+    file_name=export_file_name(query, "gpkg", offered=offered),
     mime="application/geopackage+sqlite3",
 )
 if attribution:
     st.info(
-        "These incidents include ACLED data. ACLED's terms ask that any use cite it as below; "
-        "the GeoJSON and GeoPackage downloads carry this text, and the CSV needs it beside it."
+        "Cite these sources when you use or share the incidents (ACLED's, UCDP's and START's terms ask it). "
+        "The GeoJSON and GeoPackage downloads carry this text; keep it beside the CSV."
     )
     st.code(attribution, language=None)
     st.download_button(
-        "Download the ACLED attribution (text)", attribution.encode("utf-8"),
-        file_name="borderwatch-incidents.attribution.txt", mime="text/plain",
+        "Download the attribution (text)", attribution.encode("utf-8"),
+        file_name=csv_name + ATTRIBUTION_SUFFIX, mime="text/plain",
     )

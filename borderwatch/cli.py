@@ -26,13 +26,17 @@ import pandas as pd
 from borderwatch import config
 from borderwatch.errors import BorderWatchError, StrictImportError, UnknownDatasetError
 from borderwatch.export import (
-    acled_attribution,
+    ATTRIBUTION_SUFFIX,
+    dataset_attributions,
     describe_filters,
+    export_attribution,
+    export_file_name,
+    incidents_per_dataset,
     to_csv_bytes,
     to_geojson_bytes,
     write_geopackage,
 )
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers import FORMATS, detect_format, read_incidents
 from borderwatch.importers.report import group_rejections
 from borderwatch.store import (
@@ -56,8 +60,6 @@ EXPORT_FORMATS: Final[dict[str, tuple[str, ...]]] = {
     "geojson": (".geojson", ".json"),
     "gpkg": (".gpkg",),
 }
-#: Suffix of the file that carries a CSV export's ACLED attribution, beside it.
-ATTRIBUTION_SUFFIX: Final[str] = ".attribution.txt"
 #: Records per chunk read: the progress line moves every two seconds or so (imports
 #: run at about 12,000 rows/s); 10,000 would cost some 15 % in speed.
 CHUNK_ROWS: Final[int] = 25_000
@@ -300,6 +302,8 @@ def _remove(args: argparse.Namespace) -> int:
 def _export_format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
+    if args.output is None:
+        return "csv"
     suffix = Path(args.output).suffix.lower()
     for name, suffixes in EXPORT_FORMATS.items():
         if suffix in suffixes:
@@ -309,7 +313,6 @@ def _export_format(args: argparse.Namespace) -> str:
 
 def _export(args: argparse.Namespace) -> int:
     format = _export_format(args)
-    output = Path(args.output)
     if args.start and args.end and args.start > args.end:
         raise CommandError(f"--from {args.start} is after --to {args.end}")
     selection = IncidentFilter(
@@ -320,6 +323,8 @@ def _export(args: argparse.Namespace) -> int:
     )
     datasets = tuple(args.datasets) if args.datasets else None
     actors = tuple(args.actors) if args.actors else None
+    query = IncidentQuery(selection, datasets, actors, args.hide_duplicates, args.within_km)
+    output = Path(args.output or export_file_name(query, EXPORT_FORMATS[format][0].lstrip(".")))
     with _open(args) as store:
         options = store.filter_options()
         unknown = sorted(set(datasets or ()) - set(options["datasets"]))
@@ -338,7 +343,8 @@ def _export(args: argparse.Namespace) -> int:
         provenance = store.datasets()
     filters = describe_filters(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates,
                                max_border_km=args.within_km)
-    attribution = acled_attribution(incidents, filters=filters, datasets=provenance)
+    attribution = export_attribution(dataset_attributions(incidents_per_dataset(incidents), provenance),
+                                     filters=filters)
     sidecar = output.with_name(output.name + ATTRIBUTION_SUFFIX)
     if format == "csv":
         data = to_csv_bytes(incidents)
@@ -356,7 +362,7 @@ def _export(args: argparse.Namespace) -> int:
     print(f"wrote {len(incidents):,} incident(s) to {output} ({format})")
     if attribution is not None:
         where = sidecar if format == "csv" else "inside the file"
-        print(f"ACLED attribution (required by ACLED's terms when you use or share this data): {where}")
+        print(f"attribution (cite it when you use or share these data, as the sources' terms ask): {where}")
     return EXIT_OK
 
 
@@ -491,14 +497,18 @@ def build_parser() -> argparse.ArgumentParser:
         "Write the incidents that match the filters as CSV, GeoJSON or GeoPackage.\n"
         "Filters of one kind are alternatives (--type A --type B: either); filters of\n"
         "different kinds all apply. CSV cells that a spreadsheet would run as a formula\n"
-        "are neutralised. An export with ACLED rows carries ACLED's attribution: in\n"
-        "PATH.attribution.txt beside a CSV, in the file for GeoJSON and GeoPackage.",
+        "are neutralised. An export credits the sources of its incidents (ACLED, UCDP,\n"
+        "GTD, imported GIS datasets, the bundled table): in PATH.attribution.txt beside\n"
+        "a CSV, in the file for GeoJSON and GeoPackage. Without -o, the file is named\n"
+        "after the dates and filters, e.g. borderwatch-2016-03-01_2016-03-31-tunisia.csv.",
         f"examples:\n  {PROG} export --format csv -o all.csv\n"
         f"  {PROG} export --from 2016-03-01 --to 2016-03-31 --country Tunisia --hide-duplicates -o march.gpkg",
     )
     exporting.add_argument("--format", choices=tuple(EXPORT_FORMATS),
-                           help="file format (default: from the extension of PATH)")
-    exporting.add_argument("-o", "--output", metavar="PATH", required=True, help="file to write (replaced)")
+                           help="file format (default: from the extension of PATH, else csv)")
+    exporting.add_argument("-o", "--output", metavar="PATH",
+                           help="file to write (replaced); default: named after the dates and filters, "
+                                "in the current folder")
     exporting.add_argument("--from", dest="start", metavar="DATE", type=_iso_date,
                            help="keep incidents on or after this day (yyyy-mm-dd)")
     exporting.add_argument("--to", dest="end", metavar="DATE", type=_iso_date,

@@ -1,20 +1,27 @@
 """Exports of incident tables: CSV safe to open in a spreadsheet, GeoJSON and GeoPackage.
 
-An export that holds ACLED rows carries ACLED's attribution (see
-:func:`acled_attribution` and ``docs/importing.md``, "Exporting"): GeoJSON as
-a top-level ``"attribution"`` member, GeoPackage as the layer's description
-and metadata; CSV has no place for it that every parser skips, so the
-command line writes it beside the file and the dashboard shows it beside
-the download.
+Every export credits the datasets whose incidents it holds
+(:func:`dataset_attributions`, the one place that says what each source
+requires; ``docs/importing.md``, "Exporting"): GeoJSON as a top-level
+``"attribution"`` member, GeoPackage as the layer's description and
+metadata; CSV has no place for it that every parser skips, so the command
+line writes it beside the file and the dashboard offers it beside the
+download. The map exports (:mod:`borderwatch.mapexport`) draw the same
+credits. :func:`export_file_name` names every export after its dates and
+filters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import re
 import shlex
 import tempfile
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -23,18 +30,45 @@ import pandas as pd
 import pyogrio
 
 from borderwatch import __version__, config
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.schema import INCIDENT_COLUMNS
+from borderwatch.store import BUNDLED, IncidentStore
 
 #: ACLED's citation, as its attribution policy asks for it (with a link to its website).
-ACLED_CITATION: Final[str] = "Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com"
-#: Dataset format of ACLED imports, and the start of every ACLED row's ``id``.
-ACLED_FORMAT: Final[str] = "acled"
-ACLED_ID_PREFIX: Final[str] = "ACLED-"
+ACLED_CITATION: Final[str] = "Armed Conflict Location & Event Data Project (ACLED); https://acleddata.com"
+#: The citation UCDP asks of users of its Georeferenced Event Dataset (the article that introduced it).
+UCDP_GED_CITATION: Final[str] = (
+    "UCDP Georeferenced Event Dataset (GED), Uppsala Conflict Data Program, https://ucdp.uu.se; "
+    "Sundberg, Ralph and Erik Melander (2013), Introducing the UCDP Georeferenced Event Dataset, "
+    "Journal of Peace Research 50(4): 523–532"
+)
+#: The citation START asks of users of the Global Terrorism Database.
+GTD_CITATION: Final[str] = (
+    "National Consortium for the Study of Terrorism and Responses to Terrorism (START), University of "
+    "Maryland, Global Terrorism Database (GTD) [data file], https://www.start.umd.edu/gtd"
+)
+#: Who compiled the bundled incidents (see ``data/README.md``).
+BUNDLED_CREDIT: Final[str] = (
+    "BorderWatch table compiled from public reporting (news agencies, ministries, encyclopedias)"
+)
+#: Website of each source that has one, as its citation writes it.
+SOURCE_URLS: Final[dict[str, str]] = {
+    "acled": "https://acleddata.com", "ucdp": "https://ucdp.uu.se", "gtd": "https://www.start.umd.edu/gtd",
+}
+#: Suffix of the file that carries a CSV export's attribution, beside it.
+ATTRIBUTION_SUFFIX: Final[str] = ".attribution.txt"
 #: Layer name of GeoPackage exports.
 GEOPACKAGE_LAYER: Final[str] = "incidents"
 #: Metadata key of the attribution in a GeoPackage export (GDAL layer and dataset metadata).
 ATTRIBUTION_KEY: Final[str] = "ATTRIBUTION"
+#: First word of every export's file name.
+FILE_NAME_PREFIX: Final[str] = "borderwatch"
+#: Longest file name stem; a longer one is cut and ends in a hash of the whole.
+MAX_FILE_STEM: Final[int] = 100
+#: Longest piece a value (a type, a country) adds to a file name.
+MAX_NAME_PIECE: Final[int] = 24
+#: A filter of up to this many values is named value by value, beyond it by the count.
+MAX_NAMED_VALUES: Final[int] = 2
 
 # OWASP's CSV-injection advice: a cell starting with one of these may be run
 # as a formula by spreadsheet software.
@@ -183,30 +217,6 @@ def to_geopackage_bytes(incidents: gpd.GeoDataFrame, *, attribution: str | None 
         return path.read_bytes()
 
 
-def acled_rows(incidents: pd.DataFrame, formats: Mapping[str, str] | None = None) -> pd.Series:
-    """Tell which incidents come from ACLED.
-
-    Parameters
-    ----------
-    incidents : pandas.DataFrame
-        With ``id`` and ``dataset``.
-    formats : mapping of str to str, optional
-        Dataset name -> format, e.g. from the store's ``datasets()``.
-
-    Returns
-    -------
-    pandas.Series of bool
-        True where the row's dataset has format ``acled``, or its ``id``
-        starts with ``ACLED-`` (what the ACLED importer gives every row), so
-        that ACLED rows are found even without the dataset list.
-    """
-    by_id = incidents["id"].astype(str).str.startswith(ACLED_ID_PREFIX)
-    if not formats:
-        return by_id
-    by_format = incidents["dataset"].map(dict(formats)).eq(ACLED_FORMAT)
-    return by_id | by_format.fillna(False).astype(bool)
-
-
 def describe_filters(
     selection: IncidentFilter,
     *,
@@ -301,62 +311,272 @@ def export_command(
     return " ".join(shlex.quote(word) for word in words)
 
 
-def acled_attribution(
-    incidents: pd.DataFrame,
-    *,
-    filters: str,
-    datasets: pd.DataFrame | None = None,
-    exported: dt.date | None = None,
-) -> str | None:
-    """Return the attribution an export with ACLED rows must carry, or None without them.
+# --- attribution -----------------------------------------------------------------
 
-    ACLED's terms ask that its data, used directly or modified, be
-    acknowledged with the full citation and a link to its website, that
-    the access date be given, and that changes to the data be stated.
+# Control characters (C0, DEL, C1) and line or paragraph separators: a stored
+# name is shown on one line of a credit, never split or garbled by them.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(value: object) -> str:
+    return " ".join(_CONTROL.sub(" ", str(value)).split())
+
+
+def _day(value: object) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """The credit one dataset of an export requires.
+
+    Attributes
+    ----------
+    dataset : str
+        The dataset's name, as stored (on one line).
+    format : str
+        Its format (``acled``, ``ucdp``, ``gtd``, a GIS format, ``bundled``), or
+        ``""`` when the store's dataset list does not name it.
+    incidents : int
+        How many of the export's incidents are the dataset's.
+    credit : str
+        What the source asks to be credited with: its citation, with a link
+        and the access date for ACLED, UCDP and GTD; the dataset's name for
+        a GIS file; the bundled table's own credit.
+    url : str or None
+        The source's website, written the same way inside ``credit`` (for a link).
+    file_name : str
+        The file the dataset was imported from, ``""`` if unknown.
+    """
+
+    dataset: str
+    format: str
+    incidents: int
+    credit: str
+    url: str | None = None
+    file_name: str = ""
+
+
+def _credit(name: str, format: str, imported_at: object) -> str:
+    accessed = f"; accessed {_day(imported_at)}" if imported_at is not None else ""
+    if format == "acled":
+        return ACLED_CITATION + accessed
+    if format == "ucdp":
+        return UCDP_GED_CITATION + accessed
+    if format == "gtd":
+        return GTD_CITATION + accessed
+    if format == BUNDLED:
+        return BUNDLED_CREDIT
+    return name  # a GIS file, or a dataset the list does not hold: its name as the user stored it
+
+
+def dataset_attributions(present: Mapping[str, int], datasets: pd.DataFrame | None) -> tuple[Attribution, ...]:
+    """Return the attributions of the datasets present in a selection.
+
+    Every export (tables, maps, the command line) credits its data with
+    this, so a source's requirement is written once.
+
+    Parameters
+    ----------
+    present : mapping of str to int
+        Dataset name -> incidents of the selection from it (see
+        :func:`incidents_per_dataset` and :func:`store_incidents_per_dataset`);
+        datasets with none are left out.
+    datasets : pandas.DataFrame, optional
+        The store's ``datasets()`` (``name``, ``format``, ``file_name``,
+        ``imported_at``): gives each dataset's format and access date, taken
+        as the day (UTC) its file was last imported. Without it, or for a
+        name it lacks, only the bundled dataset is known by its name; others
+        are credited by their name.
+
+    Returns
+    -------
+    tuple of Attribution
+        One per dataset present: imported sources first, then the bundled
+        table; by name within each.
+    """
+    known = {} if datasets is None else {str(row["name"]): row for row in datasets.to_dict("records")}
+    credits = []
+    for name, count in present.items():
+        if not count:
+            continue
+        row = known.get(name)
+        format = str(row["format"]) if row is not None else (BUNDLED if name == BUNDLED else "")
+        line_name = _one_line(name)
+        credits.append(Attribution(
+            dataset=line_name, format=format, incidents=int(count),
+            credit=_credit(line_name, format, row["imported_at"] if row is not None else None),
+            url=SOURCE_URLS.get(format),
+            file_name=_one_line(row["file_name"]) if row is not None and format != BUNDLED else "",
+        ))
+    return tuple(sorted(credits, key=lambda credit: (credit.format == BUNDLED, credit.dataset.casefold(), credit.dataset)))
+
+
+def incidents_per_dataset(incidents: pd.DataFrame) -> dict[str, int]:
+    """Count an export's incidents by dataset.
 
     Parameters
     ----------
     incidents : pandas.DataFrame
-        The rows exported (with ``id`` and ``dataset``).
+        With a ``dataset`` column.
+
+    Returns
+    -------
+    dict of str to int
+    """
+    return {str(name): int(count) for name, count in incidents["dataset"].value_counts(sort=False).items()}
+
+
+def store_incidents_per_dataset(
+    store: IncidentStore, query: IncidentQuery, bbox: tuple[float, float, float, float] | None = None,
+) -> dict[str, int]:
+    """Count the incidents a query selects in the store, by dataset, without reading them.
+
+    Parameters
+    ----------
+    store : IncidentStore
+    query : IncidentQuery
+    bbox : tuple of float, optional
+        ``(west, south, east, north)`` in degrees; clamped to the world.
+        Counted from the store's summary cells, which are kept when they
+        touch the box: a dataset with incidents just outside it may be
+        counted, never one inside it missed.
+
+    Returns
+    -------
+    dict of str to int
+        Every dataset the query may select, with its count (0 for none).
+    """
+    if bbox is not None:
+        west, south, east, north = bbox
+        bbox = (max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0))
+    names = [str(name) for name in store.datasets()["name"]]
+    counts = {}
+    for name in names:
+        if query.datasets is not None and name not in query.datasets:
+            continue
+        total = store.aggregate(query.selection, datasets=(name,), actors=query.actors,
+                                hide_duplicates=query.hide_duplicates, max_border_km=query.max_border_km,
+                                bbox=bbox)
+        counts[name] = int(total["incidents"].iloc[0])
+    return counts
+
+
+def export_attribution(
+    credits: Sequence[Attribution], *, filters: str, exported: dt.date | None = None,
+) -> str | None:
+    """Return the attribution text a file export carries, or None when it holds no incidents.
+
+    ACLED's terms ask that its data, used directly or modified, be
+    acknowledged with the full citation and a link to its website, with
+    the access date, and that changes to the data be stated; UCDP and START
+    ask for their citations; so every source is listed, then the changes,
+    the filters and the export day.
+
+    Parameters
+    ----------
+    credits : sequence of Attribution
+        From :func:`dataset_attributions`.
     filters : str
-        The filters that chose them, e.g. from :func:`describe_filters`.
-    datasets : pandas.DataFrame, optional
-        The store's ``datasets()`` (``name``, ``format``, ``file_name``,
-        ``imported_at``): tells ACLED datasets apart and gives each one's
-        access date, taken as the day its file was imported. Without it,
-        ACLED rows are found by their ``id`` and the access date is given as
-        "on or before" the export day.
+        The filters that chose the incidents, e.g. from :func:`describe_filters`.
     exported : datetime.date, optional
         Day of the export; today (UTC) by default.
 
     Returns
     -------
     str or None
-        Lines of text: the citation with access date(s), the ACLED datasets
-        and row count, the changes made, the filters, the export day.
+        Lines of text.
     """
-    exported = exported or dt.datetime.now(dt.UTC).date()
-    formats = dict(zip(datasets["name"], datasets["format"], strict=True)) if datasets is not None else None
-    mask = acled_rows(incidents, formats)
-    if not mask.any():
+    if not credits:
         return None
-    names = sorted(set(incidents.loc[mask, "dataset"].astype(str)))
-    known = datasets[datasets["name"].isin(names)] if datasets is not None else None
-    if known is not None and len(known):
-        days = sorted({pd.Timestamp(value).date().isoformat() for value in known["imported_at"]})
-        accessed = "accessed " + ", ".join(days)
-        listing = "; ".join(
-            f"{row.name} (file {row.file_name}, imported {pd.Timestamp(row.imported_at).date().isoformat()})"
-            for row in known.itertuples(index=False)
-        )
-    else:
-        accessed = f"accessed on or before {exported.isoformat()}"
-        listing = ", ".join(names)
-    return "\n".join([
-        f"Source: {ACLED_CITATION}; {accessed}.",
-        f"ACLED data in this export: {int(mask.sum()):,} of {len(incidents):,} incidents, "
-        f"from dataset(s) {listing}.",
-        "Changes: ACLED events mapped onto BorderWatch's incident schema (docs/schema.md) and filtered.",
+    exported = exported or dt.datetime.now(dt.UTC).date()
+    total = sum(credit.incidents for credit in credits)
+    lines = [f"Sources of the {total:,} incident{'s' if total != 1 else ''} in this export "
+             "(cite them when you use or share these data):"]
+    for credit in credits:
+        origin = f"dataset {credit.dataset}" + (f", file {credit.file_name}" if credit.file_name else "")
+        lines.append(f"- {credit.credit}. {credit.incidents:,} incident{'s' if credit.incidents != 1 else ''} "
+                     f"({origin}).")
+    lines += [
+        "Changes: records mapped onto BorderWatch's incident schema (docs/schema.md) and filtered.",
         f"Filters: {filters}.",
         f"Exported {exported.isoformat()} with BorderWatch {__version__}.",
-    ])
+    ]
+    return "\n".join(lines)
+
+
+# --- file names --------------------------------------------------------------------
+
+
+def _slug(value: object) -> str:
+    """Lower-case ASCII letters and digits, words joined by ``-``; a hash when nothing is left."""
+    text = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode("ascii").lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:MAX_NAME_PIECE].strip("-")
+    # A name in another script (e.g. Arabic) keeps a short, stable token of its own.
+    return slug or "v" + hashlib.sha256(str(value).encode("utf-8", "surrogatepass")).hexdigest()[:6]
+
+
+def _values_piece(values: tuple[str, ...] | None, offered: Sequence[str] | None, noun: str) -> str | None:
+    """How a filter of several values reads in a name; None when it keeps everything."""
+    if values is None or (offered is not None and set(values) >= set(offered)):
+        return None
+    if not values:
+        return f"no-{noun}"
+    distinct = sorted(set(values))
+    if len(distinct) > MAX_NAMED_VALUES:
+        return f"{len(distinct)}-{noun}"
+    return "_".join(_slug(value) for value in distinct)
+
+
+def export_file_name(query: IncidentQuery, extension: str, *,
+                     offered: Mapping[str, Sequence[str]] | None = None) -> str:
+    """Name an export after its dates and filters, safely for any file system.
+
+    Parameters
+    ----------
+    query : IncidentQuery
+        What the export holds.
+    extension : str
+        E.g. ``"csv"``, ``"html"``.
+    offered : mapping, optional
+        What the filters offer (``event_types``, ``countries``, ``datasets``, as
+        :meth:`borderwatch.store.SQLiteStore.filter_options` gives them): a
+        filter that keeps every value offered is left out of the name.
+
+    Returns
+    -------
+    str
+        E.g. ``borderwatch-2016-02-29_2016-03-27-battles.csv``: the dates,
+        then types, countries, datasets (each value, or their number beyond
+        :data:`MAX_NAMED_VALUES`), actors, ``no-duplicates``,
+        ``within-30km``. Only ``a-z 0-9 - _ .``; the same query always gives
+        the same name, whatever the order of its values; a stem longer than
+        :data:`MAX_FILE_STEM` is cut and ends in a hash of the whole.
+    """
+    offered = offered or {}
+    selection = query.selection
+    pieces = [FILE_NAME_PREFIX]
+    if selection.start and selection.end:
+        pieces.append(selection.start.isoformat() if selection.start == selection.end
+                      else f"{selection.start.isoformat()}_{selection.end.isoformat()}")
+    elif selection.start:
+        pieces.append(f"from-{selection.start.isoformat()}")
+    elif selection.end:
+        pieces.append(f"to-{selection.end.isoformat()}")
+    for values, key, noun in ((selection.event_types, "event_types", "types"),
+                              (selection.countries, "countries", "countries"),
+                              (query.datasets, "datasets", "datasets"),
+                              (query.actors, None, "actors")):
+        piece = _values_piece(values, offered.get(key) if key else None, noun)
+        if piece is not None:
+            pieces.append(piece)
+    if query.hide_duplicates:
+        pieces.append("no-duplicates")
+    if query.max_border_km is not None:
+        pieces.append(f"within-{query.max_border_km:g}km".replace("+", ""))
+    stem = "-".join(pieces)
+    if len(stem) > MAX_FILE_STEM:
+        digest = hashlib.sha256(stem.encode("ascii")).hexdigest()[:8]
+        stem = f"{stem[:MAX_FILE_STEM - len(digest) - 1].rstrip('-_.')}-{digest}"
+    suffix = ".".join(_slug(part) for part in extension.split(".") if part)
+    return f"{stem}.{suffix}"

@@ -16,6 +16,7 @@ import math
 import mimetypes
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -49,6 +50,7 @@ from shapely.geometry.polygon import orient
 from borderwatch import config
 from borderwatch.errors import OfflineAssetError
 from borderwatch.escape import as_text, escape_html, script_json
+from borderwatch.export import Attribution
 from borderwatch.mapgrid import MAX_LATITUDE
 from layers.barrier import LAYER_NAME as BARRIER_LAYER_NAME
 from layers.barrier import barrier_style
@@ -62,10 +64,10 @@ from layers.style import CELL_COLOUR, SEA_COLOUR, event_type_colour, radius_for_
 
 #: Title of the saved page and image when the caller gives none.
 DEFAULT_TITLE: Final[str] = "BorderWatch: Tunisia–Libya border, 2015–2016"
-#: Who compiled the bundled incidents (see ``data/README.md``), for the attribution.
-DEFAULT_INCIDENT_SOURCES: Final[str] = (
-    "BorderWatch table compiled from public reporting (news agencies, ministries, encyclopedias)"
-)
+#: Credit of the boundaries and land every exported map draws.
+BOUNDARIES_CREDIT: Final[str] = "Boundaries: Natural Earth (public domain)"
+#: PNG text chunk that carries the credit drawn on the image.
+PNG_ATTRIBUTION_KEY: Final[str] = "Attribution"
 
 #: Size of the PNG: about a laptop screen's map at 1.5 times its resolution.
 PNG_WIDTH_PX: Final[int] = 1600
@@ -94,8 +96,9 @@ _DISC_EDGE_PX = 1.5
 _CLIP_MARGIN = 0.1
 # Labels closer than this (px) to one already placed are left out.
 _LABEL_GAP_PX = 2.0
-# Length of the scale bar, about, as a share of the image's width.
+# Length of the scale bar, about, as a share of the image's width; its gap above the credits (share of the height).
 _SCALE_BAR_SHARE = 0.18
+_SCALE_BAR_GAP = 0.015
 # Title and credit line: size, and the share of the image's width they may take.
 _TITLE_FONT_PT = 13.0
 _TITLE_WIDTH_SHARE = 0.7
@@ -351,21 +354,40 @@ def _source_edit(tag: _Tag, inliner: _Inliner) -> tuple[int, int, str] | None:
     return tag.start, tag.end, _start_tag(tag.name, attrs)
 
 
-def attribution_text(incident_sources: str = DEFAULT_INCIDENT_SOURCES) -> str:
+def attribution_text(sources: Sequence[Attribution] = ()) -> str:
     """Return the credit line of an exported map.
 
     Parameters
     ----------
-    incident_sources : str
-        Who the incidents come from, e.g. the datasets shown.
+    sources : sequence of Attribution
+        The datasets whose incidents the map draws, from
+        :func:`borderwatch.export.dataset_attributions`; empty when it draws none.
 
     Returns
     -------
     str
-        ``"Boundaries: Natural Earth (public domain). Incidents: <sources>."``
+        Lines: ``"Boundaries: Natural Earth (public domain)."``, then
+        ``"Incidents: <credit>."`` for each source (a citation holds ``;``
+        of its own, so each gets its line).
     """
-    sources = " ".join(as_text(incident_sources).split()).rstrip(".") or "not stated"
-    return f"Boundaries: Natural Earth (public domain). Incidents: {sources}."
+    return "\n".join(_credit_parts(sources))
+
+
+def _credit_parts(sources: Sequence[Attribution]) -> list[str]:
+    return [f"{BOUNDARIES_CREDIT}.", *(f"Incidents: {source.credit}." for source in sources)]
+
+
+def _attribution_html(sources: Sequence[Attribution]) -> str:
+    """The credits as HTML for the map's attribution control, one a line: text escaped, each website a link."""
+    parts = []
+    for part, source in zip(_credit_parts(sources), (None, *sources), strict=True):
+        text = escape_html(part)
+        if source is not None and source.url:
+            # The URL is the project's own constant (never data), written the same way in the credit.
+            link = f'<a href="{escape_html(source.url)}" target="_blank" rel="noopener">{escape_html(source.url)}</a>'
+            text = text.replace(escape_html(source.url), link, 1)
+        parts.append(text)
+    return "<br>".join(parts)
 
 
 def standalone_html(
@@ -374,7 +396,7 @@ def standalone_html(
     static_url: str,
     *,
     title: str = DEFAULT_TITLE,
-    incident_sources: str = DEFAULT_INCIDENT_SOURCES,
+    sources: Sequence[Attribution] = (),
 ) -> str:
     """Render a map as one HTML file that needs no server and no network.
 
@@ -389,9 +411,8 @@ def standalone_html(
         URL path the app serves ``static_dir`` under, e.g. ``"/app/static"``.
     title : str
         Text of the page's ``<title>`` (escaped).
-    incident_sources : str
-        Who the incidents come from, for the credit in the map's corner
-        (see :func:`attribution_text`).
+    sources : sequence of Attribution
+        The datasets whose incidents the map draws (see :func:`attribution_text`).
 
     Returns
     -------
@@ -399,7 +420,9 @@ def standalone_html(
         The page: scripts under ``static_url`` inlined where they were,
         stylesheets inlined at the top of the head (before the map's own
         styles, which override them) with their images as ``data:`` URIs,
-        a ``generator`` meta tag.
+        a ``generator`` meta tag; the credit line in the map's attribution
+        control (each source's website a link), and each credit in a
+        ``dcterms.source`` meta tag.
 
     Raises
     ------
@@ -439,16 +462,21 @@ def standalone_html(
     head = next((tag.end for tag in scanner.start_tags if tag.name == "head"), 0)
     # Library styles first, so the map's own rules (e.g. the sea's colour) win,
     # as they do in the app, where the map's frame loads the libraries first.
+    credits = [BOUNDARIES_CREDIT, *(source.credit for source in sources)]
+    # The credits wrap within most of the map's width, clear of the scale bar at the bottom left.
     edits.append((head, head, (
         f"\n<title>{escape_html(title)}</title>\n"
-        '<meta name="generator" content="BorderWatch">\n' + "".join(inliner.stylesheets)
+        '<meta name="generator" content="BorderWatch">\n'
+        + "".join(f'<meta name="dcterms.source" content="{escape_html(credit)}">\n' for credit in credits)
+        + "".join(inliner.stylesheets)
+        + f"<style>.leaflet-control-attribution {{ max-width: {_CREDIT_WIDTH_SHARE:.0%}; }}</style>\n"
     )))
-    credit = script_json(escape_html(attribution_text(incident_sources)))
+    credits_html = script_json(_attribution_html(sources))
     end = max((offset for name, offset in scanner.end_tags if name == "html"), default=len(text))
     edits.append((end, end, (
         "<script>\n(function () {\n"
         f"    var control = {fmap.get_name()}.attributionControl;\n"
-        f"    if (control) {{ control.addAttribution({credit}); }}\n"
+        f"    if (control) {{ control.addAttribution({credits_html}); }}\n"
         "})();\n</script>\n"
     )))
     pieces, position = [], 0
@@ -644,7 +672,8 @@ def _wrapped(value: str, width_px: float, font_pt: float, dpi: float) -> str:
     mathtext even when the text's ``parse_math`` is off.
     """
     glyph_px = font_pt * dpi / 72.0 * _GLYPH_EM
-    return textwrap.fill(value, width=max(int(width_px / glyph_px), 10))
+    width = max(int(width_px / glyph_px), 10)
+    return "\n".join(textwrap.fill(line, width=width) for line in value.splitlines())
 
 
 def _literal_text(artist: Text) -> None:
@@ -839,8 +868,8 @@ def _nice_length(metres: float) -> float:
     return max(step * power for step in (1.0, 2.0, 5.0) if step * power <= metres)
 
 
-def _draw_scale_bar(axes: Axes, extent: tuple[float, float, float, float]) -> Text:
-    """Draw a scale bar at the bottom right; return its label."""
+def _draw_scale_bar(axes: Axes, extent: tuple[float, float, float, float], base: float) -> Text:
+    """Draw a scale bar at the right, its bar at ``base`` (share of the height from the bottom); return its label."""
     x_min, y_min, x_max, y_max = extent
     centre_x, centre_y = (x_min + x_max) / 2, (y_min + y_max) / 2
     span = (x_max - x_min) * _SCALE_BAR_SHARE
@@ -851,7 +880,7 @@ def _draw_scale_bar(axes: Axes, extent: tuple[float, float, float, float]) -> Te
     _, _, ground_m = Geod(ellps="WGS84").inv(lons[0], lats[0], lons[1], lats[1])
     length_m = _nice_length(ground_m)
     share = _SCALE_BAR_SHARE * length_m / ground_m
-    right, base = 0.985, 0.045
+    right = 0.985
     axes.add_line(Line2D([right - share, right - share, right, right], [base + 0.008, base, base, base + 0.008],
                          transform=axes.transAxes, color="#222222", linewidth=1.5, zorder=10))
     kilometres = length_m / 1_000.0
@@ -910,7 +939,7 @@ def map_png(
     height_px: int = PNG_HEIGHT_PX,
     dpi: int = PNG_DPI,
     title: str = "",
-    incident_sources: str = DEFAULT_INCIDENT_SOURCES,
+    sources: Sequence[Attribution] = (),
 ) -> bytes:
     """Draw the map of a view as a PNG, offline.
 
@@ -928,8 +957,9 @@ def map_png(
         96 dpi, so a higher dpi draws them larger.
     title : str
         Shown at the top left; empty for none. Shown as written (no mathtext).
-    incident_sources : str
-        Who the incidents come from, for the credit line (see :func:`attribution_text`).
+    sources : sequence of Attribution
+        The datasets whose incidents the image draws, for the credit line
+        (see :func:`attribution_text`).
 
     Returns
     -------
@@ -937,7 +967,8 @@ def map_png(
         PNG data, ``width_px`` × ``height_px``, in Web Mercator like the map
         on screen: sea, land, border, barrier, places with names, incidents
         (coloured by type, sized by deaths) or counted cells, extra lines and
-        discs, a legend, a scale bar and the credit line.
+        discs, a legend, a scale bar and the credit line, whose text is also
+        kept in the text chunk :data:`PNG_ATTRIBUTION_KEY` (and the title in ``Title``).
 
     Raises
     ------
@@ -992,15 +1023,19 @@ def map_png(
             color="#111111", zorder=11,
             bbox={"facecolor": "#FFFFFF", "alpha": 0.9, "edgecolor": "none", "boxstyle": "round,pad=0.4"},
         ))
-    overlays.append(_draw_scale_bar(axes, extent))
-    overlays.append(_text(
-        axes, 0.995, 0.005,
-        _wrapped(attribution_text(incident_sources), width_px * _CREDIT_WIDTH_SHARE, _CREDIT_FONT_PT, dpi),
+    credit = attribution_text(sources)
+    credit_box = _text(
+        axes, 0.995, 0.005, _wrapped(credit, width_px * _CREDIT_WIDTH_SHARE, _CREDIT_FONT_PT, dpi),
         transform=axes.transAxes, ha="right", va="bottom", fontsize=_CREDIT_FONT_PT, color="#333333", zorder=11,
         bbox={"facecolor": "#FFFFFF", "alpha": 0.8, "edgecolor": "none", "boxstyle": "square,pad=0.25"},
-    ))
-    _drop_overlapping_labels(labels, overlays, canvas.get_renderer())
+    )
+    overlays.append(credit_box)
+    renderer = canvas.get_renderer()
+    # The scale bar sits just above the credits, however many lines they take.
+    credit_top = axes.transAxes.inverted().transform(credit_box.get_window_extent(renderer=renderer).corners())[:, 1]
+    overlays.append(_draw_scale_bar(axes, extent, base=float(credit_top.max()) + _SCALE_BAR_GAP))
+    _drop_overlapping_labels(labels, overlays, renderer)
 
     buffer = io.BytesIO()
-    canvas.print_png(buffer, metadata={"Software": "BorderWatch"})
+    canvas.print_png(buffer, metadata={"Software": "BorderWatch", "Title": title, PNG_ATTRIBUTION_KEY: credit})
     return buffer.getvalue()

@@ -97,11 +97,12 @@ def test_filters_are_shared_by_the_incidents_page(app):
     assert set(table["Country"]) == {"Libya"}
 
 
-def test_incidents_page_offers_csv_and_geojson_downloads(app):
+def test_incidents_page_offers_the_downloads_and_the_bundled_tables_credit(app):
     app.switch_page("app_pages/incidents.py").run()
     assert not app.exception
     labels = [button.proto.label for button in app.get("download_button")]
-    assert labels == ["Download CSV", "Download GeoJSON", "Download GeoPackage"]
+    assert labels == ["Download CSV", "Download GeoJSON", "Download GeoPackage", "Download the attribution (text)"]
+    assert "- BorderWatch table compiled from public reporting" in app.code[0].value
 
 
 def test_about_page_states_sources_and_limits(app):

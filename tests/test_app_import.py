@@ -132,7 +132,9 @@ def test_exports_of_acled_rows_carry_the_attribution(app, tmp_path):
     app.switch_page("app_pages/incidents.py").run()
     assert not app.exception
     attribution = app.code[0].value
-    assert attribution.startswith("Source: Armed Conflict Location & Event Data Project (ACLED)")
-    assert "accessed" in attribution and "Filters:" in attribution
+    assert attribution.splitlines()[1].startswith(
+        "- Armed Conflict Location & Event Data Project (ACLED); https://acleddata.com; accessed "
+    )
+    assert "Filters:" in attribution
     labels = [button.proto.label for button in app.get("download_button")]
-    assert "Download the ACLED attribution (text)" in labels
+    assert "Download the attribution (text)" in labels

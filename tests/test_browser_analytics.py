@@ -120,7 +120,7 @@ def test_the_map_downloads_as_offline_html_and_as_png(page, browser, dashboard_u
         page.get_by_role("button", name="Map as HTML (works offline)").click()
     html_path = tmp_path / html_download.value.suggested_filename
     html_download.value.save_as(html_path)
-    assert html_path.name == "borderwatch-map-2016-03-13.html"
+    assert html_path.name == "borderwatch-2016-03-07_2016-03-13.html"
     with page.expect_download(timeout=LOAD_TIMEOUT_MS) as png_download:
         page.get_by_role("button", name="Map as PNG").click()
     png_path = tmp_path / png_download.value.suggested_filename

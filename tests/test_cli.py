@@ -346,26 +346,46 @@ def test_export_round_trip_with_filters_and_attribution(capsys, data, tmp_path, 
         attribution = info["layer_metadata"][ATTRIBUTION_KEY]
         assert info["layer_metadata"]["DESCRIPTION"] == attribution
         assert (info["crs"], info["geometry_type"]) == ("EPSG:4326", "Point")
-    assert attribution.startswith(
-        "Source: Armed Conflict Location & Event Data Project (ACLED); www.acleddata.com; accessed "
+    assert attribution.splitlines()[1].startswith(
+        "- Armed Conflict Location & Event Data Project (ACLED); https://acleddata.com; accessed "
     )
     assert "Filters: dates 2016-01-01 to 2016-12-31; event types: Battles; countries: Tunisia; datasets: acled; " \
            "actors: any; probable duplicates kept." in attribution
 
 
-def test_export_by_extension_without_acled_rows_has_no_attribution(capsys, data, tmp_path):
+def test_an_export_of_the_bundled_rows_credits_the_bundled_table(capsys, data, tmp_path):
     run(capsys, "import", str(three_rows(tmp_path)))
-    stale = tmp_path / "bundled.csv.attribution.txt"
-    stale.write_text("from an earlier export", encoding="utf-8")
     code, out, _ = run(capsys, "export", "-o", str(tmp_path / "bundled.csv"), "--dataset", "bundled")
     assert code == 0
-    assert "attribution" not in out
-    assert not stale.exists()
+    sidecar = (tmp_path / "bundled.csv.attribution.txt").read_text(encoding="utf-8")
+    assert sidecar.splitlines()[1] == ("- BorderWatch table compiled from public reporting (news agencies, "
+                                       "ministries, encyclopedias). 30 incidents (dataset bundled).")
+    assert "ACLED" not in sidecar
     geojson = tmp_path / "bundled.geojson"
     assert run(capsys, "export", "-o", str(geojson), "--dataset", "bundled", "--hide-duplicates")[0] == 0
     collection = json.loads(geojson.read_text(encoding="utf-8"))
-    assert "attribution" not in collection
+    assert "ACLED" not in collection["attribution"]
     assert len(collection["features"]) == 30
+
+
+def test_an_empty_export_has_no_attribution_and_removes_a_stale_one(capsys, data, tmp_path):
+    stale = tmp_path / "none.csv.attribution.txt"
+    stale.write_text("from an earlier export", encoding="utf-8")
+    code, out, _ = run(capsys, "export", "-o", str(tmp_path / "none.csv"), "--from", "2030-01-01")
+    assert code == 0
+    assert "attribution" not in out
+    assert not stale.exists()
+
+
+def test_without_output_the_file_is_named_after_the_dates_and_filters(capsys, data, tmp_path, monkeypatch):
+    run(capsys, "import", str(three_rows(tmp_path)))
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "export", "--from", "2016-02-29", "--to", "2016-03-27", "--type", "Battles")
+    name = "borderwatch-2016-02-29_2016-03-27-battles.csv"
+    assert (code, out.splitlines()[0]) == (0, f"wrote 8 incident(s) to {name} (csv)")
+    assert (tmp_path / name).is_file() and (tmp_path / f"{name}.attribution.txt").is_file()
+    assert run(capsys, "export", "--format", "gpkg", "--dataset", "acled")[0] == 0
+    assert (tmp_path / "borderwatch-acled.gpkg").is_file()
 
 
 def test_export_neutralises_formulas_and_keeps_numbers(capsys, data, tmp_path):

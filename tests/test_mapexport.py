@@ -6,8 +6,10 @@ import datetime
 
 import base64
 import io
+import json
 import math
 import os
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -30,8 +32,11 @@ from shapely.geometry import LineString
 from borderwatch import reference
 from borderwatch.assets import asset_urls, install_vendor_assets
 from borderwatch.errors import OfflineAssetError
+from borderwatch.export import Attribution, dataset_attributions, store_incidents_per_dataset
+from borderwatch.filters import IncidentQuery
 from borderwatch.mapexport import (
     DEFAULT_TITLE,
+    PNG_ATTRIBUTION_KEY,
     MapLayers,
     attribution_text,
     fitted_extent,
@@ -49,6 +54,7 @@ from layers.places import places_layer
 from layers.style import BARRIER_COLOUR, BORDER_COLOUR, EVENT_TYPE_COLOURS, FOCUS_LAND_COLOUR, SEA_COLOUR
 from tests.conftest import REPO_ROOT
 from tests.factories import incident_frame, incident_row
+from tests.test_export import ACLED_CREDIT_START, GIS_CREDIT, imported  # noqa: F401 - a fixture
 
 STATIC_URL = "/app/static"
 HOSTILE_JS = (
@@ -458,15 +464,64 @@ def test_hostile_text_is_drawn_as_written(monkeypatch, bundled):
     # TeX is switched on for matplotlib as a whole: the export's text must not use it either.
     with matplotlib.rc_context({"text.usetex": True}):
         png = map_png(BORDER_VIEW, layers, width_px=500, height_px=400, title="$\\frac{1}{0}$ <b>{{7*7}}</b>",
-                      incident_sources="$$ \\ {{x}}")
+                      sources=(Attribution("x", "geojson", 1, "$$ \\ {{x}}"),))
     assert decode(png).shape == (400, 500, 3)
 
 
 def test_the_credit_line_names_natural_earth_and_the_incident_sources():
-    assert attribution_text("ACLED (acleddata.com), 2016-05-01.") == (
-        "Boundaries: Natural Earth (public domain). Incidents: ACLED (acleddata.com), 2016-05-01."
-    )
-    assert attribution_text("") == "Boundaries: Natural Earth (public domain). Incidents: not stated."
+    sources = (Attribution("acled", "acled", 2, "ACLED; https://acleddata.com; accessed 2024-05-02",
+                           "https://acleddata.com"),
+               Attribution("bundled", "bundled", 30, "BorderWatch table"))
+    assert attribution_text(sources).splitlines() == [
+        "Boundaries: Natural Earth (public domain).",
+        "Incidents: ACLED; https://acleddata.com; accessed 2024-05-02.",
+        "Incidents: BorderWatch table.",
+    ]
+    assert attribution_text(()) == "Boundaries: Natural Earth (public domain)."
+
+
+# --- the datasets of a store, credited on both maps ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def store_sources(imported) -> tuple[Attribution, ...]:
+    """The credits of every dataset in a store with imported ACLED, UCDP, GTD and GIS rows."""
+    store = imported[0]
+    return dataset_attributions(store_incidents_per_dataset(store, IncidentQuery()), store.datasets())
+
+
+def test_the_html_map_credits_each_imported_dataset_on_the_map_and_in_its_metadata(
+    bundled, points, static_dir, store_sources
+):
+    page = standalone_html(app_map(bundled, points), static_dir, STATIC_URL, sources=store_sources)
+    tags = Tags(page)
+    meta = [attrs["content"] for tag, attrs in tags.tags if tag == "meta" and attrs.get("name") == "dcterms.source"]
+    assert meta == ["Boundaries: Natural Earth (public domain)", *(source.credit for source in store_sources)]
+    assert meta[1].startswith(ACLED_CREDIT_START) and GIS_CREDIT in meta
+    script = next(script for script in tags.scripts if ".attributionControl;" in script)
+    credits = json.loads(re.search(r"control\.addAttribution\((.*)\);", script).group(1)).split("<br>")
+    assert len(credits) == 1 + len(store_sources)
+    # ACLED's website is a link; the GIS dataset's name (with markup in it) is text.
+    assert credits[0] == "Boundaries: Natural Earth (public domain)."
+    assert credits[1].startswith('Incidents: Armed Conflict Location &amp; Event Data Project (ACLED); '
+                                 '<a href="https://acleddata.com" target="_blank" rel="noopener">'
+                                 'https://acleddata.com</a>; accessed ')
+    assert "Incidents: Field notes &lt;b&gt;Sebha&lt;/b&gt; 2016." in credits
+
+
+def test_the_png_map_draws_the_credits_and_keeps_them_in_a_text_chunk(bundled, all_layers, store_sources, artifacts):
+    png = map_png(BORDER_VIEW, all_layers, title=DEFAULT_TITLE, sources=store_sources)
+    (artifacts / "mapexport-credits.png").write_bytes(png)
+    text = Image.open(io.BytesIO(png)).text
+    assert text[PNG_ATTRIBUTION_KEY] == attribution_text(store_sources)
+    assert text["Title"] == DEFAULT_TITLE
+    assert ACLED_CREDIT_START in text[PNG_ATTRIBUTION_KEY]
+    # Drawn: the credit box at the bottom right grows with the credits; without them it holds one line.
+    plain = decode(map_png(BORDER_VIEW, all_layers, title=DEFAULT_TITLE))
+    credited = decode(png)
+    corner = (slice(900, 1100), slice(700, 1600))
+    differs = np.abs(credited[corner].astype(int) - plain[corner].astype(int)).sum(axis=2) > 60
+    assert differs.sum() > 5_000
 
 
 @pytest.mark.parametrize(

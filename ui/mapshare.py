@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from functools import partial
 
 import geopandas as gpd
@@ -10,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from borderwatch import config
+from borderwatch.export import Attribution, dataset_attributions, export_file_name, store_incidents_per_dataset
 from borderwatch.filters import IncidentQuery
 from borderwatch.mapexport import MapLayers, map_png, standalone_html
 from borderwatch.mapview import MapData, MapView
@@ -25,10 +27,35 @@ SEQUENCE_LINE_COLOUR = "#6A3D9A"
 
 #: Layers the PNG does not draw (the HTML export draws every layer).
 NOT_IN_PNG = ("heatmap", "precision", "segments")
+#: Layers drawn from the incidents of the period around the view, and from those of the whole date range.
+PERIOD_LAYERS = ("sites", "heatmap", "precision")
+RANGE_LAYERS = ("segments", "sequences")
 
 
-def _file_stem(as_of: dt.date | None) -> str:
-    return f"borderwatch-map-{as_of:%Y-%m-%d}" if as_of else "borderwatch-map"
+def _held_area(shown: MapData, view: MapView) -> tuple[float, float, float, float]:
+    """The view, grown to hold every site the map was sent (it holds some around the view)."""
+    sites = shown.points if shown.points is not None else shown.cells
+    west, south, east, north = view.bbox
+    if sites is None or sites.empty:
+        return west, south, east, north
+    return (min(west, sites["longitude"].min()), min(south, sites["latitude"].min()),
+            max(east, sites["longitude"].max()), max(north, sites["latitude"].max()))
+
+
+def map_sources(drawn: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData,
+                view: MapView) -> tuple[Attribution, ...]:
+    """The attributions of the datasets whose incidents an exported map draws.
+
+    Sites, heat map and precision show the period around the view; segments
+    and sequences count the whole date range everywhere.
+    """
+    store = cache.store()
+    present: Counter[str] = Counter()
+    if any(layer in drawn for layer in PERIOD_LAYERS):
+        present.update(store_incidents_per_dataset(store, period_query, _held_area(shown, view)))
+    if any(layer in drawn for layer in RANGE_LAYERS):
+        present.update(store_incidents_per_dataset(store, query))
+    return dataset_attributions(present, store.datasets())
 
 
 def _title(period_query: IncidentQuery) -> str:
@@ -46,7 +73,8 @@ def export_html(visible: tuple[str, ...], query: IncidentQuery, period_query: In
                     countries_url=None, location=center, zoom_start=view.zoom)
     for group in switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since):
         group.add_to(fmap)
-    return standalone_html(fmap, cache.STATIC_DIR, cache.static_url(), title=_title(period_query))
+    return standalone_html(fmap, cache.STATIC_DIR, cache.static_url(), title=_title(period_query),
+                           sources=map_sources(visible, query, period_query, shown, view))
 
 
 def export_png(visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData,
@@ -74,7 +102,9 @@ def export_png(visible: tuple[str, ...], query: IncidentQuery, period_query: Inc
         cells=shown.cells if "sites" in visible else None,
         lines=lines,
     )
-    return map_png(view.bbox, layers, title=_title(period_query))
+    drawn = tuple(layer for layer in visible if layer not in NOT_IN_PNG)
+    return map_png(view.bbox, layers, title=_title(period_query),
+                   sources=map_sources(drawn, query, period_query, shown, view))
 
 
 def _png_places(places: gpd.GeoDataFrame, visible: tuple[str, ...]) -> pd.DataFrame | None:
@@ -92,18 +122,22 @@ def render_share(visible: tuple[str, ...], query: IncidentQuery, period_query: I
             "**Link:** the address bar holds the filters, the layers, the period, the selected "
             "incident and the map view. Copy it: whoever opens it sees this map."
         )
-        stem = _file_stem(shown_time.as_of)
+        offered = cache.filter_options()
         html_column, png_column = st.columns(2)
         html_column.download_button(
             "Map as HTML (works offline)", data=partial(export_html, visible, query, period_query, shown, shown_time, view),
-            file_name=f"{stem}.html", mime="text/html", on_click="ignore", width="stretch",
+            file_name=export_file_name(period_query, "html", offered=offered), mime="text/html", on_click="ignore",
+            width="stretch",
             help="One file with the map's scripts, styles and data inside: opens in any browser, no internet needed.",
         )
         png_column.download_button(
             "Map as PNG", data=partial(export_png, visible, query, period_query, shown, shown_time, view),
-            file_name=f"{stem}.png", mime="image/png", on_click="ignore", width="stretch",
+            file_name=export_file_name(period_query, "png", offered=offered), mime="image/png", on_click="ignore",
+            width="stretch",
             help="A picture of the same view, drawn on the server from the same data.",
         )
+        notes = ["Both files credit the sources of the incidents they show, as their terms ask."]
         left_out = [MAP_LAYERS[layer] for layer in NOT_IN_PNG if layer in visible]
         if left_out:
-            st.caption(f"The PNG leaves out: {', '.join(left_out)}; the HTML file has every layer.")
+            notes.append(f"The PNG leaves out: {', '.join(left_out)}; the HTML file has every layer.")
+        st.caption(" ".join(notes))
