@@ -36,7 +36,9 @@ summary = cache.summary(query)
 
 fit_map_to_window()
 title_column, search_column = st.columns([3, 2], vertical_alignment="bottom")
-title_column.markdown(f"### Tunisia–Libya border\n**{summary.line()}**")
+with title_column:
+    st.title("Tunisia–Libya border", anchor=False)
+    st.markdown(f"**{summary.line()}**")
 with search_column:
     render_search(cache.latest_points(query))
 if summary.shown == 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import folium
 import geopandas as gpd
 from shapely.ops import polylabel
@@ -62,7 +64,7 @@ def country_labels(countries: gpd.GeoDataFrame, around: tuple[tuple[float, float
         inside = shape.intersection(area)
         if inside.area < LABEL_MIN_AREA_DEG2:
             continue
-        largest = max(getattr(inside, "geoms", [inside]), key=lambda part: part.area)
+        largest = max(getattr(inside, "geoms", [inside]), key=attrgetter("area"))
         point = polylabel(largest, tolerance=0.01)
         found.append((0 if iso3 in FOCUS_LAND_COLOURS else 1, str(name), point.y, point.x))
     found.sort()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import folium
 
-from borderwatch.assets import VENDOR_PACKAGES, asset_urls, install_vendor_assets
+from borderwatch.assets import VENDOR_PACKAGES, _content_version, asset_urls, install_vendor_assets
 
 
 def test_install_copies_scripts_styles_and_images(tmp_path):
@@ -25,19 +27,37 @@ def test_install_is_idempotent_and_repairs_a_changed_copy(tmp_path):
     assert copy.read_bytes() == (VENDOR_PACKAGES[0].base_dir / "leaflet.js").read_bytes()
 
 
+def _paths(urls: list[tuple[str, str]]) -> list[str]:
+    return [urlsplit(url).path for _, url in urls]
+
+
 def test_urls_follow_the_base_path_and_load_leaflet_first():
     scripts, styles = asset_urls("/borderwatch/app/static/")
-    assert scripts[0][1] == "/borderwatch/app/static/vendor/leaflet/leaflet.js"
-    assert [url for _, url in scripts[1:]] == [
-        "/borderwatch/app/static/vendor/jquery/jquery.min.js",
-        "/borderwatch/app/static/vendor/leaflet_markercluster/leaflet.markercluster.js",
-        "/borderwatch/app/static/vendor/leaflet_heat/leaflet_heat.min.js",
+    root = "/borderwatch/app/static/vendor"
+    assert _paths(scripts) == [
+        f"{root}/leaflet/leaflet.js",
+        f"{root}/jquery/jquery.min.js",
+        f"{root}/leaflet_markercluster/leaflet.markercluster.js",
+        f"{root}/leaflet_heat/leaflet_heat.min.js",
+        *(f"{root}/borderwatch/{name}" for name in ("map.js", "labels.js", "sites.js", "precision.js", "focus.js")),
     ]
-    assert [url for _, url in styles] == [
-        "/borderwatch/app/static/vendor/leaflet/leaflet.css",
-        "/borderwatch/app/static/vendor/leaflet_markercluster/MarkerCluster.css",
-        "/borderwatch/app/static/vendor/leaflet_markercluster/MarkerCluster.Default.css",
+    assert _paths(styles) == [
+        f"{root}/leaflet/leaflet.css",
+        f"{root}/leaflet_markercluster/MarkerCluster.css",
+        f"{root}/borderwatch/borderwatch.css",
     ]
+
+
+def test_each_url_names_the_version_of_its_file_so_a_browser_never_keeps_a_stale_copy(tmp_path):
+    scripts, _ = asset_urls("/app/static")
+    versions = {name: parse_qs(urlsplit(url).query)["v"][0] for name, url in scripts}
+    assert versions["leaflet_leaflet.js"] == VENDOR_PACKAGES[0].version
+    own = versions["borderwatch_sites.js"]
+    (package,) = [package for package in VENDOR_PACKAGES if package.name == "borderwatch"]
+    changed = tmp_path / "web"
+    shutil.copytree(package.base_dir, changed)
+    (changed / "sites.js").write_text("/* changed */", encoding="utf-8")
+    assert _content_version(changed, package.scripts + package.styles) != own
 
 
 def test_leaflet_heat_is_copied_from_inside_folium_with_its_version(tmp_path):
@@ -53,5 +73,5 @@ def test_leaflet_heat_is_copied_from_inside_folium_with_its_version(tmp_path):
 def test_leaflet_heat_loads_after_leaflet_from_the_static_folder():
     scripts, _ = asset_urls("/app/static")
     names = [name for name, _ in scripts]
-    assert ("leaflet_heat_leaflet_heat.min.js", "/app/static/vendor/leaflet_heat/leaflet_heat.min.js") in scripts
+    assert "/app/static/vendor/leaflet_heat/leaflet_heat.min.js" in _paths(scripts)
     assert names.index("leaflet_heat_leaflet_heat.min.js") > names.index("leaflet_leaflet.js")

@@ -14,7 +14,8 @@ from shapely.geometry import LineString, Point, box
 from borderwatch.assets import asset_urls
 from layers.barrier import LAYER_NAME as BARRIER_NAME
 from layers.barrier import barrier_layer, barrier_style
-from layers.basemap import base_map
+from layers.basemap import base_map, tiles_layer
+from layers.countries import LAND_PANE_Z_INDEX
 from layers.border import LAYER_NAME as BORDER_NAME
 from layers.border import border_layer, border_style
 from layers.incidents import (
@@ -26,7 +27,7 @@ from layers.incidents import (
     incidents_layer,
 )
 from layers.infrastructure import crossings_status_layer
-from layers.places import places_layer
+from layers.places import place_labels, places_layer
 from layers.style import EVENT_TYPE_COLOURS, MAX_RADIUS_PX, MIN_RADIUS_PX, radius_for_deaths
 from tests.factories import incident_frame, incident_row
 
@@ -113,7 +114,10 @@ def test_places_put_crossings_in_their_own_layer_and_label_the_featured_town():
     assert "Ras Ajdir" in crossings_html and "Ben Gardane" not in crossings_html
     featured = [f for f in places_layer(_places(), "ben-guerdane")._children.values()][0].data["features"]
     assert [f["properties"]["featured"] for f in featured].count(True) == 1
-    assert "permanent: p.featured" in places_html
+    labels = place_labels(_places()[lambda frame: frame["kind"] != "crossing"], "ben-guerdane")
+    assert labels["text"][0].startswith("Ben Gardane") and labels["kind"][0] == "featured"
+    assert labels["min_zoom"][0] == 0 and set(labels["kind"][1:]) == {"place"}
+    assert "BorderWatch.labels(" in places_html
 
 
 def test_hostile_text_never_reaches_the_map_html_raw():
@@ -174,13 +178,17 @@ def test_base_map_loads_only_local_assets_and_no_tiles():
     assert any("cdn" in url for _, url in folium.Map.default_js)
 
 
-def test_online_tiles_are_an_option():
-    scripts, styles = asset_urls("/app/static")
-    fmap = base_map(_countries(), scripts, styles, ["Battles"], online_tiles=True)
-    html = fmap.get_root().render()
+def test_online_tiles_are_a_layer_over_the_bundled_land_that_says_when_it_fails():
+    html = _render(tiles_layer())
     assert "tile.openstreetmap.org" in html
-    # Tiles replace the bundled outlines; the map never holds both.
-    assert "Countries" not in html
+    assert "BorderWatch.watchTiles" in html and "could not be loaded" in html
+    # The land stays in the base map, in a pane under the tiles, whatever the tiles do.
+    scripts, styles = asset_urls("/app/static")
+    base = base_map(_countries(), scripts, styles, ["Battles"], countries_url="/app/static/data/land.geojson")
+    base_html = base.get_root().render()
+    assert "tile.openstreetmap.org" not in base_html
+    assert 'BorderWatch.land(' in base_html and f'"zIndex":{LAND_PANE_Z_INDEX}' in base_html
+    assert LAND_PANE_Z_INDEX < 200  # Leaflet's tile pane
 
 
 def test_base_map_opens_at_the_view_asked_for():
@@ -237,7 +245,7 @@ def test_cells_carry_counts_and_sizes_and_a_click_zooms_in():
     assert data["lat"] == [33.1, 33.2] and data["lon"] == [11.2, 11.9]
     assert data["size"][0] > data["size"][1]
     html = _render(cells_layer(cells))
-    assert "setView" in html and "bw-cell" in html
+    assert "BorderWatch.cells(" in html and '"cssClass":"bw-cell"' in html
 
 
 

@@ -44,14 +44,14 @@ from borderwatch.mapexport import (
     standalone_html,
 )
 from layers.barrier import barrier_layer
-from layers.basemap import base_map
+from layers.basemap import base_map, tiles_layer
 from layers.border import border_layer
 from layers.countries import land_with_surroundings
 from layers.heatmap import heatmap_layer
 from layers.incidents import incidents_layer
 from layers.infrastructure import crossings_status_layer
 from layers.places import places_layer
-from layers.style import BARRIER_COLOUR, BORDER_COLOUR, EVENT_TYPE_COLOURS, FOCUS_LAND_COLOUR, SEA_COLOUR
+from layers.style import BARRIER_COLOUR, BORDER_COLOUR, EVENT_TYPE_COLOURS, FOCUS_LAND_COLOURS, SEA_COLOUR
 from tests.conftest import REPO_ROOT
 from tests.factories import incident_frame, incident_row
 from tests.test_export import ACLED_CREDIT_START, GIS_CREDIT, imported  # noqa: F401 - a fixture
@@ -257,10 +257,10 @@ def test_exporting_leaves_the_map_as_it_was(bundled, points, static_dir):
     ],
 )
 def test_what_the_file_cannot_carry_is_refused_by_name(bundled, points, static_dir, change, named):
-    options = {"online_tiles": True} if change == "tiles" else {}
-    if change == "fetched basemap":
-        options = {"countries_url": named}
+    options = {"countries_url": named} if change == "fetched basemap" else {}
     fmap = app_map(bundled, points, **options)
+    if change == "tiles":
+        tiles_layer().add_to(fmap)
     if change in ("script", "outside static", "escape static", "missing file"):
         fmap.default_js.append(("extra", named))
     elif change == "stylesheet":
@@ -314,7 +314,7 @@ def test_the_saved_file_draws_the_map_in_chromium_with_the_network_blocked(
         page.locator(f'.leaflet-container path[stroke="{BORDER_COLOUR}"]').first.wait_for(timeout=30_000)
         page.locator(".bw-incident, .marker-cluster").first.wait_for(timeout=30_000)
         assert page.locator(f'path[stroke="{BARRIER_COLOUR}"]').count() >= 1
-        assert page.locator(f'path[fill="{FOCUS_LAND_COLOUR}"]').count() >= 1  # the inline basemap
+        assert page.locator(f'path[fill="{FOCUS_LAND_COLOURS["TUN"]}"]').count() >= 1  # the inline basemap
         assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
         # The map's own style beats leaflet.css's grey: the sea is the app's blue.
         sea = page.eval_on_selector(".leaflet-container", "(e) => getComputedStyle(e).backgroundColor")
@@ -360,7 +360,7 @@ def test_png_has_the_size_asked_for_and_draws_the_border_where_it_is(bundled, al
     assert len(np.unique(image.reshape(-1, 3), axis=0)) > 50
     # South of 31.8 N the border runs alone (the barrier stops at Dehiba) between
     # Tunisia and Libya: dark red at 0.9 opacity over the lighter land.
-    expected = blend(BORDER_COLOUR, 0.9, FOCUS_LAND_COLOUR)
+    expected = blend(BORDER_COLOUR, 0.9, FOCUS_LAND_COLOURS["TUN"])
     vertices = [(lon, lat) for lon, lat in bundled["border"].geometry.iloc[0].coords if lat < 31.8]
     assert len(vertices) > 20
     hits = [near_colour(image, *pixel(lon, lat, BORDER_VIEW, 1600, 1100), expected, reach=4, tolerance=25)

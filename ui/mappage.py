@@ -41,6 +41,8 @@ def fit_map_to_window() -> None:
         f" height: clamp({MAP_MIN_PX}px, calc(100vh - {ABOVE_MAP_PX}px), {MAP_MAX_PX}px) !important; }}"
         # The default top padding leaves room for a title the page does not have.
         '[data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }'
+        # The map is the page: its title takes one line, not three.
+        '[data-testid="stMain"] h1 { font-size: 1.6rem; padding: 0 0 0.25rem 0; }'
         "</style>"
     )
 
