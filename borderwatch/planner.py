@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,6 +55,8 @@ ASSUMPTIONS: Final[tuple[str, ...]] = (
 #: Ways of placing sensors a plan can record.
 METHODS: Final[tuple[str, ...]] = ("even", "greedy")
 Method = Literal["even", "greedy"]
+#: Each way in a few words, for tables and file names.
+METHOD_NAMES: Final[dict[str, str]] = {"even": "evenly spaced", "greedy": "optimised"}
 
 #: Most sensors in one plan: several times what full coverage of the whole
 #: border needs at a realistic range, and it bounds the greedy's cost.
@@ -113,6 +116,9 @@ class Plan:
         Ids of the covered incidents, in the order of the incident table.
     metric_crs : str
         CRS the distances were measured in.
+    line_name : str
+        What the line is, for people and file names, e.g. ``"Barrier"`` or
+        ``"Border km 0–100"``.
 
     Plans compare by identity: their tables have no single truth value.
     """
@@ -130,6 +136,7 @@ class Plan:
     incidents_outside: int
     covered_ids: tuple[str, ...]
     metric_crs: str = config.METRIC_CRS
+    line_name: str = "Line"
 
     @property
     def longest_gap_km(self) -> float:
@@ -424,6 +431,51 @@ def candidate_positions(length_km: float, step_km: float) -> np.ndarray:
     return np.minimum(np.arange(steps + 1) * step_km, length_km)
 
 
+def line_length_km(line: LineString, metric_crs: str = config.METRIC_CRS) -> float:
+    """Length of a line in km, measured in the metric CRS.
+
+    Parameters
+    ----------
+    line : shapely.LineString
+        In EPSG:4326.
+    metric_crs : str
+        Projected CRS in metres.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    borderwatch.errors.DataValidationError
+        When the line is not a non-empty LineString in degrees.
+    """
+    problems: list[str] = []
+    line_m = _metric_line(line, metric_crs, problems)
+    _raise_if_any(problems)
+    return line_m.length / _METRES_PER_KM
+
+
+def most_sensors(length_km: float, step_km: float = config.PLANNER_CANDIDATE_STEP_KM) -> int:
+    """The most sensors a plan on a line of this length can use: one per candidate position.
+
+    Sensors every ``step_km`` cover the whole line at any range of at least
+    ``step_km / 2``, so more would add nothing, and :func:`place_greedy`
+    has no further candidate to put them on.
+
+    Parameters
+    ----------
+    length_km, step_km : float
+        Length of the line and spacing of the candidates, both > 0.
+
+    Returns
+    -------
+    int
+        The number of :func:`candidate_positions`, at most :data:`MAX_SENSORS`.
+    """
+    return min(MAX_SENSORS, candidate_positions(length_km, step_km).size)
+
+
 def place_greedy(
     line: LineString,
     count: int,
@@ -432,31 +484,44 @@ def place_greedy(
     step_km: float = config.PLANNER_CANDIDATE_STEP_KM,
     metric_crs: str = config.METRIC_CRS,
 ) -> np.ndarray:
-    """Place sensors to cover as many past incidents as possible (greedy maximum coverage).
+    """Place sensors to cover as many past incidents as possible, then as much of the line as possible.
 
-    What is maximised is the number of incidents within range of at least
-    one sensor (straight-line metric distance <= ``range_km``); not deaths,
-    and line length only to break ties. Candidates lie every ``step_km``
+    First the incidents, by greedy maximum coverage of the number of
+    incidents within range of at least one sensor (straight-line metric
+    distance <= ``range_km``); not deaths. Candidates lie every ``step_km``
     along the line (see :func:`candidate_positions`), each used at most
     once. Each round takes the candidate that covers the most incidents not
     yet covered; ties go to the one adding the most line not yet covered,
-    then to the smaller position. Once no candidate adds an incident, the
-    remaining sensors thus go where they add the most uncovered line: gaps
-    at least ``2 * range_km`` long fill before shorter ones. Line coverage is
-    not optimised as a whole: with few incidents near the line,
-    :func:`place_even` may cover more of it.
+    then to the smaller position. This stops when no candidate adds an
+    incident (at once when no incident lies within range of the line).
+
+    The remaining sensors then go where they cover the most of the line
+    still uncovered. Two ways of filling are measured exactly and the one
+    covering more is kept (on a tie, the first):
+
+    - *spread over the gaps*: each sensor in turn joins the gap where it
+      adds the most line, counting a gap of length ``g`` holding ``j``
+      sensors as covered over ``min(g, 2 j range_km)`` (exact on a straight
+      line); ties go to the gap where the sensors would stand furthest
+      apart, then to the first along the line. Each gap's sensors stand at
+      the midpoints of its ``j`` equal parts. With no sensor placed for
+      incidents this is :func:`place_even`, so a plan that finds no
+      incident never covers less of the line than evenly spaced sensors.
+    - *one at a time*: each at the candidate adding the most uncovered
+      line (ties: the smaller position); it can gain where the line bends.
 
     Greedy maximum coverage covers at least (1 - 1/e), about 63 %, of the
-    incidents the best choice of ``count`` candidates would cover, and with
-    ties broken as above the plan for ``k`` sensors is the first ``k`` of
-    the plan for ``k + 1``.
+    incidents the best choice of candidates would cover. With ties broken
+    as above, the sensors placed for incidents with ``k`` sensors are the
+    first of those placed with ``k + 1``.
 
     Parameters
     ----------
     line : shapely.LineString
         Line in EPSG:4326.
     count : int
-        Number of sensors, 1 to :data:`MAX_SENSORS` and at most the number of candidates.
+        Number of sensors, 1 to :data:`MAX_SENSORS` and at most the number
+        of candidates (see :func:`most_sensors`).
     range_km : float
         Sensor range, > 0.
     incidents : geopandas.GeoDataFrame
@@ -470,8 +535,9 @@ def place_greedy(
     Returns
     -------
     numpy.ndarray
-        ``count`` positions in km along the line, in the order chosen (the
-        first covers the most incidents).
+        ``count`` positions in km along the line: first those placed for
+        incidents, in the order chosen (the first covers the most), then
+        the others along the line.
 
     Raises
     ------
@@ -512,8 +578,15 @@ def place_greedy(
     points = _incident_points(incidents, metric_crs)
     pair_incident, pair_candidate = shapely.STRtree(centres).query(points, predicate="dwithin", distance=range_m)
     reach = _reach_intervals(line_m, centres, range_m)
-    chosen = _greedy(pair_candidate, pair_incident, len(points), reach, len(positions), count)
-    return positions[chosen]
+    chosen, for_incidents = _greedy(pair_candidate, pair_incident, len(points), reach, len(positions), count)
+    placed = positions[chosen[:for_incidents]]
+    if for_incidents == count:
+        return placed
+    spread = np.concatenate((placed, _spread_over_gaps(line_m, placed, count - for_incidents, range_m)))
+    one_at_a_time = positions[chosen]
+    if _covered_m(line_m, one_at_a_time, range_m) > _covered_m(line_m, spread, range_m) + _TOLERANCE_M:
+        return one_at_a_time
+    return spread
 
 
 def _greedy(
@@ -523,14 +596,19 @@ def _greedy(
     reach: tuple[np.ndarray, np.ndarray, np.ndarray],
     candidate_count: int,
     count: int,
-) -> list[int]:
-    """Indices of the candidates chosen, in order (see :func:`place_greedy` for the rule)."""
+) -> tuple[list[int], int]:
+    """Indices of the candidates chosen one at a time, in order, and how many of the first added an incident.
+
+    See :func:`place_greedy` for the rule; once no candidate adds an
+    incident, none does later, so the picks for incidents come first.
+    """
     owner, reach_start, reach_end = reach
     reach_length = reach_end - reach_start
     uncovered = np.ones(incident_count, dtype=bool)
     available = np.ones(candidate_count, dtype=bool)
     union_start, union_end = np.empty(0), np.empty(0)
     chosen: list[int] = []
+    for_incidents = 0
     for _ in range(count):
         new_incidents = np.bincount(pair_candidate[uncovered[pair_incident]], minlength=candidate_count)
         new_line = np.bincount(
@@ -538,7 +616,9 @@ def _greedy(
             weights=reach_length - _covered_between(reach_start, reach_end, union_start, union_end),
             minlength=candidate_count,
         )
-        tied = available & (new_incidents == new_incidents[available].max())
+        most_incidents = new_incidents[available].max()
+        for_incidents += int(most_incidents > 0)
+        tied = available & (new_incidents == most_incidents)
         tied &= new_line >= new_line[tied].max() - _TOLERANCE_M
         pick = int(np.flatnonzero(tied)[0])  # candidates run along the line: the first is the smallest position
         chosen.append(pick)
@@ -548,7 +628,37 @@ def _greedy(
         union_start, union_end = _merge(
             np.concatenate((union_start, reach_start[mine])), np.concatenate((union_end, reach_end[mine]))
         )
-    return chosen
+    return chosen, for_incidents
+
+
+def _covered_intervals(line_m: LineString, positions_km: np.ndarray, range_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """The stretches of the line within range of a sensor: sorted, disjoint, in metres along it."""
+    centres = shapely.line_interpolate_point(line_m, np.asarray(positions_km, dtype=float) * _METRES_PER_KM)
+    _, starts, ends = _reach_intervals(line_m, centres, range_m)
+    return _merge(starts, ends)
+
+
+def _covered_m(line_m: LineString, positions_km: np.ndarray, range_m: float) -> float:
+    starts, ends = _covered_intervals(line_m, positions_km, range_m)
+    return float((ends - starts).sum())
+
+
+def _spread_over_gaps(line_m: LineString, placed_km: np.ndarray, extra: int, range_m: float) -> np.ndarray:
+    """Positions in km of ``extra`` more sensors spread over the gaps ``placed_km`` leave (see :func:`place_greedy`)."""
+    gap_start, gap_end = _complement(*_covered_intervals(line_m, placed_km, range_m), line_m.length)
+    if gap_start.size == 0:  # the line is covered already: the extra sensors add nothing wherever they go
+        gap_start, gap_end = np.array([0.0]), np.array([line_m.length])
+    lengths = gap_end - gap_start
+    sensors = np.zeros(lengths.size, dtype=int)
+    for _ in range(extra):
+        gain = np.minimum(lengths, 2 * range_m * (sensors + 1)) - np.minimum(lengths, 2 * range_m * sensors)
+        spacing = lengths / (sensors + 1)
+        # lexsort sorts by its last key first and keeps order on ties: most line (to the mm), widest spacing, first gap.
+        sensors[np.lexsort((-spacing, -np.round(gain / _TOLERANCE_M)))[0]] += 1
+    return np.concatenate([
+        start + (np.arange(number) + 0.5) * length / number
+        for start, length, number in zip(gap_start, lengths, sensors, strict=True) if number
+    ]) / _METRES_PER_KM
 
 
 # --- Evaluation -------------------------------------------------------------
@@ -578,6 +688,7 @@ def evaluate(
     name: str,
     method: Method,
     metric_crs: str = config.METRIC_CRS,
+    line_name: str = "Line",
 ) -> Plan:
     """Measure what sensors at the given positions cover.
 
@@ -604,6 +715,8 @@ def evaluate(
         How the positions were chosen.
     metric_crs : str
         Projected CRS in metres for all distances.
+    line_name : str
+        What the line is (see :attr:`Plan.line_name`).
 
     Returns
     -------
@@ -678,12 +791,13 @@ def evaluate(
         incidents_outside=len(points) - len(covered_rows),
         covered_ids=tuple(incidents["id"].iloc[covered_rows].astype(str)),
         metric_crs=metric_crs,
+        line_name=line_name,
     )
 
 
 #: Columns of :func:`compare`, in order.
 COMPARE_COLUMNS: Final[tuple[str, ...]] = (
-    "name", "method", "sensors", "range_km", "line_km", "covered_km", "covered_share", "gaps",
+    "name", "line", "method", "sensors", "range_km", "line_km", "covered_km", "covered_share", "gaps",
     "longest_gap_km", "incidents_covered", "incidents_outside", "incidents_covered_share",
 )
 
@@ -705,7 +819,7 @@ def compare(plans: Sequence[Plan]) -> pd.DataFrame:
     for plan in plans:
         total = plan.incidents_covered + plan.incidents_outside
         rows.append((
-            plan.name, plan.method, len(plan.sensors), plan.range_km, plan.line_km, plan.covered_km,
+            plan.name, plan.line_name, plan.method, len(plan.sensors), plan.range_km, plan.line_km, plan.covered_km,
             plan.covered_share, len(plan.gaps), plan.longest_gap_km, plan.incidents_covered,
             plan.incidents_outside, plan.incidents_covered / total if total else math.nan,
         ))
@@ -752,7 +866,7 @@ def plan_geojson(plan: Plan) -> str:
         ``position_km``, ``range_km``, ``incidents_in_range``), ``coverage``
         polygons (see :func:`coverage_discs`; ``sensor``, ``range_km``) and
         ``gap`` lines (``gap``, ``start_km``, ``end_km``, ``length_km``). The
-        plan's name, method, range, results and :data:`ASSUMPTIONS` are
+        plan's name, line, method, range, results and :data:`ASSUMPTIONS` are
         top-level members (foreign members, RFC 7946 section 6.1: readers
         that do not know them ignore them).
     """
@@ -773,6 +887,7 @@ def plan_geojson(plan: Plan) -> str:
     collection = {
         "type": "FeatureCollection",
         "name": plan.name,
+        "line": plan.line_name,
         "method": plan.method,
         "range_km": plan.range_km,
         "line_km": plan.line_km,
@@ -789,7 +904,7 @@ def plan_geojson(plan: Plan) -> str:
 
 #: Columns of :func:`plan_csv`, in order.
 CSV_COLUMNS: Final[tuple[str, ...]] = (
-    "plan", "method", "sensor", "latitude", "longitude", "position_km", "range_km", "incidents_in_range",
+    "plan", "line", "method", "sensor", "latitude", "longitude", "position_km", "range_km", "incidents_in_range",
 )
 
 
@@ -803,12 +918,13 @@ def plan_csv(plan: Plan) -> str:
     Returns
     -------
     str
-        One row per sensor, columns :data:`CSV_COLUMNS`; the plan's name
-        and method pass through :func:`borderwatch.export.neutralise_cell`.
+        One row per sensor, columns :data:`CSV_COLUMNS`; the plan's name,
+        line and method pass through :func:`borderwatch.export.neutralise_cell`.
     """
     sensors = plan.sensors
     table = pd.DataFrame({
         "plan": neutralise_cell(plan.name),
+        "line": neutralise_cell(plan.line_name),
         "method": neutralise_cell(plan.method),
         "sensor": sensors["sensor"].to_numpy(),
         "latitude": sensors.geometry.y.round(6).to_numpy(),
@@ -818,3 +934,25 @@ def plan_csv(plan: Plan) -> str:
         "incidents_in_range": sensors["incidents_in_range"].to_numpy(),
     }, columns=list(CSV_COLUMNS))
     return table.to_csv(index=False)
+
+
+def plan_file_stem(plan: Plan) -> str:
+    """Name a plan's export files after what they hold.
+
+    Parameters
+    ----------
+    plan : Plan
+
+    Returns
+    -------
+    str
+        The plan's name, line, number of sensors, range and placement,
+        e.g. ``"Plan-1_Barrier_8-sensors_10-km-range_evenly-spaced"``: ASCII
+        letters, digits and dots, ``-`` between words and ``_`` between
+        parts, so the name is safe on every file system. A name with no
+        such character reads ``plan``.
+    """
+    parts = (plan.name, plan.line_name, f"{len(plan.sensors)} sensors", f"{plan.range_km:g} km range",
+             METHOD_NAMES[plan.method])
+    words = [re.sub(r"[^A-Za-z0-9.]+", "-", part).strip("-.") for part in parts]
+    return "_".join([words[0] or "plan", *words[1:]])

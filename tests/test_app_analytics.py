@@ -1,4 +1,4 @@
-"""The border analytics, playback, permalink and planner pages through Streamlit's AppTest."""
+"""The border analytics, playback and permalink pages through Streamlit's AppTest."""
 
 from __future__ import annotations
 
@@ -132,28 +132,6 @@ def test_the_sequences_view_lists_sabratha_then_ben_guerdane(data_dir):
                and "Ben Guerdane" in then for first, then in pairs), pairs
 
 
-def test_planner_places_sensors_and_compares_plans(data_dir):
-    at = _run("app_pages/planner.py")
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Line covered"].endswith("%")
-    add = next(b for b in at.button if b.label == "Add to comparison")
-    add.click().run()
-    at.radio(key="plan_method").set_value("greedy").run()
-    at.text_input(key="plan_name").set_value("Optimised").run()
-    next(b for b in at.button if b.label == "Add to comparison").click().run()
-    table = at.dataframe[-1].value
-    assert list(table["name"]) == ["Plan 1", "Optimised"]
-    assert set(table["method"]) == {"even", "greedy"}
-
-
-def test_planner_on_a_border_stretch_reports_its_length(data_dir):
-    at = _run("app_pages/planner.py")
-    at.radio(key="plan_line").set_value("border").run()
-    at.slider(key="plan_stretch").set_value((0.0, 100.0)).run()
-    # 100 km of line: the help text of the share names it.
-    assert any("of 100.0 km" in (m.help or "") for m in at.metric)
-
-
 def test_the_surge_view_flags_march_2016_in_the_corridor(data_dir, measured):
     at = _run("app_pages/analytics.py")
     at.segmented_control(key="analytics_view").set_value("surge").run()
@@ -179,12 +157,3 @@ def test_map_choices_survive_a_visit_to_another_page_and_stay_in_the_link(data_d
     at.switch_page("app_pages/map.py").run()
     assert at.pills(key="map_layers").value == ["sites", "heatmap"]
     assert at.select_slider(key="playback_frame").value == dt.date(2016, 2, 1)
-
-
-def test_saving_plans_never_overwrites_one_already_kept(data_dir):
-    at = _run("app_pages/planner.py")
-    for _ in range(2):
-        next(b for b in at.button if b.label == "Add to comparison").click().run()
-    at.text_input(key="plan_name").set_value("Plan 1").run()
-    next(b for b in at.button if b.label == "Add to comparison").click().run()
-    assert list(at.dataframe[-1].value["name"]) == ["Plan 1", "Plan 2", "Plan 1 (2)"]

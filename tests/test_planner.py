@@ -15,7 +15,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, shape
 
-from borderwatch import config
+from borderwatch import config, reference
 from borderwatch.errors import DataValidationError
 from borderwatch.planner import (
     ASSUMPTIONS,
@@ -26,10 +26,13 @@ from borderwatch.planner import (
     candidate_positions,
     compare,
     evaluate,
+    line_length_km,
     line_stretch,
+    most_sensors,
     place_even,
     place_greedy,
     plan_csv,
+    plan_file_stem,
     plan_geojson,
 )
 
@@ -200,22 +203,63 @@ def test_greedy_breaks_count_ties_by_line_length_then_position():
     assert place_greedy(LINE, 1, 5.0, _incidents((20, 2.9), (70, 2.9))).tolist() == [16.0]
 
 
-def test_leftover_sensors_fill_the_gaps_where_they_add_most_line():
+def test_sensors_left_after_the_incidents_spread_over_the_gaps():
     # One incident 9.9 km off the line at km 25: only candidates with
     # (p - 25)^2 + 9.9^2 <= 10^2, |p - 25| <= 1.41, reach it: 24 (smallest, all add 20 km).
-    # Covered [14, 34]; gaps [0, 14] (a sensor adds at most 14 km) and [34, 100].
-    # Leftovers: 44 ([34, 54]), 64, 84 (each adds the full 20 km), then 4
-    # (closes [0, 14], 14 km), then 90 (smallest closing [94, 100]).
+    # Covered [14, 34]; gaps [0, 14] and [34, 100] (66 km). Five more sensors, each
+    # where it adds the most line: three into the 66 km gap (20 km each), then
+    # one into [0, 14] (14 km, more than the 6 km a fourth adds to the long
+    # gap), then that fourth. Each gap's sensors at the midpoints of equal parts.
     incidents = _incidents((25, 9.9))
     positions = place_greedy(LINE, 6, 10.0, incidents)
-    assert positions.tolist() == [24.0, 44.0, 64.0, 84.0, 4.0, 90.0]
-    shares = [evaluate(LINE, positions[:k], 10.0, incidents, "g", "greedy").covered_share for k in range(1, 7)]
-    assert shares == pytest.approx([0.2, 0.4, 0.6, 0.8, 0.94, 1.0], abs=1e-6)
+    assert positions.tolist() == pytest.approx([24, 7, 34 + 66 / 8, 34 + 3 * 66 / 8, 34 + 5 * 66 / 8, 34 + 7 * 66 / 8])
+    assert evaluate(LINE, positions, 10.0, incidents, "g", "greedy").covered_share == pytest.approx(1.0, abs=1e-9)
+    # With four, the best the three left can add is 3 x 20 km.
+    four = evaluate(LINE, place_greedy(LINE, 4, 10.0, incidents), 10.0, incidents, "g", "greedy")
+    assert (four.incidents_covered, four.covered_km) == (1, pytest.approx(80, rel=1e-6))
 
 
-def test_greedy_without_incidents_spreads_sensors_along_the_line():
-    # No incidents: each sensor adds the most line, 2R = 20 km, at the smallest position.
-    assert place_greedy(LINE, 3, 10.0, NO_INCIDENTS).tolist() == [10.0, 30.0, 50.0]
+def test_without_incidents_in_range_optimised_is_evenly_spaced():
+    assert place_greedy(LINE, 3, 10.0, NO_INCIDENTS).tolist() == pytest.approx(place_even(LINE, 3, 10.0).tolist())
+    # An incident 12 km off the line is out of every sensor's reach: it changes nothing.
+    assert place_greedy(LINE, 3, 10.0, _incidents((50, 12))).tolist() == pytest.approx([100 / 6, 50, 500 / 6])
+
+
+def test_with_no_incident_in_range_optimised_covers_at_least_as_much_of_the_barrier_as_even():
+    # The bundled barrier with its defaults: no incident lies within 10 km of it.
+    # Placing sensors one at a time for the most new line covered 85.6 % of it,
+    # evenly spaced sensors 90.3 %.
+    barrier = reference.load_barrier().geometry.iloc[0]
+    for count in (1, 3, 8, 13, 30):
+        for range_km in (2.0, config.SENSOR_RANGE_KM, 25.0):
+            even, greedy = (
+                evaluate(barrier, positions, range_km, NO_INCIDENTS, "x", method)
+                for positions, method in ((place_even(barrier, count, range_km), "even"),
+                                          (place_greedy(barrier, count, range_km, NO_INCIDENTS), "greedy"))
+            )
+            assert greedy.covered_km >= even.covered_km - 1e-6, (count, range_km)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    vertices=st.lists(st.tuples(st.floats(-30, 30), st.floats(-30, 30)), min_size=2, max_size=6),
+    count=st.integers(1, 12),
+    range_km=st.floats(0.5, 15),
+)
+def test_optimised_never_covers_less_line_than_even_when_it_finds_no_incident(vertices, count, range_km):
+    line = _metric_line(*vertices)
+    length_km = gpd.GeoSeries([line], crs=config.GEOGRAPHIC_CRS).to_crs(config.METRIC_CRS).iloc[0].length / 1000
+    assume(length_km >= 1 and count <= most_sensors(length_km))
+    even = evaluate(line, place_even(line, count, range_km), range_km, NO_INCIDENTS, "e", "even")
+    greedy = evaluate(line, place_greedy(line, count, range_km, NO_INCIDENTS), range_km, NO_INCIDENTS, "g", "greedy")
+    assert greedy.covered_km >= even.covered_km - 1e-6
+
+
+def test_most_sensors_is_one_per_candidate_position():
+    assert most_sensors(100.0) == 101
+    assert most_sensors(179.486) == 181
+    assert most_sensors(0.4) == 2
+    assert most_sensors(10_000.0) == MAX_SENSORS
 
 
 def test_candidates_include_both_ends():
@@ -244,11 +288,11 @@ def _best_single_count(incidents: gpd.GeoDataFrame, range_km: float, step_km: fl
 )
 def test_greedy_beats_the_best_single_sensor_and_grows_with_count(points, count, range_km):
     incidents = _incidents(*points)
-    longer = place_greedy(LINE, count + 1, range_km, incidents, step_km=2.0)
-    shorter = place_greedy(LINE, count, range_km, incidents, step_km=2.0)
-    assert shorter.tolist() == longer[:count].tolist()  # deterministic ties: k sensors are a prefix of k + 1
-    covered = [evaluate(LINE, positions, range_km, incidents, "g", "greedy").incidents_covered
-               for positions in (longer[:1], shorter, longer)]
+    covered = [
+        evaluate(LINE, place_greedy(LINE, k, range_km, incidents, step_km=2.0), range_km, incidents, "g",
+                 "greedy").incidents_covered
+        for k in (1, count, count + 1)
+    ]
     assert covered[0] == _best_single_count(incidents, range_km, 2.0)
     assert covered[0] <= covered[1] <= covered[2]
 
@@ -289,6 +333,7 @@ def test_compare_tabulates_each_plan():
     table = compare([even, greedy])
     assert tuple(table.columns) == COMPARE_COLUMNS
     assert table["name"].tolist() == ["Even 5", "Greedy 2"]
+    assert table["line"].tolist() == ["Line", "Line"]
     assert table["sensors"].tolist() == [5, 2]
     # Even: sensors at 10, 30, ..., 90 reach the cluster at (70, 2.9) from 70 (2.9 km);
     # (20, 2.9) is sqrt(10^2 + 2.9^2) > 5 from 10 and 30; (44.5, 0) is 5.5 from 50.
@@ -309,10 +354,11 @@ HOSTILE = '=HYPERLINK("http://x")<b>"quoted"</b>'
 
 def test_geojson_holds_sensors_discs_and_gaps_with_the_assumptions():
     incidents = _incidents((47, 0))  # 3 km from the sensor at 50 only
-    plan = evaluate(LINE, place_even(LINE, 5, 5.0), 5.0, incidents, HOSTILE, "even")
+    plan = evaluate(LINE, place_even(LINE, 5, 5.0), 5.0, incidents, HOSTILE, "even", line_name="Border km 0–100")
     collection = json.loads(plan_geojson(plan))
     assert collection["type"] == "FeatureCollection"
     assert collection["name"] == HOSTILE and collection["method"] == "even"
+    assert collection["line"] == "Border km 0–100"
     assert collection["assumptions"] == list(ASSUMPTIONS)
     kinds = [feature["properties"]["kind"] for feature in collection["features"]]
     assert (kinds.count("sensor"), kinds.count("coverage"), kinds.count("gap")) == (5, 5, 6)
@@ -332,8 +378,9 @@ def test_geojson_holds_sensors_discs_and_gaps_with_the_assumptions():
 
 def test_csv_has_one_row_per_sensor_and_no_formulas():
     incidents = _incidents((46, 0), (47, 1))  # both within 5 km of km 50 only
-    plan = evaluate(LINE, [50, 10], 5.0, incidents, HOSTILE, "even")
+    plan = evaluate(LINE, [50, 10], 5.0, incidents, HOSTILE, "even", line_name="@Barrier")
     table = pd.read_csv(io.StringIO(plan_csv(plan)))
+    assert table["line"].tolist() == ["'@Barrier"] * 2
     assert tuple(table.columns) == CSV_COLUMNS
     assert table["sensor"].tolist() == [1, 2]
     assert table["position_km"].tolist() == pytest.approx([10, 50])
@@ -341,6 +388,26 @@ def test_csv_has_one_row_per_sensor_and_no_formulas():
     assert table["plan"].tolist() == ["'" + HOSTILE] * 2
     assert table["latitude"].tolist() == pytest.approx(plan.sensors.geometry.y.tolist(), abs=1e-6)
     assert table["longitude"].tolist() == pytest.approx(plan.sensors.geometry.x.tolist(), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("name", "line_name", "range_km", "method", "expected"),
+    [
+        ("Plan 1", "Barrier", 10.0, "even", "Plan-1_Barrier_5-sensors_10-km-range_evenly-spaced"),
+        ("Plan 2", "Border km 0–100", 7.5, "greedy", "Plan-2_Border-km-0-100_5-sensors_7.5-km-range_optimised"),
+        (HOSTILE, "Barrier", 0.5, "even", "HYPERLINK-http-x-b-quoted-b_Barrier_5-sensors_0.5-km-range_evenly-spaced"),
+        ("../..", "Barrier", 10.0, "even", "plan_Barrier_5-sensors_10-km-range_evenly-spaced"),
+    ],
+)
+def test_file_names_say_which_plan_and_what_it_is(name, line_name, range_km, method, expected):
+    plan = evaluate(LINE, place_even(LINE, 5, range_km), range_km, NO_INCIDENTS, name, method, line_name=line_name)
+    assert plan_file_stem(plan) == expected
+
+
+def test_line_length_is_measured_in_the_metric_crs():
+    assert line_length_km(LINE) == pytest.approx(100, rel=1e-6)
+    with pytest.raises(DataValidationError, match="non-empty LineString"):
+        line_length_km(Point(10, 33))
 
 
 def test_planning_leaves_the_incidents_alone():

@@ -8,10 +8,19 @@ from dataclasses import dataclass
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from shapely.geometry import LineString
 
 from borderwatch import config
 from borderwatch.filters import IncidentQuery
-from borderwatch.planner import Plan, evaluate, incidents_near, line_stretch, place_even, place_greedy
+from borderwatch.planner import (
+    METHOD_NAMES,
+    Plan,
+    evaluate,
+    incidents_near,
+    line_stretch,
+    place_even,
+    place_greedy,
+)
 from ui import cache
 
 BARRIER = "barrier"
@@ -22,6 +31,12 @@ METHOD_LABELS = {"even": "Evenly spaced", "greedy": "Optimised for past incident
 PLANS_KEY = "saved_plans"
 #: The plan-name field.
 NAME_KEY = "plan_name"
+#: The number-of-sensors field.
+COUNT_KEY = "plan_count"
+#: The plans shown side by side.
+COMPARE_KEY = "plan_compare"
+#: The plan last added to the comparison (a :class:`KeptPlan`).
+LAST_KEPT_KEY = "plan_last_kept"
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,34 @@ class PlanRequest:
     include_centroids: bool
     name: str
 
+    def settings(self) -> PlanRequest:
+        """The request without its name: what decides where the sensors go and what they cover."""
+        return dataclasses.replace(self, name="")
+
+
+@dataclass(frozen=True)
+class KeptPlan:
+    """The plan last added to the comparison: its settings and name, and the name offered next."""
+
+    settings: PlanRequest
+    query: IncidentQuery
+    name: str
+    next_name: str
+
+
+def line_name(request: PlanRequest) -> str:
+    """What the line of a request is, e.g. ``"Barrier"`` or ``"Border km 0–181"``."""
+    if request.line == BARRIER:
+        return "Barrier"
+    return f"Border km {request.start_km:g}–{request.end_km:g}"
+
+
+def plan_line(choice: str, start_km: float, end_km: float) -> LineString:
+    """The line sensors go on, in EPSG:4326: the barrier, or the border from ``start_km`` to ``end_km``."""
+    if choice == BARRIER:
+        return cache.barrier().geometry.iloc[0]
+    return line_stretch(cache.border().geometry.iloc[0], start_km, end_km)
+
 
 def build_plan(request: PlanRequest, query: IncidentQuery) -> tuple[Plan, gpd.GeoDataFrame]:
     """Place and evaluate the sensors; return the plan and the incidents it was judged by.
@@ -47,10 +90,7 @@ def build_plan(request: PlanRequest, query: IncidentQuery) -> tuple[Plan, gpd.Ge
     ValueError
         From the planner, naming every bad input.
     """
-    if request.line == BARRIER:
-        line = cache.barrier().geometry.iloc[0]
-    else:
-        line = line_stretch(cache.border().geometry.iloc[0], request.start_km, request.end_km)
+    line = plan_line(request.line, request.start_km, request.end_km)
     # The barrier lies about 2 km inside the border, so incidents near either line lie within this of the border.
     candidates = cache.measured(query, request.within_km + config.BARRIER_OFFSET_M / 1000 + 1,
                                 request.include_centroids)
@@ -59,28 +99,153 @@ def build_plan(request: PlanRequest, query: IncidentQuery) -> tuple[Plan, gpd.Ge
         positions = place_greedy(line, request.count, request.range_km, judged)
     else:
         positions = place_even(line, request.count, request.range_km)
-    return evaluate(line, positions, request.range_km, judged, request.name, request.method), judged
+    plan = evaluate(line, positions, request.range_km, judged, request.name, request.method,
+                    line_name=line_name(request))
+    return plan, judged
 
 
-def gaps_table(plan: Plan) -> pd.DataFrame:
-    """The plan's gaps as the page lists them."""
+def _km(value: float) -> str:
+    return f"{value:,g} km"
+
+
+def _incidents(count: int) -> str:
+    return f"{count:,} incident" + ("" if count == 1 else "s")
+
+
+def clamp_count(limit: int) -> str | None:
+    """Lower a number of sensors the line cannot take to ``limit``; say so, or return None.
+
+    Call before the number field is drawn: a shorter line (another stretch
+    of the border) takes fewer sensors than the field may hold.
+    """
+    asked = st.session_state.get(COUNT_KEY)
+    if asked is None or asked <= limit:
+        return None
+    st.session_state[COUNT_KEY] = limit
+    return (f"This line takes at most {limit:,} sensors (one per km, ends included), so the {asked:,} asked for "
+            f"became {limit:,}.")
+
+
+def placement_note(plan: Plan, judged: int, reachable: int, within_km: float, even: Plan) -> str:
+    """Why an optimised plan sits where it does, beside what evenly spaced sensors would do.
+
+    Parameters
+    ----------
+    plan : borderwatch.planner.Plan
+        An optimised plan.
+    judged : int
+        Incidents within ``within_km`` of the line: those the plan is judged by.
+    reachable : int
+        Those of them within the sensors' range of the line.
+    within_km : float
+        Distance from the line of the incidents judged.
+    even : borderwatch.planner.Plan
+        The same sensors evenly spaced on the same line.
+    """
+    if judged == 0:
+        why = (f"No incident of the sidebar's filters lies within {_km(within_km)} of the line: with none to "
+               "optimise for, the sensors cover as much of the line as they can.")
+    elif reachable == 0:
+        lie = "lies" if judged == 1 else "all lie"
+        why = (f"The {_incidents(judged)} within {_km(within_km)} of the line {lie} more than {_km(plan.range_km)} "
+               "from it (the sensors' range), so no sensor can cover one: the sensors cover as much of the line as "
+               "they can.")
+    else:
+        everything = plan.incidents_covered == reachable
+        covered = (f"{'the' if reachable == 1 else 'all'} {_incidents(reachable)}" if everything
+                   else f"{plan.incidents_covered:,} of the {_incidents(reachable)}")
+        beyond = judged - reachable
+        lie = "lies" if beyond == 1 else "lie"
+        out_of_reach = f"; {beyond:,} more within {_km(within_km)} {lie} beyond any sensor's reach" if beyond else ""
+        why = (f"Sensors go first where they cover the most incidents: this plan covers {covered} within "
+               f"{_km(plan.range_km)} of the line{out_of_reach}. The other sensors cover as much of the rest of the "
+               "line as they can.")
+    return (f"{why} Evenly spaced, they would cover {even.covered_share:.1%} of the line and "
+            f"{incidents_covered(even)} incidents.")
+
+
+def describe(plan: Plan) -> str:
+    """A plan in a line of text, e.g. ``"Barrier, 8 sensors of 10 km range, evenly spaced"``."""
+    sensors = len(plan.sensors)
+    return (f"{plan.line_name}, {sensors:,} sensor{'' if sensors == 1 else 's'} of {_km(plan.range_km)} range, "
+            f"{METHOD_NAMES[plan.method]}")
+
+
+def incidents_covered(plan: Plan) -> str:
+    """E.g. ``"3 of 5"``."""
+    return f"{plan.incidents_covered:,} of {plan.incidents_covered + plan.incidents_outside:,}"
+
+
+def comparison_table(plans: list[Plan]) -> pd.DataFrame:
+    """The kept plans as the page compares them: one row each, numbers written out."""
     return pd.DataFrame({
-        "Gap": plan.gaps["gap"], "From km": plan.gaps["start_km"].round(1), "To km": plan.gaps["end_km"].round(1),
-        "Length km": plan.gaps["length_km"].round(1),
+        "Plan": [plan.name for plan in plans],
+        "Line": [plan.line_name for plan in plans],
+        "Placement": [METHOD_NAMES[plan.method].capitalize() for plan in plans],
+        "Sensors": [f"{len(plan.sensors):,} × {_km(plan.range_km)}" for plan in plans],
+        "Line covered": [f"{plan.covered_share:.1%} of {plan.line_km:,.1f} km" for plan in plans],
+        "Gaps": [f"{len(plan.gaps):,}, longest {plan.longest_gap_km:,.1f} km" if len(plan.gaps) else "None"
+                 for plan in plans],
+        "Incidents covered": [incidents_covered(plan) for plan in plans],
     })
 
 
-def save_plan(plan: Plan) -> None:
-    """Keep a plan for comparison, under a name no kept plan has, and offer the next default name."""
+def gaps_table(plan: Plan) -> pd.DataFrame:
+    """The plan's gaps as the page lists them (km along the line)."""
+    return pd.DataFrame({
+        "Gap": plan.gaps["gap"], "From": plan.gaps["start_km"], "To": plan.gaps["end_km"],
+        "Length": plan.gaps["length_km"],
+    })
+
+
+def sensors_table(plan: Plan) -> pd.DataFrame:
+    """The plan's sensors as the page lists them."""
+    sensors = plan.sensors
+    return pd.DataFrame({
+        "Sensor": sensors["sensor"], "Along the line": sensors["position_km"],
+        "Latitude": sensors.geometry.y, "Longitude": sensors.geometry.x,
+        "Incidents in range": sensors["incidents_in_range"],
+    })
+
+
+def kept_name(request: PlanRequest, query: IncidentQuery) -> str | None:
+    """The name the plan on screen was just added to the comparison under, if it was.
+
+    It was when nothing changed since: the same settings and filters, and
+    the name field still offers the name it offered after adding.
+    """
+    kept = st.session_state.get(LAST_KEPT_KEY)
+    if kept is None or kept.name not in st.session_state.get(PLANS_KEY, {}):
+        return None
+    same = kept.settings == request.settings() and kept.query == query and request.name == kept.next_name
+    return kept.name if same else None
+
+
+def next_plan_name() -> str:
+    """``"Plan N"`` for the first N from the number of kept plans plus one that no kept plan has."""
+    saved = st.session_state.get(PLANS_KEY, {})
+    number = len(saved) + 1
+    while f"Plan {number}" in saved:
+        number += 1
+    return f"Plan {number}"
+
+
+def save_plan(plan: Plan, request: PlanRequest, query: IncidentQuery) -> None:
+    """Keep a plan for comparison under a name no kept plan has; show it beside the one kept before it."""
     saved = st.session_state.setdefault(PLANS_KEY, {})
     name, copy = plan.name, 1
     while name in saved:
         copy += 1
         name = f"{plan.name} ({copy})"
     saved[name] = dataclasses.replace(plan, name=name)
-    st.session_state[NAME_KEY] = f"Plan {len(saved) + 1}"
+    next_name = next_plan_name()
+    st.session_state[NAME_KEY] = next_name
+    st.session_state[LAST_KEPT_KEY] = KeptPlan(request.settings(), query, name, next_name)
+    # The side-by-side choice is a widget keyed by name alone: its earlier value would outlive the new plan.
+    st.session_state[COMPARE_KEY] = list(saved)[-2:]
 
 
 def remove_plan(name: str) -> None:
-    """Drop a kept plan."""
+    """Drop a kept plan, also from the plans shown side by side."""
     st.session_state.get(PLANS_KEY, {}).pop(name, None)
+    st.session_state[COMPARE_KEY] = [shown for shown in st.session_state.get(COMPARE_KEY, []) if shown != name]
