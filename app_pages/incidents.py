@@ -21,8 +21,10 @@ from borderwatch.export import (
     to_geojson_bytes,
     to_geopackage_bytes,
 )
+from borderwatch.escape import escape_markdown
 from layers.style import event_type_colour
 from ui import cache
+from ui.selection import request_focus
 from ui.sidebar import current_query
 
 #: Rows the table lists (the newest); the charts and counts cover every match.
@@ -60,7 +62,7 @@ shown = cache.incidents(query, limit=TABLE_ROW_LIMIT)
 if summary.shown > len(shown):
     st.caption(f"The table lists the {len(shown):,} most recent; the charts count all {summary.shown:,}.")
 
-st.dataframe(
+table = st.dataframe(
     shown[list(TABLE_COLUMNS)].rename(columns=TABLE_COLUMNS),
     hide_index=True,
     width="stretch",
@@ -69,7 +71,20 @@ st.dataframe(
         "Km to TN–LY border": st.column_config.NumberColumn(format="%.1f"),
         "Km to barrier": st.column_config.NumberColumn(format="%.1f"),
     },
+    key="incident_table",
+    on_select="rerun",
+    selection_mode="single-row",
 )
+chosen_rows = table.selection.rows
+if chosen_rows:
+    chosen = shown.iloc[chosen_rows[0]]
+    words, button = st.columns([4, 1], vertical_alignment="center")
+    words.markdown(f"Selected: **{escape_markdown(chosen['location'])}**, {chosen['event_date']:%Y-%m-%d}")
+    if button.button("Show on the map", type="primary", width="stretch"):
+        request_focus(float(chosen["latitude"]), float(chosen["longitude"]), str(chosen["id"]))
+        st.switch_page("app_pages/map.py")
+else:
+    st.caption("Select a row to show that incident on the map.")
 
 st.subheader("Per month, by type", anchor=False)
 timeline = monthly_timeline(cache.aggregate(query, ("event_month", "event_type")))

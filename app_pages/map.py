@@ -19,16 +19,15 @@ from ui.maplayers import render_layer_choice, switchable_layers
 from ui.mapshare import render_share
 from ui.mappage import (
     ASSUMED_MAP_WIDTH_PX,
-    RECORD_DIALOG_KEY,
     fit_map_to_window,
-    incident_labels,
     is_narrow,
     record_dialog,
+    render_incident_list,
     render_search,
 )
 from ui.permalink import OPENING_VIEW_KEY, reopen_at_last_view
 from ui.playback import render_time_controls
-from ui.selection import MAP_KEY, SELECTED_KEY, choose_from_list, focus_request, select_clicked_incident
+from ui.selection import MAP_KEY, RECORD_DIALOG_KEY, focus_request, select_clicked_incident
 from ui.sidebar import current_query
 
 query = current_query()
@@ -81,6 +80,11 @@ default_view = view_around(opening_center or config.MAP_CENTER,
                            ASSUMED_MAP_WIDTH_PX, config.MAP_HEIGHT_PX)
 view = view_from_state(st.session_state.get(MAP_KEY), default_view)
 shown = cache.map_data_for(period_query, view)
+
+with side_column:
+    # Before the map: a choice in the list sends the map to the incident chosen.
+    record = render_incident_list(shown.points, query)
+
 groups = switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since)
 if online:
     groups.insert(0, tiles_layer())
@@ -130,22 +134,6 @@ with map_column:
     render_share(visible, query, period_query, shown, shown_time, view)
 
 with side_column:
-    labels = incident_labels(shown.points)
-    selected_id = st.session_state.get(SELECTED_KEY)
-    record = cache.incident(selected_id, query) if selected_id else None
-    if record is None:
-        st.session_state[SELECTED_KEY] = None
-    elif selected_id not in labels:
-        # A site clicked earlier stays selected while the map moves on.
-        labels[selected_id] = f"{record['event_date']:%Y-%m-%d} · {record['location']}"
-    st.selectbox(
-        "Incident details",
-        options=list(labels),
-        format_func=labels.__getitem__,
-        key=SELECTED_KEY,
-        on_change=choose_from_list,
-        placeholder="Click a site on the map, or choose here",
-    )
     if record is None:
         st.caption("Click an attack site on the map to read its full record.")
     else:

@@ -170,6 +170,34 @@ def map_data(store: SQLiteStore, query: IncidentQuery, area: MapView | None,
     return MapData(points=None, cells=cells, zoom=area.zoom, in_view=in_view)
 
 
+def left_out_in_view(store: SQLiteStore, query: IncidentQuery, view: MapView, drawn: int) -> int:
+    """How many matching incidents inside the view itself the map did not draw.
+
+    The map draws at most :data:`POINT_LIMIT` incidents of the area around
+    the view; the incidents outside the view are not "left out" of it.
+
+    Parameters
+    ----------
+    store : SQLiteStore
+    query : IncidentQuery
+    view : MapView
+        The visible part of the map (not the area fetched around it).
+    drawn : int
+        How many of the drawn incidents lie in ``view`` (see :func:`points_in`).
+
+    Returns
+    -------
+    int
+        0 when every matching incident in ``view`` is drawn (checked exactly);
+        otherwise the view's count, from the map's pre-counted cells at
+        :data:`MAX_ZOOM` (exact but for cells on its edges), less ``drawn``, at least 1.
+    """
+    if len(store.points(query.selection, bbox=view.bbox, limit=drawn + 1, **query.options())) <= drawn:
+        return 0
+    counted = store.aggregate(query.selection, bbox=view.bbox, zoom=MAX_ZOOM, **query.options())
+    return max(int(counted.iloc[0]["incidents"]) - drawn, 1)
+
+
 def points_in(points: pd.DataFrame, view: MapView) -> int:
     """How many of ``points`` (``latitude``, ``longitude``) lie inside ``view``."""
     latitude, longitude = points["latitude"].to_numpy(float), points["longitude"].to_numpy(float)

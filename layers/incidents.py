@@ -158,6 +158,14 @@ def cells_layer(cells: pd.DataFrame) -> folium.FeatureGroup:
     return group
 
 
+def click_count(map_state: Mapping[str, object] | None) -> int | None:
+    """How many site clicks the map had counted when it reported its last clicked site (``layers/web/sites.js``)."""
+    drawing = (map_state or {}).get("last_active_drawing") or {}
+    properties = drawing.get("properties") if isinstance(drawing, Mapping) else None
+    count = (properties or {}).get("click")
+    return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
 def clicked_incident_id(map_state: Mapping[str, object] | None) -> str | None:
     """Return the id of the attack site a map click selected, if any.
 

@@ -14,6 +14,8 @@ from layers.script import ScriptCall
 from layers.style import CROSSING_COLOUR, FEATURED_PLACE_COLOUR, PLACE_COLOUR
 
 PLACES_LAYER_NAME = "Places"
+#: CSS class of a place's dot: names on the map keep clear of it (``layers/web/labels.js``).
+PLACE_CSS_CLASS = "bw-place"
 CROSSINGS_LAYER_NAME = "Crossings"
 
 
@@ -48,9 +50,9 @@ def place_style(feature: dict) -> dict:
     """Leaflet style of a town or landmark; the featured one is larger, white with a dark rim."""
     if feature["properties"]["featured"]:
         return {"radius": 8, "color": FEATURED_PLACE_COLOUR, "weight": 3, "fill": True,
-                "fillColor": "#FFFFFF", "fillOpacity": 1.0}
+                "fillColor": "#FFFFFF", "fillOpacity": 1.0, "className": PLACE_CSS_CLASS}
     return {"radius": 3.5, "color": PLACE_COLOUR, "weight": 1, "fill": True,
-            "fillColor": PLACE_COLOUR, "fillOpacity": 1.0}
+            "fillColor": PLACE_COLOUR, "fillOpacity": 1.0, "className": PLACE_CSS_CLASS}
 
 
 def crossing_style(_feature: dict) -> dict:

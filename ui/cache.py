@@ -17,7 +17,7 @@ import streamlit as st
 from borderwatch import config, corridor, reference
 from borderwatch.assets import asset_urls, install_vendor_assets, publish_json
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
-from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, map_data
+from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
 from borderwatch.store import DATABASE_FILE, SQLiteStore, data_dir, open_store
 from borderwatch.timeline import load_timeline
 from layers.countries import basemap_features, land_with_surroundings
@@ -184,21 +184,11 @@ def home_bounds(border_path: str = str(config.BORDER_PATH),
 @st.cache_data(show_spinner=False, max_entries=64)
 def _left_out_in(path: str, revision: str, key: tuple, bbox: tuple[float, float, float, float],
                  drawn: int) -> int:
-    query = _query_from_key(key)
-    store_ = _store(path)
-    # Exact: are there more in the view than the map drew there?
-    if len(store_.points(query.selection, bbox=bbox, limit=drawn + 1, **query.options())) <= drawn:
-        return 0
-    counted = int(store_.aggregate(query.selection, bbox=bbox, zoom=MAX_ZOOM, **query.options()).iloc[0]["incidents"])
-    return max(counted - drawn, 1)
+    return left_out_in_view(_store(path), _query_from_key(key), MapView(*bbox, zoom=MAX_ZOOM), drawn)
 
 
 def left_out_in(query: IncidentQuery, view: MapView, drawn: int) -> int:
-    """How many matching incidents inside the view itself the map did not draw, given it drew ``drawn`` there.
-
-    Zero when every incident in view is drawn; otherwise the count of the
-    view (from the map's pre-counted cells, so about exact) less ``drawn``.
-    """
+    """How many matching incidents inside ``view`` the map left out (see :func:`borderwatch.mapview.left_out_in_view`)."""
     current = store()
     return _left_out_in(str(current.path), current.revision(), _query_key(query), view.bbox, drawn)
 

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from borderwatch.filters import IncidentQuery
 from borderwatch.mapview import width_px
 from ui import cache
 from ui.details import render_details
-from ui.selection import RECORD_DIALOG_KEY, request_focus
-from ui.sidebar import current_query
+from ui.selection import RECORD_DIALOG_KEY, SELECTED_KEY, choose, request_focus
 
 #: Until the browser reports the map's real size and view: a typical width.
 ASSUMED_MAP_WIDTH_PX = 900
@@ -26,7 +26,7 @@ ABOVE_MAP_PX = 172
 MAP_MIN_PX = 380
 MAP_MAX_PX = 1100
 
-SEARCH_KEY = "map_search"
+_SEARCH_VERSION_KEY = "map_search_version"
 
 
 def fit_map_to_window() -> None:
@@ -66,6 +66,39 @@ def incident_labels(points: pd.DataFrame | None) -> dict[str, str]:
     return {row.id: f"{row.event_date} · {row.location}" for row in ordered.itertuples()}
 
 
+def render_incident_list(points: pd.DataFrame | None, query: IncidentQuery) -> Mapping[str, object] | None:
+    """The list of the incidents on the map; choosing one selects it and sends the map to it.
+
+    The list shows the selection however it was made (a click on the map, a
+    link); it has no key of its own, so each selection draws it anew with
+    that choice, and a value the browser reports late for an older list is
+    never taken for a new choice.
+
+    Returns
+    -------
+    mapping or None
+        The selected incident's full record; None when nothing is selected
+        or the filters now leave it out.
+    """
+    labels = incident_labels(points)
+    selected_id = st.session_state.get(SELECTED_KEY)
+    record = cache.incident(selected_id, query) if selected_id else None
+    if record is None:
+        st.session_state[SELECTED_KEY] = selected_id = None
+    elif selected_id not in labels:
+        # A site clicked earlier stays selected while the map moves on.
+        labels[selected_id] = f"{record['event_date']:%Y-%m-%d} · {record['location']}"
+    options = list(labels)
+    chosen = st.selectbox(
+        "Incident details", options, index=options.index(selected_id) if selected_id else None,
+        format_func=labels.__getitem__, placeholder="Click a site on the map, or choose here",
+    )
+    if chosen is not None and chosen != selected_id:
+        choose(chosen)
+        record = cache.incident(chosen, query)
+    return record
+
+
 def _close_record() -> None:
     st.session_state.pop(RECORD_DIALOG_KEY, None)
 
@@ -91,23 +124,6 @@ def _search_choices(query_points: pd.DataFrame | None) -> dict[str, str]:
     return choices
 
 
-def _go_to_choice() -> None:
-    choice = st.session_state.get(SEARCH_KEY)
-    st.session_state[SEARCH_KEY] = None
-    if not choice:
-        return
-    kind, _, identifier = choice.partition(":")
-    if kind == "place":
-        places = cache.places()
-        found = places[places["id"] == identifier]
-        if not found.empty:
-            request_focus(float(found.iloc[0]["latitude"]), float(found.iloc[0]["longitude"]))
-    elif kind == "incident":
-        record = cache.incident(identifier, current_query())
-        if record is not None:
-            request_focus(float(record["latitude"]), float(record["longitude"]), identifier)
-
-
 def render_search(query_points: pd.DataFrame | None) -> None:
     """A box to find a place or an incident by name or date; choosing one flies the map there.
 
@@ -117,13 +133,21 @@ def render_search(query_points: pd.DataFrame | None) -> None:
         The incidents to offer (the most recent that match the filters).
     """
     choices = _search_choices(query_points)
-    st.selectbox(
-        "Search places and incidents",
-        options=list(choices),
-        format_func=choices.__getitem__,
-        index=None,
-        key=SEARCH_KEY,
-        on_change=_go_to_choice,
-        placeholder="Search places and incidents…",
-        label_visibility="collapsed",
+    # After a choice the box starts empty again: a new widget, so a late
+    # report of the old choice from the browser is not taken for a new one.
+    version = st.session_state.get(_SEARCH_VERSION_KEY, 0)
+    choice = st.selectbox(
+        "Search places and incidents", options=list(choices), format_func=choices.__getitem__, index=None,
+        key=f"map_search_{version}", placeholder="Search places and incidents…", label_visibility="collapsed",
     )
+    if not choice:
+        return
+    st.session_state[_SEARCH_VERSION_KEY] = version + 1
+    kind, _, identifier = choice.partition(":")
+    if kind == "incident":
+        choose(identifier)
+        return
+    places = cache.places()
+    found = places[places["id"] == identifier]
+    if not found.empty:
+        request_focus(float(found.iloc[0]["latitude"]), float(found.iloc[0]["longitude"]))

@@ -13,14 +13,18 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from layers.incidents import clicked_incident_id
+from layers.incidents import click_count, clicked_incident_id
 from ui import cache
 from ui.sidebar import current_query
 
 MAP_KEY = "border-map"
+#: The incident whose record shows (a plain value, not a widget's: the map,
+#: the list, the search box, the table and links all set it).
 SELECTED_KEY = "selected_incident"
 #: The last focus request: where the map should go (and which site to show).
 FOCUS_KEY = "map_focus_request"
+#: The last click on a site that selected it: (incident id, the map's count of clicks).
+_CLICK_KEY = "map_last_click"
 #: Set when a site is clicked: on a phone the record then opens over the map, until closed.
 RECORD_DIALOG_KEY = "map_record_dialog"
 #: Zoom the map goes to for an incident or a place chosen outside it (at
@@ -46,21 +50,22 @@ DEFAULT_LAYERS: tuple[str, ...] = ("sites", "border", "barrier", "crossings", "p
 def select_clicked_incident() -> None:
     """``st_folium`` callback: show the attack site just clicked.
 
-    Runs only when the map reports a new click on a site, so a choice made
-    later in the list stands until the next click, and clicking the same
-    site again (the map counts clicks) selects it again.
+    The map reports its view and its last clicked site together, and this
+    runs whenever either changes; only a new click (the map counts them)
+    selects, so a choice made later in the list stands while the map moves.
     """
-    incident_id = clicked_incident_id(st.session_state.get(MAP_KEY))
-    if incident_id is not None:
-        st.session_state[SELECTED_KEY] = incident_id
-        st.session_state[RECORD_DIALOG_KEY] = True
-
-
-def choose_from_list() -> None:
-    """Callback of the incident list: the map goes to the incident chosen and shows its site."""
-    incident_id = st.session_state.get(SELECTED_KEY)
-    if not incident_id:
+    state = st.session_state.get(MAP_KEY)
+    incident_id = clicked_incident_id(state)
+    click = (incident_id, click_count(state))
+    if incident_id is None or click == st.session_state.get(_CLICK_KEY):
         return
+    st.session_state[_CLICK_KEY] = click
+    st.session_state[SELECTED_KEY] = incident_id
+    st.session_state[RECORD_DIALOG_KEY] = True
+
+
+def choose(incident_id: str) -> None:
+    """Select an incident chosen outside the map (the list, the search box) and send the map to it."""
     record = cache.incident(incident_id, current_query())
     if record is not None:
         request_focus(float(record["latitude"]), float(record["longitude"]), incident_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import streamlit as st
 
@@ -17,6 +18,7 @@ HIDE_DUPLICATES_KEY = "filter_hide_duplicates"
 DISTANCE_KEY = "filter_within_km"
 #: What the store offered the filters on this run (the permalink leaves default choices out).
 OPTIONS_KEY = "filter_options"
+_DATE_ENTER_SCRIPT = (Path(__file__).parent / "web" / "date_enter.js").read_text(encoding="utf-8")
 
 
 def _offered(key: str) -> str:
@@ -66,9 +68,13 @@ def render_filters(options: dict) -> None:
         return
     first, last = options["date_bounds"]
     _sync_dates(first, last)
+    # Typed dates apply on Enter (ui/web/date_enter.js); the script adds its listener once per page.
+    with st.sidebar:
+        st.html(f"<script>{_DATE_ENTER_SCRIPT}</script>", unsafe_allow_javascript=True)
     st.sidebar.date_input(
         "Date range", min_value=first, max_value=last, key=DATE_KEY,
-        help="Incidents whose dates overlap this range are shown.",
+        help="Incidents whose dates overlap this range are shown. Type a date and press Enter, "
+        "or pick it in the calendar.",
     )
     for key, label, values in (
         (TYPES_KEY, "Incident types", options["event_types"]),

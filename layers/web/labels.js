@@ -19,7 +19,7 @@
   function pane(map) {
     if (!map.getPane(PANE)) {
       var element = map.createPane(PANE);
-      element.style.zIndex = 390;  // above the land and the tiles, under lines and sites (400)
+      element.style.zIndex = 390;  // above the land and the tiles, under lines (400) and sites
       element.style.pointerEvents = "none";
     }
     return PANE;
@@ -33,7 +33,7 @@
     var container = map.getContainer();
     var origin = container.getBoundingClientRect();
     var boxes = [];
-    container.querySelectorAll(".bw-incident, .bw-cluster, .bw-cell, .bw-crossing").forEach(function (element) {
+    container.querySelectorAll(".bw-incident, .bw-cluster, .bw-cell, .bw-crossing, .bw-place").forEach(function (element) {
       var box = element.getBoundingClientRect();
       if (box.width > 0) {
         boxes.push({ left: box.left - origin.left, right: box.right - origin.left,

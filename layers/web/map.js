@@ -82,8 +82,32 @@
     map.on("layeradd", keepOutOfTabOrder);
     legendFollowsLayers(map);
     if (settings.home) { homeButton(map, settings.home); }
-    if (settings.fit) { map.fitBounds(settings.home.bounds, { animate: false }); }
+    followContainerSize(map, settings.fit ? settings.home.bounds : null);
   };
+
+  /*
+   * The page sizes the map to the window with a stylesheet that may arrive
+   * after Leaflet first measured it, and the window may be resized: tell
+   * Leaflet each time. Until the person first touches the map, an opening
+   * fitted to the home bounds is fitted again to the new size.
+   */
+  function followContainerSize(map, fitBounds) {
+    var container = map.getContainer();
+    var touched = false;
+    function fit() {
+      if (fitBounds && !touched) { map.fitBounds(fitBounds, { animate: false }); }
+    }
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
+      container.addEventListener(type, function () { touched = true; }, { passive: true });
+    });
+    fit();
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        map.invalidateSize({ pan: false });
+        fit();
+      }).observe(container);
+    }
+  }
 
   /*
    * The land, fetched once from this server, in a pane under the tiles.

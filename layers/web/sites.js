@@ -15,6 +15,15 @@
   // brings new data puts them back as they were.
   var memory = (BW.memory = BW.memory || { selectedId: null, popupId: null, clicks: 0 });
 
+  // Sites are drawn above every other layer, cluster icons and crossings
+  // included (Leaflet's marker pane is at 600), so none ever covers a site,
+  // fanned out or not; popups (700) and tooltips (650) stay above them.
+  var SITES_PANE = "bw-sites";
+
+  function sitesPane(map) {
+    if (!map.getPane(SITES_PANE)) { map.createPane(SITES_PANE).style.zIndex = 610; }
+  }
+
   function isoDay(day) {
     return new Date(day * 86400000).toISOString().slice(0, 10);
   }
@@ -172,6 +181,14 @@
       iconCreateFunction: clusterIcon
     });
     var sites = { cluster: cluster, markers: {}, group: group };
+    // While a fan is open, nothing drawn above it (other clusters, crossings)
+    // may cover its sites: they fade and let clicks through (borderwatch.css).
+    cluster.on("spiderfied", function () {
+      if (cluster._map) { L.DomUtil.addClass(cluster._map.getContainer(), "bw-fanning"); }
+    });
+    cluster.on("unspiderfied", function () {
+      if (cluster._map) { L.DomUtil.removeClass(cluster._map.getContainer(), "bw-fanning"); }
+    });
     cluster.on("clusterclick", function (event) {
       openCluster(event.layer);
     });
@@ -185,7 +202,7 @@
       var circle = L.circleMarker([data.lat[i], data.lon[i]], {
         radius: data.radius[i], color: "#FFFFFF", weight: 1.5, fill: true,
         fillColor: data.colours[data.type[i]], fillOpacity: 0.85,
-        className: options.cssClass
+        className: options.cssClass, pane: SITES_PANE
       });
       // The feature st_folium reports for a click: the id, and a count of
       // clicks so that clicking the same site again still selects it.
@@ -210,6 +227,11 @@
     }
     group.addLayer(cluster);
     BW.siteLayer = sites;
+    var addGroup = group.onAdd;
+    group.onAdd = function (map) {
+      sitesPane(map);
+      addGroup.call(this, map);
+    };
     // Removing the layer to draw it anew closes its popup: that is not the
     // person closing it, so the popup is remembered and opened again.
     var removeGroup = group.onRemove;

@@ -1,0 +1,167 @@
+"""The dashboard driven as a person drives it: look, take about a second, click once.
+
+Tests read where things are on the screen (as a person looks at it) but
+move the map only with the mouse and the keyboard, and never repeat an
+action that did not work: when a click does not do what a person expects,
+the test fails, since a person would be stuck there too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOAD_TIMEOUT_MS = 60_000
+#: Time between seeing something and clicking it: a person's pace.
+REACTION_MS = 800
+#: Clusters a site can be nested in before it shows (zoom in, zoom in, fan out...).
+MOST_CLUSTER_CLICKS = 4
+
+# Where a site is on screen: itself (alone or fanned out), or the cluster that holds it.
+_WHERE = """(id) => {
+    const BW = window.BorderWatch, map = window.map;
+    const sites = BW && BW.siteLayer;
+    const marker = sites && sites.markers[id];
+    if (!marker) { return null; }
+    const shown = BW.visibleParent(marker);
+    if (!shown) { return null; }
+    const element = shown === marker ? marker._path : shown._icon;
+    if (!element) { return null; }
+    const frame = map.getContainer().getBoundingClientRect();
+    const box = element.getBoundingClientRect();
+    const x = box.left + box.width / 2 - frame.left, y = box.top + box.height / 2 - frame.top;
+    const hit = document.elementFromPoint(frame.left + x, frame.top + y);
+    return {
+        kind: shown === marker ? "site" : "cluster",
+        x: x, y: y,
+        inView: x > 4 && y > 4 && x < frame.width - 4 && y < frame.height - 4,
+        clear: !!hit && (hit === element || element.contains(hit)),
+        covering: !hit ? null : hit.closest(".leaflet-popup") ? "popup"
+            : (hit.className && hit.className.baseVal !== undefined ? hit.className.baseVal : String(hit.className)),
+        zoom: map.getZoom(),
+        fanned: !!(sites.cluster._spiderfied),
+    };
+}"""
+
+_STILL = """() => {
+    const map = window.map, sites = window.BorderWatch && window.BorderWatch.siteLayer;
+    return !map._animatingZoom && !(map._panAnim && map._panAnim._inProgress)
+        && !(sites && sites.cluster._inZoomAnimation);
+}"""
+# A cluster click did what a person expects: the map zoomed in, or the site shows (fanned out).
+_OPENED = """({id, zoom}) => {
+    const BW = window.BorderWatch, marker = BW.siteLayer.markers[id];
+    return window.map.getZoom() > zoom || (!!marker && BW.visibleParent(marker) === marker);
+}"""
+_POPUP_OPEN = "(id) => { const m = window.BorderWatch.siteLayer.markers[id]; return !!m && m.isPopupOpen(); }"
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a site shows on the map, in pixels from the map's top-left corner."""
+
+    kind: str
+    x: float
+    y: float
+    in_view: bool
+    clear: bool
+    covering: str | None
+    zoom: float
+    fanned: bool
+
+
+class Person:
+    """One person at one browser page of the dashboard."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+
+    # --- looking ---------------------------------------------------------------
+
+    @property
+    def map_frame(self):
+        """The frame that holds the map (as an element handle's content frame)."""
+        return self.page.locator(MAP_FRAME).element_handle().content_frame()
+
+    def map_box(self) -> dict:
+        return self.page.locator(MAP_FRAME).bounding_box()
+
+    def where(self, incident_id: str) -> Spot | None:
+        """Where the site of ``incident_id`` shows now (None: not drawn)."""
+        found = self.map_frame.evaluate(_WHERE, incident_id)
+        if found is None:
+            return None
+        return Spot(found["kind"], found["x"], found["y"], found["inView"], found["clear"], found["covering"],
+                    found["zoom"], found["fanned"])
+
+    def wait_until_still(self) -> None:
+        """Until the page has finished running and the map stops moving (a zoom or a pan animation).
+
+        A person looks again once the screen settles: a rerun can still move
+        things about (a record appears, the page grows).
+        """
+        self.page.locator('.stApp[data-test-script-state="notRunning"]').wait_for(timeout=LOAD_TIMEOUT_MS)
+        self.map_frame.wait_for_function(_STILL, timeout=LOAD_TIMEOUT_MS)
+
+    # --- acting ----------------------------------------------------------------
+
+    def open(self, url: str) -> None:
+        """Open the dashboard and wait until the map shows its sites."""
+        self.page.goto(url, wait_until="domcontentloaded")
+        self.page.wait_for_selector(MAP_FRAME, timeout=LOAD_TIMEOUT_MS)
+        self.page.frame_locator(MAP_FRAME).locator(".bw-incident, .bw-cluster, .bw-cell").first.wait_for(
+            timeout=LOAD_TIMEOUT_MS)
+        self.wait_until_still()
+
+    def click_map_at(self, x: float, y: float) -> None:
+        """After a moment to react, one click at a point of the map (which must be in the window)."""
+        self.page.wait_for_timeout(REACTION_MS)
+        box = self.map_box()
+        viewport = self.page.viewport_size
+        point = (box["x"] + x, box["y"] + y)
+        assert 0 <= point[0] < viewport["width"] and 0 <= point[1] < viewport["height"], (
+            f"the point to click, {point}, is outside the window")
+        self.page.mouse.click(*point)
+
+    def click(self, locator) -> None:
+        """After a moment to react, one click on something on the page."""
+        self.page.wait_for_timeout(REACTION_MS)
+        locator.click()
+
+    def open_site(self, incident_id: str) -> None:
+        """Click the site of ``incident_id`` until its popup is open: the cluster that holds
+        it first (which zooms in, or fans out sites that share a place), then the site.
+
+        Each click must do what a person expects (the map zooms in, or the
+        cluster fans out and stays open, or the popup opens); otherwise the
+        test fails there.
+        """
+        for _ in range(MOST_CLUSTER_CLICKS + 1):
+            self.wait_until_still()
+            spot = self.where(incident_id)
+            assert spot is not None, f"{incident_id} is not drawn on the map"
+            assert spot.in_view, f"{incident_id} is outside the map's view: {spot}"
+            assert spot.clear, f"something covers {incident_id} on the map ({spot.covering}): {spot}"
+            if spot.kind == "site":
+                self.click_map_at(spot.x, spot.y)
+                self.map_frame.wait_for_function(_POPUP_OPEN, arg=incident_id, timeout=10_000)
+                return
+            self.click_map_at(spot.x, spot.y)
+            try:
+                self.map_frame.wait_for_function(_OPENED, arg={"id": incident_id, "zoom": spot.zoom}, timeout=5_000)
+            except PlaywrightTimeout:
+                raise AssertionError(f"clicking the cluster of {incident_id} neither zoomed in nor fanned it out: "
+                                     f"{spot} -> {self.where(incident_id)}") from None
+            self.wait_until_still()
+        raise AssertionError(f"{incident_id} still hidden after {MOST_CLUSTER_CLICKS} cluster clicks")
+
+    def close_popup(self) -> None:
+        """Click the open popup's close button."""
+        self.click(self.page.frame_locator(MAP_FRAME).locator(".leaflet-popup-close-button"))
+
+    def go_home(self) -> None:
+        """Click the map's "show the whole border" button."""
+        self.click(self.page.frame_locator(MAP_FRAME).get_by_role("button", name="Show the whole border"))
+        self.wait_until_still()
