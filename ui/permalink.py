@@ -22,6 +22,8 @@ FRAME_KEY = "playback_frame"
 OPENING_VIEW_KEY = "map_opening_view"
 #: The view the map last reported, kept while other pages show (the map's own state is not).
 LAST_VIEW_KEY = "map_last_view"
+#: The question the Border analytics page shows, as a plain value: it outlives the page's widget.
+QUESTION_KEY = "analytics_question"
 _RESTORED_KEY = "permalink_restored"
 _PROBLEMS_KEY = "permalink_problems"
 #: The step widget's label when the map shows the whole date range.
@@ -61,6 +63,8 @@ def restore_once() -> None:
         st.session_state[STEP_KEY] = state.step
         if state.frame is not None:
             st.session_state[FRAME_KEY] = state.frame
+    if state.question is not None:
+        st.session_state[QUESTION_KEY] = state.question
     st.session_state[_PROBLEMS_KEY] = link.problems
 
 
@@ -128,6 +132,7 @@ def current_state(default_layers: tuple[str, ...]) -> ViewState:
         zoom=zoom,
         step=None if step in (None, ALL_DATES) else step,
         frame=st.session_state.get(FRAME_KEY) if step not in (None, ALL_DATES) else None,
+        question=st.session_state.get(QUESTION_KEY),
     )
 
 
