@@ -6,7 +6,6 @@ import dataclasses
 import math
 
 import altair as alt
-import pandas as pd
 import streamlit as st
 
 from borderwatch import config, corridor
@@ -14,6 +13,8 @@ from borderwatch.escape import escape_markdown
 from layers.segments import segments_layer
 from layers.sequences import sequences_layer
 from ui import cache
+from ui.analytics_tables import distance_bins_table, segments_table, sequences_table, surge_table
+from ui.permalink import QUESTION_KEY
 from ui.sidebar import current_query
 from ui.staticmap import render_static_map
 
@@ -22,12 +23,17 @@ HISTOGRAM_MAX_KM = 200.0
 HISTOGRAM_BIN_KM = 5.0
 ANALYTICS_MAP_HEIGHT_PX = 520
 PERIODS = ("week", "month", "quarter", "year")
-VIEWS = {
+#: The questions the page answers, by the id a link holds (``?question=segments``).
+QUESTIONS = {
     "distance": "Distance to the border",
     "segments": "Border segments",
     "sequences": "Cross-border sequences",
     "surge": "Surge signal",
 }
+DEFAULT_QUESTION = "distance"
+QUESTION_WIDGET_KEY = "analytics_view"
+#: A question the link named that the page does not know; shown until the person picks one.
+UNREAD_QUESTION_KEY = "analytics_unread_question"
 
 
 def _map(groups: list, key: str, center: tuple[float, float] = (32.4, 10.9), zoom: float = 7) -> None:
@@ -38,10 +44,43 @@ def _share(value: float) -> str:
     return "–" if math.isnan(value) else f"{value:.0%}"
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
+
+
+def _question_picked() -> None:
+    st.session_state.pop(UNREAD_QUESTION_KEY, None)
+
+
+def _question() -> str:
+    """The question to show: the person's choice, else the link's, else the default.
+
+    The choice is kept as a plain session value too (:data:`ui.permalink.QUESTION_KEY`): it outlives
+    the widget on other pages, and the permalink writes it into the address bar.
+    """
+    asked = st.session_state.get(QUESTION_KEY)
+    if asked is not None and asked not in QUESTIONS:
+        st.session_state[UNREAD_QUESTION_KEY] = asked
+        del st.session_state[QUESTION_KEY]
+    if QUESTION_WIDGET_KEY not in st.session_state:
+        st.session_state[QUESTION_WIDGET_KEY] = st.session_state.get(QUESTION_KEY, DEFAULT_QUESTION)
+    chosen = st.segmented_control("Question", list(QUESTIONS), format_func=QUESTIONS.__getitem__, required=True,
+                                  key=QUESTION_WIDGET_KEY, on_change=_question_picked)
+    unread = st.session_state.get(UNREAD_QUESTION_KEY)
+    if unread is not None:
+        st.warning(f"This link asks for question={escape_markdown(repr(unread))}, which is not one of "
+                   f"{', '.join(QUESTIONS)}: it shows {QUESTIONS[DEFAULT_QUESTION].lower()} instead. "
+                   "Pick a question above.")
+    if chosen == DEFAULT_QUESTION:
+        st.session_state.pop(QUESTION_KEY, None)
+    else:
+        st.session_state[QUESTION_KEY] = chosen
+    return chosen
+
+
 query = current_query()
 st.title("Border analytics")
-view = st.segmented_control("Question", list(VIEWS), format_func=VIEWS.__getitem__, default="distance",
-                            key="analytics_view") or "distance"
+view = _question()
 include_centroids = st.toggle(
     "Include centroid-level locations", value=False, key="analytics_centroids",
     help="Incidents placed at a district or province centroid (ACLED geo_precision 3) are left out by "
@@ -79,20 +118,21 @@ if view == "distance":
                     title="Distance to the border (km)"),
             y=alt.Y("incidents:Q", title="Incidents", axis=alt.Axis(tickMinStep=1)),
             color=alt.Color("side:N", title="Side"),
-            tooltip=["bin", "side", "incidents"],
+            tooltip=[alt.Tooltip("bin:Q", title="From (km)"), alt.Tooltip("side:N", title="Side"),
+                     alt.Tooltip("incidents:Q", title="Incidents", format=",d")],
         ).properties(height=320),
         width="stretch",
     )
-    st.dataframe(histogram.rename(columns={"from_km": "From km", "to_km": "To km", "incidents": "Incidents"}),
-                 hide_index=True, height=240)
+    with st.expander("The histogram as a table"):
+        distance_bins_table(histogram).show(height=240)
 
 elif view == "segments":
     period_column, length_column, corridor_column = st.columns(3)
     period = period_column.selectbox("Period", PERIODS, index=1, key="analytics_period")
     segment_km = length_column.number_input("Segment length (km)", 1.0, 100.0, config.SEGMENT_KM, 1.0,
-                                            key="analytics_segment_km")
+                                            format="%g", key="analytics_segment_km")
     corridor_km = corridor_column.number_input("Corridor (km from the border)", 1.0, 200.0, config.CORRIDOR_KM,
-                                               1.0, key="analytics_corridor_km")
+                                               1.0, format="%g", key="analytics_corridor_km")
     activity, summary = cache.segment_table(query, segment_km, corridor_km, period, include_centroids)
     pieces = cache.segments(segment_km)
     hottest = summary[summary["hottest"]].sort_values("rank")
@@ -100,19 +140,31 @@ elif view == "segments":
         st.info(f"No incident of the current filters lies within {corridor_km:g} km of the border.")
     else:
         st.markdown("**Hottest segments:** " + "; ".join(
-            f"km {row.start_km:g}–{row.end_km:g} ({row.incidents:,} incidents, {row.deaths:,} deaths)"
+            f"km {row.start_km:g}–{row.end_km:g} ({_plural(int(row.incidents), 'incident')}, "
+            f"{_plural(int(round(row.deaths)), 'death')})"
             for row in hottest.itertuples()))
     _map([segments_layer(pieces, summary)], key="segments-map")
-    st.dataframe(summary.sort_values("rank"), hide_index=True, width="stretch")
+    if not hottest.empty:
+        segments_table(summary, corridor_km).show()
+        quiet = int((summary["incidents"] == 0).sum())
+        if quiet:
+            st.caption(f"The other {_plural(quiet, 'segment')} had no incident within {corridor_km:g} km "
+                       "(grey on the map).")
     if not activity.empty and not hottest.empty:
         trend = activity[activity["segment"].isin(hottest["segment"])]
-        trend = trend.assign(segment="km " + (trend["segment"] * segment_km).map("{:g}".format),
-                             period_start=trend["period"].dt.start_time)
+        stretches = summary.set_index("segment")
+        trend = trend.assign(
+            segment=[f"km {stretches.at[number, 'start_km']:g}–{stretches.at[number, 'end_km']:g}"
+                     for number in trend["segment"]],
+            period_start=trend["period"].dt.start_time)
         st.altair_chart(
             alt.Chart(trend).mark_line(point=True).encode(
                 x=alt.X("period_start:T", title=period.capitalize()),
                 y=alt.Y("incidents:Q", title="Incidents", axis=alt.Axis(tickMinStep=1)),
                 color=alt.Color("segment:N", title="Segment"),
+                tooltip=[alt.Tooltip("segment:N", title="Segment"),
+                         alt.Tooltip("period_start:T", title=period.capitalize() + " from", format="%-d %b %Y"),
+                         alt.Tooltip("incidents:Q", title="Incidents", format=",d")],
             ).properties(height=280),
             width="stretch",
         )
@@ -121,7 +173,7 @@ elif view == "sequences":
     days_column, radius_column = st.columns(2)
     days = days_column.number_input("Within days", 0, 365, config.SEQUENCE_DAYS, key="analytics_days")
     radius_km = radius_column.number_input("Within km", 1.0, 1000.0, config.SEQUENCE_RADIUS_KM, 5.0,
-                                           key="analytics_radius_km")
+                                           format="%g", key="analytics_radius_km")
     pairs = cache.sequences(query, int(days), float(radius_km), include_centroids)
     st.markdown(
         f"An incident on one side of the border, then within **{days}** days an incident on the other side "
@@ -131,18 +183,14 @@ elif view == "sequences":
     if pairs.attrs.get("truncated"):
         st.warning(f"Only the earliest {len(pairs):,} pairs are listed: narrow the filters, the days or the distance.")
     _map([sequences_layer(pairs)], key="sequences-map", center=(32.9, 11.6), zoom=7)
-    listing = pd.DataFrame({
-        "First": pairs["first_date"].astype(str) + " · " + pairs["first_location"] + " (" + pairs["first_side"] + ")",
-        "Then": pairs["then_date"].astype(str) + " · " + pairs["then_location"] + " (" + pairs["then_side"] + ")",
-        "Days later": pairs["lag_days"], "Km apart": pairs["distance_km"].round(1),
-    })
-    st.dataframe(listing, hide_index=True, width="stretch")
+    if not pairs.empty:
+        sequences_table(pairs).show()
 
 else:
     period_column, corridor_column, baseline_column = st.columns(3)
     period = period_column.selectbox("Period", PERIODS, index=1, key="surge_period")
     corridor_km = corridor_column.number_input("Corridor (km from the border)", 1.0, 200.0, config.CORRIDOR_KM,
-                                               1.0, key="surge_corridor_km")
+                                               1.0, format="%g", key="surge_corridor_km")
     baseline = baseline_column.number_input("Compared with the previous periods", 1, 60,
                                             config.SURGE_BASELINE_PERIODS, key="surge_baseline")
     first, last = query.selection.start, query.selection.end
@@ -156,7 +204,7 @@ else:
     whole = corridor.corridor_surge(near, period, corridor_km, int(baseline), until=until)
     by_segment = corridor.corridor_surge(near, period, corridor_km, int(baseline), until=until, group="segment")
     st.markdown(
-        f"The latest {period} of the date range (the one holding {until}) against the mean of the "
+        f"The latest {period} of the date range (the one holding {until:%-d %B %Y}) against the mean of the "
         f"{baseline} {period}s before it, for incidents within {corridor_km:g} km of the border. A surge is "
         f"flagged at {config.SURGE_MIN_RATIO:g}× the baseline or more, when a Poisson count with the baseline's "
         f"mean would reach it with a chance of {config.SURGE_MAX_P:.0%} or less."
@@ -165,10 +213,14 @@ else:
         row = whole.iloc[0]
         current, baseline_mean, signal = st.columns(3)
         current.metric(f"This {period}", f"{int(row['current']):,}")
-        baseline_mean.metric("Baseline mean", f"{row['baseline_mean']:.1f}")
+        baseline_mean.metric(f"Baseline (mean per {period})", f"{row['baseline_mean']:,.1f}")
         signal.metric("Signal", "Surge" if row["surge"] else "No surge",
-                      help=f"Ratio {row['ratio']:.1f}, p = {row['p_value']:.3f}")
-    flagged = by_segment[by_segment["surge"] & (by_segment["group"] != "whole corridor")]
+                      help=f"{row['ratio']:.1f}× the baseline; the chance of a count this high if the baseline "
+                           f"held is {row['p_value']:.1%}")
+    stretches = cache.segments(config.SEGMENT_KM).set_index("segment")["label"].to_dict()
+    table = surge_table(by_segment, stretches, period)
+    flagged = table.frame.loc[table.frame["surge"], "stretch"]
     st.markdown(f"**Segments ({config.SEGMENT_KM:g} km) with a surge:** "
-                + (", ".join(escape_markdown(str(group)) for group in flagged["group"]) or "none"))
-    st.dataframe(by_segment.astype({"period": str}), hide_index=True, width="stretch")
+                + ("; ".join(escape_markdown(stretch) for stretch in flagged) or "none"))
+    if not table.frame.empty:
+        table.show()

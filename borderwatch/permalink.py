@@ -1,5 +1,6 @@
 """What a shared link holds: the filters, the visible layers, the selected
-incident, the map view and the playback period, as URL query parameters.
+incident, the map view, the playback period and the question the Border
+analytics page shows, as URL query parameters.
 
 A link only lists what differs from the defaults, so the address stays short
 and an old link keeps working when defaults change. Reading is forgiving: a
@@ -48,6 +49,9 @@ class ViewState:
         Playback step (``"week"`` or ``"month"``); ``None`` shows all dates at once.
     frame : datetime.date or None
         First day of the playback period shown.
+    question : str or None
+        Id of the question the Border analytics page shows, as the link has
+        it: that page knows its questions and says when it cannot read one.
     """
 
     start: dt.date | None = None
@@ -64,6 +68,7 @@ class ViewState:
     zoom: float | None = None
     step: str | None = None
     frame: dt.date | None = None
+    question: str | None = None
 
 
 @dataclass
@@ -115,6 +120,8 @@ def encode(state: ViewState) -> dict[str, list[str]]:
         params["step"] = [state.step]
     if state.frame is not None:
         params["period"] = [state.frame.isoformat()]
+    if state.question is not None:
+        params["question"] = [state.question]
     return params
 
 
@@ -185,6 +192,7 @@ def decode(params: Mapping[str, Sequence[str]], steps: Sequence[str] = ("week", 
         step = None
     values["step"] = step
     values["frame"] = date_of("period") if step is not None else None
+    values["question"] = last("question") or None
     known = {item.name for item in fields(ViewState)}
     return DecodedLink(ViewState(**{name: value for name, value in values.items() if name in known}), problems)
 

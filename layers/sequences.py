@@ -1,7 +1,9 @@
-"""Map layer of cross-border sequences: a line from each incident to the later one it links to."""
+"""Map layer of cross-border sequences: a line from each incident to the later one it links to,
+with an arrowhead halfway along it pointing to the later one."""
 
 from __future__ import annotations
 
+import math
 from typing import Final
 
 import folium
@@ -15,12 +17,63 @@ LAYER_NAME: Final[str] = "Cross-border sequences"
 SEQUENCE_COLOUR: Final[str] = "#5E3C99"
 #: Radius (px) of the dot that marks a line's later end, where the sequence arrives.
 END_RADIUS_PX: Final[float] = 4.0
+#: Side (px) of the arrowhead drawn halfway along each line; the same at every zoom.
+ARROW_SIZE_PX: Final[int] = 14
+#: CSS class of an arrowhead's marker (it replaces Leaflet's white divIcon box).
+ARROW_CLASS: Final[str] = "bw-sequence-arrow"
 
 _BIND_TOOLTIP = JsCode(
     """function bindSequenceTooltip(feature, layer) {
         layer.bindTooltip(feature.properties.tooltip_html, {sticky: true});
     }"""
 )
+
+
+# A triangle pointing east, turned by the feature's screen angle. The angle is
+# a number this module computes, never text from the data. Arrowheads take no
+# hover, click or Tab: the line under them carries the tooltip.
+_ARROW_MARKER = JsCode(
+    """function sequenceArrow(feature, latlng) {
+        var size = %(size)d;
+        var svg = '<svg width="' + size + '" height="' + size + '" viewBox="0 0 12 12" '
+            + 'style="display:block;transform:rotate(' + Number(feature.properties.angle) + 'deg)">'
+            + '<path d="M1 1.5 L11 6 L1 10.5 Z" fill="%(colour)s" stroke="#FFFFFF" stroke-width="1"/></svg>';
+        return L.marker(latlng, {
+            icon: L.divIcon({className: "%(css_class)s", html: svg, iconSize: [size, size],
+                             iconAnchor: [size / 2, size / 2]}),
+            interactive: false, keyboard: false
+        });
+    }"""
+    % {"size": ARROW_SIZE_PX, "colour": SEQUENCE_COLOUR, "css_class": ARROW_CLASS}
+)
+
+
+def arrow_placement(start: tuple[float, float], end: tuple[float, float]) -> tuple[tuple[float, float], float]:
+    """Where the arrowhead of a line from ``start`` to ``end`` sits, and which way it points on screen.
+
+    Parameters
+    ----------
+    start, end : tuple of float
+        Longitude and latitude (degrees) of the first and of the later incident.
+
+    Returns
+    -------
+    tuple
+        The longitude and latitude of the line's midpoint on the map (in Web
+        Mercator, where Leaflet draws it straight), and the angle in degrees
+        clockwise from east on screen (CSS ``rotate``): 0 points east, 90
+        south, -90 north. Web Mercator keeps angles, so it holds at every zoom.
+    """
+    (x1, y1), (x2, y2) = (_mercator(*start), _mercator(*end))
+    middle_lon = math.degrees((x1 + x2) / 2)
+    middle_lat = math.degrees(math.atan(math.sinh((y1 + y2) / 2)))
+    # Screen y grows downwards, Mercator y northwards.
+    angle = math.degrees(math.atan2(-(y2 - y1), x2 - x1))
+    return (middle_lon, middle_lat), angle
+
+
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    return math.radians(lon), math.asinh(math.tan(math.radians(lat)))
 
 
 def _day(value: object) -> str:
@@ -51,8 +104,8 @@ def sequence_tooltip(pair: dict) -> str:
     )
 
 
-def sequence_features(pairs: pd.DataFrame) -> tuple[dict, dict]:
-    """The GeoJSON the layer draws: the lines, and the dots at their later ends.
+def sequence_features(pairs: pd.DataFrame) -> tuple[dict, dict, dict]:
+    """The GeoJSON the layer draws: the lines, the dots at their later ends, and the arrowheads.
 
     Parameters
     ----------
@@ -62,11 +115,13 @@ def sequence_features(pairs: pd.DataFrame) -> tuple[dict, dict]:
     Returns
     -------
     tuple of dict
-        Two FeatureCollections (EPSG:4326): one LineString per pair, first to
-        then, with a ``tooltip_html`` (escaped) property; and one Point per
-        pair at the later incident.
+        Three FeatureCollections (EPSG:4326): one LineString per pair, first
+        to then, with a ``tooltip_html`` (escaped) property; one Point per
+        pair at the later incident; and one Point per pair whose incidents lie
+        apart, halfway along its line, with the ``angle`` its arrowhead points
+        to (see :func:`arrow_placement`).
     """
-    lines, ends = [], []
+    lines, ends, arrows = [], [], []
     for number, pair in enumerate(pairs.to_dict("records")):
         start = [round(float(pair["first_lon"]), 5), round(float(pair["first_lat"]), 5)]
         end = [round(float(pair["then_lon"]), 5), round(float(pair["then_lat"]), 5)]
@@ -78,7 +133,14 @@ def sequence_features(pairs: pd.DataFrame) -> tuple[dict, dict]:
         })
         ends.append({"type": "Feature", "id": f"end-{number}", "geometry": {"type": "Point", "coordinates": end},
                      "properties": {}})
-    return {"type": "FeatureCollection", "features": lines}, {"type": "FeatureCollection", "features": ends}
+        if start != end:
+            (lon, lat), angle = arrow_placement((start[0], start[1]), (end[0], end[1]))
+            arrows.append({
+                "type": "Feature", "id": f"arrow-{number}",
+                "geometry": {"type": "Point", "coordinates": [round(lon, 5), round(lat, 5)]},
+                "properties": {"angle": round(angle, 1)},
+            })
+    return tuple({"type": "FeatureCollection", "features": features} for features in (lines, ends, arrows))
 
 
 def sequence_style(_feature: dict) -> dict:
@@ -105,13 +167,17 @@ def sequences_layer(pairs: pd.DataFrame) -> folium.FeatureGroup:
     -------
     folium.FeatureGroup
         Named :data:`LAYER_NAME`: one GeoJSON of all lines, each with a
-        tooltip (both dates and places, lag, distance), and one of the dots
-        marking the later ends (they take no clicks).
+        tooltip (both dates and places, lag, distance), one of the dots
+        marking the later ends, and one of the arrowheads halfway along the
+        lines, pointing to the later incident (dots and arrowheads take no
+        clicks).
     """
     group = folium.FeatureGroup(name=LAYER_NAME, show=True)
     if pairs.empty:
         return group
-    lines, ends = sequence_features(pairs)
+    lines, ends, arrows = sequence_features(pairs)
     folium.GeoJson(lines, style_function=sequence_style, on_each_feature=_BIND_TOOLTIP, control=False).add_to(group)
     folium.GeoJson(ends, marker=folium.CircleMarker(), style_function=sequence_end_style, control=False).add_to(group)
+    if arrows["features"]:
+        folium.GeoJson(arrows, control=False, pointToLayer=_ARROW_MARKER).add_to(group)
     return group

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from borderwatch import borderzone, config, reference
+from ui.analytics_tables import MAX_TABLE_WIDTH_PX
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 90
@@ -42,6 +45,22 @@ def _param(at: AppTest, key: str) -> list[str]:
     """A query parameter as the list of its values (AppTest gives single values as text)."""
     value = at.query_params.get(key, [])
     return [value] if isinstance(value, str) else list(value)
+
+
+def _columns(table) -> dict[str, dict]:
+    """The shown columns of an ``st.dataframe`` and their ``column_config``, in the order shown."""
+    config_of = json.loads(table.proto.columns)
+    return {name: config_of.get(name, {}) for name in table.proto.column_order}
+
+
+def _assert_reads_as_plain_words(table) -> None:
+    """Every shown column has a header in words (no internal name), a width, and the table fits a laptop."""
+    columns = _columns(table)
+    assert set(columns) <= set(table.value.columns)
+    for name, column in columns.items():
+        assert column.get("label") and "_" not in column["label"] and column["label"] != name, (name, column)
+        assert column.get("help"), name
+    assert sum(column["width"] for column in columns.values()) <= MAX_TABLE_WIDTH_PX
 
 
 def _summary(at: AppTest) -> str:
@@ -105,11 +124,74 @@ def test_a_link_with_a_period_opens_that_period(data_dir):
 
 
 @pytest.mark.parametrize("view", ["distance", "segments", "sequences", "surge"])
-def test_every_analytics_view_opens(data_dir, view):
+def test_every_analytics_view_opens_and_its_tables_read_as_plain_words(data_dir, view):
     at = _run("app_pages/analytics.py")
     at.segmented_control(key="analytics_view").set_value(view).run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Border analytics"
+    assert len(at.dataframe) == 1
+    _assert_reads_as_plain_words(at.dataframe[0])
+    # The default question is left out of the link, the others are kept.
+    assert _param(at, "question") == ([] if view == "distance" else [view])
+
+
+def test_the_chosen_question_is_kept_in_the_link_and_opens_again_from_it(data_dir):
+    at = _run("app_pages/analytics.py")
+    at.segmented_control(key="analytics_view").set_value("sequences").run()
+    assert _param(at, "question") == ["sequences"]
+    # A visit to the map keeps it in the link, and coming back shows it again.
+    at.switch_page("app_pages/map.py").run()
+    assert _param(at, "question") == ["sequences"]
+    at.switch_page("app_pages/analytics.py").run()
+    assert at.segmented_control(key="analytics_view").value == "sequences"
+
+    opened = _run("app_pages/analytics.py", question="sequences")
+    assert opened.segmented_control(key="analytics_view").value == "sequences"
+    assert "Within days" in [widget.label for widget in opened.number_input]
+    assert _param(opened, "question") == ["sequences"]
+    assert not opened.warning
+
+
+def test_an_unknown_question_keeps_the_default_and_warns_until_a_question_is_picked(data_dir):
+    at = _run("app_pages/analytics.py", question="hotspots")
+    assert at.segmented_control(key="analytics_view").value == "distance"
+    assert any("Median distance" == metric.label for metric in at.metric)
+    assert "question='hotspots'" in " ".join(warning.value for warning in at.warning)
+    assert _param(at, "question") == []
+    # Other changes leave the warning up; picking a question answers it.
+    at.toggle(key="analytics_centroids").set_value(True).run()
+    assert "question='hotspots'" in " ".join(warning.value for warning in at.warning)
+    at.segmented_control(key="analytics_view").set_value("surge").run()
+    assert not at.warning
+    assert _param(at, "question") == ["surge"]
+
+
+def test_the_segment_table_gives_counts_as_whole_numbers_under_plain_headers(data_dir, measured):
+    at = _run("app_pages/analytics.py", question="segments")
+    near = measured[(measured["distance_border_km"] <= config.CORRIDOR_KM)
+                    & (measured["geo_precision"] != config.CENTROID_GEO_PRECISION)]
+    by_segment = near.groupby(near["border_position_km"] // config.SEGMENT_KM)
+    incidents, deaths = by_segment.size(), by_segment["deaths_best"].sum()
+    busiest = incidents.sort_values(ascending=False).index[0]
+    table = at.dataframe[0]
+    columns = _columns(table)
+    assert [column["label"] for column in columns.values()] == [
+        "Rank", "Stretch of border", "Incidents", "Deaths", "Trend per month", "Recent per month",
+        "Earlier per month"]
+    # Counts are whole numbers, shown with thousands separators; means with one decimal.
+    assert columns["incidents"]["type_config"]["format"] == columns["deaths"]["type_config"]["format"] == "%,d"
+    assert columns["recent_mean"]["type_config"]["format"] == "%,.1f"
+    rows = table.value
+    assert str(rows["deaths"].dtype) == "int64"
+    # Only the segments with incidents, busiest first.
+    assert len(rows) == len(incidents)
+    first = rows.iloc[0]
+    start = busiest * config.SEGMENT_KM
+    assert first["label"] == f"{start:g}–{start + config.SEGMENT_KM:g} km from the coast"
+    assert (first["rank"], first["incidents"], first["deaths"]) == (1, incidents[busiest], round(deaths[busiest]))
+    hottest = " ".join(m.value for m in at.markdown if m.value.startswith("**Hottest segments:**"))
+    assert f"({incidents[busiest]} incidents, {round(deaths[busiest])} deaths)" in hottest
+    assert not re.search(r"\d\.0 deaths", hottest)
 
 
 def test_distance_statistics_leave_out_centroids_unless_asked(data_dir, measured):
@@ -126,10 +208,16 @@ def test_distance_statistics_leave_out_centroids_unless_asked(data_dir, measured
 def test_the_sequences_view_lists_sabratha_then_ben_guerdane(data_dir):
     at = _run("app_pages/analytics.py")
     at.segmented_control(key="analytics_view").set_value("sequences").run()
-    listing = at.dataframe[0].value
-    pairs = set(zip(listing["First"], listing["Then"], strict=True))
-    assert any(first.startswith("2016-02-19") and "Sabratha" in first and then.startswith("2016-03-07")
-               and "Ben Guerdane" in then for first, then in pairs), pairs
+    table = at.dataframe[0]
+    assert [column["label"] for column in _columns(table).values()] == [
+        "First", "Where", "Then", "Where", "Days later", "Apart (km)"]
+    assert _columns(table)["first_date"]["type_config"]["format"] == "D MMM YYYY"
+    listing = table.value
+    raid = listing[(listing["first_date"] == "2016-02-19") & listing["first_place"].str.contains("Sabratha")
+                   & (listing["then_date"] == "2016-03-07") & listing["then_place"].str.contains("Ben Guerdane")]
+    assert len(raid) == 1, listing
+    assert raid.iloc[0]["first_place"].startswith("Libya: ") and raid.iloc[0]["then_place"].startswith("Tunisia: ")
+    assert raid.iloc[0]["lag_days"] == 17
 
 
 def test_the_surge_view_flags_march_2016_in_the_corridor(data_dir, measured):
@@ -143,6 +231,10 @@ def test_the_surge_view_flags_march_2016_in_the_corridor(data_dir, measured):
     assert metrics["This month"] == str(len(march))
     assert metrics["Signal"] == ("Surge" if len(march) >= 3 else "No surge")
     assert len(march) >= 3  # the raid on Ben Guerdane and the fighting around it
+    columns = _columns(at.dataframe[0])
+    assert columns["chance_pct"]["label"] == "Chance (%)" and columns["current"]["label"] == "This month"
+    # The chance is shown in per cent, not as a p-value.
+    assert at.dataframe[0].value["chance_pct"].between(0, 100).all()
 
 
 def test_map_choices_survive_a_visit_to_another_page_and_stay_in_the_link(data_dir):

@@ -1,4 +1,4 @@
-"""Playback, the planner and shared links in headless Chromium, with no network."""
+"""Playback, the planner, Border analytics and shared links in headless Chromium, with no network."""
 
 from __future__ import annotations
 
@@ -7,12 +7,17 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from layers.sequences import ARROW_CLASS
 from layers.style import BARRIER_COLOUR, BORDER_COLOUR
+from tests.conftest import RequestLog
 from tests.test_browser import LOAD_TIMEOUT_MS, MAP_FRAME, click_incident, open_map
+from ui.staticmap import PLACE_NAME_CLASS
 
 pytestmark = pytest.mark.browser
 
 _BARRIER = f'path[stroke="{BARRIER_COLOUR}"]'
+#: A person looks before clicking: about a second between seeing a control and clicking it.
+_LOOK_MS = 1_000
 
 
 def _caption(page, pattern: str):
@@ -149,4 +154,91 @@ def test_the_map_downloads_as_offline_html_and_as_png(page, browser, dashboard_u
     finally:
         context.close()
     assert refused == []
+    assert page.requests.foreign == []
+
+
+@pytest.fixture
+def laptop(browser):
+    """A page in a 1366 x 768 window; requests to other hosts are blocked and kept."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    requests = RequestLog()
+    context.route("**/*", requests.route)
+    page = context.new_page()
+    page.requests = requests
+    yield page
+    context.close()
+
+
+def _question_shown(page, label: str):
+    return page.get_by_role("radio", name=label, checked=True)
+
+
+def _column_header(page, label: str):
+    # The grid draws on a canvas; its headers are also in an (invisible) accessible table.
+    return page.get_by_test_id("stDataFrame").first.get_by_role("columnheader", name=label, include_hidden=True)
+
+
+def _inside(inner: dict, outer: dict) -> bool:
+    return (outer["x"] <= inner["x"] and inner["x"] + inner["width"] <= outer["x"] + outer["width"]
+            and outer["y"] <= inner["y"] and inner["y"] + inner["height"] <= outer["y"] + outer["height"])
+
+
+def test_the_analytics_question_stays_in_the_link_and_its_table_and_map_fit_a_laptop(laptop, dashboard_url,
+                                                                                       artifacts):
+    page = laptop
+    page.goto(f"{dashboard_url}/analytics", wait_until="domcontentloaded")
+    _question_shown(page, "Distance to the border").wait_for(timeout=LOAD_TIMEOUT_MS)
+    segments = page.get_by_role("radio", name="Border segments")
+    segments.wait_for()
+    page.wait_for_timeout(_LOOK_MS)
+    segments.click()
+    _question_shown(page, "Border segments").wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_function("() => new URLSearchParams(window.location.search).get('question') === 'segments'",
+                           timeout=LOAD_TIMEOUT_MS)
+    assert parse_qs(urlsplit(page.url).query)["question"] == ["segments"]
+
+    # The segment table shows whole, with no scrolling sideways.
+    _column_header(page, "Stretch of border").wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
+    table = page.get_by_test_id("stDataFrame").first
+    content, shown_width = table.locator(".dvn-scroller").evaluate("(grid) => [grid.scrollWidth, grid.clientWidth]")
+    assert content <= shown_width, f"the table scrolls sideways: {content} px of columns in {shown_width} px"
+    box = table.bounding_box()
+    assert box["x"] + box["width"] <= 1366
+
+    # The map names the key towns, inside what the map shows.
+    page.wait_for_selector(MAP_FRAME, timeout=LOAD_TIMEOUT_MS)
+    names = page.frame_locator(MAP_FRAME).locator(f".{PLACE_NAME_CLASS}")
+    names.filter(has_text="Ben Gardane").wait_for(timeout=LOAD_TIMEOUT_MS)
+    assert {"Ben Gardane", "Zarzis", "Dehiba", "Zuwara", "Nalut"} <= set(names.all_inner_texts())
+    assert _inside(names.filter(has_text="Ben Gardane").bounding_box(), page.locator(MAP_FRAME).bounding_box())
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "analytics-segments-1366.png"))
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "analytics-segments-table-1366.png"))
+
+    # Reloading the link opens the same question.
+    page.reload(wait_until="domcontentloaded")
+    _question_shown(page, "Border segments").wait_for(timeout=LOAD_TIMEOUT_MS)
+    _column_header(page, "Stretch of border").wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
+    page.frame_locator(MAP_FRAME).locator(f".{PLACE_NAME_CLASS}").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    assert parse_qs(urlsplit(page.url).query)["question"] == ["segments"]
+    page.screenshot(path=str(artifacts / "analytics-link-reopened-1366.png"))
+    assert page.requests.foreign == []
+
+
+def test_sequences_point_from_the_first_incident_to_the_later_one(laptop, dashboard_url, artifacts):
+    page = laptop
+    page.goto(f"{dashboard_url}/analytics?question=sequences", wait_until="domcontentloaded")
+    _question_shown(page, "Cross-border sequences").wait_for(timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_selector(MAP_FRAME, timeout=LOAD_TIMEOUT_MS)
+    frame = page.frame_locator(MAP_FRAME)
+    arrows = frame.locator(f".{ARROW_CLASS} svg")
+    arrows.first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    # Every bundled pair runs from Libya (Sabratha) west to Ben Gardane: each arrowhead points west, a little north.
+    turns = [float(re.search(r"rotate\((-?[\d.]+)deg\)", style).group(1))
+             for style in arrows.evaluate_all("(svgs) => svgs.map((svg) => svg.style.transform)")]
+    pairs = int(re.search(r"(\d+) such pairs", page.get_by_text("such pairs").inner_text()).group(1))
+    assert len(turns) == pairs and all(-180 < turn < -150 for turn in turns), (pairs, turns)
+    page.locator(MAP_FRAME).scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "analytics-sequences-1366.png"))
     assert page.requests.foreign == []

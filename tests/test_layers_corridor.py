@@ -1,6 +1,9 @@
-"""Map layers of border segments and cross-border sequences: names, features, escaping, ids."""
+"""Map layers of the analytics maps (border segments, cross-border sequences, town names): names, features,
+escaping, ids, arrow directions."""
 
 from __future__ import annotations
+
+import math
 
 import folium
 import geopandas as gpd
@@ -21,7 +24,8 @@ from layers.segments import (
     segment_tooltip,
     segments_layer,
 )
-from layers.sequences import sequence_features, sequences_layer
+from layers.sequences import ARROW_CLASS, arrow_placement, sequence_features, sequences_layer
+from ui.staticmap import PLACE_NAME_CLASS, place_name_features, place_names_layer
 
 # {{7*191}}: were it run as a template, 1337 would appear in the page.
 HOSTILE = "<img src=x onerror=alert(1)>{{7*191}}${alert(2)}`"
@@ -131,26 +135,65 @@ def test_segment_missing_from_the_summary_is_drawn_quiet():
     assert features[1]["properties"]["tooltip_html"] == "km 10–20: 0 incidents, 0 deaths"
 
 
-def test_sequences_layer_draws_one_line_and_one_end_dot_per_pair():
+def test_sequences_layer_draws_one_line_one_end_dot_and_one_arrowhead_per_pair():
     pairs = _pairs()
-    lines, ends = sequence_features(pairs)
-    assert len(lines["features"]) == len(ends["features"]) == 2
+    lines, ends, arrows = sequence_features(pairs)
+    assert len(lines["features"]) == len(ends["features"]) == len(arrows["features"]) == 2
     # First to then, in lon/lat; the dot sits at the later end.
     assert lines["features"][0]["geometry"]["coordinates"] == [[12.4885, 32.7934], [11.2167, 33.1389]]
     assert ends["features"][0]["geometry"]["coordinates"] == [11.2167, 33.1389]
     assert lines["features"][0]["properties"]["tooltip_html"] == (
         "19 Feb 2016, Sabratha (Libya) → 7 Mar 2016, Ben Gardane (Tunisia): 17 days later, 125 km apart")
+    # Sabratha to Ben Gardane runs west and a little north: the arrowhead points left, slightly up.
+    assert -180 < arrows["features"][0]["properties"]["angle"] < -150
     group = sequences_layer(pairs)
-    line_layer, end_layer = _geojsons(group)
+    line_layer, end_layer, arrow_layer = _geojsons(group)
     assert len(line_layer.data["features"]) == 2 and len(end_layer.data["features"]) == 2
+    assert len(arrow_layer.data["features"]) == 2
     html = _render(group)
     assert "bindSequenceTooltip" in html
     assert "the same day" in html
+    assert "sequenceArrow" in html and ARROW_CLASS in html
+
+
+@pytest.mark.parametrize(
+    ("end", "angle"),
+    # Clockwise from east on screen, as CSS rotates: north is up (-90), south down (90).
+    [((11.0, 30.0), 0.0), ((10.0, 31.0), -90.0), ((9.0, 30.0), 180.0), ((10.0, 29.0), 90.0)],
+)
+def test_an_arrowhead_points_from_the_first_incident_to_the_later_one(end, angle):
+    (lon, lat), turned = arrow_placement((10.0, 30.0), end)
+    # Compared on the circle: 180 and -180 are the same direction.
+    assert math.cos(math.radians(turned - angle)) == pytest.approx(1.0)
+    # Halfway along the line as the map draws it (Web Mercator): in longitude exactly, in latitude nearly.
+    assert lon == pytest.approx((10.0 + end[0]) / 2)
+    assert lat == pytest.approx((30.0 + end[1]) / 2, abs=0.01)
+
+
+def test_a_pair_at_one_spot_gets_no_arrowhead():
+    pairs = _pairs().iloc[:1].assign(then_lat=32.7934, then_lon=12.4885)
+    _, _, arrows = sequence_features(pairs)
+    assert arrows["features"] == []
+
+
+def test_the_key_towns_are_named_on_the_side_away_from_the_border():
+    places = gpd.GeoDataFrame({
+        "id": ["ben-guerdane", "wazin", "nalut", "ras-ajdir"],
+        "name": ["Ben Gardane (Ben Guerdane)", "Wazin", HOSTILE, "Ras Ajdir border crossing"],
+        "latitude": [33.1389, 31.942, 31.8685, 33.1481], "longitude": [11.2167, 10.6653, 10.9812, 11.5663],
+    })
+    features = place_name_features(places)["features"]
+    named = {feature["properties"]["name_html"]: feature["properties"]["side"] for feature in features}
+    # Ben Gardane, in Tunisia west of the border, is named to its left; Nalut, in Libya, to its right.
+    assert named == {"Ben Gardane": "left", HOSTILE_ESCAPED: "right"}
+    html = _render(place_names_layer(places))
+    assert "bindPlaceName" in html and PLACE_NAME_CLASS in html
+    assert "<img src=x" not in html
 
 
 def test_hostile_text_is_escaped_in_both_layers():
     pairs = _pairs()
-    lines, _ = sequence_features(pairs)
+    lines, _, _ = sequence_features(pairs)
     tooltip = lines["features"][1]["properties"]["tooltip_html"]
     assert HOSTILE not in tooltip and "<img" not in tooltip
     assert f"7 Mar 2016, {HOSTILE_ESCAPED} (Tunisia)" in tooltip

@@ -22,6 +22,8 @@ FRAME_KEY = "playback_frame"
 OPENING_VIEW_KEY = "map_opening_view"
 #: The view the map last reported, kept while other pages show (the map's own state is not).
 LAST_VIEW_KEY = "map_last_view"
+#: The question the Border analytics page shows, as a plain value: it outlives the page's widget.
+QUESTION_KEY = "analytics_question"
 _RESTORED_KEY = "permalink_restored"
 _PROBLEMS_KEY = "permalink_problems"
 _PROBLEMS_STATE_KEY = "permalink_problems_state"
@@ -76,6 +78,8 @@ def restore_once(options: dict) -> None:
             st.session_state[FRAME_KEY] = state.frame
     if state.center is not None or state.zoom is not None:
         st.session_state[OPENING_VIEW_KEY] = (state.center, state.zoom)
+    if state.question is not None:
+        st.session_state[QUESTION_KEY] = state.question
     if state.selected:
         _restore_selection(state, problems)
     st.session_state[_PROBLEMS_KEY] = problems
@@ -177,6 +181,7 @@ def current_state(default_layers: tuple[str, ...]) -> ViewState:
         zoom=zoom,
         step=None if step in (None, ALL_DATES) else step,
         frame=st.session_state.get(FRAME_KEY) if step not in (None, ALL_DATES) else None,
+        question=st.session_state.get(QUESTION_KEY),
     )
 
 

@@ -1,25 +1,115 @@
-"""Maps that only show (analytics, planner): the base map and a few layers, nothing sent back."""
+"""Maps that only show (analytics, planner): the base map, the key towns' names and a few layers, nothing sent back."""
 
 from __future__ import annotations
 
+from typing import Final
+
 import folium
+import geopandas as gpd
+from branca.element import Element
+from folium.utilities import JsCode
 from streamlit_folium import st_folium
 
+from borderwatch.escape import escape_html
 from layers.barrier import barrier_layer
 from layers.basemap import base_map
 from layers.border import border_layer
+from layers.style import PLACE_COLOUR
 from ui import cache
+
+#: The towns named on these maps (gazetteer ids), each with the side of its dot
+#: the name sits on: away from the border (Tunisia lies west of it, Libya east)
+#: and from the sequences along the coast between Sabratha and Ben Guerdane.
+#: Wazin, 5 km across the border from Dehiba, would crowd Dehiba and Nalut.
+LABELLED_TOWNS: Final[dict[str, str]] = {
+    "zarzis": "left", "ben-guerdane": "left", "medenine": "left", "tataouine": "left", "remada": "left",
+    "dehiba": "left", "zuwara": "top", "sabratha": "bottom", "tripoli": "right", "nalut": "right", "ghadames": "right",
+}
+PLACE_NAMES_LAYER_NAME: Final[str] = "Town names"
+#: CSS class of a town's name (a permanent Leaflet tooltip, drawn as bare text with a white halo).
+PLACE_NAME_CLASS: Final[str] = "bw-place-name"
+
+# Inline, so it applies before Leaflet's stylesheet has loaded: Leaflet measures
+# a permanent tooltip when it opens, and a name not yet absolutely positioned
+# measures as wide as the map, which throws left- and top-placed names far off.
+_PLACE_NAME_CSS = (
+    f"<style>.leaflet-tooltip.{PLACE_NAME_CLASS} {{ position: absolute; white-space: nowrap;"
+    " background: none; border: none; box-shadow: none; padding: 0;"
+    f" color: {PLACE_COLOUR}; font: 600 12px/1.2 system-ui, sans-serif;"
+    " text-shadow: 0 0 2px #FFFFFF, 0 0 2px #FFFFFF, 0 0 3px #FFFFFF; }"
+    f" .leaflet-tooltip.{PLACE_NAME_CLASS}::before {{ display: none; }}</style>"
+)
+
+# Names go in Leaflet's shadow pane, under the marker pane: an incident drawn
+# at a named town (the planner's map) covers the name, never the reverse.
+_BIND_NAME = JsCode(
+    f"""function bindPlaceName(feature, layer) {{
+        layer.bindTooltip(feature.properties.name_html, {{
+            permanent: true, direction: feature.properties.side, className: "{PLACE_NAME_CLASS}",
+            pane: "shadowPane"
+        }});
+    }}"""
+)
+
+
+def _short_name(name: str) -> str:
+    """"Ben Gardane (Ben Guerdane)" -> "Ben Gardane": the gazetteer's other spelling stays in its popups."""
+    return name.split(" (", 1)[0]
+
+
+def place_name_features(places: gpd.GeoDataFrame) -> dict:
+    """The towns of :data:`LABELLED_TOWNS` as GeoJSON points with their names.
+
+    Parameters
+    ----------
+    places : geopandas.GeoDataFrame
+        The gazetteer (:func:`borderwatch.reference.load_places`); towns
+        missing from it are left out.
+
+    Returns
+    -------
+    dict
+        A FeatureCollection (EPSG:4326); each feature's properties hold
+        ``name_html`` (the name without its alternative spelling, escaped)
+        and ``side`` (a Leaflet tooltip direction).
+    """
+    chosen = places[places["id"].isin(list(LABELLED_TOWNS))]
+    features = [{
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [float(place["longitude"]), float(place["latitude"])]},
+        "properties": {"name_html": escape_html(_short_name(str(place["name"]))), "side": LABELLED_TOWNS[place["id"]]},
+    } for place in chosen.to_dict("records")]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def place_name_style(_feature: dict) -> dict:
+    """Leaflet style of a named town's dot: small and dark; it takes no hover or click, so the data under it does."""
+    return {"radius": 3, "color": "#FFFFFF", "weight": 1, "fill": True, "fillColor": PLACE_COLOUR,
+            "fillOpacity": 1.0, "interactive": False}
+
+
+def place_names_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """Build the layer that names the key towns (:data:`LABELLED_TOWNS`): a dot and a name that stays shown."""
+    group = folium.FeatureGroup(name=PLACE_NAMES_LAYER_NAME, show=True)
+    features = place_name_features(places)
+    if features["features"]:
+        folium.GeoJson(features, marker=folium.CircleMarker(), style_function=place_name_style,
+                       on_each_feature=_BIND_NAME, control=False).add_to(group)
+    return group
 
 
 def render_static_map(groups: list[folium.FeatureGroup], key: str, center: tuple[float, float], zoom: float,
                       height: int) -> None:
-    """Draw the border, the barrier and ``groups`` over the offline basemap.
+    """Draw the border, the barrier, the key towns' names and ``groups`` over the offline basemap.
 
     The map reports nothing back (``returned_objects=[]``), so moving it never reruns the page.
     """
     scripts, styles = cache.map_assets()
     fmap = base_map(cache.basemap_land(), scripts, styles, event_types=cache.filter_options()["event_types"],
                     countries_url=cache.basemap_url(), location=center, zoom_start=zoom)
+    fmap.get_root().header.add_child(Element(_PLACE_NAME_CSS), name="bw_place_names")
+    # The names come before the data layers, so a segment or a sequence is drawn over a town's dot.
     st_folium(fmap, key=key, height=height, use_container_width=True,
-              feature_group_to_add=[border_layer(cache.border()), barrier_layer(cache.barrier()), *groups],
+              feature_group_to_add=[border_layer(cache.border()), barrier_layer(cache.barrier()),
+                                    place_names_layer(cache.places()), *groups],
               returned_objects=[], render=False)
