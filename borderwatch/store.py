@@ -877,6 +877,7 @@ class SQLiteStore:
             The file is damaged; the message says what to do.
         """
         with self._read_lock, self._explaining():
+            self._reader.execute("PRAGMA shrink_memory")
             found = self._reader.execute("PRAGMA quick_check(5)").fetchall()
         if found != [("ok",)]:
             raise StoreDamagedError(damage_message(self.path, "; ".join(str(row[0]) for row in found)))
@@ -906,6 +907,8 @@ class SQLiteStore:
                     ) from error
                 raise
             try:
+                # Pages cached since an earlier write would hide damage done to the file since.
+                self._conn.execute("PRAGMA shrink_memory")
                 found = self._conn.execute("PRAGMA quick_check(5)").fetchall()
                 if found != [("ok",)]:
                     raise StoreDamagedError(damage_message(self.path, "; ".join(str(row[0]) for row in found)))
@@ -2328,7 +2331,8 @@ def open_store(
             f"{path.parent}: the folder of the store is missing and cannot be made ({error.strerror or error}): "
             f"create it, or set {DATA_DIR_ENV} (or --data-dir) to a folder you can write to"
         ) from error
-    if path.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+    effective = os.access in os.supports_effective_ids
+    if path.exists() and not os.access(path.parent, os.W_OK | os.X_OK, effective_ids=effective):
         # SQLite would open the file and fail on the first write, with a message about the database.
         raise StoreUnavailableError(
             f"{path.parent}: the folder of the store is read-only: BorderWatch needs to write there "
