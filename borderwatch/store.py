@@ -1708,11 +1708,10 @@ class SQLiteStore:
         pandas.DataFrame
             ``dataset, incidents``: one row per dataset that holds any.
         """
-        rows = self._read(
-            "SELECT dataset, COUNT(*) FROM incidents WHERE event_date < ? GROUP BY dataset ORDER BY dataset",
-            (FIRST_DATE,),
-        )
-        return pd.DataFrame(rows, columns=["dataset", "incidents"]).astype({"incidents": "int64"})
+        # Counted here, not with GROUP BY, which would lure SQLite off the date index onto a scan.
+        rows = self._read("SELECT dataset FROM incidents WHERE event_date < ?", (FIRST_DATE,))
+        counts = pd.Series([row[0] for row in rows], dtype=object).value_counts().sort_index()
+        return pd.DataFrame({"dataset": counts.index.astype(str), "incidents": counts.to_numpy(dtype="int64")})
 
     def filter_options(self) -> dict[str, Any]:
         """Return what the sidebar can offer.

@@ -118,8 +118,10 @@ def shared_strings_workbook(path: Path, strings_bytes: int) -> Path:
         stream.write((_SHEET_HEAD + f'<row r="1">{cells}</row>' + _SHEET_TAIL).encode())
 
     def strings(stream) -> None:
+        encoded = item.encode()
+        count = max((strings_bytes - len(_STRINGS_HEAD) - len(_STRINGS_TAIL)) // len(encoded), 1)
         stream.write(_STRINGS_HEAD.encode())
-        _repeat(stream, item.encode(), strings_bytes - len(_STRINGS_HEAD) - len(_STRINGS_TAIL))
+        _repeat(stream, encoded, count * len(encoded))  # whole items: the XML stays well-formed
         stream.write(_STRINGS_TAIL.encode())
 
     return _workbook(path, sheet, strings)
