@@ -913,11 +913,12 @@ class SQLiteStore:
                 if found != [("ok",)]:
                     raise StoreDamagedError(damage_message(self.path, "; ".join(str(row[0]) for row in found)))
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
+                # Also when COMMIT itself fails (a full disk): the next write must start afresh.
                 if self._conn.in_transaction:
                     self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     def _ensure_schema(self) -> None:
         # A plain read first: an existing store needs no writer lock to open,

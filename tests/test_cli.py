@@ -119,7 +119,7 @@ def test_import_prints_the_report(capsys, data, tmp_path):
         "added 2, updated 0, unchanged 0",
     ]
     assert "        1  latitude: latitude … is outside -90..90" in lines
-    assert "           rows 3; e.g. latitude 95.2 is outside -90..90" in lines
+    assert "           row 3; e.g. latitude 95.2 is outside -90..90" in lines
 
 
 def test_import_json_is_the_report_and_nothing_else(capsys, data, tmp_path):

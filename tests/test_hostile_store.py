@@ -91,6 +91,15 @@ def test_a_folder_that_cannot_be_made_is_named(tmp_path, capsys):
     assert err.startswith(f"{ERROR}{folder}: the folder of the store is missing and cannot be made")
 
 
+def test_the_app_names_a_folder_that_cannot_be_made(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(blocker / "store"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.code[0].value.startswith(f"{blocker / 'store'}: the folder of the store is missing and cannot be made")
+
+
 def _unprivileged(function: Callable[[], object]) -> object:
     """Run ``function`` as a user without root's right to write anywhere (in a child, when root)."""
     if os.geteuid() != 0:
