@@ -367,7 +367,8 @@ def _points(path: Path, batch: Batch, rows: pd.Series) -> tuple[np.ndarray, np.n
 
 def _area_text(crs: CRS) -> str:
     area = crs.area_of_use
-    return (f"{area.name}: longitude {area.west:g} to {area.east:g}, latitude {area.south:g} to {area.north:g}"
+    # The bounds only: the area's name lists every country it touches.
+    return (f"longitude {area.west:g} to {area.east:g}, latitude {area.south:g} to {area.north:g}"
             if area is not None else "unknown")
 
 
@@ -395,7 +396,8 @@ def _outside_area_of_use(
     if outside.sum() * 2 <= finite.sum():
         return outside
     first = np.flatnonzero(outside)[0]
-    example = f"x {x[first]:.6g}, y {y[first]:.6g} becomes {latitude[first]:.4f}, {longitude[first]:.4f}"
+    example = (f"x {x[first]:.6g}, y {y[first]:.6g} becomes latitude {latitude[first]:.4f}, "
+               f"longitude {longitude[first]:.4f}")
     looks_like_degrees = (np.abs(x[finite]) <= 180.0).all() and (np.abs(y[finite]) <= 90.0).all()
     if crs.is_projected and looks_like_degrees:
         cause = (f"the coordinates are longitude/latitude degrees, but the file says they are {crs.name} "
