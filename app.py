@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from borderwatch.errors import BorderWatchError
+from borderwatch.errors import BorderWatchError, StoreDamagedError, StoreUnavailableError
 from ui import cache, permalink
 from ui.selection import DEFAULT_LAYERS
 from ui.sidebar import render_filters
@@ -48,6 +48,10 @@ render_filters(options)
 permalink.show_problems()
 try:
     navigation.run()
+except (StoreDamagedError, StoreUnavailableError) as error:
+    # The store broke while the app ran: say what to do rather than "an error occurred".
+    st.error("BorderWatch cannot read or write its incident store. Nothing was changed.")
+    st.code(str(error), language=None)
 finally:
     # Also after a page stops early (st.stop): the address follows every change.
     permalink.publish(DEFAULT_LAYERS)

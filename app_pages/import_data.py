@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from borderwatch.errors import BorderWatchError, FileRejectedError
+from borderwatch import config
+from borderwatch.errors import BorderWatchError, FileRejectedError, counted
 from borderwatch.escape import escape_markdown
 from borderwatch.importers import (
     GIS_FIELDS,
@@ -16,12 +17,13 @@ from borderwatch.importers import (
     suggest_mapping,
 )
 from borderwatch.importers.base import FORMATS
-from borderwatch.importers.report import group_rejections, rejection_table
+from borderwatch.importers.report import group_rejections, rejection_csv_bytes
+from borderwatch.store import check_dataset_name, qualified_id
 from layers.basemap import offline_map
 from layers.countries import countries_layer
 from layers.incidents import incidents_layer
 from ui import cache
-from ui.imports import check_upload, saved_upload
+from ui.imports import check_upload, message_of, saved_upload
 
 GIS_FORMATS = ("geojson", "gpkg", "geoparquet", "shapefile")
 DATASET_LABELS = {
@@ -58,7 +60,7 @@ if upload is not None:
         detected = detect_format(path)
     except FileRejectedError as error:
         # Messages quote the file: escaped, so its text cannot become a link or image.
-        st.error(f"Cannot import: {escape_markdown(error)}")
+        st.error(f"Cannot import: {escape_markdown(message_of(error))}")
         detected = None
     if detected is not None:
         left, right = st.columns(2)
@@ -67,7 +69,7 @@ if upload is not None:
             help=f"Detected from the file: {detected}. Choose another only if the detection is wrong.",
         )
         dataset = right.text_input(
-            "Dataset name", value=file_format, max_chars=60,
+            "Dataset name", value=file_format, max_chars=config.DATASET_NAME_MAX_CHARS,
             help="Re-importing into the same dataset updates its events instead of duplicating them.",
         ).strip()
         mapping: dict[str, str] = {}
@@ -77,7 +79,7 @@ if upload is not None:
                 columns = [NOT_MAPPED, *gis_columns(path)]
                 suggested = suggest_mapping(path)
             except BorderWatchError as error:
-                st.error(f"Cannot import: {escape_markdown(error)}")
+                st.error(f"Cannot import: {escape_markdown(message_of(error))}")
                 st.stop()
             grid = st.columns(3)
             for position, field_name in enumerate(GIS_FIELDS):
@@ -92,9 +94,10 @@ if upload is not None:
             st.warning("Give the dataset a name.")
             st.stop()
         try:
+            dataset = check_dataset_name(dataset)
             checked = check_upload(str(path), file_format, dataset, tuple(sorted(mapping.items())))
         except BorderWatchError as error:
-            st.error(f"Cannot import: {escape_markdown(error)}")
+            st.error(f"Cannot import: {escape_markdown(message_of(error))}")
             st.stop()
 
         st.subheader(f"Accepted {checked.accepted:,} — rejected {checked.rejected_rows:,}", anchor=False)
@@ -105,14 +108,18 @@ if upload is not None:
             )
             st.download_button(
                 "Download the rejected rows (with their reasons)",
-                rejection_table(checked.rejections, checked.rejected_records).to_csv(index=False).encode("utf-8"),
+                rejection_csv_bytes(checked.rejections, checked.rejected_records),
                 file_name=f"{dataset}-rejected.csv",
                 mime="text/csv",
             )
         if checked.preview is not None:
-            st.markdown(f"**First {len(checked.preview):,} accepted rows**")
+            shown = len(checked.preview)
+            st.markdown("**The accepted row**" if shown == 1 else f"**First {shown:,} accepted rows**")
+            preview_rows = checked.preview.assign(
+                id=[qualified_id(incident_id, dataset) for incident_id in checked.preview["id"]]
+            )
             st.dataframe(
-                checked.preview[["event_date", "event_type", "location", "country", "deaths_best", "id"]].rename(
+                preview_rows[["event_date", "event_type", "location", "country", "deaths_best", "id"]].rename(
                     columns={"event_date": "Date", "event_type": "Type", "location": "Place",
                              "country": "Country", "deaths_best": "Deaths", "id": "Id"}
                 ),
@@ -128,13 +135,14 @@ if upload is not None:
             st_folium(preview_map, key="import-preview-map", height=360, use_container_width=True, returned_objects=[])
 
         if checked.accepted and st.button(
-            f"Store {checked.accepted:,} incidents in dataset “{escape_markdown(dataset)}”", type="primary"
+            f"Store {counted(checked.accepted, 'incident')} in dataset “{escape_markdown(dataset)}”", type="primary"
         ):
             progress = st.progress(0.0, text="Storing…")
             total = checked.accepted + checked.rejected_rows
 
             def show_progress(rows_done: int) -> None:
-                progress.progress(min(rows_done / max(total, 1), 1.0), text=f"Stored {rows_done:,} of {total:,} rows")
+                progress.progress(min(rows_done / max(total, 1), 1.0),
+                                  text=f"Stored {rows_done:,} of {counted(total, 'row')}")
 
             try:
                 report = cache.store().import_chunks(
@@ -144,12 +152,12 @@ if upload is not None:
                 )
             except BorderWatchError as error:
                 progress.empty()
-                st.error(f"Nothing was stored: {escape_markdown(error)}")
+                st.error(f"Nothing was stored: {escape_markdown(message_of(error))}")
             else:
                 st.session_state[STORED_KEY] = (
                     f"Stored in “{escape_markdown(report.dataset)}”: {report.added:,} added, "
                     f"{report.updated:,} updated, {report.unchanged:,} unchanged; "
-                    f"{report.rejected:,} {'row' if report.rejected == 1 else 'rows'} rejected."
+                    f"{counted(report.rejected, 'row')} rejected."
                 )
                 # A new uploader: the stored file leaves the page, and its button with it.
                 st.session_state[UPLOADER_KEY] = st.session_state.get(UPLOADER_KEY, 0) + 1
@@ -157,7 +165,14 @@ if upload is not None:
                 st.rerun()
 
 st.header("Datasets in the store", anchor=False)
-datasets = cache.store().datasets()
+store = cache.store()
+datasets = store.datasets()
+for row in store.unreadable_dates().itertuples():
+    st.warning(
+        f"Dataset “{escape_markdown(row.dataset)}” holds {counted(row.incidents, 'incident')} dated before the "
+        "year 1, which no page shows (an older BorderWatch stored them). Remove the dataset below and import "
+        "its file again: such rows are now rejected, each with its reason."
+    )
 st.dataframe(
     datasets.assign(file_hash=datasets["file_hash"].str[:12]).rename(columns=DATASET_LABELS),
     hide_index=True,
@@ -169,6 +184,12 @@ if not datasets.empty:
     doomed = left.selectbox("Remove a dataset", datasets["name"].tolist(), index=None, placeholder="Choose a dataset")
     confirmed = right.checkbox("Yes, remove its incidents", disabled=doomed is None)
     if right.button("Remove", disabled=not (doomed and confirmed)):
-        removed = cache.store().remove_dataset(doomed)
-        st.session_state[STORED_KEY] = f"Removed “{escape_markdown(doomed)}” and its {removed:,} incidents."
-        st.rerun()
+        try:
+            removed = store.remove_dataset(doomed)
+        except BorderWatchError as error:
+            st.error(f"Nothing was removed: {escape_markdown(message_of(error))}")
+        else:
+            st.session_state[STORED_KEY] = (
+                f"Removed “{escape_markdown(doomed)}” and its {counted(removed, 'incident')}."
+            )
+            st.rerun()

@@ -24,7 +24,15 @@ from typing import Final, TextIO
 import pandas as pd
 
 from borderwatch import config
-from borderwatch.errors import BorderWatchError, StrictImportError, UnknownDatasetError
+from borderwatch.errors import (
+    BorderWatchError,
+    StoreDamagedError,
+    StrictImportError,
+    UnknownDatasetError,
+    capped,
+    counted,
+    quoted,
+)
 from borderwatch.export import (
     ATTRIBUTION_SUFFIX,
     dataset_attributions,
@@ -94,8 +102,8 @@ class CommandError(BorderWatchError):
 
 
 def _one_line(message: str) -> str:
-    """Messages go to stderr as one line: a multi-line error is joined."""
-    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+    """Messages go to stderr as one line: a multi-line error is joined, a huge one cut."""
+    return capped(" ".join(part.strip() for part in message.splitlines() if part.strip()))
 
 
 def _iso_date(text: str) -> dt.date:
@@ -178,7 +186,7 @@ def format_report(report: ImportReport, file_name: str) -> str:
         frequent first, each with a few example rows.
     """
     lines = [
-        f"{file_name}: {report.format} into dataset {report.dataset!r}",
+        f"{file_name}: {report.format} into dataset {quoted(report.dataset)}",
         f"accepted {report.accepted:,} — rejected {report.rejected:,}",
         f"added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}",
     ]
@@ -187,15 +195,23 @@ def format_report(report: ImportReport, file_name: str) -> str:
         lines.append("rejections by reason (a row may have several):")
     for group in groups.itertuples():
         lines.append(f"  {group.rows:>7,}  {group.column}: {group.problem}")
-        lines.append(f"           rows {group.first_rows}; e.g. {group.example}")
+        lines.append(f"           {'row' if group.rows == 1 else 'rows'} {group.first_rows}; e.g. {group.example}")
     return "\n".join(lines)
 
 
 # -- commands ------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace) -> SQLiteStore:
-    return open_store(Path(args.data_dir) / DATABASE_FILE if args.data_dir else None)
+def _open(args: argparse.Namespace, *, allow_damaged: bool = False) -> SQLiteStore:
+    return open_store(Path(args.data_dir) / DATABASE_FILE if args.data_dir else None, allow_damaged=allow_damaged)
+
+
+def _warn_of_unreadable_dates(store: SQLiteStore) -> None:
+    """Say which datasets hold dates no page can show (stored by an older BorderWatch)."""
+    for row in store.unreadable_dates().itertuples():
+        print(f"warning: dataset {quoted(row.dataset)} holds {counted(row.incidents, 'incident')} dated before "
+              "the year 1, which no page or export shows: remove the dataset and import its file again "
+              "(such rows are now rejected)", file=sys.stderr)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -283,6 +299,7 @@ def format_datasets(frame: pd.DataFrame) -> str:
 def _datasets(args: argparse.Namespace) -> int:
     with _open(args) as store:
         frame = store.datasets()
+        _warn_of_unreadable_dates(store)
     if args.json:
         print(json.dumps(_dataset_records(frame), ensure_ascii=False))
     elif frame.empty:
@@ -295,7 +312,7 @@ def _datasets(args: argparse.Namespace) -> int:
 def _remove(args: argparse.Namespace) -> int:
     with _open(args) as store:
         removed = store.remove_dataset(args.name)
-    print(f"removed dataset {args.name!r}: {removed:,} incident(s)")
+    print(f"removed dataset {quoted(args.name)}: {counted(removed, 'incident')}")
     return EXIT_OK
 
 
@@ -325,7 +342,12 @@ def _export(args: argparse.Namespace) -> int:
     actors = tuple(args.actors) if args.actors else None
     query = IncidentQuery(selection, datasets, actors, args.hide_duplicates, args.within_km)
     output = Path(args.output or export_file_name(query, EXPORT_FORMATS[format][0].lstrip(".")))
-    with _open(args) as store:
+    with _open(args, allow_damaged=True) as store:
+        try:
+            store.check_integrity()
+        except StoreDamagedError as error:
+            # Exporting is the way out of a damaged store: read what can be read.
+            print(f"warning: {error}", file=sys.stderr)
         options = store.filter_options()
         unknown = sorted(set(datasets or ()) - set(options["datasets"]))
         if unknown:
@@ -337,7 +359,7 @@ def _export(args: argparse.Namespace) -> int:
                                     (selection.countries, options["countries"], "country"),
                                     (actors, options["actors"], "actor")):
             for value in sorted(set(values or ()) - set(known)):
-                print(f"warning: no stored incident has {what} {value!r}", file=sys.stderr)
+                print(f"warning: no stored incident has {what} {quoted(value)}", file=sys.stderr)
         incidents = store.query(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates,
                                 max_border_km=args.within_km)
         provenance = store.datasets()
@@ -359,7 +381,7 @@ def _export(args: argparse.Namespace) -> int:
         _write_atomically(output, lambda path: path.write_bytes(data))
     else:
         _write_atomically(output, lambda path: write_geopackage(incidents, path, attribution=attribution))
-    print(f"wrote {len(incidents):,} incident(s) to {output} ({format})")
+    print(f"wrote {counted(len(incidents), 'incident')} to {output} ({format})")
     if attribution is not None:
         where = sidecar if format == "csv" else "inside the file"
         print(f"attribution (cite it when you use or share these data, as the sources' terms ask): {where}")

@@ -94,3 +94,42 @@ CENTROID_GEO_PRECISION: Final[int] = 3
 SENSOR_RANGE_KM: Final[float] = 10.0
 SENSOR_COUNT: Final[int] = 8
 PLANNER_CANDIDATE_STEP_KM: Final[float] = 1.0
+
+# --- Hostile input (issue 11) ----------------------------------------------
+
+#: Longest dataset name accepted (the Import page's text box allows as many).
+DATASET_NAME_MAX_CHARS: Final[int] = 60
+
+#: Most characters of a value from a file that a message quotes; the rest is cut to "…".
+MESSAGE_QUOTE_CHARS: Final[int] = 80
+#: Most characters of a whole message shown for a refused file (CLI stderr, app).
+MESSAGE_MAX_CHARS: Final[int] = 2_000
+
+#: Archives (.xlsx workbooks, zipped shapefiles) are refused, before any member
+#: is read, when a member unpacks to more than this many bytes ...
+ARCHIVE_MAX_MEMBER_BYTES: Final[int] = 2 * 1024**3
+#: ... or when all members together do ...
+ARCHIVE_MAX_TOTAL_BYTES: Final[int] = 4 * 1024**3
+#: ... or when a member larger than ``ARCHIVE_RATIO_FLOOR_BYTES`` unpacks to more
+#: than this many times its packed size. Spreadsheet XML packs 5-20 times;
+#: ZIP bombs pack 200-1000 times.
+ARCHIVE_MAX_RATIO: Final[float] = 100.0
+ARCHIVE_RATIO_FLOOR_BYTES: Final[int] = 1024**2
+#: A workbook's shared strings are held in memory whole (openpyxl reads them
+#: before the first row): refused beyond this many bytes unpacked.
+XLSX_MAX_SHARED_STRINGS_BYTES: Final[int] = 256 * 1024**2
+
+#: Longest CSV header line read, in bytes; a longer one is refused as such.
+CSV_MAX_HEADER_BYTES: Final[int] = 1024**2
+
+#: A point farther than this outside the country its record names is rejected
+#: (coastal and maritime events lie within it; a wrong CRS or sign does not).
+MAX_KM_OUTSIDE_COUNTRY: Final[float] = 100.0
+
+#: A point of a GIS file more than this many degrees outside the area of use
+#: of the file's CRS is refused (its .prj is probably wrong).
+CRS_AREA_MARGIN_DEGREES: Final[float] = 1.0
+
+#: Most characters of one field the details panel renders; the whole record
+#: can be downloaded.
+DETAILS_MAX_CHARS: Final[int] = 2_000

@@ -6,6 +6,8 @@ that catches ``ValueError`` or ``OSError`` keeps working.
 
 from __future__ import annotations
 
+from borderwatch import config
+
 
 class BorderWatchError(Exception):
     """Base class of every error BorderWatch raises on purpose."""
@@ -32,7 +34,7 @@ class DataValidationError(BorderWatchError, ValueError):
         self.source = source
         self.problems = list(problems)
         listing = "\n".join(f"  - {problem}" for problem in self.problems)
-        super().__init__(f"{source}: {len(self.problems)} problem(s):\n{listing}")
+        super().__init__(f"{source}: {counted(len(self.problems), 'problem')}:\n{listing}")
 
 
 class OfflineAssetError(BorderWatchError, OSError):
@@ -62,7 +64,7 @@ class StrictImportError(BorderWatchError, ValueError):
     def __init__(self, report: object, reason: str = "strict import refused") -> None:
         self.report = report
         rejected = getattr(report, "rejected", 0)
-        super().__init__(f"{reason}: {rejected:,} row(s) rejected; nothing was stored")
+        super().__init__(f"{reason}: {counted(rejected, 'row')} rejected; nothing was stored")
 
 
 class UnknownDatasetError(BorderWatchError, LookupError):
@@ -75,3 +77,93 @@ class DatasetConflictError(BorderWatchError, ValueError):
 
 class StoreBusyError(BorderWatchError, TimeoutError):
     """The store stayed locked by another writer (usually another import) for too long."""
+
+
+class StoreDamagedError(BorderWatchError, OSError):
+    """The store file fails SQLite's integrity check: nothing is written to it.
+
+    The message names the file and says what to do (restore a backup, or
+    export what can still be read and start a new store).
+    """
+
+
+class StoreUnavailableError(BorderWatchError, OSError):
+    """The store's folder is missing and cannot be made, or cannot be written.
+
+    The message names the folder.
+    """
+
+
+class DatasetNameError(BorderWatchError, ValueError):
+    """A dataset name that is empty, too long, or holds control characters."""
+
+
+def quoted(value: object, limit: int = config.MESSAGE_QUOTE_CHARS) -> str:
+    """Quote a value from a file for a message, cut to ``limit`` characters.
+
+    Parameters
+    ----------
+    value : object
+        Text from a file (a cell, a column name, a dataset name).
+    limit : int
+        Most characters of the value kept.
+
+    Returns
+    -------
+    str
+        ``repr`` of the text, with "…" and the count of characters left out
+        inside the quotes when it was cut: a 300 MB cell makes a short message.
+    """
+    return repr(shortened(value, limit))
+
+
+def shortened(value: object, limit: int = config.MESSAGE_QUOTE_CHARS) -> str:
+    """A value from a file as a message shows it unquoted, cut like :func:`quoted`.
+
+    Parameters
+    ----------
+    value : object
+    limit : int
+
+    Returns
+    -------
+    str
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit:,} more characters)"
+
+
+def capped(message: str, limit: int = config.MESSAGE_MAX_CHARS) -> str:
+    """Cut a message to ``limit`` characters, saying how much was left out.
+
+    Parameters
+    ----------
+    message : str
+    limit : int
+
+    Returns
+    -------
+    str
+    """
+    return shortened(message, limit)
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun, singular or plural as the count needs.
+
+    Parameters
+    ----------
+    count : int
+    noun : str
+        Singular, e.g. "incident".
+    plural : str, optional
+        The plural when it is not ``noun + "s"``.
+
+    Returns
+    -------
+    str
+        ``"1 incident"``, ``"0 incidents"``, ``"1,234 incidents"``.
+    """
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"

@@ -30,8 +30,21 @@ An incident is keyed by ``PRIMARY KEY (dataset, source_id)``: the source's
 own event id (ACLED ``event_id_cnty``, GTD ``eventid``, UCDP ``id``) is
 stable across exports, which is what makes re-imports update in place, and
 two datasets may hold the same source event (an ACLED export imported twice
-under different names) without clashing. The schema's ``id`` is kept as
-given and need not be unique across datasets.
+under different names) without clashing.
+
+The schema's ``id`` names one incident in the whole store (a unique index
+holds it so): an imported row's id is the importer's id qualified by its
+dataset, ``ACLED-TUN1@analyst-b`` (see :func:`qualified_id`); the bundled
+incidents keep their own ids, which no importer gives. Links carry these
+ids; :meth:`SQLiteStore.resolve_incident_id` also reads the unqualified
+ids that links held before (``ACLED-TUN1``) while they name one incident.
+
+Integrity
+---------
+Every write first runs SQLite's ``PRAGMA quick_check`` in its transaction;
+a damaged file is never written to (:class:`~borderwatch.errors.StoreDamagedError`
+says what to do), and the check runs when a store is opened too, so a
+damaged store is reported before anything is read from it.
 
 Atomicity and concurrency
 -------------------------
@@ -78,13 +91,18 @@ import platformdirs
 from borderwatch import __version__, config
 from borderwatch.errors import (
     DatasetConflictError,
+    DatasetNameError,
     StoreBusyError,
+    StoreDamagedError,
+    StoreUnavailableError,
     StrictImportError,
     UnknownDatasetError,
+    quoted,
 )
 from borderwatch.borderzone import MEASURE_COLUMNS, bundled_zone, measure
 from borderwatch.filters import IncidentFilter
 from borderwatch.importers.base import ParsedChunk, Rejection
+from borderwatch.importers.validate import BIDI_CONTROLS
 from borderwatch.mapgrid import (
     SUMMARY_LEVELS,
     cell_range,
@@ -105,8 +123,13 @@ DATA_DIR_ENV: Final[str] = "BORDERWATCH_DATA_DIR"
 DATABASE_FILE: Final[str] = "borderwatch.sqlite"
 #: Dataset (and format) name of the bundled incidents; reserved for them.
 BUNDLED: Final[str] = "bundled"
-#: Version of the table layout below; a store written by another version is refused.
-SCHEMA_VERSION: Final[str] = "3"
+#: Version of the table layout below; older ones are upgraded in place, newer ones refused.
+SCHEMA_VERSION: Final[str] = "4"
+#: Joins an imported incident's id to its dataset (see :func:`qualified_id`).
+ID_QUALIFIER: Final[str] = "@"
+#: The earliest ISO date a stored incident can have; stores written before
+#: version 4 may hold earlier ones ("-001-01-01"), which no page can show.
+FIRST_DATE: Final[str] = "0001-01-01"
 #: Two rows of different datasets closer than this (and otherwise alike) are probable duplicates.
 DUPLICATE_DISTANCE_KM: Final[float] = 5.0
 #: ... and at most this many days apart.
@@ -247,7 +270,8 @@ _SCHEMA: Final[tuple[str, ...]] = (
     # incident_cells; these serve what is narrow (edge months, a map view,
     # chosen actors, one incident).
     "CREATE INDEX IF NOT EXISTS incidents_event_date ON incidents (event_date)",
-    "CREATE INDEX IF NOT EXISTS incidents_id ON incidents (id)",
+    # Unique: a link or a click names one incident (see qualified_id).
+    "CREATE UNIQUE INDEX IF NOT EXISTS incidents_id ON incidents (id)",
     # The duplicate check seeks one other dataset at a time, so rows of the
     # dataset itself (often many on the same days and places) are never read.
     "CREATE INDEX IF NOT EXISTS incidents_duplicate_search"
@@ -272,9 +296,14 @@ _SCHEMA: Final[tuple[str, ...]] = (
     "CREATE INDEX IF NOT EXISTS incident_cells_view ON incident_cells (level, cell_x, cell_y)",
     "CREATE INDEX IF NOT EXISTS incident_cells_dataset ON incident_cells (dataset, level)",
 )
-#: Indexes of ``incidents`` besides its primary key (see BULK_IMPORT_ROWS).
+#: Statements that create the indexes of ``incidents`` besides its primary key (see BULK_IMPORT_ROWS).
+_SECONDARY_INDEX_DDL: Final[tuple[str, ...]] = tuple(
+    statement for statement in _SCHEMA
+    if statement.startswith(("CREATE INDEX IF NOT EXISTS incidents_", "CREATE UNIQUE INDEX IF NOT EXISTS incidents_"))
+)
+#: Their names.
 _SECONDARY_INDEXES: Final[tuple[str, ...]] = tuple(
-    statement.split()[5] for statement in _SCHEMA if statement.startswith("CREATE INDEX IF NOT EXISTS incidents_")
+    statement.split("IF NOT EXISTS ")[1].split()[0] for statement in _SECONDARY_INDEX_DDL
 )
 # Scratch tables of one write transaction, private to the connection.
 _TEMP_SCHEMA: Final[tuple[str, ...]] = (
@@ -330,6 +359,67 @@ WHERE b.dataset = ?
 _KEY_TABLE_ROWS = "{keys} k CROSS JOIN incidents a", "k.dataset = ? AND a.dataset = k.dataset AND a.source_id = k.source_id"
 _DATASET_ROWS = "incidents a", "a.dataset = ?"
 _KEY_TABLE_FILTER = "AND EXISTS (SELECT 1 FROM {keys} k WHERE k.dataset = a.dataset AND k.source_id = a.source_id)"
+
+
+def _qualifier(dataset: str) -> str:
+    # "%" and "@" escaped as in a URL: after the last "@" of an id comes the whole dataset name.
+    return dataset.replace("%", "%25").replace(ID_QUALIFIER, "%40")
+
+
+def qualified_id(incident_id: str, dataset: str) -> str:
+    """The id an incident is stored, drawn and linked under: unique in the store.
+
+    Parameters
+    ----------
+    incident_id : str
+        The id the importer gives (``f"{FORMAT}-{source_id}"``, e.g. ``ACLED-TUN1``).
+    dataset : str
+        The dataset it is stored in.
+
+    Returns
+    -------
+    str
+        ``"ACLED-TUN1@analyst-b"``: the id, ``@``, and the dataset name with
+        ``%`` and ``@`` written ``%25`` and ``%40``, so that two datasets
+        holding one ACLED event give two ids. Bundled incidents keep their id.
+    """
+    if dataset == BUNDLED:
+        return incident_id
+    return f"{incident_id}{ID_QUALIFIER}{_qualifier(dataset)}"
+
+
+def check_dataset_name(name: str) -> str:
+    """Return a dataset name stripped of outer spaces, or refuse it.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    DatasetNameError
+        Empty, longer than ``config.DATASET_NAME_MAX_CHARS``, or holding a
+        line break, another control character or a bidirectional override
+        (which would make it read as another name).
+    """
+    stripped = name.strip()
+    if not stripped:
+        raise DatasetNameError("a dataset needs a name")
+    problems = []
+    if len(stripped) > config.DATASET_NAME_MAX_CHARS:
+        problems.append(f"is {len(stripped):,} characters long (at most {config.DATASET_NAME_MAX_CHARS})")
+    if any(ord(char) < 32 or 0x7F <= ord(char) < 0xA0 for char in stripped):
+        problems.append("holds a line break or another control character")
+    if any(char in BIDI_CONTROLS for char in stripped):
+        problems.append("holds a bidirectional-override character (it would show as another name)")
+    if problems:
+        raise DatasetNameError(f"the dataset name {quoted(stripped, 40)} " + " and ".join(problems)
+                               + ": choose a short name on one line, such as acled-2024")
+    return stripped
 
 
 def data_dir() -> Path:
@@ -482,6 +572,22 @@ class IncidentStore(Protocol):
         """Count the matching incidents and their deaths by map cell, month, type or country."""
         ...
 
+    def incident_ids_for(self, link_id: str) -> tuple[str, ...]:
+        """Return every stored id a link's incident id may name."""
+        ...
+
+    def resolve_incident_id(self, link_id: str) -> str | None:
+        """Return the stored id of the incident a link names, or ``None`` if none or several."""
+        ...
+
+    def unreadable_dates(self) -> pd.DataFrame:
+        """Count, by dataset, the incidents no page can show because of their date."""
+        ...
+
+    def check_integrity(self) -> None:
+        """Raise :class:`StoreDamagedError` if the store is damaged."""
+        ...
+
     def filter_options(self) -> dict[str, Any]:
         """Return what the sidebar offers: date bounds and distinct values."""
         ...
@@ -524,6 +630,8 @@ def _db_rows(incidents: pd.DataFrame, dataset: str, signature: str) -> list[tupl
         column: incidents[column].fillna("").astype(str).tolist() for column in _TEXT_COLUMNS
     }
     values["dataset"] = [dataset] * count
+    if dataset != BUNDLED:
+        values["id"] = [qualified_id(incident_id, dataset) for incident_id in values["id"]]
     source_ids = incidents["source_id"].fillna("").astype(str)
     # A source without its own ids (a GIS file) is keyed by the schema id.
     values["source_id"] = source_ids.where(source_ids.str.strip() != "", incidents["id"]).tolist()
@@ -648,7 +756,8 @@ def _bundled_chunk() -> ParsedChunk:
 
 
 def _date_text(value: dt.date) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+    # Not strftime: it writes the year 1 as "1", which sorts after "2016".
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
 
 
 class SQLiteStore:
@@ -670,9 +779,10 @@ class SQLiteStore:
         self._lock = threading.RLock()
         # isolation_level=None: no implicit transactions; every write opens its
         # own with BEGIN IMMEDIATE below.
-        self._conn = sqlite3.connect(
-            self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
-        )
+        with self._explaining():
+            self._conn = sqlite3.connect(
+                self.path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
+            )
         # Reads go through a second connection with a lock of their own, so a
         # long import (which holds the writer connection) never blocks the
         # dashboard's queries: in WAL mode they read the last committed state.
@@ -703,6 +813,12 @@ class SQLiteStore:
             )
             # Map views and edge days read scattered rows: keep their pages.
             self._reader.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")
+        except sqlite3.Error as error:
+            self._conn.close()
+            explained = self._explained(error)
+            if explained is error:
+                raise
+            raise explained from error
         except BaseException:
             self._conn.close()
             raise
@@ -719,8 +835,52 @@ class SQLiteStore:
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run one query on the reading connection and return its rows."""
-        with self._read_lock:
+        with self._read_lock, self._explaining():
             return self._reader.execute(sql, params).fetchall()
+
+    def _explained(self, error: sqlite3.Error) -> Exception:
+        """The error SQLite gave, as a :class:`BorderWatchError` that says what to do, where one does."""
+        name = getattr(error, "sqlite_errorname", "")
+        folder = self.path.parent
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return StoreDamagedError(damage_message(self.path, str(error)))
+        if name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+            return StoreUnavailableError(
+                f"{folder}: BorderWatch cannot open or write its store there ({error}): make the folder "
+                f"and {self.path.name} writable, or set {DATA_DIR_ENV} (or --data-dir) to a folder you can write to"
+            )
+        if name.startswith("SQLITE_FULL"):
+            return StoreUnavailableError(f"{folder}: the disk is full ({error}); nothing was stored: free some space")
+        return error
+
+    @contextmanager
+    def _explaining(self) -> Iterator[None]:
+        """Turn SQLite's damaged-file and cannot-write errors into :class:`BorderWatchError`."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            explained = self._explained(error)
+            if explained is error:
+                raise
+            raise explained from error
+
+    def check_integrity(self) -> None:
+        """Run SQLite's ``PRAGMA quick_check`` on the store file.
+
+        It reads every page (about 2 s for a million incidents, warm; 7 s
+        cold) but checks no index against its table, which is what makes it
+        quick.
+
+        Raises
+        ------
+        StoreDamagedError
+            The file is damaged; the message says what to do.
+        """
+        with self._read_lock, self._explaining():
+            self._reader.execute("PRAGMA shrink_memory")
+            found = self._reader.execute("PRAGMA quick_check(5)").fetchall()
+        if found != [("ok",)]:
+            raise StoreDamagedError(damage_message(self.path, "; ".join(str(row[0]) for row in found)))
 
     def __enter__(self) -> SQLiteStore:
         return self
@@ -730,8 +890,12 @@ class SQLiteStore:
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: committed on success, rolled back on any exception."""
-        with self._lock:
+        """One write transaction: committed on success, rolled back on any exception.
+
+        Nothing is written to a damaged file: the transaction starts with
+        SQLite's quick check (see :meth:`check_integrity`).
+        """
+        with self._lock, self._explaining():
             try:
                 # SQLite-specific: take the writer lock now rather than at the
                 # first write, so two imports queue instead of deadlocking.
@@ -743,11 +907,18 @@ class SQLiteStore:
                     ) from error
                 raise
             try:
+                # Pages cached since an earlier write would hide damage done to the file since.
+                self._conn.execute("PRAGMA shrink_memory")
+                found = self._conn.execute("PRAGMA quick_check(5)").fetchall()
+                if found != [("ok",)]:
+                    raise StoreDamagedError(damage_message(self.path, "; ".join(str(row[0]) for row in found)))
                 yield self._conn
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                # Also when COMMIT itself fails (a full disk): the next write must start afresh.
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
 
     def _ensure_schema(self) -> None:
         # A plain read first: an existing store needs no writer lock to open,
@@ -764,7 +935,7 @@ class SQLiteStore:
                 if conn.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is None:
                     conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
                     _set_meta(conn, _ZONE_SIGNATURE, bundled_zone().signature)
-        elif row[0] in ("1", "2"):
+        elif row[0] in ("1", "2", "3"):
             self._upgrade()
         elif row[0] != SCHEMA_VERSION:
             raise DatasetConflictError(
@@ -776,7 +947,7 @@ class SQLiteStore:
                 self._remeasure()
 
     def _upgrade(self) -> None:
-        """Bring a store of schema version 1 or 2 to :data:`SCHEMA_VERSION`, in one transaction."""
+        """Bring a store of schema version 1, 2 or 3 to :data:`SCHEMA_VERSION`, in one transaction."""
         with self._write() as conn:
             version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
             if version == SCHEMA_VERSION:
@@ -795,17 +966,43 @@ class SQLiteStore:
                         "UPDATE incidents SET event_month = ?, grid_x = ?, grid_y = ? WHERE rowid = ?",
                         zip(months.tolist(), grid_x.tolist(), grid_y.tolist(), rowid.tolist(), strict=True),
                     )
-            # 2 -> 3: the measures against the border and the barrier
-            for column in MEASURE_COLUMNS:
-                default = "" if column in _MEASURE_FLOATS else " DEFAULT ''" if column == "border_side" else " DEFAULT 0"
-                conn.execute(f"ALTER TABLE incidents ADD COLUMN {_column_ddl(column)}{default}")
+            if version in ("1", "2"):  # 2 -> 3: the measures against the border and the barrier
+                for column in MEASURE_COLUMNS:
+                    default = "" if column in _MEASURE_FLOATS else " DEFAULT ''" if column == "border_side" else " DEFAULT 0"
+                    conn.execute(f"ALTER TABLE incidents ADD COLUMN {_column_ddl(column)}{default}")
+            self._qualify_ids()  # 3 -> 4
             for statement in _SCHEMA:
                 conn.execute(statement)
             if version == "1":
                 self._refresh_cells(row[0] for row in conn.execute("SELECT name FROM datasets"))
                 self._recount_longest_span()
-            self._remeasure()
+            if version in ("1", "2"):
+                self._remeasure()
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('revision', '1')"
+                " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+
+    def _qualify_ids(self) -> None:
+        """Give every imported incident its dataset-qualified id (schema 4), inside a write.
+
+        Before version 4 an id was the importer's alone, so one ACLED event
+        in two datasets had one id. An id that is qualified already is left.
+        """
+        conn = self._conn
+        conn.execute("DROP INDEX IF EXISTS incidents_id")  # not unique before version 4
+        qualifier = f"'{ID_QUALIFIER}' || replace(replace(dataset, '%', '%25'), '{ID_QUALIFIER}', '%40')"
+        conn.execute(
+            f"UPDATE incidents SET id = id || {qualifier}"
+            f" WHERE dataset <> ? AND substr(id, -length({qualifier})) IS NOT {qualifier}",
+            (BUNDLED,),
+        )
+        conn.execute(
+            "UPDATE incidents SET duplicate_of = (SELECT o.id FROM incidents o"
+            " WHERE o.dataset = incidents.duplicate_of_dataset AND o.source_id = incidents.duplicate_of_source_id)"
+            " WHERE duplicate_of_dataset IS NOT NULL"
+        )
 
     def _remeasure(self) -> None:
         """Measure every stored incident against the bundled border and barrier (inside a write).
@@ -914,12 +1111,14 @@ class SQLiteStore:
             With ``strict`` and at least one rejection; carries the full report; nothing is stored.
         DatasetConflictError
             The dataset holds another format, or the name ``"bundled"`` is used for other data.
+        DatasetNameError
+            The name is empty, too long or holds control characters (see :func:`check_dataset_name`).
+        StoreDamagedError
+            The store file is damaged: nothing is written to it.
         StoreBusyError
             Another process kept the store locked past the busy timeout.
         """
-        name = dataset.strip()
-        if not name:
-            raise DatasetConflictError("a dataset needs a name")
+        name = check_dataset_name(dataset)
         if name == BUNDLED and format != BUNDLED:
             raise DatasetConflictError(f"the dataset name {BUNDLED!r} is reserved for the bundled incidents")
         with self._write():
@@ -985,9 +1184,8 @@ class SQLiteStore:
             # Every row refused: storing an empty dataset would only mislead.
             raise StrictImportError(report, "no row was accepted")
         if bulk:
-            for statement in _SCHEMA:
-                if statement.startswith("CREATE INDEX IF NOT EXISTS incidents_"):
-                    conn.execute(statement)
+            for statement in _SECONDARY_INDEX_DDL:
+                conn.execute(statement)
         if counted is not None:
             self._flag_new_dataset(dataset)
         else:
@@ -1401,7 +1599,7 @@ class SQLiteStore:
             if conn.execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone() is None:
                 known = [row[0] for row in conn.execute("SELECT name FROM datasets ORDER BY import_order")]
                 raise UnknownDatasetError(
-                    f"no dataset named {name!r}; the store holds: {', '.join(known) or 'none'}"
+                    f"no dataset named {quoted(name)}; the store holds: {', '.join(known) or 'none'}"
                 )
             conn.execute("DELETE FROM touched")
             conn.execute("DELETE FROM affected")
@@ -1454,6 +1652,68 @@ class SQLiteStore:
         rows = self._read("SELECT value FROM meta WHERE key = 'revision'")
         return rows[0][0] if rows else "0"
 
+    def incident_ids_for(self, link_id: str) -> tuple[str, ...]:
+        """Every stored incident a link's ``incident=`` value may name.
+
+        Parameters
+        ----------
+        link_id : str
+            An id as a link carries it: qualified (``ACLED-TUN1@analyst-b``,
+            or a bundled incident's own id), or unqualified as links held it
+            before ids were qualified (``ACLED-TUN1``).
+
+        Returns
+        -------
+        tuple of str
+            The stored id itself when one is exactly ``link_id``; else the
+            ids of every dataset's incident with that unqualified id (none,
+            one, or several when it is ambiguous), sorted.
+        """
+        exact = self._read("SELECT id FROM incidents WHERE id = ?", (link_id,))
+        if exact:
+            return (exact[0][0],)
+        # Every id that starts with link_id + "@" lies in this range of the unique index.
+        rows = self._read(
+            "SELECT id, dataset FROM incidents WHERE id >= ? AND id < ? ORDER BY id",
+            (link_id + ID_QUALIFIER, link_id + chr(ord(ID_QUALIFIER) + 1)),
+        )
+        return tuple(stored for stored, dataset in rows if stored == qualified_id(link_id, dataset))
+
+    def resolve_incident_id(self, link_id: str) -> str | None:
+        """The stored id of the incident a link names, or ``None``.
+
+        Parameters
+        ----------
+        link_id : str
+            An exact stored id, or an unqualified one (see :meth:`incident_ids_for`).
+
+        Returns
+        -------
+        str or None
+            The id to select: ``link_id`` itself when stored; the qualified
+            id when ``link_id`` is unqualified and names exactly one incident;
+            ``None`` when it names none, or several (ask
+            :meth:`incident_ids_for` which, to say so).
+        """
+        found = self.incident_ids_for(link_id)
+        return found[0] if len(found) == 1 else None
+
+    def unreadable_dates(self) -> pd.DataFrame:
+        """Incidents no page can show because their date is before the year 1, by dataset.
+
+        Only stores written before version 4 can hold them (the importers
+        refuse such dates now); they are left out of every query.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``dataset, incidents``: one row per dataset that holds any.
+        """
+        # Counted here, not with GROUP BY, which would lure SQLite off the date index onto a scan.
+        rows = self._read("SELECT dataset FROM incidents WHERE event_date < ?", (FIRST_DATE,))
+        counts = pd.Series([row[0] for row in rows], dtype=object).value_counts().sort_index()
+        return pd.DataFrame({"dataset": counts.index.astype(str), "incidents": counts.to_numpy(dtype="int64")})
+
     def filter_options(self) -> dict[str, Any]:
         """Return what the sidebar can offer.
 
@@ -1465,9 +1725,13 @@ class SQLiteStore:
             ``actors`` (``actor1`` and ``actor2`` together): sorted tuples of
             the distinct non-empty values; ``datasets``: names in creation order.
         """
-        with self._read_lock:
+        with self._read_lock, self._explaining():
             conn = self._reader
-            first, latest_start = conn.execute("SELECT MIN(event_date), MAX(event_date) FROM incidents").fetchone()
+            # A store written before version 4 may hold a date before the year 1 ("-001-01-01"):
+            # no page can show it, so it bounds nothing (see unreadable_dates).
+            first, latest_start = conn.execute(
+                "SELECT MIN(event_date), MAX(event_date) FROM incidents WHERE event_date >= ?", (FIRST_DATE,)
+            ).fetchone()
             last = None
             if latest_start is not None:
                 # Only incidents that start within the longest span of the
@@ -1696,7 +1960,7 @@ class SQLiteStore:
         # The extreme dates mean "no limit" (and have no day beyond them).
         start = None if selection.start == dt.date.min else selection.start
         end = None if selection.end == dt.date.max else selection.end
-        first = -_NO_MONTH_LIMIT if start is None else first_whole_month(start)
+        first = _FIRST_MONTH if start is None else first_whole_month(start)
         last = _NO_MONTH_LIMIT if end is None else last_whole_month(end)
         # An incident may start up to the longest span before the range and last into it.
         earliest = None if start is None else _days_before(start, self._longest_span_days())
@@ -1833,6 +2097,8 @@ class SQLiteStore:
 _LAST_MONTH: Final[int] = (9999 - 1970) * 12 + 11
 # Beyond any month index a date can have: "no limit" on a month range.
 _NO_MONTH_LIMIT: Final[int] = 10**7
+#: Month index of January of the year 1, the first month a stored date can have (see FIRST_DATE).
+_FIRST_MONTH: Final[int] = (1 - 1970) * 12
 
 #: What :meth:`SQLiteStore.points` returns of each incident: enough to draw,
 #: label and identify it; the full record is fetched by id when clicked.
@@ -1939,6 +2205,11 @@ def _filter_clauses(
     if lowest is not None:
         where.append(f"{column('event_date')} >= ?")
         params.append(_date_text(lowest))
+    else:
+        # Dates before the year 1, which stores before version 4 may hold, are shown nowhere.
+        # Unary +: a range that holds every row must not lure the planner onto the date index.
+        where.append("+event_date >= ?")
+        params.append(FIRST_DATE)
     if highest is not None:
         where.append(f"{column('event_date')} <= ?")
         params.append(_date_text(highest))
@@ -1999,7 +2270,31 @@ def _typed_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:
     )
 
 
-def open_store(path: Path | None = None, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> SQLiteStore:
+def damage_message(path: Path, detail: str) -> str:
+    """What to say of a damaged store file: where it is, and what to do.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The store file.
+    detail : str
+        What SQLite found.
+
+    Returns
+    -------
+    str
+    """
+    return (
+        f"{path}: the store file is damaged ({detail}); BorderWatch writes nothing to it. Restore it from a "
+        "backup; or save what can still be read with "
+        f"`python -m borderwatch --data-dir {path.parent} export -o incidents.gpkg`, then move {path.name} "
+        "away: BorderWatch then starts a new store, with the bundled incidents, where it was."
+    )
+
+
+def open_store(
+    path: Path | None = None, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S, allow_damaged: bool = False
+) -> SQLiteStore:
     """Open the store, creating and seeding it on first use.
 
     Parameters
@@ -2009,6 +2304,9 @@ def open_store(path: Path | None = None, *, busy_timeout_s: float = DEFAULT_BUSY
         Its folder is created if missing.
     busy_timeout_s : float
         How long a write waits for another process's write.
+    allow_damaged : bool
+        Open a store that fails its integrity check anyway, to read what can
+        be read (an export); it is still never written to.
 
     Returns
     -------
@@ -2016,11 +2314,35 @@ def open_store(path: Path | None = None, *, busy_timeout_s: float = DEFAULT_BUSY
         With the schema in place and, the first time only, the bundled
         incidents stored as dataset ``"bundled"``. Removing that dataset later
         does not bring it back on the next open (see :meth:`SQLiteStore.reseed_bundled`).
+
+    Raises
+    ------
+    StoreDamagedError
+        The file fails SQLite's quick check (see :meth:`SQLiteStore.check_integrity`).
+    StoreUnavailableError
+        The folder is missing and cannot be made, or the store cannot be
+        opened or written there; the message names the folder.
     """
     path = Path(path) if path is not None else data_dir() / DATABASE_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreUnavailableError(
+            f"{path.parent}: the folder of the store is missing and cannot be made ({error.strerror or error}): "
+            f"create it, or set {DATA_DIR_ENV} (or --data-dir) to a folder you can write to"
+        ) from error
+    effective = os.access in os.supports_effective_ids
+    if path.exists() and not os.access(path.parent, os.W_OK | os.X_OK, effective_ids=effective):
+        # SQLite would open the file and fail on the first write, with a message about the database.
+        raise StoreUnavailableError(
+            f"{path.parent}: the folder of the store is read-only: BorderWatch needs to write there "
+            f"(beside {path.name}); make it writable, or set {DATA_DIR_ENV} (or --data-dir) to a folder "
+            "you can write to"
+        )
     store = SQLiteStore(path, busy_timeout_s=busy_timeout_s)
     try:
+        if not allow_damaged:
+            store.check_integrity()
         store._seed_once()
     except BaseException:
         store.close()

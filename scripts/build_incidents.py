@@ -43,6 +43,7 @@ from borderwatch.schema import (  # noqa: E402
     INCIDENT_COLUMNS,
     SOURCE_SEPARATOR,
 )
+from source_pages import cite_original_pages  # noqa: E402  (beside this script)
 
 DEFAULT_FACTS: Final[Path] = config.REPO_ROOT.parent / "shared" / "reference" / "incidents_facts.csv"
 
@@ -468,7 +469,7 @@ def normalise_record(record: Mapping[str, str]) -> dict[str, str]:
     iso3 = record["country"].strip()
     geo_precision, precision_km = GEO_PRECISION_BY_COORD_PRECISION[record["coord_precision"].strip()]
     date_override = DATE_PRECISION_OVERRIDES.get(incident_id)
-    urls, source_remarks = split_sources(record["sources"])
+    urls, source_remarks = split_sources(cite_original_pages(record["sources"]))
     if not urls:
         raise ValueError(f"{incident_id}: no source URL")
 

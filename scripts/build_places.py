@@ -34,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from borderwatch import config  # noqa: E402
 from borderwatch.reference import PLACE_COLUMNS, PLACE_KINDS  # noqa: E402
+from source_pages import cite_original_pages  # noqa: E402  (beside this script)
 
 DEFAULT_FACTS: Final[Path] = config.REPO_ROOT.parent / "shared" / "reference" / "places_facts.csv"
 
@@ -131,6 +132,8 @@ CONTEXT_TOWNS: Final[dict[str, tuple[PlaceSpec, str]]] = {
 }
 
 _GEONAMES_ID_IN_SOURCE: Final[re.Pattern[str]] = re.compile(r"geonameid (\d+)")
+#: A GeoNames extract read on a copy of it ("GeoNames cities15000 via github.com/...").
+_GEONAMES_COPY: Final[re.Pattern[str]] = re.compile(r"GeoNames cities\d+ via github\.com/")
 
 
 @dataclass(frozen=True)
@@ -297,7 +300,7 @@ def fact_place_row(record: Mapping[str, str], cities: Sequence[GeoNamesCity]) ->
         "iso3": iso3,
         "latitude": record["lat"].strip(),
         "longitude": record["lon"].strip(),
-        "source": record["source"].strip(),
+        "source": _cited_source(record["source"].strip(), geonames_id),
         "note": _join_notes(record["note"], geonames_note, spec.note),
         "geonames_id": geonames_id,
     }
@@ -360,6 +363,14 @@ def read_facts(path: Path) -> list[dict[str, str]]:
     """
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def _cited_source(source: str, geonames_id: str) -> str:
+    """The facts' source citing original pages: the Wikipedia article, not a copy of it;
+    GeoNames' own page of the town, not a copy of its extract on GitHub."""
+    if geonames_id and _GEONAMES_COPY.match(source):
+        return f"GeoNames https://www.geonames.org/{geonames_id} (CC BY 4.0)"
+    return cite_original_pages(source)
 
 
 def build_places(facts_path: Path) -> list[dict[str, str]]:

@@ -41,7 +41,7 @@ def test_a_bad_row_is_reported_and_strict_mode_stores_nothing(capsys, stocked, t
     before = snapshot(stocked)
     code, out, err = run(capsys, "import", str(path), "--strict", "--json")
     assert code == 2
-    assert err.startswith(ERROR_PREFIX + "strict import refused: 1 row(s) rejected")
+    assert err.startswith(ERROR_PREFIX + "strict import refused: 1 row rejected")
     report = json.loads(out)
     assert [(r["row"], r["column"], r["reason"]) for r in report["rejections"]] == [
         (3, column, reason) for column, reason in expected

@@ -294,7 +294,7 @@ def test_an_uploaded_acled_export_appears_on_the_map(page, tmp_path, artifacts):
         frame = page.frame_locator(MAP_FRAME)
         frame.locator(".leaflet-interactive.bw-incident, .marker-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
         assert incidents_drawn(frame) == 32
-        click_incident(page, "ACLED-TUN201")
+        click_incident(page, "ACLED-TUN201@acled")  # imported ids carry their dataset
         page.get_by_text("id ACLED-TUN201").wait_for(timeout=LOAD_TIMEOUT_MS)
         assert page.get_by_text("Imported through the browser.").count() >= 1
     finally:

@@ -73,7 +73,7 @@ def reference_chunks(path: Path, encoding: str, width: int, chunk_rows: int) -> 
                     chunks.append((rows, values, rejections))
                     rows, values, rejections = [], [], []
         except csv.Error as error:
-            raise FileRejectedError(f"{path.name}: line {reader.line_num + 1} cannot be read as CSV ({error})") from error
+            raise FileRejectedError(f"{path.name}: line {reader.line_num} cannot be read as CSV ({error})") from error
     if rows or rejections:
         chunks.append((rows, values, rejections))
     return chunks
@@ -148,7 +148,7 @@ def test_a_cell_over_the_csv_field_limit_is_refused_as_before(tmp_path, quoted):
         assert outcome(fast_chunks, path, "utf-8", 2, 10) == expected
     finally:
         csv.field_size_limit(previous)
-    assert expected == ("refused", "long.csv: line 4 cannot be read as CSV (field larger than field limit (50))")
+    assert expected == ("refused", "long.csv: line 3 cannot be read as CSV (field larger than field limit (50))")
 
 
 def test_lines_split_fast_and_records_read_by_the_csv_module_keep_file_order(tmp_path):

@@ -552,13 +552,13 @@ BAD_FILES = [
          "twice.csv: has several columns named 'EVENT_DATE', 'event_date'"),
         ("header.csv", (GOOD_HEADER + "\n").encode(), "header.csv: holds no records, only a header"),
         ("missing.csv", b"event_id_cnty,event_date,event_type,sub_event_type,actor1,country,location\nx\n",
-         "missing.csv: missing ACLED column(s): time_precision, latitude, longitude, geo_precision, source, "
+         "missing.csv: missing ACLED columns: time_precision, latitude, longitude, geo_precision, source, "
          "fatalities"),
         ("gtd.csv", b"eventid,iyear,imonth,iday,city\n1,2016,3,7,x\n",
-         "gtd.csv: missing GTD column(s): latitude, longitude, specificity, country_txt, attacktype1_txt, "
+         "gtd.csv: missing GTD columns: latitude, longitude, specificity, country_txt, attacktype1_txt, "
          "targtype1_txt, nkill"),
         ("ged.csv", b"id,date_start,type_of_violence\n1,2016-03-07,1\n",
-         "ged.csv: missing UCDP column(s): date_prec, where_prec, latitude, longitude, country, best, low, high"),
+         "ged.csv: missing UCDP columns: date_prec, where_prec, latitude, longitude, country, best, low, high"),
         ("archive.zip", None,
          "archive.zip: is a ZIP archive without a shapefile (.shp) inside: BorderWatch reads a zipped "
          "shapefile of points (.shp, .shx, .dbf and .prj) or an .xlsx workbook"),
@@ -598,7 +598,7 @@ def test_workbook_with_several_sheets(tmp_path):
 def test_explicit_format_must_fit_the_file(tmp_path):
     path = acled_file(tmp_path, {})
     assert refusal(path, format="geojson") == "acled.csv: is a CSV text file, not geojson"
-    assert refusal(path, format="gtd").startswith("acled.csv: missing GTD column(s): eventid, iyear")
+    assert refusal(path, format="gtd").startswith("acled.csv: missing GTD columns: eventid, iyear")
     with pytest.raises(ValueError, match="format 'kml' is not one of"):
         read_all(path, format="kml")
 

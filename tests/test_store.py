@@ -28,11 +28,13 @@ from borderwatch.store import (
     BUNDLED,
     DATA_DIR_ENV,
     DATABASE_FILE,
+    ID_QUALIFIER,
     QUERY_EXTRAS,
     ImportReport,
     SQLiteStore,
     data_dir,
     open_store,
+    qualified_id,
 )
 from tests.factories import incident_row
 from tests.store_worker import chunk, typed_incidents
@@ -105,7 +107,7 @@ def test_imports_persist_across_reopening_and_seeding_happens_once(tmp_path):
         store.remove_dataset(BUNDLED)
     with open_store(path) as store:
         assert list(store.datasets()["name"]) == ["acled-test"]
-        assert list(store.query(IncidentFilter())["id"]) == ["a", "b"]
+        assert list(store.query(IncidentFilter())["id"]) == ["a@acled-test", "b@acled-test"]
         report = store.reseed_bundled()
         assert report.added == len(load_incidents())
         assert list(store.datasets()["name"]) == ["acled-test", BUNDLED]
@@ -136,7 +138,7 @@ def test_counts_added_updated_unchanged(store):
     )
     assert (second.rows_read, second.accepted, second.added, second.updated, second.unchanged) == (3, 3, 1, 1, 1)
     shown = store.query(IncidentFilter(), datasets=("acled-test",)).set_index("id")
-    assert shown.loc["b", "deaths_best"] == 3
+    assert shown.loc["b@acled-test", "deaths_best"] == 3
     row = store.datasets().set_index("name").loc["acled-test"]
     assert (row["added"], row["updated"], row["unchanged"], row["incidents"]) == (1, 1, 1, 3)
     log = store.import_log()
@@ -296,7 +298,8 @@ def filled(store: SQLiteStore) -> SQLiteStore:
 
 
 def ids(frame: pd.DataFrame) -> list[str]:
-    return list(frame["id"])
+    """The importers' ids of the incidents, without their dataset (see qualified_id)."""
+    return [incident_id.rsplit(ID_QUALIFIER, 1)[0] for incident_id in frame["id"]]
 
 
 def test_query_sorts_by_date_then_id(filled):
@@ -397,7 +400,8 @@ def test_any_valid_rows_survive_import_then_query_unchanged(store, data):
     report = do_import(store, ParsedChunk(incidents=expected, rows_read=size), dataset=name)
     assert report.added == size
     shown = store.query(IncidentFilter(), datasets=(name,))
-    expected = expected.assign(dataset=name).loc[:, list(INCIDENT_COLUMNS)]
+    expected = expected.assign(dataset=name, id=[qualified_id(incident_id, name) for incident_id in expected["id"]])
+    expected = expected.loc[:, list(INCIDENT_COLUMNS)]
     expected = expected.sort_values("id").reset_index(drop=True)
     # validate_incident_table gives an all-empty date column the unit "s"; the
     # store always returns "us", the unit pandas gives parsed date text.

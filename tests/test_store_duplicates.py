@@ -42,7 +42,8 @@ def flags(store: SQLiteStore) -> dict[tuple[str, str], str]:
     cursor = store._conn.execute(
         "SELECT dataset, source_id, duplicate_of FROM incidents WHERE duplicate_of IS NOT NULL"
     )
-    return {(dataset, source_id): original for dataset, source_id, original in cursor}
+    # The original as the importer named it, without its dataset (see qualified_id).
+    return {(dataset, source_id): original.rsplit("@", 1)[0] for dataset, source_id, original in cursor}
 
 
 def assert_flags(store: SQLiteStore, expected: dict[tuple[str, str], str]) -> None:
@@ -81,10 +82,10 @@ def test_hand_checked_cases(store):
         ("second", "east4.9"): "orig60",
     })
     shown = store.query(IncidentFilter(), datasets=("second",)).set_index("id")
-    assert shown.loc["km4.9", "probable_duplicate"] and shown.loc["km4.9", "duplicate_of"] == "orig"
-    assert not shown.loc["km5.1", "probable_duplicate"] and shown.loc["km5.1", "duplicate_of"] == ""
+    assert shown.loc["km4.9@second", "probable_duplicate"] and shown.loc["km4.9@second", "duplicate_of"] == "orig@first"
+    assert not shown.loc["km5.1@second", "probable_duplicate"] and shown.loc["km5.1@second", "duplicate_of"] == ""
     hidden = store.query(IncidentFilter(), datasets=("second",), hide_duplicates=True)
-    assert sorted(hidden["id"]) == ["km5.1", "other-type", "two-days", "west5.1"]
+    assert sorted(hidden["id"]) == ["km5.1@second", "other-type@second", "two-days@second", "west5.1@second"]
     assert store.datasets().set_index("name").loc["second", "probable_duplicates"] == 4
     assert store.datasets().set_index("name").loc["first", "probable_duplicates"] == 0
 

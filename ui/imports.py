@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from borderwatch import config
+from borderwatch.errors import capped
 from borderwatch.importers import read_incidents
 from borderwatch.importers.base import Rejection
 
@@ -30,11 +34,67 @@ class CheckResult:
     preview: gpd.GeoDataFrame | None = None
 
 
+#: Start of the name of every server's upload folder; the server's process id follows.
+UPLOAD_PREFIX = "borderwatch-uploads-"
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale_upload_folders(temporary: Path | None = None) -> None:
+    """Remove the upload folders of servers that have stopped without removing them (killed).
+
+    Parameters
+    ----------
+    temporary : Path, optional
+        Where they lie: the system's temporary folder by default.
+    """
+    for folder in Path(temporary or tempfile.gettempdir()).glob(f"{UPLOAD_PREFIX}*"):
+        pid = folder.name.removeprefix(UPLOAD_PREFIX).split("-", 1)[0]
+        try:
+            mine = folder.is_dir() and folder.stat().st_uid == os.getuid()
+        except OSError:
+            continue
+        if mine and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 @st.cache_resource(show_spinner=False)
 def _upload_folder() -> Path:
-    # Private to this server process (mode 0700, unpredictable name), and
-    # removed with the temporary directory when the process ends.
-    return Path(tempfile.mkdtemp(prefix="borderwatch-uploads-"))
+    # Private to this server process (mode 0700, unpredictable name, the
+    # process id in it), and removed when the server stops; a server that was
+    # killed leaves it, for the next one to remove.
+    remove_stale_upload_folders()
+    folder = Path(tempfile.mkdtemp(prefix=f"{UPLOAD_PREFIX}{os.getpid()}-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def message_of(error: BaseException) -> str:
+    """An error's message for the page: without the server's upload folder, and cut if huge.
+
+    Parameters
+    ----------
+    error : BaseException
+
+    Returns
+    -------
+    str
+    """
+    text = str(error)
+    folder = str(_upload_folder())
+    # "<folder>/<digest>/<name>" shows as the name the user gave the file.
+    for part in text.split(folder)[1:]:
+        digest = part.lstrip("/").split("/", 1)[0]
+        text = text.replace(f"{folder}/{digest}/", "", 1)
+    return capped(text.replace(folder, "(upload folder)"))
 
 
 def _safe_name(name: str) -> str:

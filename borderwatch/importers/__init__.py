@@ -19,7 +19,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Final
 
-from borderwatch.errors import FileRejectedError
+from borderwatch.errors import FileRejectedError, shortened
 from borderwatch.importers import acled, gis, gtd, sniff, tables, ucdp
 from borderwatch.importers.background import BackgroundReadError, read_in_background, use_background
 from borderwatch.importers.base import EXTRA_COLUMNS, FORMATS, ParsedChunk, Rejection
@@ -50,7 +50,7 @@ def _tabular_format(path: Path, keys: Mapping[str, str]) -> str:
     for name, module in TABULAR_FORMATS.items():
         if any(signature <= present for signature in module.SIGNATURES):
             return name
-    found = ", ".join(list(keys.values())[:8]) + (", …" if len(keys) > 8 else "")
+    found = ", ".join(shortened(name) for name in list(keys.values())[:8]) + (", …" if len(keys) > 8 else "")
     raise FileRejectedError(
         f"{path.name}: this looks like no format BorderWatch reads: expected ACLED's "
         "event_id_cnty/event_date/event_type, GTD's eventid/iyear/imonth/iday or UCDP GED's "
@@ -158,7 +158,8 @@ def _read_tabular(
     module = TABULAR_FORMATS[format]
     missing = module.missing_columns(set(keys))
     if missing:
-        raise FileRejectedError(f"{path.name}: missing {module.LABEL} column(s): {', '.join(missing)}")
+        noun = "column" if len(missing) == 1 else "columns"
+        raise FileRejectedError(f"{path.name}: missing {module.LABEL} {noun}: {', '.join(missing)}")
     world, today, seen_ids = load_world(), date.today(), SeenIds()
     key_list = list(keys)
     chunks = (

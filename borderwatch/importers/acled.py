@@ -10,6 +10,7 @@ from typing import Final
 
 import pandas as pd
 
+from borderwatch.errors import quoted
 from borderwatch.importers.base import Rejection
 from borderwatch.importers.validate import (
     Mapped,
@@ -123,7 +124,7 @@ def map_chunk(frame: pd.DataFrame, labels: Mapping[str, str], world: World) -> M
     precision = cells(frame, "time_precision").str.removesuffix(".0")
     table["date_precision"] = precision.map(TIME_PRECISION).fillna("").astype(str)
     problems += [
-        Rejection(int(rows[index]), labels["time_precision"], f"{precision[index]!r} is not 1, 2 or 3")
+        Rejection(int(rows[index]), labels["time_precision"], f"{quoted(precision[index])} is not 1, 2 or 3")
         for index in precision.index[table["date_precision"] == ""]
     ]
 

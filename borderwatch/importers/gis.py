@@ -18,6 +18,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pyogrio
 import pyogrio.errors
@@ -26,7 +27,7 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from borderwatch import config
-from borderwatch.errors import FileRejectedError
+from borderwatch.errors import FileRejectedError, quoted, shortened
 from borderwatch.importers.base import Rejection
 from borderwatch.importers.sniff import KIND_NAMES, cell_text
 from borderwatch.importers.validate import (
@@ -110,32 +111,115 @@ class Batch:
 
 
 def _refuse(path: Path, message: str) -> FileRejectedError:
+    # GDAL's messages name the file by its full path: where it lies on this
+    # machine (a server's upload folder) is no business of the reader's.
+    folder = str(path.resolve().parent)
+    for prefix in {folder, str(path.parent)} - {"", "."}:
+        message = message.replace(prefix.rstrip("/") + "/", "")
     return FileRejectedError(f"{path.name}: {message}")
 
 
 def _parquet_geometry(path: Path, schema: pa.Schema) -> tuple[str, CRS | None]:
-    """Geometry column and CRS of a GeoParquet file, from its ``geo`` metadata."""
+    """Geometry column and CRS of a GeoParquet file, from its ``geo`` metadata.
+
+    Every problem of the metadata is listed in one refusal: it is written by
+    the exporting tool, so the user needs to know all that is wrong with it.
+    """
     metadata = (schema.metadata or {}).get(b"geo")
     if metadata is None:
         raise _refuse(path, "is a Parquet file without GeoParquet metadata: it holds no geometry column")
-    geo = json.loads(metadata)
-    column = geo["primary_column"]
-    described = geo["columns"][column]
-    if described.get("encoding", "WKB").upper() != "WKB":
-        raise _refuse(path, f"stores geometries as {described['encoding']!r}; BorderWatch reads WKB GeoParquet")
-    # The GeoParquet spec: no "crs" key means OGC:CRS84; an explicit null means unknown.
-    if "crs" not in described:
-        return column, CRS.from_user_input("OGC:CRS84")
-    projjson = described["crs"]
-    return column, None if projjson is None else CRS.from_json_dict(projjson)
+    advice = "; export the file again with a GeoParquet writer (GeoPandas, GDAL, QGIS)"
+    try:
+        geo = json.loads(metadata)
+    except ValueError as error:
+        raise _refuse(path, f"its GeoParquet metadata (\"geo\") is not JSON ({error}){advice}") from error
+    if not isinstance(geo, dict):
+        raise _refuse(path, f"its GeoParquet metadata (\"geo\") is {type(geo).__name__}, not an object{advice}")
+    problems = []
+    column = geo.get("primary_column")
+    columns = geo.get("columns")
+    described: object = None
+    if not isinstance(column, str) or not column:
+        problems.append("names no primary_column")
+    elif column not in schema.names:
+        problems.append(f"names primary_column {quoted(column)}, which is not a column of the file")
+    if not isinstance(columns, dict):
+        problems.append("has no \"columns\" object")
+    elif isinstance(column, str):
+        described = columns.get(column)
+        if not isinstance(described, dict):
+            problems.append(f"does not describe the primary column {quoted(column)} under \"columns\"")
+    crs: CRS | None = None
+    if isinstance(described, dict):
+        encoding = described.get("encoding", "WKB")
+        if not isinstance(encoding, str):
+            problems.append(f"gives the encoding {quoted(encoding)}, which is not text")
+        elif encoding.upper() != "WKB":
+            problems.append(f"stores geometries as {quoted(encoding)}; BorderWatch reads WKB GeoParquet")
+        # The GeoParquet spec: no "crs" key means OGC:CRS84; an explicit null means unknown.
+        projjson = described.get("crs", "absent")
+        try:
+            if projjson == "absent":
+                crs = CRS.from_user_input("OGC:CRS84")
+            elif projjson is not None:
+                if not isinstance(projjson, dict):
+                    raise CRSError(f"{type(projjson).__name__} is not PROJJSON")
+                crs = CRS.from_json_dict(projjson)
+        except CRSError as error:
+            problems.append(f"gives a CRS that cannot be read ({shortened(error)})")
+    if problems:
+        raise _refuse(path, "its GeoParquet metadata " + "; ".join(problems) + advice)
+    return column, crs
+
+
+def _check_parquet_sizes(path: Path, parquet: pq.ParquetFile) -> None:
+    """Refuse a Parquet file whose row groups would unpack to too much, before reading one.
+
+    A row group is read whole: its size bounds the memory a batch takes.
+    """
+    metadata = parquet.metadata
+    packed_file = path.stat().st_size
+    total = 0
+    for index in range(metadata.num_row_groups):
+        group = metadata.row_group(index)
+        size = group.total_byte_size
+        total += size
+        if size > config.ARCHIVE_MAX_MEMBER_BYTES:
+            raise _refuse(path, f"its row group {index + 1} would unpack to {size / 1024**2:,.0f} MB: "
+                                "write the file with smaller row groups, or export it as GeoJSON")
+    if total > config.ARCHIVE_MAX_TOTAL_BYTES or (
+        total > config.ARCHIVE_RATIO_FLOOR_BYTES and total > config.ARCHIVE_MAX_RATIO * max(packed_file, 1)
+    ):
+        raise _refuse(path, f"its data would unpack from {packed_file:,} bytes to {total / 1024**2:,.0f} MB: "
+                            "a data file never packs so tightly; this looks like a decompression bomb, "
+                            "so nothing of it was read")
 
 
 def _parquet_batches(path: Path, batch_rows: int) -> Iterator[Batch]:
     parquet = pq.ParquetFile(path)
     column, crs = _parquet_geometry(path, parquet.schema_arrow)
+    _check_parquet_sizes(path, parquet)
     for batch in parquet.iter_batches(batch_size=batch_rows):
-        frame = batch.to_pandas()
+        frame = _dates_as_text(batch).to_pandas()
         yield Batch(frame.drop(columns=[column]), frame[column].to_numpy(object), crs)
+
+
+def _dates_as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Date and time columns as ISO text, in Arrow.
+
+    Python's dates stop at year 1: a date before it (GDAL reads "-0001-01-01"
+    as one) would make the whole batch unreadable, where as text it is one
+    rejected row. Midnight is left out, as a CSV export writes a day.
+    """
+    columns = []
+    for column in batch.columns:
+        if pa.types.is_date(column.type):
+            column = column.cast(pa.string())
+        elif pa.types.is_timestamp(column.type):
+            text = pc.replace_substring_regex(column.cast(pa.string()), r"(\.\d*)?Z?$", "")
+            column = pc.replace_substring_regex(text, r" 00:00:00$", "")
+        columns.append(column)
+    return pa.RecordBatch.from_arrays(columns, schema=None, names=batch.schema.names)
 
 
 def _single_layer(path: Path) -> None:
@@ -146,13 +230,15 @@ def _single_layer(path: Path) -> None:
         raise _refuse(path, f"has {len(layers)} layers ({names}): save the layer to import as a file of its own")
 
 
-def _ogr_batches(path: Path, batch_rows: int) -> Iterator[Batch]:
+def _ogr_batches(path: Path, batch_rows: int, kind: str) -> Iterator[Batch]:
     _single_layer(path)
-    with pyogrio.open_arrow(path, batch_size=batch_rows, use_pyarrow=True) as (meta, reader):
+    # GeoJSON dates as the file writes them: GDAL would read "-0001-01-01" as a date and shift it.
+    options = {"DATE_AS_STRING": "YES"} if kind == "geojson" else {}
+    with pyogrio.open_arrow(path, batch_size=batch_rows, use_pyarrow=True, **options) as (meta, reader):
         crs = CRS.from_user_input(meta["crs"]) if meta["crs"] else None
         fields = set(meta["fields"])
         for batch in reader:
-            frame = batch.to_pandas()
+            frame = _dates_as_text(batch).to_pandas()
             geometry = next(name for name in frame.columns if name not in fields)
             yield Batch(frame.drop(columns=[geometry]), frame[geometry].to_numpy(object), crs)
 
@@ -176,9 +262,11 @@ def read_batches(path: Path, kind: str, batch_rows: int) -> Iterator[Batch]:
     FileRejectedError
         The file cannot be read, has several layers, or no geometry.
     """
-    reader = _parquet_batches if kind == "geoparquet" else _ogr_batches
     try:
-        yield from reader(path, batch_rows)
+        if kind == "geoparquet":
+            yield from _parquet_batches(path, batch_rows)
+        else:
+            yield from _ogr_batches(path, batch_rows, kind)
     except FileRejectedError:
         raise
     except _READ_ERRORS as error:
@@ -266,7 +354,62 @@ def _points(path: Path, batch: Batch, rows: pd.Series) -> tuple[np.ndarray, np.n
     usable = np.where(point, geometries, None)
     x, y = shapely.get_x(usable), shapely.get_y(usable)
     longitude, latitude, note = _to_wgs84(path, batch.crs, x, y)
+    outside = _outside_area_of_use(path, batch.crs, x, y, longitude, latitude)
+    for index in np.flatnonzero(outside):
+        problems.append(Rejection(
+            int(rows[index]), GEOMETRY,
+            f"x {x[index]:.6g}, y {y[index]:.6g} lies outside the area {batch.crs.name} is meant for "
+            f"({_area_text(batch.crs)}): wrong coordinates, or a .prj that names the wrong CRS",
+        ))
+    longitude, latitude = np.where(outside, np.nan, longitude), np.where(outside, np.nan, latitude)
     return longitude, latitude, problems, note
+
+
+def _area_text(crs: CRS) -> str:
+    area = crs.area_of_use
+    # The bounds only: the area's name lists every country it touches.
+    return (f"longitude {area.west:g} to {area.east:g}, latitude {area.south:g} to {area.north:g}"
+            if area is not None else "unknown")
+
+
+def _outside_area_of_use(
+    path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray, longitude: np.ndarray, latitude: np.ndarray
+) -> np.ndarray:
+    """Points that lie outside the area of use of the file's CRS (with a margin).
+
+    Refuses the file when most points do: then the CRS itself is wrong, and
+    the message names the likely cause. Returns the few to reject otherwise.
+    """
+    area = crs.area_of_use if crs is not None else None
+    # Points beyond the range of degrees are rejected as such by the shared checks.
+    finite = np.isfinite(longitude) & np.isfinite(latitude) & (np.abs(longitude) <= 180.0) & (np.abs(latitude) <= 90.0)
+    if area is None or not finite.any():
+        return np.zeros(len(x), dtype=bool)
+    margin = config.CRS_AREA_MARGIN_DEGREES
+    west, east = area.west - margin, area.east + margin
+    if west <= east:
+        inside_lon = (longitude >= west) & (longitude <= east)
+    else:  # an area across the antimeridian
+        inside_lon = (longitude >= west) | (longitude <= east)
+    inside = inside_lon & (latitude >= area.south - margin) & (latitude <= area.north + margin)
+    outside = finite & ~inside
+    if outside.sum() * 2 <= finite.sum():
+        return outside
+    first = np.flatnonzero(outside)[0]
+    example = (f"x {x[first]:.6g}, y {y[first]:.6g} becomes latitude {latitude[first]:.4f}, "
+               f"longitude {longitude[first]:.4f}")
+    looks_like_degrees = (np.abs(x[finite]) <= 180.0).all() and (np.abs(y[finite]) <= 90.0).all()
+    if crs.is_projected and looks_like_degrees:
+        cause = (f"the coordinates are longitude/latitude degrees, but the file says they are {crs.name} "
+                 "(metres): its .prj (or CRS) is wrong; replace it with one for EPSG:4326 (WGS 84) and import again")
+    else:
+        cause = (f"the file's CRS ({crs.name}) is probably not the one its coordinates were written in: "
+                 "export it again with its true CRS")
+    raise _refuse(
+        path,
+        f"{outside.sum():,} of {finite.sum():,} points lie outside the area {crs.name} is meant for "
+        f"({_area_text(crs)}; e.g. {example}): {cause}",
+    )
 
 
 def _to_wgs84(path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
@@ -316,7 +459,7 @@ def _event_types(event_type: pd.Series, rows: pd.Series, label: str) -> tuple[pd
     only_type = ~is_sub & event_type.str.lower().isin(_EVENT_TYPES)
     problems = [
         Rejection(int(rows[index]), label,
-                  f"{event_type[index]!r} names no sub-event type: map a sub_event_type column, "
+                  f"{quoted(event_type[index])} names no sub-event type: map a sub_event_type column, "
                   "or use ACLED sub-event types such as 'Armed clash'")
         for index in event_type.index[only_type]
     ]
@@ -371,7 +514,7 @@ def map_batch(path: Path, batch: Batch, first_feature: int, mapping: Mapping[str
         ends = parse_dates(end_text, DATE_FORMATS)
         table["end_date"] = iso_dates(ends)
         problems += [
-            Rejection(int(rows[index]), mapping["end_date"], f"{end_text[index]!r} is not a date ({DATE_FORMS})")
+            Rejection(int(rows[index]), mapping["end_date"], f"{quoted(end_text[index])} is not a date ({DATE_FORMS})")
             for index in end_text.index[ends.isna() & (end_text != "")]
         ]
     table["date_precision"] = column("date_precision").where(lambda text: text != "", "day").str.lower()

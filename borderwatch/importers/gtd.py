@@ -11,6 +11,7 @@ from typing import Final
 
 import pandas as pd
 
+from borderwatch.errors import quoted
 from borderwatch.importers.base import Rejection
 from borderwatch.importers.validate import (
     Mapped,
@@ -124,7 +125,7 @@ def _dates(frame: pd.DataFrame, rows: pd.Series, labels: Mapping[str, str]) -> t
         wrong = parts[key].isna() | (parts[key] < low) | (parts[key] > high)
         problems += [
             Rejection(int(rows[index]), labels[key],
-                      "is empty" if text[index] == "" else f"{text[index]!r} is not a whole number {low}..{high}")
+                      "is empty" if text[index] == "" else f"{quoted(text[index])} is not a whole number {low}..{high}")
             for index in frame.index[wrong]
         ]
         bad |= wrong
@@ -182,7 +183,7 @@ def map_chunk(frame: pd.DataFrame, labels: Mapping[str, str], world: World) -> M
     table["event_type"] = types["event_type"]
     table["sub_event_type"] = types["sub_event_type"]
     problems += [
-        Rejection(int(rows[index]), labels["attacktype1_txt"], f"{attack[index]!r} is not a GTD attack type")
+        Rejection(int(rows[index]), labels["attacktype1_txt"], f"{quoted(attack[index])} is not a GTD attack type")
         for index in frame.index[types["event_type"] == ""]
     ]
     table["type_original"] = attack.where(~suicide.isin(["1", "1.0"]), attack + " (suicide)")
@@ -208,7 +209,7 @@ def map_chunk(frame: pd.DataFrame, labels: Mapping[str, str], world: World) -> M
         for index in frame.index[specificity == NO_COORDINATES]
     ]
     problems += [
-        Rejection(int(rows[index]), labels["specificity"], f"{specificity[index]!r} is not a GTD specificity 1..5")
+        Rejection(int(rows[index]), labels["specificity"], f"{quoted(specificity[index])} is not a GTD specificity 1..5")
         for index in frame.index[(table["geo_precision"] == "") & (specificity != NO_COORDINATES)]
     ]
     table["latitude"] = cells(frame, "latitude")

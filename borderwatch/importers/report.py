@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from borderwatch.export import neutralise_cell
 from borderwatch.importers.base import Rejection
 
 # A reason's values (quoted text, a leading number or date, "row N", ...)
@@ -16,7 +17,7 @@ from borderwatch.importers.base import Rejection
 _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _NUMBER = r"-?\d[\d.eE+:-]*"
 _LEADING_VALUE = re.compile(rf"^((?:[a-z_]+ )?){_NUMBER}(?:, {_NUMBER})?(?= )")
-_WORD_VALUE = re.compile(rf"\b(row|has|low|best|high) {_NUMBER}")
+_WORD_VALUE = re.compile(rf"\b(row|has|low|best|high|by) {_NUMBER}")
 
 #: How many example rows a group lists.
 EXAMPLE_ROWS = 5
@@ -82,6 +83,29 @@ def rejection_table(
     # The file's own columns, kept apart from the report's if names clash.
     cells = cells.rename(columns=lambda name: f"{name} (in file)" if name in table.columns else name)
     return pd.concat([table, cells.fillna("")], axis=1)
+
+
+def rejection_csv_bytes(rejections: Iterable[Rejection], records: Mapping[int, str] | None = None) -> bytes:
+    """The rejected rows as a CSV file to download (:func:`rejection_table`), safe to open in a spreadsheet.
+
+    Parameters
+    ----------
+    rejections : iterable of Rejection
+    records : mapping of int to str, optional
+        As :func:`rejection_table` takes them.
+
+    Returns
+    -------
+    bytes
+        UTF-8 CSV in which every cell, and every column name from the file,
+        that a spreadsheet would run as a formula is neutralised as in every
+        other CSV BorderWatch writes (:func:`borderwatch.export.neutralise_cell`).
+    """
+    table = rejection_table(rejections, records)
+    table = table.rename(columns=lambda name: neutralise_cell(str(name)))
+    text = [column for column in table.columns if column != "row"]
+    table[text] = table[text].astype(str).map(neutralise_cell)
+    return table.to_csv(index=False).encode("utf-8")
 
 
 def group_rejections(rejections: Iterable[Rejection]) -> pd.DataFrame:

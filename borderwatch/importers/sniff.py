@@ -20,7 +20,8 @@ from typing import Final
 import openpyxl
 import pandas as pd
 
-from borderwatch.errors import FileRejectedError
+from borderwatch import config
+from borderwatch.errors import FileRejectedError, quoted, shortened
 
 #: Bytes read to tell a file's kind and header.
 SAMPLE_BYTES: Final[int] = 64 * 1024
@@ -70,13 +71,72 @@ def read_sample(path: Path) -> bytes:
     return sample
 
 
-def _zip_kind(path: Path) -> str:
-    """Tell an Excel workbook from a zipped shapefile; refuse other archives."""
+def _megabytes(size: int) -> str:
+    return f"{size / 1024**2:,.0f} MB"
+
+
+def check_archive(path: Path) -> list[str]:
+    """Refuse an archive whose members would unpack to too much, before reading any member.
+
+    Only the archive's directory is read. Python's ``zipfile`` never unpacks
+    a member beyond the size the directory gives it, so these sizes bound
+    what any later reader gets.
+
+    Parameters
+    ----------
+    path : Path
+        A ZIP archive (an .xlsx workbook, a zipped shapefile).
+
+    Returns
+    -------
+    list of str
+        The names of the members.
+
+    Raises
+    ------
+    FileRejectedError
+        A damaged archive; a member over ``config.ARCHIVE_MAX_MEMBER_BYTES``
+        unpacked, or packed more than ``config.ARCHIVE_MAX_RATIO`` times;
+        members over ``config.ARCHIVE_MAX_TOTAL_BYTES`` together; a
+        workbook's shared strings over ``config.XLSX_MAX_SHARED_STRINGS_BYTES``.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError) as error:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
         raise _refuse(path, f"is a damaged ZIP archive ({error})") from error
+    packed_file = path.stat().st_size
+    total = 0
+    for member in members:
+        size, packed = member.file_size, member.compress_size
+        total += size
+        name = quoted(member.filename)
+        if size > config.ARCHIVE_MAX_MEMBER_BYTES:
+            raise _refuse(path, f"its member {name} would unpack to {_megabytes(size)}, more than the "
+                                f"{_megabytes(config.ARCHIVE_MAX_MEMBER_BYTES)} BorderWatch reads: "
+                                "export the data as CSV")
+        if size > config.ARCHIVE_RATIO_FLOOR_BYTES and size > config.ARCHIVE_MAX_RATIO * max(packed, 1):
+            raise _refuse(path, f"its member {name} would unpack from {packed:,} bytes to {_megabytes(size)} "
+                                f"(more than {config.ARCHIVE_MAX_RATIO:g} times): a data file never packs "
+                                "so tightly; this looks like a ZIP bomb, so nothing of it was read")
+        if member.filename == "xl/sharedStrings.xml" and size > config.XLSX_MAX_SHARED_STRINGS_BYTES:
+            raise _refuse(path, f"its shared text would unpack to {_megabytes(size)}, more than the "
+                                f"{_megabytes(config.XLSX_MAX_SHARED_STRINGS_BYTES)} a workbook may hold in "
+                                "memory: save the sheet as CSV (UTF-8) and import that")
+    # The directory may understate packed sizes: the file's own size bounds them.
+    if total > config.ARCHIVE_MAX_TOTAL_BYTES or (
+        total > config.ARCHIVE_RATIO_FLOOR_BYTES and total > config.ARCHIVE_MAX_RATIO * max(packed_file, 1)
+    ):
+        raise _refuse(path, f"its {len(members):,} members would unpack from {packed_file:,} bytes to "
+                            f"{_megabytes(total)}: too much for BorderWatch (at most "
+                            f"{_megabytes(config.ARCHIVE_MAX_TOTAL_BYTES)}, packed at most "
+                            f"{config.ARCHIVE_MAX_RATIO:g} times), so nothing of it was read")
+    return [member.filename for member in members]
+
+
+def _zip_kind(path: Path) -> str:
+    """Tell an Excel workbook from a zipped shapefile; refuse other archives and ZIP bombs."""
+    names = check_archive(path)
     if "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names):
         return "xlsx"
     members = [PurePosixPath(name) for name in names if not name.startswith("__MACOSX/")]
@@ -88,7 +148,7 @@ def _zip_kind(path: Path) -> str:
             "shapefile of points (.shp, .shx, .dbf and .prj) or an .xlsx workbook",
         )
     if len(shapefiles) > 1:
-        listed = ", ".join(member.name for member in shapefiles)
+        listed = ", ".join(quoted(member.name) for member in shapefiles[:5]) + (", …" if len(shapefiles) > 5 else "")
         raise _refuse(path, f"holds {len(shapefiles)} shapefiles ({listed}): zip one shapefile per file")
     stem = str(shapefiles[0].with_suffix("")).lower()
     present = {str(member).lower() for member in members}
@@ -267,12 +327,24 @@ def csv_header(path: Path, encoding: str) -> list[str]:
     list of str
         Column names as written in the file (BOM removed, outer spaces stripped).
     """
-    sample = read_sample(path).decode(encoding, errors="replace")
+    read_sample(path)  # refuses a missing or empty file
+    limit = config.CSV_MAX_HEADER_BYTES
+    with path.open("rb") as stream:
+        start = stream.read(limit + 1)
+    text = start.decode(encoding, errors="replace").lstrip("\ufeff\r\n")
+    # newline="": the csv module then reads old Mac (CR-only) line ends too.
+    lines = io.StringIO(text, newline="")
     try:
-        # newline="": the csv module then reads old Mac (CR-only) line ends too.
-        header = next(csv.reader(io.StringIO(sample.lstrip("\ufeff\r\n"), newline="")), [])
+        header = next(csv.reader(lines), [])
     except csv.Error as error:
         raise _refuse(path, f"its header line cannot be read as CSV ({error})") from error
+    if len(start) > limit and lines.tell() >= len(text):
+        # The first record ran to the end of what was read: the header goes on beyond it.
+        raise _refuse(
+            path,
+            f"its header line is longer than {limit // 1024:,} KB, so it cannot be the header of an export "
+            "BorderWatch reads: check that the file is a CSV export with one line of column names",
+        )
     header = [name.strip() for name in header]
     if len(header) == 1:
         for delimiter, name in _OTHER_DELIMITERS.items():
@@ -310,13 +382,14 @@ def xlsx_header(path: Path) -> list[str]:
 
 
 def open_workbook(path: Path) -> openpyxl.Workbook:
-    """Open a workbook read-only (rows are streamed); refuse one with several sheets."""
+    """Open a workbook read-only (rows are streamed); refuse one with several sheets, or a ZIP bomb."""
+    check_archive(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds of error on a damaged workbook
         raise _refuse(path, f"is a damaged Excel workbook ({type(error).__name__}: {error})") from error
     if len(workbook.sheetnames) > 1:
-        names = ", ".join(workbook.sheetnames)
+        names = ", ".join(map(shortened, workbook.sheetnames[:5])) + (", …" if len(workbook.sheetnames) > 5 else "")
         workbook.close()
         raise _refuse(
             path,
@@ -374,9 +447,10 @@ def header_keys(path: Path, header: list[str], renames: Mapping[str, str]) -> di
     keys = [name.lower() for name in names]
     duplicated = sorted({name for name, key in zip(names, keys) if keys.count(key) > 1})
     if duplicated:
-        raise _refuse(path, f"has several columns named {', '.join(map(repr, duplicated))}")
+        listed = ", ".join(map(quoted, duplicated[:5])) + (", …" if len(duplicated) > 5 else "")
+        raise _refuse(path, f"has several columns named {listed}")
     for expected, column in renames.items():
         if column.lower() not in keys:
-            raise _refuse(path, f"the column mapping names {column!r}, which is not a column of the file")
+            raise _refuse(path, f"the column mapping names {quoted(column)}, which is not a column of the file")
         keys[keys.index(column.lower())] = expected.lower()
     return dict(zip(keys, names))

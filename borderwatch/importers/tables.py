@@ -232,8 +232,9 @@ def _csv_chunks(path: Path, encoding: str, keys: Sequence[str], chunk_rows: int)
                     yield batch.chunk()
                     batch = _Batch(keys)
         except csv.Error as error:
+            # The reader counts the lines it read, the failing one included.
             raise FileRejectedError(
-                f"{path.name}: line {before + reader.line_num + 1} cannot be read as CSV ({error})"
+                f"{path.name}: line {before + reader.line_num} cannot be read as CSV ({error})"
             ) from error
     if batch.size:
         yield batch.chunk()

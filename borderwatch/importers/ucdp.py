@@ -10,6 +10,7 @@ from typing import Final
 
 import pandas as pd
 
+from borderwatch.errors import quoted
 from borderwatch.importers.base import Rejection
 from borderwatch.importers.validate import (
     Mapped,
@@ -118,7 +119,7 @@ def map_chunk(frame: pd.DataFrame, labels: Mapping[str, str], world: World) -> M
     problems += date_problems(start_text, start, rows, labels["date_start"], DATE_FORMS)
     bad_end = end.isna() & (end_text != "")
     problems += [
-        Rejection(int(rows[index]), labels["date_end"], f"{end_text[index]!r} is not a date ({DATE_FORMS})")
+        Rejection(int(rows[index]), labels["date_end"], f"{quoted(end_text[index])} is not a date ({DATE_FORMS})")
         for index in frame.index[bad_end]
     ]
     table["end_date"] = iso_dates(end.where(end != start))
@@ -126,7 +127,7 @@ def map_chunk(frame: pd.DataFrame, labels: Mapping[str, str], world: World) -> M
     precision = _code(frame, "date_prec")
     table["date_precision"] = precision.map(DATE_PRECISION).fillna("").astype(str)
     problems += [
-        Rejection(int(rows[index]), labels["date_prec"], f"{precision[index]!r} is not a UCDP date_prec 1..5")
+        Rejection(int(rows[index]), labels["date_prec"], f"{quoted(precision[index])} is not a UCDP date_prec 1..5")
         for index in frame.index[table["date_precision"] == ""]
     ]
 
@@ -134,7 +135,7 @@ def map_chunk(frame: pd.DataFrame, labels: Mapping[str, str], world: World) -> M
     for position, column in enumerate(("event_type", "sub_event_type", "type_original")):
         table[column] = _lookup(violence, VIOLENCE_TYPES, position)
     problems += [
-        Rejection(int(rows[index]), labels["type_of_violence"], f"{violence[index]!r} is not 1, 2 or 3")
+        Rejection(int(rows[index]), labels["type_of_violence"], f"{quoted(violence[index])} is not 1, 2 or 3")
         for index in frame.index[~violence.isin(list(VIOLENCE_TYPES))]
     ]
 
@@ -157,7 +158,7 @@ def map_chunk(frame: pd.DataFrame, labels: Mapping[str, str], world: World) -> M
     where_note = _lookup(where, WHERE_PRECISION, 2)
     table["notes"] = append_note(table["notes"], where_note != "", where_note)
     problems += [
-        Rejection(int(rows[index]), labels["where_prec"], f"{where[index]!r} is not a UCDP where_prec 1..7")
+        Rejection(int(rows[index]), labels["where_prec"], f"{quoted(where[index])} is not a UCDP where_prec 1..7")
         for index in frame.index[~where.isin(list(WHERE_PRECISION))]
     ]
 

@@ -21,8 +21,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.arrays import ArrowStringArray
 
+from borderwatch import config
+from borderwatch.errors import quoted, shortened
 from borderwatch.importers.base import EXTRA_COLUMNS, ParsedChunk, Rejection
-from borderwatch.importers.world import World, country_at, probably_swapped
+from borderwatch.importers.world import World, country_at, outside_named_country
 from borderwatch.schema import (
     ACLED_EVENT_TYPES,
     COUNT_COLUMNS,
@@ -42,6 +44,13 @@ MAX_COUNT: Final[int] = 10_000_000
 
 #: Latest source timestamp accepted, Unix seconds (the year 5138): beyond it a cell is an error.
 MAX_TIMESTAMP: Final[int] = 10**11
+
+#: Characters that re-order the text around them when shown (embeddings,
+#: overrides and isolates of Unicode's bidirectional algorithm): a name
+#: holding them reads as another. Removed from every text field on import;
+#: the record as read (``original``) keeps them.
+BIDI_CONTROLS: Final[str] = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI_PATTERN: Final[str] = f"[{BIDI_CONTROLS}]"
 
 #: Separator of the ``notes`` added while importing.
 NOTE_SEPARATOR: Final[str] = "; "
@@ -196,7 +205,8 @@ def parse_dates(text: pd.Series, formats: Iterable[str]) -> pd.Series:
         if not todo.any():
             break
         parsed[todo] = pd.to_datetime(text[todo], format=date_format, errors="coerce")
-    return parsed
+    # "%Y" reads "-0001" as the year 1 BC, which no date column can hold.
+    return parsed.where(parsed.dt.year >= 1)
 
 
 def iso_dates(parsed: pd.Series) -> pd.Series:
@@ -208,7 +218,7 @@ def date_problems(text: pd.Series, parsed: pd.Series, rows: pd.Series, label: st
     """Rejections of a required date column: empty cells and cells no format fits."""
     problems = [Rejection(int(rows[index]), label, "is empty") for index in text.index[text == ""]]
     problems += [
-        Rejection(int(rows[index]), label, f"{text[index]!r} is not a date ({forms})")
+        Rejection(int(rows[index]), label, f"{quoted(text[index])} is not a date ({forms})")
         for index in text.index[parsed.isna() & (text != "")]
     ]
     return problems
@@ -323,9 +333,9 @@ def _coordinates(table: pd.DataFrame, report: _Report) -> tuple[pd.Series, pd.Se
         text = table[column]
         value = numbers_of(text)
         report.add_empty(text == "", column)
-        report.add(value.isna() & (text != ""), column, lambda i: f"{column} {text[i]!r} is not a number")
+        report.add(value.isna() & (text != ""), column, lambda i: f"{column} {quoted(text[i])} is not a number")
         infinite = value.notna() & ~np.isfinite(value.fillna(0.0))
-        report.add(infinite, column, lambda i: f"{column} {text[i]!r} is not a finite number")
+        report.add(infinite, column, lambda i: f"{column} {quoted(text[i])} is not a finite number")
         outside = np.isfinite(value.fillna(np.inf)) & (value.abs() > limit)
         report.add(outside, column,
                    lambda i: f"{column} {_number_text(value[i])} is outside {-limit:g}..{limit:g}")
@@ -344,7 +354,12 @@ def _dates(table: pd.DataFrame, report: _Report, today: date) -> tuple[pd.Series
     """Check that dates are not in the future and that an event ends after it starts."""
     parsed = {}
     for column in ("event_date", "end_date"):
-        parsed[column] = pd.to_datetime(table[column].where(table[column] != ""), format="%Y-%m-%d")
+        text = table[column]
+        # Format modules hand over ISO dates; anything else (a year before 1
+        # written as "-001-01-01") is refused here, never stored.
+        iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+        parsed[column] = pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce")
+        report.add((text != "") & parsed[column].isna(), column, lambda i: f"{quoted(text[i])} is not a date")
         future = parsed[column] > pd.Timestamp(today)
         report.add(future, column, lambda i: f"{table.at[i, column]} is in the future")
     before = parsed["end_date"] < parsed["event_date"]
@@ -359,7 +374,7 @@ def _types(table: pd.DataFrame, report: _Report) -> tuple[pd.Series, pd.Series]:
     report.add(
         event_type.isna() & (table["event_type"] != ""),
         "event_type",
-        lambda i: f"{table.at[i, 'event_type']!r} is not an ACLED event type",
+        lambda i: f"{quoted(table.at[i, 'event_type'])} is not an ACLED event type",
     )
     # Each distinct (type, sub-event type) pair is looked up once; "\x1f" cannot be in a known type.
     pairs = event_type.fillna("").astype(str) + "\x1f" + table["sub_event_type"]
@@ -373,7 +388,7 @@ def _types(table: pd.DataFrame, report: _Report) -> tuple[pd.Series, pd.Series]:
     report.add_empty(known & (table["sub_event_type"] == ""), "sub_event_type")
     bad_sub = known & sub_type.isna() & (table["sub_event_type"] != "")
     report.add(bad_sub, "sub_event_type",
-               lambda i: f"{table.at[i, 'sub_event_type']!r} is not a sub-event type of {event_type[i]!r}")
+               lambda i: f"{quoted(table.at[i, 'sub_event_type'])} is not a sub-event type of {quoted(event_type[i])}")
     return event_type.fillna("").astype(str), sub_type.fillna("").astype(str)
 
 
@@ -382,17 +397,17 @@ def _precisions(table: pd.DataFrame, report: _Report) -> tuple[pd.Series, pd.Ser
     precision = table["date_precision"]
     report.add_empty(precision == "", "date_precision")
     report.add(~precision.isin(DATE_PRECISIONS) & (precision != ""), "date_precision",
-               lambda i: f"{precision[i]!r} is not one of {', '.join(DATE_PRECISIONS)}")
+               lambda i: f"{quoted(precision[i])} is not one of {', '.join(DATE_PRECISIONS)}")
     text = table["geo_precision"]
     geo = numbers_of(text)
     codes = sorted(GEO_PRECISION_LABELS)
     report.add_empty(text == "", "geo_precision")
     report.add(~geo.isin(codes) & (text != ""), "geo_precision",
-               lambda i: f"{text[i]!r} is not one of {', '.join(map(str, codes))}")
+               lambda i: f"{quoted(text[i])} is not one of {', '.join(map(str, codes))}")
     km_text = table["precision_km"]
     km = numbers_of(km_text)
     bad_km = (km_text != "") & ~(np.isfinite(km.fillna(-1.0)) & (km >= 0))
-    report.add(bad_km, "precision_km", lambda i: f"{km_text[i]!r} is not a distance >= 0")
+    report.add(bad_km, "precision_km", lambda i: f"{quoted(km_text[i])} is not a distance >= 0")
     return geo, km
 
 
@@ -408,7 +423,7 @@ def _counts(table: pd.DataFrame, report: _Report) -> dict[str, pd.Series]:
             counts[column] = value
             empty.add(column)
             continue
-        report.add(value.isna() & (text != ""), column, lambda i: f"{text[i]!r} is not a number")
+        report.add(value.isna() & (text != ""), column, lambda i: f"{quoted(text[i])} is not a number")
         report.add(value < 0, column, lambda i: f"{text[i]} is negative")
         report.add((value >= 0) & (value % 1 != 0), column, lambda i: f"{text[i]} is not a whole number")
         report.add(value > MAX_COUNT, column, lambda i: f"{text[i]} is too large for a count")
@@ -453,13 +468,14 @@ def _countries(
     report.add(
         located & ~filled & (table["country"] != ""),
         "country",
-        lambda i: f"{table.at[i, 'country']!r} is not a country BorderWatch knows, and the point lies in none",
+        lambda i: f"{quoted(table.at[i, 'country'])} is not a country BorderWatch knows, and the point lies in none",
     )
     report.add(located & ~filled & (table["country"] == ""), "country", "is empty, and the point lies in no country")
 
     checked = usable & ~unknown
     swapped = pd.Series(False, index=table.index)
-    swapped[checked] = probably_swapped(
+    km_outside = pd.Series(np.nan, index=table.index)
+    swapped[checked], km_outside[checked] = outside_named_country(
         world,
         longitude[checked].to_numpy(float),
         latitude[checked].to_numpy(float),
@@ -476,6 +492,29 @@ def _countries(
                 "with the two swapped: probably swapped latitude/longitude",
             )
         )
+    far = ~swapped & (km_outside > config.MAX_KM_OUTSIDE_COUNTRY)
+    for index in far.index[far]:
+        report.found.append(
+            Rejection(
+                int(report.rows[index]),
+                label,
+                f"{_number_text(latitude[index])}, {_number_text(longitude[index])} lies outside "
+                f"{shortened(table.at[index, 'country'] or table.at[index, 'iso3'])}, the country the row names, "
+                f"by {km_outside[index]:.0f} km: wrong coordinates (or, in a GIS file, a wrong CRS)",
+            )
+        )
+    return table
+
+
+def _without_bidi_controls(table: pd.DataFrame) -> pd.DataFrame:
+    """Remove :data:`BIDI_CONTROLS` from every text column but ``original``."""
+    columns = [column for column in TEXT_COLUMNS if column != "original"]
+    found = [column for column in columns if table[column].str.contains(_BIDI_PATTERN, regex=True).any()]
+    if not found:
+        return table
+    table = table.copy()
+    for column in found:
+        table[column] = table[column].str.replace(_BIDI_PATTERN, "", regex=True)
     return table
 
 
@@ -512,7 +551,7 @@ def check_and_type(
         :data:`~borderwatch.importers.base.EXTRA_COLUMNS`; the rejections
         of the chunk (a row may have several), sorted by row.
     """
-    table = mapped.table.reset_index(drop=True)
+    table = _without_bidi_controls(mapped.table.reset_index(drop=True))
     report = _Report(table["row"], mapped.labels)
     report.found.extend(mapped.problems)
 
@@ -528,7 +567,7 @@ def check_and_type(
     report.add(
         bad_time & (table["source_timestamp"] != ""),
         "source_timestamp",
-        lambda i: f"{table.at[i, 'source_timestamp']!r} is not a time in Unix seconds",
+        lambda i: f"{quoted(table.at[i, 'source_timestamp'])} is not a time in Unix seconds",
     )
     table = _countries(table, report, world, latitude, longitude, usable)
 
@@ -544,7 +583,7 @@ def check_and_type(
     for index, row, earlier in zip(table.index[ok][repeated], rows[repeated], first[repeated]):
         source_id = table.at[index, "source_id"]
         report.found.append(
-            Rejection(int(row), report.label("source_id"), f"{source_id!r} repeats the id of row {earlier}")
+            Rejection(int(row), report.label("source_id"), f"{quoted(source_id)} repeats the id of row {earlier}")
         )
     ok[table.index[ok][repeated]] = False
     seen_ids.add(hashes[~repeated], rows[~repeated])

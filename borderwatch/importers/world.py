@@ -186,8 +186,14 @@ def country_at(world: World, longitude: np.ndarray, latitude: np.ndarray) -> np.
     return found
 
 
-def probably_swapped(world: World, longitude: np.ndarray, latitude: np.ndarray, iso3: np.ndarray) -> np.ndarray:
-    """Tell which points lie well outside their named country but inside it once swapped.
+#: Kilometres per degree of latitude; a degree of longitude is never longer.
+_KM_PER_DEGREE: Final[float] = 111.32
+
+
+def outside_named_country(
+    world: World, longitude: np.ndarray, latitude: np.ndarray, iso3: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """How far each point lies outside the country its record names, and whether it is swapped.
 
     Parameters
     ----------
@@ -199,19 +205,30 @@ def probably_swapped(world: World, longitude: np.ndarray, latitude: np.ndarray, 
 
     Returns
     -------
-    numpy.ndarray of bool
+    swapped : numpy.ndarray of bool
         True where the point is more than :data:`WRONG_COUNTRY_KM` outside
         the named country and (longitude, latitude) = (latitude, longitude)
         lies inside it.
+    km_outside : numpy.ndarray of float
+        Geodesic distance to the named country's polygon, in km: 0 inside,
+        NaN where the country has no polygon. Below :data:`WRONG_COUNTRY_KM`
+        it may be an upper bound rather than the distance itself.
     """
     polygons = world.polygons.reindex(iso3).values
     has_polygon = pd.notna(polygons)
-    candidates = has_polygon & (np.abs(longitude) <= 90.0)
-    candidates[candidates] = ~shapely.contains_xy(polygons[candidates], longitude[candidates], latitude[candidates])
-    candidates[candidates] = shapely.contains_xy(polygons[candidates], latitude[candidates], longitude[candidates])
-    for index in np.flatnonzero(candidates):
-        candidates[index] = _km_outside(polygons[index], longitude[index], latitude[index]) > WRONG_COUNTRY_KM
-    return candidates
+    outside = has_polygon.copy()
+    outside[has_polygon] = ~shapely.contains_xy(polygons[has_polygon], longitude[has_polygon], latitude[has_polygon])
+    km_outside = np.where(has_polygon, 0.0, np.nan)
+    if outside.any():
+        # A planar distance in degrees, times the length of a degree of
+        # latitude, bounds the geodesic one: only farther points are measured.
+        degrees = shapely.distance(polygons[outside], shapely.points(longitude[outside], latitude[outside]))
+        km_outside[outside] = degrees * _KM_PER_DEGREE
+        for index in np.flatnonzero(outside)[km_outside[outside] > WRONG_COUNTRY_KM]:
+            km_outside[index] = _km_outside(polygons[index], longitude[index], latitude[index])
+    swapped = outside & (km_outside > WRONG_COUNTRY_KM) & (np.abs(longitude) <= 90.0)
+    swapped[swapped] = shapely.contains_xy(polygons[swapped], latitude[swapped], longitude[swapped])
+    return swapped, km_outside
 
 
 def _km_outside(polygon: shapely.Geometry, longitude: float, latitude: float) -> float:
