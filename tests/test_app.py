@@ -73,10 +73,13 @@ def test_empty_selection_shows_a_message_not_an_error(app):
     assert any("No incidents match" in info.value for info in app.info)
 
 
-def test_selected_incident_fills_the_details_panel(app):
+def test_an_incident_chosen_in_the_list_fills_the_details_panel_and_sends_the_map_to_it(app):
     raid = next(r for r in _bundled_rows() if r["event_date"] == "2016-03-07" and r["iso3"] == "TUN")
-    app.selectbox(key="selected_incident").set_value(raid["id"]).run()
+    next(box for box in app.selectbox if box.label == "Incident details").set_value(raid["id"]).run()
     assert not app.exception
+    request = app.session_state["map_focus_request"]
+    assert request["incident"] == raid["id"]
+    assert (request["lat"], request["lon"]) == (float(raid["latitude"]), float(raid["longitude"]))
     text = " ".join(m.value for m in app.markdown)
     assert "km to the Tunisia–Libya border" in text and "km to the barrier" in text
     assert "**Description:**" in text

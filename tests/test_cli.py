@@ -382,7 +382,7 @@ def test_without_output_the_file_is_named_after_the_dates_and_filters(capsys, da
     monkeypatch.chdir(tmp_path)
     code, out, _ = run(capsys, "export", "--from", "2016-02-29", "--to", "2016-03-27", "--type", "Battles")
     name = "borderwatch-2016-02-29_2016-03-27-battles.csv"
-    assert (code, out.splitlines()[0]) == (0, f"wrote 8 incident(s) to {name} (csv)")
+    assert (code, out.splitlines()[0]) == (0, f"wrote 8 incidents to {name} (csv)")
     assert (tmp_path / name).is_file() and (tmp_path / f"{name}.attribution.txt").is_file()
     assert run(capsys, "export", "--format", "gpkg", "--dataset", "acled")[0] == 0
     assert (tmp_path / "borderwatch-acled.gpkg").is_file()

@@ -142,7 +142,7 @@ def test_a_distance_limit_is_described_and_carried_into_the_export_command():
 
 ACLED_CREDIT_START = "Armed Conflict Location & Event Data Project (ACLED); https://acleddata.com; accessed "
 #: A GIS dataset named as a person might, with a line break and markup pasted in.
-GIS_DATASET = "Field notes\n<b>Sebha</b> 2016"
+GIS_DATASET = "Field notes <b>Sebha</b> 2016"
 GIS_CREDIT = "Field notes <b>Sebha</b> 2016"
 SEBHA = (14.43, 27.04)
 

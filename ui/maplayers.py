@@ -23,6 +23,7 @@ from layers.incidents import cells_layer, incidents_layer
 from layers.infrastructure import barrier_status_layer, crossings_status_layer
 from layers.places import places_layer
 from layers.precision import precision_layer
+from layers.script import ScriptCall
 from layers.segments import segments_layer
 from layers.sequences import sequences_layer
 from ui import cache
@@ -98,5 +99,5 @@ def switchable_layers(
         groups["sites"] = incidents_layer(shown.points) if shown.points is not None else cells_layer(shown.cells)
     for layer_id, group in groups.items():
         # The legend shows the rows of the layers on the map (layers/web/map.js).
-        group.options["bwLayer"] = layer_id
+        ScriptCall("tag", layer_id).add_to(group)
     return list(groups.values())

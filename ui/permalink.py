@@ -86,14 +86,26 @@ def restore_once(options: dict) -> None:
 
 
 def _restore_selection(state: ViewState, problems: list[str]) -> None:
-    """Select the link's incident; with no view in the link, open the map on it."""
-    record = cache.incident(state.selected, sidebar.current_query())
+    """Select the link's incident; with no view in the link, open the map on it.
+
+    A link made before ids named their dataset (``ACLED-TUN1``) still works
+    while one incident has that id; when several datasets hold it, it is
+    reported and nothing is selected.
+    """
+    link_id = state.selected or ""
+    candidates = cache.store().incident_ids_for(link_id)
+    if len(candidates) > 1:
+        problems.append(f"incident={link_id!r} is in {len(candidates)} datasets ("
+                        + ", ".join(candidates) + "): the link cannot say which")
+        return
+    record = cache.incident(candidates[0], sidebar.current_query()) if candidates else None
     if record is None:
-        problems.append(f"incident={state.selected!r} is not among the incidents these filters keep")
+        problems.append(f"incident={link_id!r} is not among the incidents these filters keep"
+                        if candidates else f"incident={link_id!r} is not in the store")
         return
     if state.center is None and state.zoom is None:
         st.session_state[OPENING_VIEW_KEY] = ((float(record["latitude"]), float(record["longitude"])), FOCUS_ZOOM)
-    request_focus(float(record["latitude"]), float(record["longitude"]), state.selected)
+    request_focus(float(record["latitude"]), float(record["longitude"]), candidates[0])
 
 
 def keep_map_choices() -> None:

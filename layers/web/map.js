@@ -25,7 +25,7 @@
       if (!legend) { return; }
       var shown = {};
       map.eachLayer(function (layer) {
-        if (layer.options && layer.options.bwLayer) { shown[layer.options.bwLayer] = true; }
+        if (layer.bwLayer) { shown[layer.bwLayer] = true; }
       });
       legend.querySelectorAll("[data-layer]").forEach(function (row) {
         row.hidden = !shown[row.getAttribute("data-layer")];
@@ -39,6 +39,11 @@
     });
     update();
   }
+
+  // Names a layer group by its id in links ("sites", "border", ...), for the legend.
+  BW.tag = function (group, id) {
+    group.bwLayer = id;
+  };
 
   // The legend, folded at first, in the bottom-left corner; html is built (and escaped) by layers/legend.py.
   BW.legend = function (map, html) {

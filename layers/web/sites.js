@@ -140,6 +140,11 @@
 
   // Make a site visible (fanning out or zooming into its cluster), then act.
   function reveal(sites, marker, then, depth) {
+    if (sites.cluster._inZoomAnimation) {
+      // Clusters are rebuilt at the end of a zoom: look again then.
+      sites.cluster.once("animationend", function () { reveal(sites, marker, then, depth); });
+      return;
+    }
     var parent = visibleParent(marker);
     if (!parent || parent === marker) {
       then();
