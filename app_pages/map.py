@@ -65,9 +65,9 @@ period_query = dataclasses.replace(
 if shown_time.frame is not None:
     period_summary = cache.summary(period_query)
     side_column.caption(
-        f"{escape_markdown(shown_time.frame.label)}: {period_summary.shown:,} of the {summary.shown:,} "
-        f"incidents in the date range ({period_summary.deaths:,} deaths), "
-        f"{shown_time.frame.start:%d %b} to {shown_time.frame.end:%d %b %Y}. "
+        f"{escape_markdown(shown_time.frame.label)}: {period_summary.shown:,} incidents, "
+        f"{period_summary.deaths:,} deaths ({shown_time.frame.start:%d %b} to {shown_time.frame.end:%d %b %Y}), "
+        f"of the {summary.shown:,} in the date range: the map shows this period. "
         f"The barrier is drawn as it stood on {shown_time.as_of:%d %B %Y}; a crossing closed on any day "
         "of the period is drawn closed."
     )

@@ -17,7 +17,8 @@ def focus_layer(request: Mapping[str, object]) -> folium.FeatureGroup:
     request : mapping
         ``token`` (new for every request: the browser carries each out once),
         ``lat``, ``lon``, ``zoom`` (the least zoom to show it at) and
-        ``incident`` (an id whose site to reveal, highlight and open, or None).
+        ``incident`` (an id whose site to reveal, highlight and open, or None)
+        and ``move`` (False: show the site where the map already is).
 
     Returns
     -------
@@ -25,5 +26,5 @@ def focus_layer(request: Mapping[str, object]) -> folium.FeatureGroup:
         To send last, after the attack sites it may open.
     """
     group = folium.FeatureGroup(name="Focus", control=False)
-    ScriptCall("focus", {key: request[key] for key in ("token", "lat", "lon", "zoom", "incident")}).add_to(group)
+    ScriptCall("focus", {key: request[key] for key in ("token", "lat", "lon", "zoom", "incident", "move")}).add_to(group)
     return group

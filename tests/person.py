@@ -165,3 +165,27 @@ class Person:
         """Click the map's "show the whole border" button."""
         self.click(self.page.frame_locator(MAP_FRAME).get_by_role("button", name="Show the whole border"))
         self.wait_until_still()
+
+    def open_record(self, incident_id: str) -> None:
+        """Open an incident's record from the map, from wherever the map is now.
+
+        Closes the last popup when it lies over the site, goes back to the
+        whole border when the site is not in view, then opens the site (see
+        :meth:`open_site`) and waits for its record beside (or over) the map.
+        """
+        spot = self.where(incident_id)
+        if spot is not None and spot.in_view and not spot.clear and spot.covering == "popup":
+            self.close_popup()
+            spot = self.where(incident_id)
+        if spot is None or not spot.in_view or not spot.clear:
+            self.go_home()
+        self.open_site(incident_id)
+        self.page.get_by_text(f"id {incident_id}", exact=False).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+
+    def close_record_dialog(self) -> None:
+        """Close the record shown over the map (on a phone), if one is."""
+        dialog = self.page.get_by_role("dialog")
+        if dialog.count():
+            self.click(dialog.get_by_role("button", name="Close"))
+            dialog.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
+

@@ -100,14 +100,15 @@ def test_a_link_to_an_incident_opens_the_map_on_it():
     (latitude, longitude), zoom = at.session_state["map_opening_view"]
     assert (latitude, longitude) == (float(raid["latitude"]), float(raid["longitude"])) and zoom >= 10
     request = at.session_state["map_focus_request"]
-    assert request["incident"] == RAID
+    assert request["incident"] == RAID and request["move"] is True
     assert any(f"id {RAID}" in caption.value.replace("\\", "") for caption in at.caption)
 
 
 def test_a_link_with_its_own_view_keeps_it_and_still_shows_the_incident():
     at = _open(incident=RAID, lat="33.1", lon="11.3", zoom="9")
     assert at.session_state["map_opening_view"] == ((33.1, 11.3), 9.0)
-    assert at.session_state["map_focus_request"]["incident"] == RAID
+    request = at.session_state["map_focus_request"]
+    assert request["incident"] == RAID and request["move"] is False
 
 
 def config_default_layers() -> tuple[str, ...]:

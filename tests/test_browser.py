@@ -9,13 +9,12 @@ import pytest
 
 from borderwatch import config
 from layers.style import BARRIER_COLOUR, BORDER_COLOUR
-from tests.conftest import ARTIFACTS, start_dashboard, stop_dashboard
+from tests.conftest import start_dashboard, stop_dashboard
 from tests.factories import incident_row
+from tests.person import LOAD_TIMEOUT_MS, MAP_FRAME, Person
 
 pytestmark = pytest.mark.browser
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOAD_TIMEOUT_MS = 60_000
 
 
 def _bundled_rows() -> list[dict[str, str]]:
@@ -23,121 +22,15 @@ def _bundled_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def open_map(page, url: str):
-    """Open the dashboard; return the map frame once every layer is drawn."""
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector(MAP_FRAME, timeout=LOAD_TIMEOUT_MS)
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator(f'path[stroke="{BORDER_COLOUR}"]').first.wait_for(timeout=LOAD_TIMEOUT_MS)
-    frame.locator(".leaflet-interactive.bw-incident, .marker-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
-    return frame
-
-
 def incidents_drawn(frame) -> int:
     """Attack sites on the map: single circles plus the counts on clusters."""
-    clustered = sum(int(text) for text in frame.locator(".marker-cluster span").all_inner_texts())
+    clustered = sum(int(text) for text in frame.locator(".bw-cluster span").all_inner_texts())
     return frame.locator(".bw-incident").count() + clustered
 
 
-_LOCATE_INCIDENT = """(id) => {
-    const map = window.map;
-    let group = null, found = null;
-    map.eachLayer((layer) => {
-        if (layer.getVisibleParent) {
-            layer.getLayers().forEach((marker) => {
-                if (marker.feature && marker.feature.properties.incident_id === id) {
-                    group = layer; found = marker;
-                }
-            });
-        }
-    });
-    if (!found) {
-        // The map holds only the incidents around its view: look again from
-        // the whole region, as a user would zoom out to find a site.
-        if (map.getZoom() > map.options.zoom) {
-            map.setView(map.options.center, map.options.zoom, {animate: false});
-            return {action: "zoomed"};
-        }
-        return null;
-    }
-    const frame = map.getContainer().getBoundingClientRect();
-    const inView = (point) => point.x > 5 && point.y > 5 && point.x < frame.width - 5 && point.y < frame.height - 5;
-    const closer = () => {
-        // What a user does when a site is hidden or crowded: zoom in on it.
-        map.setView(found.getLatLng(), Math.min(map.getZoom() + 1, map.getMaxZoom()), {animate: false});
-        return {action: "zoomed"};
-    };
-    let aim, target;
-    if (found._map) {
-        const p = map.latLngToContainerPoint(found.getLatLng());
-        // Fanned-out circles keep their cluster's icon at the centre: aim at
-        // the rim on the side away from it.
-        const centre = found._preSpiderfyLatlng ? map.latLngToContainerPoint(found._preSpiderfyLatlng) : p;
-        const dx = p.x - centre.x, dy = p.y - centre.y, length = Math.hypot(dx, dy);
-        const reach = length ? found.getRadius() - 2 : 0;
-        aim = {x: p.x + (length ? dx / length : 0) * reach, y: p.y + (length ? dy / length : 0) * reach};
-        target = found._path;
-    } else {
-        const parent = group.getVisibleParent(found);
-        if (!parent || !parent._icon) { return closer(); }
-        const icon = parent._icon.getBoundingClientRect();
-        aim = {x: icon.left + icon.width / 2 - frame.left, y: icon.top + icon.height / 2 - frame.top};
-        target = parent._icon;
-    }
-    if (!inView(aim)) { return closer(); }
-    const hit = document.elementFromPoint(frame.left + aim.x, frame.top + aim.y);
-    // Something else on top (another circle, a label, a control): get closer.
-    if (!hit || !(hit === target || target.contains(hit))) { return closer(); }
-    return {action: found._map ? "marker" : "cluster", x: frame.left + aim.x, y: frame.top + aim.y};
-}"""
-
-
-_POPUP_OPEN = """(id) => {
-    let open = false;
-    window.map.eachLayer((layer) => {
-        if (layer.feature && layer.feature.properties.incident_id === id && layer.isPopupOpen()) { open = true; }
-    });
-    return open;
-}"""
-
-
-def click_incident(page, incident_id: str) -> None:
-    """Click the attack site with this id as a user would, until its popup opens.
-
-    While it is hidden in a cluster, click the cluster (which zooms in, or
-    fans out circles that share a place); while something else covers it or
-    it is out of view, zoom in on it; then click the circle itself.
-    """
-    frame_element = page.locator(MAP_FRAME).element_handle()
-    frame = frame_element.content_frame()
-    missing = 0
-    for _ in range(24):
-        # A busy machine runs Leaflet's animations late: act only on a still map.
-        frame.wait_for_function("() => !window.map._animatingZoom && !window.map._panAnim?._inProgress")
-        page.wait_for_timeout(300)
-        target = frame.evaluate(_LOCATE_INCIDENT, incident_id)
-        if target is None:
-            # After a move the server sends the new view's incidents a moment later.
-            missing += 1
-            assert missing < 8, f"no marker for {incident_id}"
-            page.wait_for_timeout(1_000)
-            continue
-        if target["action"] == "zoomed":
-            continue
-        box = frame_element.bounding_box()
-        page.mouse.click(box["x"] + target["x"], box["y"] + target["y"])
-        if target["action"] == "marker":
-            try:
-                frame.wait_for_function(_POPUP_OPEN, arg=incident_id, timeout=5_000)
-                return
-            except Exception:  # noqa: BLE001 - the click landed mid-animation: look and click again
-                continue
-    page.screenshot(path=str(ARTIFACTS / f"click-failed-{incident_id}.png"))
-    raise AssertionError(f"could not open the popup of {incident_id}")
-
-
 def test_dashboard_draws_border_barrier_places_and_attack_sites(page, dashboard_url, artifacts):
-    frame = open_map(page, dashboard_url)
+    Person(page).open(dashboard_url)
+    frame = page.frame_locator(MAP_FRAME)
     assert frame.locator(f'path[stroke="{BORDER_COLOUR}"]').count() >= 1
     assert frame.locator(f'path[stroke="{BARRIER_COLOUR}"]').count() >= 1
     assert incidents_drawn(frame) == len(_bundled_rows())
@@ -147,36 +40,28 @@ def test_dashboard_draws_border_barrier_places_and_attack_sites(page, dashboard_
         assert page.get_by_role("button", name=label, exact=True).count() == 1
     page.wait_for_timeout(500)
     page.screenshot(path=str(artifacts / "dashboard.png"), full_page=True)
-    assert page.requests.foreign == [], f"requests left localhost: {page.requests.foreign}"
-
-
-def test_clicking_the_ben_guerdane_raid_shows_its_details(page, dashboard_url, artifacts):
-    raid = next(r for r in _bundled_rows() if r["event_date"] == "2016-03-07" and r["iso3"] == "TUN")
-    open_map(page, dashboard_url)
-    click_incident(page, raid["id"])
-    panel = page.get_by_text("km to the Tunisia–Libya border", exact=False)
-    panel.wait_for(timeout=LOAD_TIMEOUT_MS)
-    page.get_by_role("heading", name=raid["location"]).wait_for(timeout=LOAD_TIMEOUT_MS)
-    assert page.get_by_text(raid["description"][:60], exact=False).count() >= 1
-    page.screenshot(path=str(artifacts / "details.png"), full_page=True)
     assert page.requests.foreign == []
 
 
 def test_switching_off_the_barrier_layer_removes_it_and_keeps_the_view(page, dashboard_url):
-    frame = open_map(page, dashboard_url)
+    person = Person(page)
+    person.open(dashboard_url)
+    frame = page.frame_locator(MAP_FRAME)
     barrier = frame.locator(f'path[stroke="{BARRIER_COLOUR}"]')
     assert barrier.count() >= 1
-    map_body = frame.locator("body")
-    map_body.evaluate("() => window.map.setView([33.0, 11.2], 9, {animate: false})")
-    page.get_by_role("button", name="Trench and berm", exact=True).click()
+    # The person zooms in twice with the map's own button.
+    for _ in range(2):
+        person.click(frame.get_by_role("button", name="Zoom in"))
+        person.wait_until_still()
+    zoom = person.map_frame.evaluate("() => window.map.getZoom()")
+    person.click(page.get_by_role("button", name="Trench and berm", exact=True))
     barrier.first.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
-    assert barrier.count() == 0
     assert frame.locator(f'path[stroke="{BORDER_COLOUR}"]').count() >= 1
-    page.get_by_role("button", name="Border", exact=True).click()
+    person.click(page.get_by_role("button", name="Border", exact=True))
     frame.locator(f'path[stroke="{BORDER_COLOUR}"]').first.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
-    # The map was not reloaded: it stays where the user put it.
-    assert map_body.evaluate("() => window.map.getZoom()") == 9
-    page.get_by_role("button", name="Trench and berm", exact=True).click()
+    # The map was not reloaded: it stays where the person put it.
+    assert person.map_frame.evaluate("() => window.map.getZoom()") == zoom
+    person.click(page.get_by_role("button", name="Trench and berm", exact=True))
     barrier.first.wait_for(timeout=LOAD_TIMEOUT_MS)
 
 
@@ -189,21 +74,6 @@ HOSTILE_STRINGS = [
     "${'\"'}",
     "{{ 7*7 }} {% raw %}",
 ]
-
-
-def test_every_attack_site_can_be_clicked_on_a_laptop_screen(browser, dashboard_url):
-    # 1366 x 768: the map does not fit the window, so a click that scrolled the
-    # page (Leaflet's keyboard focus did) would miss. Co-located sites fan out.
-    context = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = context.new_page()
-    try:
-        open_map(page, dashboard_url)
-        for row in _bundled_rows():
-            if row["id"] in ("LY-2016-02-19-SABRATHA-STRIKE", "TN-2016-03-02-ELAOUIJA", "TN-2015-06-26-SOUSSE"):
-                click_incident(page, row["id"])
-                page.get_by_text(f"id {row['id']}").wait_for(timeout=LOAD_TIMEOUT_MS)
-    finally:
-        context.close()
 
 
 @pytest.fixture
@@ -229,24 +99,19 @@ def hostile_dashboard(tmp_path: Path, artifacts: Path):
 
 
 def test_hostile_text_shows_as_text_runs_nothing_and_leaves_the_map_whole(page, hostile_dashboard, artifacts):
-    frame = open_map(page, hostile_dashboard)
+    person = Person(page)
+    person.open(hostile_dashboard)
+    frame = page.frame_locator(MAP_FRAME)
     assert incidents_drawn(frame) == len(HOSTILE_STRINGS)
     assert frame.locator(f'path[stroke="{BORDER_COLOUR}"]').count() >= 1
     for n, text in enumerate(HOSTILE_STRINGS):
-        click_incident(page, f"HOSTILE-{n}")
+        person.open_record(f"HOSTILE-{n}")
         popup = frame.locator(".leaflet-popup-content", has_text=f"2016-03-0{n + 1}")
-        popup.wait_for(timeout=30_000)
         assert text in popup.inner_text()
-        # Close it so it does not cover the next marker (its close button
-        # can sit under the layer control once the map has panned).
-        map_frame = page.locator(MAP_FRAME).element_handle().content_frame()
-        map_frame.evaluate("() => window.map.closePopup()")
-        page.get_by_text(f"id HOSTILE-{n}").wait_for(timeout=LOAD_TIMEOUT_MS)
         assert page.get_by_text(text, exact=False).count() >= 1
     page.screenshot(path=str(artifacts / "hostile.png"), full_page=True)
-    map_frame = page.locator(MAP_FRAME).element_handle().content_frame()
     assert page.evaluate("window.__pwned") is None
-    assert map_frame.evaluate("window.__pwned") is None
+    assert person.map_frame.evaluate("window.__pwned") is None
     assert page.dialogs == []
     assert page.requests.foreign == []
 
@@ -292,15 +157,17 @@ def test_an_uploaded_acled_export_appears_on_the_map(page, tmp_path, artifacts):
         page.get_by_test_id("stSidebarNav").get_by_text("Map", exact=True).click()
         page.get_by_text("32 of 32 incidents").wait_for(timeout=LOAD_TIMEOUT_MS)
         frame = page.frame_locator(MAP_FRAME)
-        frame.locator(".leaflet-interactive.bw-incident, .marker-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        frame.locator(".bw-incident, .bw-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
         assert incidents_drawn(frame) == 32
-        click_incident(page, "ACLED-TUN201@acled")  # imported ids carry their dataset
-        page.get_by_text("id ACLED-TUN201").wait_for(timeout=LOAD_TIMEOUT_MS)
+        Person(page).open_record("ACLED-TUN201@acled")  # imported ids carry their dataset
         assert page.get_by_text("Imported through the browser.").count() >= 1
     finally:
         stop_dashboard(process)
     assert page.requests.foreign == []
 
+
+#: Cells nest: each click zooms two levels in, so a few reach the individual sites.
+MOST_CELL_CLICKS = 8
 
 # A circle of an individual incident that is on screen and on top, to click.
 _VISIBLE_POINT = """() => {
@@ -355,28 +222,29 @@ def store_of_100k(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_with_100k_incidents_the_map_opens_and_a_clicked_point_shows_its_details(page, store_of_100k, artifacts):
     process, url = start_dashboard({"BORDERWATCH_DATA_DIR": str(store_of_100k)})
     try:
+        person = Person(page)
         page.goto(url, wait_until="domcontentloaded")
         page.get_by_text("of 100,030 incidents").first.wait_for(timeout=LOAD_TIMEOUT_MS)
         page.wait_for_selector(MAP_FRAME, timeout=LOAD_TIMEOUT_MS)
-        frame_element = page.locator(MAP_FRAME).element_handle()
-        frame = frame_element.content_frame()
+        frame = person.map_frame
         # Too many to draw one by one: counted cells first.
         frame.wait_for_selector(".bw-cell", timeout=LOAD_TIMEOUT_MS)
         page.screenshot(path=str(artifacts / "map-100k.png"), full_page=True)
-        clicked = None
-        for _ in range(12):
-            frame.wait_for_function("() => !window.map._animatingZoom && !window.map._panAnim?._inProgress")
-            page.wait_for_timeout(1_500)  # the server sends the new view's data after a move
+        point = None
+        for _ in range(MOST_CELL_CLICKS):  # each click is on a new, smaller cell, deeper in
+            page.wait_for_timeout(600)  # the map reports its new view; the page then runs
+            person.wait_until_still()
             point = frame.evaluate(_VISIBLE_POINT)
-            box = frame_element.bounding_box()
             if point is not None:
-                page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-                clicked = point["id"]
                 break
             cell = frame.evaluate(_CENTRAL_CELL)
             assert cell is not None, "neither points nor cells on the map"
-            page.mouse.click(box["x"] + cell["x"], box["y"] + cell["y"])  # zooms in on the cell
-        assert clicked is not None, "zooming in never reached individual points"
+            zoom = frame.evaluate("() => window.map.getZoom()")
+            person.click_map_at(cell["x"], cell["y"])
+            frame.wait_for_function("(zoom) => window.map.getZoom() > zoom", arg=zoom, timeout=LOAD_TIMEOUT_MS)
+        assert point is not None, "zooming in never reached individual points"
+        clicked = point["id"]
+        person.open_site(clicked)
         page.get_by_text(f"id {clicked}").wait_for(timeout=LOAD_TIMEOUT_MS)
         page.get_by_text("km to the Tunisia–Libya border", exact=False).first.wait_for(timeout=LOAD_TIMEOUT_MS)
         page.screenshot(path=str(artifacts / "map-100k-details.png"), full_page=True)

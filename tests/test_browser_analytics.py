@@ -10,7 +10,7 @@ import pytest
 from layers.sequences import ARROW_CLASS
 from layers.style import BARRIER_COLOUR, BORDER_COLOUR
 from tests.conftest import RequestLog
-from tests.test_browser import LOAD_TIMEOUT_MS, MAP_FRAME, click_incident, open_map
+from tests.person import LOAD_TIMEOUT_MS, MAP_FRAME, Person
 from ui.staticmap import PLACE_NAME_CLASS
 
 pytestmark = pytest.mark.browser
@@ -20,12 +20,18 @@ _BARRIER = f'path[stroke="{BARRIER_COLOUR}"]'
 _LOOK_MS = 1_000
 
 
+def open_map(page, url: str):
+    """Open the dashboard; return the map frame once it shows its sites."""
+    Person(page).open(url)
+    return page.frame_locator(MAP_FRAME)
+
+
 def _caption(page, pattern: str):
     return page.get_by_text(re.compile(pattern)).first
 
 
 def test_playback_animates_sites_barrier_and_crossings(page, dashboard_url, artifacts):
-    # Month by month from June 2015: no barrier yet, then under construction, then complete.
+    # By month from June 2015: no barrier yet, then under construction, then complete.
     frame = open_map(page, f"{dashboard_url}/?from=2015-06-01&to=2016-03-31&step=month&period=2015-06-01")
     _caption(page, r"June 2015: \d+ incidents").wait_for(timeout=LOAD_TIMEOUT_MS)
     assert frame.locator(_BARRIER).count() == 0
@@ -81,14 +87,14 @@ def test_a_link_reproduces_filters_layers_period_selection_and_view(page, browse
     raid_id = "TN-2016-03-07-BENGUERDANE"
     frame = open_map(page, f"{dashboard_url}/?from=2016-01-01&to=2016-06-30")
     page.get_by_role("button", name="Heatmap").click()
-    page.get_by_text("Month by month", exact=True).click()
+    page.get_by_text("By month", exact=True).click()
     _caption(page, r"January 2016: \d+ incidents").wait_for(timeout=LOAD_TIMEOUT_MS)
     # One step at a time, as a user sees each period before the next click.
     page.get_by_role("button", name="▶").click()
     _caption(page, r"February 2016: \d+ incidents").wait_for(timeout=LOAD_TIMEOUT_MS)
     page.get_by_role("button", name="▶").click()
     _caption(page, r"March 2016: \d+ incidents").wait_for(timeout=LOAD_TIMEOUT_MS)
-    click_incident(page, raid_id)
+    Person(page).open_record(raid_id)
     page.wait_for_function(f"() => window.location.search.includes('incident={raid_id}')", timeout=LOAD_TIMEOUT_MS)
     # The view: wait until the address holds the zoom the map reports.
     zoom = page.frame_locator(MAP_FRAME).locator("body").evaluate("() => window.map.getZoom()")
@@ -149,7 +155,7 @@ def test_the_map_downloads_as_offline_html_and_as_png(page, browser, dashboard_u
         offline.goto(html_path.as_uri())
         offline.locator(f'path[stroke="{BORDER_COLOUR}"]').first.wait_for(timeout=LOAD_TIMEOUT_MS)
         offline.locator(".bw-crossing-closed").first.wait_for(timeout=LOAD_TIMEOUT_MS)
-        offline.locator(".leaflet-interactive.bw-incident, .marker-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        offline.locator(".bw-incident, .bw-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
         offline.screenshot(path=str(artifacts / "exported-from-dashboard.png"))
     finally:
         context.close()

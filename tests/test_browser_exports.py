@@ -90,7 +90,7 @@ def test_the_map_saved_after_an_acled_import_credits_acled_in_the_html_and_on_th
         laptop.goto(url + BATTLES_LINK, wait_until="domcontentloaded")
         laptop.frame_locator(MAP_FRAME).locator(f'path[stroke="{BORDER_COLOUR}"]').first.wait_for(
             timeout=LOAD_TIMEOUT_MS)
-        laptop.frame_locator(MAP_FRAME).locator(".leaflet-interactive.bw-incident, .marker-cluster").first.wait_for(
+        laptop.frame_locator(MAP_FRAME).locator(".bw-incident, .bw-cluster").first.wait_for(
             timeout=LOAD_TIMEOUT_MS)
         share = laptop.get_by_text("Share or export this map")
         share.scroll_into_view_if_needed()
@@ -132,7 +132,7 @@ def test_the_map_saved_after_an_acled_import_credits_acled_in_the_html_and_on_th
         offline.goto(html_path.as_uri())
         corner = offline.locator(".leaflet-control-attribution")
         corner.wait_for(timeout=LOAD_TIMEOUT_MS)
-        offline.locator(".leaflet-interactive.bw-incident, .marker-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        offline.locator(".bw-incident, .bw-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
         text = corner.inner_text()
         assert ACLED_CREDIT.search(text).group(1) in imported_on, text
         assert corner.get_by_role("link", name="https://acleddata.com").is_visible()

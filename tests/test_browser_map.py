@@ -51,24 +51,14 @@ def person_at(browser):
 def _open_records_from_the_map(person: Person, rows: list[dict[str, str]], artifacts, name: str) -> None:
     """Open each incident's record from the map: its popup, then its record beside (or over) the map."""
     for row in rows:
-        spot = person.where(row["id"])
-        if spot is not None and spot.in_view and not spot.clear and "popup" in (spot.covering or ""):
-            person.close_popup()  # the last record's popup lies over this site
-            spot = person.where(row["id"])
-        if spot is None or not spot.in_view or not spot.clear:
-            person.go_home()
-        person.open_site(row["id"])
-        person.page.get_by_text(f"id {row['id']}", exact=False).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        person.open_record(row["id"])
         # The page ran again to show the record: the popup is still open.
         person.page.wait_for_timeout(300)
         assert person.map_frame.evaluate(
             "(id) => window.BorderWatch.siteLayer.markers[id].isPopupOpen()", row["id"]), row["id"]
         if row["id"] == RAID:
             person.page.screenshot(path=str(artifacts / f"map-{name}-raid.png"))
-        dialog = person.page.get_by_role("dialog")
-        if dialog.count():
-            person.click(dialog.get_by_role("button", name="Close"))
-            dialog.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
+        person.close_record_dialog()
 
 
 def test_every_bundled_incident_opens_from_the_map_on_a_laptop_screen(person_at, dashboard_url, artifacts):

@@ -312,14 +312,14 @@ def test_the_saved_file_draws_the_map_in_chromium_with_the_network_blocked(
     try:
         page.goto(path.as_uri(), wait_until="load")
         page.locator(f'.leaflet-container path[stroke="{BORDER_COLOUR}"]').first.wait_for(timeout=30_000)
-        page.locator(".bw-incident, .marker-cluster").first.wait_for(timeout=30_000)
+        page.locator(".bw-incident, .bw-cluster").first.wait_for(timeout=30_000)
         assert page.locator(f'path[stroke="{BARRIER_COLOUR}"]').count() >= 1
         assert page.locator(f'path[fill="{FOCUS_LAND_COLOURS["TUN"]}"]').count() >= 1  # the inline basemap
         assert page.locator("canvas.leaflet-heatmap-layer").count() == 1
         # The map's own style beats leaflet.css's grey: the sea is the app's blue.
         sea = page.eval_on_selector(".leaflet-container", "(e) => getComputedStyle(e).backgroundColor")
         assert sea == "rgb({}, {}, {})".format(*rgb(SEA_COLOUR).astype(int))
-        clustered = sum(int(text) for text in page.locator(".marker-cluster span").all_inner_texts())
+        clustered = sum(int(text) for text in page.locator(".bw-cluster span").all_inner_texts())
         assert page.locator(".bw-incident").count() + clustered == len(points)
         icon = page.eval_on_selector(
             ".leaflet-control-layers-toggle", "(e) => getComputedStyle(e).backgroundImage"

@@ -103,9 +103,11 @@ def _restore_selection(state: ViewState, problems: list[str]) -> None:
         problems.append(f"incident={link_id!r} is not among the incidents these filters keep"
                         if candidates else f"incident={link_id!r} is not in the store")
         return
-    if state.center is None and state.zoom is None:
+    own_view = state.center is not None or state.zoom is not None
+    if not own_view:
         st.session_state[OPENING_VIEW_KEY] = ((float(record["latitude"]), float(record["longitude"])), FOCUS_ZOOM)
-    request_focus(float(record["latitude"]), float(record["longitude"]), candidates[0])
+    # A link that names its view opens on that view; the site is shown there.
+    request_focus(float(record["latitude"]), float(record["longitude"]), candidates[0], move=not own_view)
 
 
 def keep_map_choices() -> None:

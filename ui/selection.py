@@ -71,7 +71,7 @@ def choose(incident_id: str) -> None:
         request_focus(float(record["latitude"]), float(record["longitude"]), incident_id)
 
 
-def request_focus(latitude: float, longitude: float, incident_id: str | None = None) -> None:
+def request_focus(latitude: float, longitude: float, incident_id: str | None = None, move: bool = True) -> None:
     """Ask the map to go to a point, and to show an incident's site there.
 
     Parameters
@@ -80,6 +80,9 @@ def request_focus(latitude: float, longitude: float, incident_id: str | None = N
         Where to centre the map (at :data:`FOCUS_ZOOM` at least).
     incident_id : str, optional
         The incident to select, reveal (out of its cluster), highlight and open.
+    move : bool
+        False to leave the map where it is (a link that names its own view)
+        and only show the site: highlighted, and fanned out if it shares its place.
     """
     if incident_id is not None:
         st.session_state[SELECTED_KEY] = incident_id
@@ -90,6 +93,7 @@ def request_focus(latitude: float, longitude: float, incident_id: str | None = N
         "lon": round(float(longitude), 5),
         "zoom": FOCUS_ZOOM,
         "incident": incident_id,
+        "move": move,
     }
 
 

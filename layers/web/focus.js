@@ -30,7 +30,7 @@
 
   // Sites arrive with the data of the new view: show the chosen one as soon as it is drawn.
   BW.onSitesDrawn = function () {
-    if (memory.pendingSite && BW.showSite(memory.pendingSite)) {
+    if (memory.pendingSite && BW.showSite(memory.pendingSite, !memory.pendingStays)) {
       memory.pendingSite = null;
     }
   };
@@ -41,6 +41,11 @@
       if (!map || alreadyDone(request.token)) { return; }
       markDone(request.token);
       memory.pendingSite = request.incident || null;
+      memory.pendingStays = !request.move;
+      if (!request.move) {
+        BW.onSitesDrawn();
+        return;
+      }
       var zoom = Math.max(map.getZoom(), request.zoom);
       map.once("moveend", function () { BW.onSitesDrawn(); });
       map.setView([request.lat, request.lon], zoom);

@@ -138,11 +138,11 @@
     }
   }
 
-  // Make a site visible (fanning out or zooming into its cluster), then act.
-  function reveal(sites, marker, then, depth) {
+  // Make a site visible (fanning out or, when allowed, zooming into its cluster), then act.
+  function reveal(sites, marker, then, depth, mayZoom) {
     if (sites.cluster._inZoomAnimation) {
       // Clusters are rebuilt at the end of a zoom: look again then.
-      sites.cluster.once("animationend", function () { reveal(sites, marker, then, depth); });
+      sites.cluster.once("animationend", function () { reveal(sites, marker, then, depth, mayZoom); });
       return;
     }
     var parent = visibleParent(marker);
@@ -150,9 +150,12 @@
       then();
       return;
     }
-    if ((depth || 0) > 20) { return; }
+    if (depth > 20 || (!mayZoom && !sharesOnePlace(parent))) {
+      then();  // highlighted inside its cluster, where the map is
+      return;
+    }
     openCluster(parent, function () {
-      reveal(sites, marker, then, (depth || 0) + 1);
+      reveal(sites, marker, then, depth + 1, mayZoom);
     });
   }
 
@@ -268,16 +271,17 @@
   /*
    * Show one site: make it visible, highlight it, open its popup. Used when
    * a site is chosen elsewhere than on the map (the list, the search box,
-   * a link).
+   * a link). With mayZoom false the map keeps its view: a site in a cluster
+   * of several places is highlighted there, unopened.
    */
-  BW.showSite = function (id) {
+  BW.showSite = function (id, mayZoom) {
     var sites = BW.siteLayer;
     var marker = sites && sites.markers[id];
     if (!marker || !sites.group._map) { return false; }
     reveal(sites, marker, function () {
       highlight(sites, id);
-      marker.openPopup();
-    });
+      if (marker._map) { marker.openPopup(); }
+    }, 0, mayZoom !== false);
     return true;
   };
 
