@@ -12,4 +12,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
-exec .venv/bin/python -m pytest "$@"
+# Four at a time: browser tests spend most of their time waiting for a person's pace.
+exec .venv/bin/python -m pytest -n 4 "$@"

@@ -13,6 +13,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured by the benchmark, not by tests: the suite runs its files
+# side by side, so an example may take longer than hypothesis's default deadline.
+settings.register_profile("borderwatch", deadline=None)
+settings.load_profile("borderwatch")
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"

@@ -146,7 +146,11 @@ class Person:
             assert spot.clear, f"something covers {incident_id} on the map ({spot.covering}): {spot}"
             if spot.kind == "site":
                 self.click_map_at(spot.x, spot.y)
-                self.map_frame.wait_for_function(_POPUP_OPEN, arg=incident_id, timeout=10_000)
+                try:
+                    self.map_frame.wait_for_function(_POPUP_OPEN, arg=incident_id, timeout=10_000)
+                except PlaywrightTimeout:
+                    raise AssertionError(f"clicking the site of {incident_id} did not open its popup: {spot} -> "
+                                         f"{self.where(incident_id)}; map at {self.map_box()}") from None
                 return
             self.click_map_at(spot.x, spot.y)
             try:

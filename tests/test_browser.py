@@ -160,7 +160,7 @@ def test_an_uploaded_acled_export_appears_on_the_map(page, tmp_path, artifacts):
         frame.locator(".bw-incident, .bw-cluster").first.wait_for(timeout=LOAD_TIMEOUT_MS)
         assert incidents_drawn(frame) == 32
         Person(page).open_record("ACLED-TUN201@acled")  # imported ids carry their dataset
-        assert page.get_by_text("Imported through the browser.").count() >= 1
+        page.get_by_text("Imported through the browser.").first.wait_for(timeout=LOAD_TIMEOUT_MS)
     finally:
         stop_dashboard(process)
     assert page.requests.foreign == []
