@@ -65,7 +65,10 @@ def test_every_bundled_incident_opens_from_the_map_on_a_laptop_screen(person_at,
     person = person_at(1366, 768)
     person.open(dashboard_url)
     person.page.screenshot(path=str(artifacts / "map-laptop.png"))
+    person.map_frame.evaluate("() => { window.sitesAtStart = window.BorderWatch.siteLayer; }")
     _open_records_from_the_map(person, _by_place(_bundled_rows()), artifacts, "laptop")
+    # Thirty clicks, each rerunning the page, and the sites were never sent and drawn again.
+    assert person.map_frame.evaluate("() => window.sitesAtStart === window.BorderWatch.siteLayer")
 
 
 def test_a_sample_of_incidents_opens_from_the_map_on_a_large_screen(person_at, dashboard_url, artifacts):
