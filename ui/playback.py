@@ -102,13 +102,13 @@ def render_time_controls(start: dt.date | None, end: dt.date | None) -> Shown:
         holding = [frame.start for frame in frames if chosen and frame.start <= chosen <= frame.end]
         st.session_state[FRAME_KEY] = holding[0] if holding else starts[0]
     labels = {frame.start: frame.label for frame in frames}
-    slider, back, play, forward = st.columns([8, 1, 1.4, 1], vertical_alignment="center")
-    with slider:
-        if len(frames) > 1:
-            st.select_slider("Period", options=starts, format_func=labels.__getitem__, key=FRAME_KEY,
-                             on_change=_stop, label_visibility="collapsed")
-        else:
-            st.markdown(f"**{labels[starts[0]]}**")
+    if len(frames) > 1:
+        st.select_slider("Period", options=starts, format_func=labels.__getitem__, key=FRAME_KEY,
+                         on_change=_stop, label_visibility="collapsed")
+    else:
+        st.markdown(f"**{labels[starts[0]]}**")
+    # Beside the map the controls have a third of the page: the buttons get a row of their own.
+    back, play, forward = st.columns([1, 1.6, 1], vertical_alignment="center")
     playing = bool(st.session_state.get(PLAYING_KEY, False))
     back.button("◀", help="Previous period", on_click=_move, args=(frames, -1), width="stretch")
     play.button("Pause" if playing else "Play", on_click=_toggle_play, args=(frames,), width="stretch",
