@@ -31,12 +31,13 @@ _WHERE = """(id) => {
     if (!element) { return null; }
     const frame = map.getContainer().getBoundingClientRect();
     const box = element.getBoundingClientRect();
-    const x = box.left + box.width / 2 - frame.left, y = box.top + box.height / 2 - frame.top;
-    const hit = document.elementFromPoint(frame.left + x, frame.top + y);
+    // In the frame's own coordinates, where a click on the frame lands.
+    const x = box.left + box.width / 2, y = box.top + box.height / 2;
+    const hit = document.elementFromPoint(x, y);
     return {
         kind: shown === marker ? "site" : "cluster",
         x: x, y: y,
-        inView: x > 4 && y > 4 && x < frame.width - 4 && y < frame.height - 4,
+        inView: x > frame.left + 4 && y > frame.top + 4 && x < frame.right - 4 && y < frame.bottom - 4,
         clear: !!hit && (hit === element || element.contains(hit)),
         covering: !hit ? null : hit.closest(".leaflet-popup") ? "popup"
             : (hit.className && hit.className.baseVal !== undefined ? hit.className.baseVal : String(hit.className)),
@@ -60,7 +61,7 @@ _POPUP_OPEN = "(id) => { const m = window.BorderWatch.siteLayer.markers[id]; ret
 
 @dataclass(frozen=True)
 class Spot:
-    """Where a site shows on the map, in pixels from the map's top-left corner."""
+    """Where a site shows on the map, in pixels from the top-left corner of the map's frame."""
 
     kind: str
     x: float

@@ -84,6 +84,11 @@
    * bounds fitted to the map's size (a link that names a view opens on it).
    */
   BW.setupMap = function (map, settings) {
+    // The map fills its frame, which never scrolls: a focused control or a
+    // popup scrolled into view would otherwise shift the whole map in it.
+    window.addEventListener("scroll", function () {
+      if (window.scrollX || window.scrollY) { window.scrollTo(0, 0); }
+    });
     map.on("layeradd", keepOutOfTabOrder);
     legendFollowsLayers(map);
     if (settings.home) { homeButton(map, settings.home); }

@@ -197,6 +197,10 @@
     cluster.on("unspiderfied", function () {
       if (cluster._map) { L.DomUtil.removeClass(cluster._map.getContainer(), "bw-fanning"); }
     });
+    // Clusters settle after their own animation: names on the map are placed anew then.
+    cluster.on("animationend spiderfied unspiderfied", function () {
+      if (cluster._map && BW.relayoutLabels) { BW.relayoutLabels(cluster._map); }
+    });
     cluster.on("clusterclick", function (event) {
       openCluster(event.layer);
     });
