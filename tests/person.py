@@ -12,10 +12,14 @@ from dataclasses import dataclass
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.conftest import ARTIFACTS
+
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOAD_TIMEOUT_MS = 60_000
 #: Time between seeing something and clicking it: a person's pace.
 REACTION_MS = 800
+#: Windows narrower than this are phones (see ``ui.mappage.NARROW_MAP_PX``, the map's width there).
+PHONE_WIDTH_PX = 500
 #: Clusters a site can be nested in before it shows (zoom in, zoom in, fan out...).
 MOST_CLUSTER_CLICKS = 4
 
@@ -51,6 +55,15 @@ _STILL = """() => {
     return !map._animatingZoom && !(map._panAnim && map._panAnim._inProgress)
         && !(sites && sites.cluster._inZoomAnimation);
 }"""
+# The page's scrolling container is at rest at its top (Streamlit scrolls the main section, not the window).
+_SCROLL_SETTLED = """() => {
+    const main = document.querySelector('[data-testid="stMain"]') || document.scrollingElement;
+    const now = main.scrollTop;
+    const settled = now === 0 && window.__lastScroll === 0;
+    window.__lastScroll = now;
+    return settled;
+}"""
+
 # A cluster click did what a person expects: the map zoomed in, or the site shows (fanned out).
 _OPENED = """({id, zoom}) => {
     const BW = window.BorderWatch, marker = BW.siteLayer.markers[id];
@@ -96,6 +109,13 @@ class Person:
             return None
         return Spot(found["kind"], found["x"], found["y"], found["inView"], found["clear"], found["covering"],
                     found["zoom"], found["fanned"])
+
+    def what_covers_the_page(self) -> str:
+        """For a failure message: the dialogs open on the page and their text, and a screenshot's path."""
+        path = ARTIFACTS / f"failure-{self.page.context.pages.index(self.page)}-{id(self)}.png"
+        self.page.screenshot(path=str(path))
+        dialogs = self.page.get_by_role("dialog").all_inner_texts()
+        return f"dialogs open: {[text[:120] for text in dialogs]}; screenshot {path.name}"
 
     def wait_until_still(self) -> None:
         """Until the page has finished running and the map stops moving (a zoom or a pan animation).
@@ -151,14 +171,14 @@ class Person:
                     self.map_frame.wait_for_function(_POPUP_OPEN, arg=incident_id, timeout=10_000)
                 except PlaywrightTimeout:
                     raise AssertionError(f"clicking the site of {incident_id} did not open its popup: {spot} -> "
-                                         f"{self.where(incident_id)}; map at {self.map_box()}") from None
+                                         f"{self.where(incident_id)}; {self.what_covers_the_page()}") from None
                 return
             self.click_map_at(spot.x, spot.y)
             try:
                 self.map_frame.wait_for_function(_OPENED, arg={"id": incident_id, "zoom": spot.zoom}, timeout=5_000)
             except PlaywrightTimeout:
                 raise AssertionError(f"clicking the cluster of {incident_id} neither zoomed in nor fanned it out: "
-                                     f"{spot} -> {self.where(incident_id)}") from None
+                                     f"{spot} -> {self.where(incident_id)}; {self.what_covers_the_page()}") from None
             self.wait_until_still()
         raise AssertionError(f"{incident_id} still hidden after {MOST_CLUSTER_CLICKS} cluster clicks")
 
@@ -185,12 +205,31 @@ class Person:
         if spot is None or not spot.in_view or not spot.clear:
             self.go_home()
         self.open_site(incident_id)
-        self.page.get_by_text(f"id {incident_id}", exact=False).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+        # On a phone the record opens over the map; beside it on a larger screen.
+        where = self.page.get_by_role("dialog") if self.on_a_phone else self.page
+        where.get_by_text(f"id {incident_id}", exact=False).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+
+    @property
+    def on_a_phone(self) -> bool:
+        """Whether the window is as narrow as a phone's (the map page then shows a record over the map)."""
+        return self.page.viewport_size["width"] < PHONE_WIDTH_PX
 
     def close_record_dialog(self) -> None:
-        """Close the record shown over the map (on a phone), if one is."""
+        """Close the record shown over the map (on a phone), if one is, and scroll back up to the map.
+
+        Closing the record gives the focus back to what had it, and the page
+        may scroll to show it: a person then scrolls back up to the map.
+        """
         dialog = self.page.get_by_role("dialog")
         if dialog.count():
             self.click(dialog.get_by_role("button", name="Close"))
             dialog.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
+            self.scroll_page_to_top()
+
+    def scroll_page_to_top(self) -> None:
+        """Turn the mouse wheel over the top of the page (not the map) until the page has stopped scrolling."""
+        self.page.wait_for_timeout(REACTION_MS)
+        self.page.mouse.move(self.page.viewport_size["width"] / 2, 8)
+        self.page.mouse.wheel(0, -5_000)
+        self.page.wait_for_function(_SCROLL_SETTLED, timeout=LOAD_TIMEOUT_MS)
 

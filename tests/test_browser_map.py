@@ -92,9 +92,7 @@ def test_on_a_phone_a_clicked_site_shows_its_record_over_the_map(person_at, dash
     assert 0 <= dialog.bounding_box()["y"] < 844
     person.page.screenshot(path=str(artifacts / "map-phone-record.png"))
     rows = [row for row in _by_place(_bundled_rows()) if row["id"] != RAID][::10]
-    person.click(dialog.get_by_role("button", name="Close"))
-    dialog.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
-    person.close_popup()
+    person.close_record_dialog()
     _open_records_from_the_map(person, rows, artifacts, "phone")
 
 
