@@ -11,6 +11,6 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get install -y -qq chromium
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt -e .
 # Four at a time: browser tests spend most of their time waiting for a person's pace.
 exec .venv/bin/python -m pytest -n 4 "$@"
