@@ -51,7 +51,7 @@ from joserfc.jwk import RSAKey
 
 SCOPES = ["openid", "profile", "email", "groups"]
 CODE_LIFETIME_SECONDS = 120
-ID_TOKEN_LIFETIME_SECONDS = 3600
+TOKEN_LIFETIME_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ class _OpenIDCode(OpenIDCode):
     def get_client_claims(self, client: Client) -> dict[str, Any]:
         now = int(time.time())
         return {"iss": self.provider.issuer, "aud": [client.client_id],
-                "iat": now, "exp": now + ID_TOKEN_LIFETIME_SECONDS}
+                "iat": now, "exp": now + TOKEN_LIFETIME_SECONDS}
 
     def generate_user_info(self, user: TestUser, scope: str) -> UserInfo:
         return UserInfo(user.claims(scope))
@@ -290,7 +290,8 @@ class _Server(AuthorizationServer):
         self.codes: dict[str, AuthorizationCode] = {}
         self.tokens: dict[str, AccessToken] = {}
         self.register_token_generator(
-            "default", BearerTokenGenerator(lambda *args, **kwargs: generate_token(42))
+            "default", BearerTokenGenerator(lambda *args, **kwargs: generate_token(42),
+                                            expires_generator=TOKEN_LIFETIME_SECONDS)
         )
 
     def query_client(self, client_id: str) -> Client | None:
