@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -67,7 +68,11 @@ class PgCluster:
         self._databases_made = 0
         self._os_user = SUPERUSER if os.geteuid() == 0 else None
         if self._os_user is not None:
-            account = pwd.getpwnam(self._os_user)
+            try:
+                account = pwd.getpwnam(self._os_user)
+            except KeyError:
+                raise RuntimeError("as root the cluster runs as the 'postgres' OS user, "
+                                   "which postgresql-15 creates: install it") from None
             shutil.chown(self.folder, account.pw_uid, account.pw_gid)
 
     def _run(self, *args: str) -> None:
@@ -119,8 +124,6 @@ class PgCluster:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{dbname}"
 
     def _execute(self, dbname: str, sql: str) -> None:
-        import psycopg
-
         with psycopg.connect(self.url(dbname), autocommit=True) as connection:
             connection.execute(sql)
 
