@@ -200,6 +200,14 @@ def test_a_corner_gives_the_side_of_the_corner_not_of_one_segment():
     assert line.measure([0.9], [0.1]).side.tolist() == [1]
 
 
+def test_around_an_enclave_the_inside_is_the_enclaves_side():
+    # Lesotho (code_a) inside South Africa: its ring runs anticlockwise, Lesotho on the left.
+    line = GeodesicLine(find_border("LSO-ZAF").geometry)
+    measures = line.measure([28.2, 26.0, 30.5], [-29.6, -29.0, -29.5])
+    assert measures.side.tolist() == [1, -1, -1]
+    assert (measures.distance_km > 5).all()
+
+
 @pytest.mark.parametrize("key", ["TUN-LBY", "ARG-CHL", "ARM-AZE"])
 def test_locating_a_position_and_measuring_it_gives_it_back_on_the_line(key):
     line = GeodesicLine(find_border(key).geometry)
