@@ -133,3 +133,17 @@ CRS_AREA_MARGIN_DEGREES: Final[float] = 1.0
 #: Most characters of one field the details panel renders; the whole record
 #: can be downloaded.
 DETAILS_MAX_CHARS: Final[int] = 2_000
+
+# --- Any land border (issue 14) -------------------------------------------
+
+#: Every land border of Natural Earth 1:10m (see ``data/README.md``, built by ``scripts/build_borders.py``).
+BORDERS_PATH: Final[Path] = DATA_DIR / "borders.geojson"
+
+#: Ellipsoid of every geodesic measure (:mod:`borderwatch.geodesy`).
+GEODESY_ELLIPSOID: Final[str] = "WGS84"
+
+#: Largest distance along a line from the centre of a projection frame to
+#: the stretch it serves (:class:`borderwatch.geodesy.GeodesicLine`): at
+#: 500 km the stereographic scale is 0.15 % off, and Canada–US (7,930 km in
+#: Natural Earth) needs eight frames.
+GEODESY_FRAME_RADIUS_KM: Final[float] = 500.0
