@@ -167,3 +167,17 @@ def counted(count: int, noun: str, plural: str | None = None) -> str:
         ``"1 incident"``, ``"0 incidents"``, ``"1,234 incidents"``.
     """
     return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
+class SettingsError(BorderWatchError, ValueError):
+    """A settings file (sign-in, roles, allowed hosts) is wrong; every problem is listed."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        listing = "\n".join(f"  - {problem}" for problem in self.problems)
+        super().__init__(f"{source}: {counted(len(self.problems), 'problem')}:\n{listing}")
+
+
+class PermissionDeniedError(BorderWatchError, PermissionError):
+    """Someone tried what their role does not allow (checked where the action runs, not only in the page)."""
