@@ -90,10 +90,10 @@ def casualty_table(incident: Mapping[str, object]) -> pd.DataFrame:
 
 def location_text(incident: Mapping[str, object]) -> str:
     """Coordinates with their precision, e.g. ``33.1389° N, 11.2167° E — at the place named (±0.5 km)``."""
-    latitude, longitude = float(incident["latitude"]), float(incident["longitude"])
+    latitude, longitude = float(as_text(incident["latitude"])), float(as_text(incident["longitude"]))
     north_south = "N" if latitude >= 0 else "S"
     east_west = "E" if longitude >= 0 else "W"
-    precision = GEO_PRECISION_LABELS.get(int(incident["geo_precision"]), "unknown precision")
+    precision = GEO_PRECISION_LABELS.get(int(float(as_text(incident["geo_precision"]))), "unknown precision")
     radius = as_text(incident.get("precision_km"))
     radius_text = f" (±{float(radius):g} km)" if radius else ""
     return (
@@ -116,7 +116,7 @@ def source_links(sources: object) -> list[tuple[str, str | None]]:
         Label (the host and path, shortened) and a safe URL, or None for the
         URL when the entry is not an http(s) link.
     """
-    links = []
+    links: list[tuple[str, str | None]] = []
     for entry in as_text(sources).split(SOURCE_SEPARATOR):
         entry = entry.strip()
         if not entry:

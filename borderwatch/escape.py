@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from typing import Any, cast
 from urllib.parse import quote, urlsplit
 
 import pandas as pd
@@ -51,7 +52,7 @@ def as_text(value: object) -> str:
     if value is None:
         return ""
     try:
-        if pd.isna(value):  # NaN, NaT and pandas.NA
+        if pd.isna(cast(Any, value)):  # NaN, NaT and pandas.NA
             return ""
     except (TypeError, ValueError):  # not a scalar: show it as it is
         pass

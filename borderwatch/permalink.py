@@ -14,7 +14,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
-from typing import Final
+from typing import Any, Final
 
 #: Stands for an empty choice ("no incident type"), which an absent parameter cannot say.
 NONE_CHOSEN: Final[str] = "(none)"
@@ -142,7 +142,8 @@ def decode(params: Mapping[str, Sequence[str]], steps: Sequence[str] = ("week", 
         ``problems`` (parameter name and value); unknown parameters are ignored.
     """
     problems: list[str] = []
-    values: dict[str, object] = {}
+    # Field name to value, checked above; ViewState gives each its type.
+    values: dict[str, Any] = {}
 
     def last(key: str) -> str | None:
         found = params.get(key)
@@ -230,7 +231,7 @@ def keep_known_choices(link: DecodedLink, offered: Mapping[str, Sequence[str]]) 
         The state with only known values, and the problems of ``link`` plus one per unknown value.
     """
     problems = list(link.problems)
-    changes: dict[str, tuple[str, ...] | None] = {}
+    changes: dict[str, Any] = {}
     for name, known in offered.items():
         chosen = getattr(link.state, name)
         if not chosen:  # the default, or an explicit empty choice

@@ -7,6 +7,7 @@ Every loader takes a path (defaulting to the bundled file named in
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -183,7 +184,7 @@ def load_places(path: Path = config.PLACES_PATH) -> gpd.GeoDataFrame:
         raise DataValidationError(str(path), [f"missing column(s): {', '.join(missing)}"])
     table = raw.loc[:, list(PLACE_COLUMNS)].copy()
     problems += _coordinate_problems(table)
-    for row, kind in table["kind"].items():
+    for row, kind in _cells(table["kind"]):
         if kind not in PLACE_KINDS:
             problems.append(f"row {row + _FIRST_DATA_LINE}, column kind: {kind!r} is not one of {PLACE_KINDS}")
     problems += _duplicate_id_problems(table)
@@ -192,6 +193,11 @@ def load_places(path: Path = config.PLACES_PATH) -> gpd.GeoDataFrame:
     table["latitude"] = table["latitude"].astype(float)
     table["longitude"] = table["longitude"].astype(float)
     return _points_from_table(table)
+
+
+def _cells(column: pd.Series) -> list[tuple[int, Any]]:
+    """(row label, value) pairs of a column read with the default index."""
+    return list(zip(column.index.tolist(), column.tolist(), strict=True))
 
 
 def _coordinate_problems(table: pd.DataFrame) -> list[str]:
@@ -210,7 +216,7 @@ def _duplicate_id_problems(table: pd.DataFrame) -> list[str]:
     duplicated = table["id"][table["id"].duplicated(keep=False)]
     return [
         f"row {row + _FIRST_DATA_LINE}, column id: {value!r} is not unique"
-        for row, value in duplicated.items()
+        for row, value in _cells(duplicated)
     ]
 
 
@@ -266,10 +272,12 @@ def validate_incident_table(table: pd.DataFrame, source: str) -> pd.DataFrame:
     for row in table.index[dates["end_date"] < dates["event_date"]]:
         report(row, "end_date", "is before event_date")
 
-    for row, precision in table["date_precision"].items():
+    for row, precision in _cells(table["date_precision"]):
         if precision and precision not in DATE_PRECISIONS:
             report(row, "date_precision", f"{precision!r} is not one of {DATE_PRECISIONS}")
-    for row, (event_type, sub_type) in table[["event_type", "sub_event_type"]].iterrows():
+    for row, event_type, sub_type in zip(
+        table.index.tolist(), table["event_type"].tolist(), table["sub_event_type"].tolist(), strict=True
+    ):
         if event_type not in ACLED_EVENT_TYPES:
             report(row, "event_type", f"{event_type!r} is not an ACLED event type")
         elif sub_type not in ACLED_EVENT_TYPES[event_type]:
@@ -296,7 +304,7 @@ def validate_incident_table(table: pd.DataFrame, source: str) -> pd.DataFrame:
         for row in table.index[((low > best) | (best > high) | (low > high)).fillna(False)]:
             report(row, f"{prefix}_low/best/high", "must satisfy low <= best <= high")
 
-    for row, sources in table["sources"].items():
+    for row, sources in _cells(table["sources"]):
         urls = [url for url in sources.split(SOURCE_SEPARATOR) if url.strip()]
         if sources and not any(url.strip().startswith(("http://", "https://")) for url in urls):
             report(row, "sources", "holds no http(s) URL")

@@ -82,7 +82,7 @@ def _row_problems(table: pd.DataFrame) -> tuple[list[str], dict[int, tuple[date,
     """Check each row on its own; return the problems and the parsed dates of the rows without any."""
     problems: list[str] = []
     periods: dict[int, tuple[date, date | None]] = {}
-    for index, row in table.iterrows():
+    for index, row in zip(table.index.tolist(), table.to_dict("records"), strict=True):
         line = index + _FIRST_DATA_LINE
         row_problems: list[str] = []
         if not row["feature_id"].strip():
@@ -108,7 +108,7 @@ def _row_problems(table: pd.DataFrame) -> tuple[list[str], dict[int, tuple[date,
         if not row["source"].strip():
             row_problems.append(f"row {line}, column source: is empty; every period needs its source")
         problems += row_problems
-        if not row_problems:
+        if start is not None and not row_problems:
             periods[index] = (start, end)
     return problems, periods
 
@@ -119,7 +119,7 @@ def _feature_problems(table: pd.DataFrame, periods: dict[int, tuple[date, date |
     for feature_id, rows in table.groupby("feature_id", sort=True):
         # Unknown kinds are reported row by row already.
         kinds = rows["feature_kind"][rows["feature_kind"].isin(list(STATUSES))]
-        for index, kind in kinds.items():
+        for index, kind in zip(kinds.index.tolist(), kinds.tolist(), strict=True):
             if kind != kinds.iloc[0]:
                 problems.append(
                     f"row {index + _FIRST_DATA_LINE}, column feature_kind: {feature_id!r} is a "
@@ -200,9 +200,9 @@ def period_on(timeline: pd.DataFrame, feature_id: str, day: date) -> StatusPerio
         None when no row covers the day (the rule of the feature's kind applies).
     """
     rows = timeline[timeline["feature_id"] == feature_id]
-    for row in rows.itertuples(index=False):
-        if row.start <= day and (row.end is None or day < row.end):
-            return StatusPeriod(status=row.status, start=row.start, end=row.end)
+    for row in rows.to_dict("records"):
+        if row["start"] <= day and (row["end"] is None or day < row["end"]):
+            return StatusPeriod(status=row["status"], start=row["start"], end=row["end"])
     return None
 
 
@@ -273,10 +273,10 @@ def crossing_days_during(timeline: pd.DataFrame, start: date, end: date) -> dict
     """
     crossings = timeline[timeline["feature_kind"] == "crossing"]
     days = {feature_id: end for feature_id in crossings["feature_id"].unique()}
-    for row in crossings.sort_values("start", ascending=False).itertuples(index=False):
-        overlaps = row.start <= end and (row.end is None or start < row.end)
-        if overlaps and row.status != DEFAULT_CROSSING_STATUS:
-            days[row.feature_id] = max(row.start, start)
+    for row in crossings.sort_values("start", ascending=False).to_dict("records"):
+        overlaps = row["start"] <= end and (row["end"] is None or start < row["end"])
+        if overlaps and row["status"] != DEFAULT_CROSSING_STATUS:
+            days[row["feature_id"]] = max(row["start"], start)
     return days
 
 

@@ -75,7 +75,6 @@ _END: Final[str] = "end"
 _BOOTSTRAP: Final[str] = (
     "import pickle, sys\n"
     "task = pickle.load(sys.stdin.buffer)\n"
-    "sys.path[:] = task['sys_path']\n"
     "from borderwatch.importers.background import child_main\n"
     "child_main(task)\n"
 )
@@ -150,7 +149,6 @@ def read_in_background(path: Path, options: Mapping[str, Any]) -> Iterator[Parse
     """
     path = Path(path)
     task = {
-        "sys_path": list(sys.path),
         "path": path.absolute(),
         "options": dict(options),
         "parent": os.getpid(),

@@ -169,6 +169,7 @@ def _parquet_geometry(path: Path, schema: pa.Schema) -> tuple[str, CRS | None]:
             problems.append(f"gives a CRS that cannot be read ({shortened(error)})")
     if problems:
         raise _refuse(path, "its GeoParquet metadata " + "; ".join(problems) + advice)
+    assert isinstance(column, str)  # no problem means a named primary column
     return column, crs
 
 
@@ -351,16 +352,21 @@ def _points(path: Path, batch: Batch, rows: pd.Series) -> tuple[np.ndarray, np.n
             reason = f"is a {geometries[index].geom_type}, not a point"
         problems.append(Rejection(int(rows[index]), GEOMETRY, reason))
     # GEOS refuses the coordinates of an empty point: ask only for the usable ones.
-    usable = np.where(point, geometries, None)
+    usable = geometries.copy()
+    usable[~point] = None
     x, y = shapely.get_x(usable), shapely.get_y(usable)
     longitude, latitude, note = _to_wgs84(path, batch.crs, x, y)
-    outside = _outside_area_of_use(path, batch.crs, x, y, longitude, latitude)
-    for index in np.flatnonzero(outside):
-        problems.append(Rejection(
-            int(rows[index]), GEOMETRY,
-            f"x {x[index]:.6g}, y {y[index]:.6g} lies outside the area {batch.crs.name} is meant for "
-            f"({_area_text(batch.crs)}): wrong coordinates, or a .prj that names the wrong CRS",
-        ))
+    outside = np.zeros(len(x), dtype=bool)
+    if batch.crs is not None:
+        outside = _outside_area_of_use(path, batch.crs, x, y, longitude, latitude)
+        problems.extend(
+            Rejection(
+                int(rows[index]), GEOMETRY,
+                f"x {x[index]:.6g}, y {y[index]:.6g} lies outside the area {batch.crs.name} is meant for "
+                f"({_area_text(batch.crs)}): wrong coordinates, or a .prj that names the wrong CRS",
+            )
+            for index in np.flatnonzero(outside)
+        )
     longitude, latitude = np.where(outside, np.nan, longitude), np.where(outside, np.nan, latitude)
     return longitude, latitude, problems, note
 
@@ -373,14 +379,14 @@ def _area_text(crs: CRS) -> str:
 
 
 def _outside_area_of_use(
-    path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray, longitude: np.ndarray, latitude: np.ndarray
+    path: Path, crs: CRS, x: np.ndarray, y: np.ndarray, longitude: np.ndarray, latitude: np.ndarray
 ) -> np.ndarray:
     """Points that lie outside the area of use of the file's CRS (with a margin).
 
     Refuses the file when most points do: then the CRS itself is wrong, and
     the message names the likely cause. Returns the few to reject otherwise.
     """
-    area = crs.area_of_use if crs is not None else None
+    area = crs.area_of_use
     # Points beyond the range of degrees are rejected as such by the shared checks.
     finite = np.isfinite(longitude) & np.isfinite(latitude) & (np.abs(longitude) <= 180.0) & (np.abs(latitude) <= 90.0)
     if area is None or not finite.any():

@@ -15,7 +15,7 @@ import io
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Final
+from typing import Any, Final, cast
 
 import openpyxl
 import pandas as pd
@@ -404,7 +404,7 @@ def open_workbook(path: Path) -> openpyxl.Workbook:
 
 def cell_text(value: object) -> str:
     """A spreadsheet cell or GIS attribute as the text a CSV export would hold ("" when missing)."""
-    if value is None or (not isinstance(value, str) and not hasattr(value, "__len__") and pd.isna(value)):
+    if value is None or (not isinstance(value, str) and not hasattr(value, "__len__") and pd.isna(cast(Any, value))):
         # Missing numbers come back from Arrow as NaN, missing dates as NaT.
         return ""
     if isinstance(value, bool):

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ from borderwatch.importers.sniff import cell_text, open_workbook
 WHOLE_ROW: Final[str] = "(whole row)"
 
 #: pandas' text dtype (``str``): Arrow-backed when pyarrow is installed.
-TEXT_DTYPE: Final[pd.StringDtype] = pd.Series([], dtype=str).dtype
+TEXT_DTYPE: Final[pd.StringDtype] = cast(pd.StringDtype, pd.Series([], dtype=str).dtype)
 
 
 @dataclass
@@ -74,7 +74,7 @@ def text_array(values: Sequence[str]) -> ExtensionArray:
     """
     if TEXT_DTYPE.storage == "pyarrow":
         try:
-            return ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=TEXT_DTYPE)
+            return ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=TEXT_DTYPE)  # type: ignore[call-arg]
         except (pa.ArrowException, TypeError):
             pass  # a cell that is not text: let pandas convert it as it always has
     return pd.array(list(values), dtype=TEXT_DTYPE)
@@ -141,7 +141,10 @@ class _Batch:
                     for split, parsed in zip(columns, self._record_columns(), strict=True)
                 ]
                 rows = sorted(rows)
-            texts = [ArrowStringArray(column, dtype=TEXT_DTYPE) for column in columns]
+            texts: list[ExtensionArray] = [
+                ArrowStringArray(column, dtype=TEXT_DTYPE)  # type: ignore[call-arg]
+                for column in columns
+            ]
         else:
             rows = self.rows
             texts = [text_array(column) for column in self._record_columns()]

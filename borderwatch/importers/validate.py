@@ -164,7 +164,7 @@ def records_as_json_array(frame: pd.DataFrame, names: Sequence[str]) -> pd.api.e
         parts.append(pa.scalar('"', type=text_type))
     parts[-1] = pa.scalar('"}', type=text_type)
     joined = pc.binary_join_element_wise(*parts, pa.scalar("", type=text_type))
-    return ArrowStringArray(joined, dtype=frame.iloc[:, 0].dtype)
+    return ArrowStringArray(joined, dtype=frame.iloc[:, 0].dtype)  # type: ignore[call-arg]
 
 
 def cells(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -234,8 +234,8 @@ def numbers_of(text: pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(text)
     if len(distinct) * 2 > len(text) or (codes < 0).any():
         return pd.to_numeric(text.where(text != ""), errors="coerce")
-    distinct = pd.Series(distinct)
-    parsed = pd.to_numeric(distinct.where(distinct != ""), errors="coerce").to_numpy()
+    values = pd.Series(distinct)
+    parsed = pd.to_numeric(values.where(values != ""), errors="coerce").to_numpy()
     return pd.Series(parsed[codes], index=text.index, name=text.name)
 
 
@@ -361,9 +361,9 @@ def _dates(table: pd.DataFrame, report: _Report, today: date) -> tuple[pd.Series
         parsed[column] = pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce")
         report.add((text != "") & parsed[column].isna(), column, lambda i: f"{quoted(text[i])} is not a date")
         future = parsed[column] > pd.Timestamp(today)
-        report.add(future, column, lambda i: f"{table.at[i, column]} is in the future")
+        report.add(future, column, lambda i: f"{table.at[i, column]!s} is in the future")
     before = parsed["end_date"] < parsed["event_date"]
-    report.add(before, "end_date", lambda i: f"{table.at[i, 'end_date']} is before the start date")
+    report.add(before, "end_date", lambda i: f"{table.at[i, 'end_date']!s} is before the start date")
     return parsed["event_date"].astype("datetime64[us]"), parsed["end_date"].astype("datetime64[us]")
 
 
@@ -488,7 +488,7 @@ def _countries(
                 int(report.rows[index]),
                 label,
                 f"{_number_text(latitude[index])}, {_number_text(longitude[index])} lies outside "
-                f"{table.at[index, 'country'] or table.at[index, 'iso3']}, which it would fall in "
+                f"{table.at[index, 'country'] or table.at[index, 'iso3']!s}, which it would fall in "
                 "with the two swapped: probably swapped latitude/longitude",
             )
         )

@@ -126,14 +126,14 @@ def load_world(path: Path = WORLD_COUNTRIES_PATH) -> World:
     numeric = frame.dropna(subset=["iso_n3"])
     shaped = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
     polygons = pd.Series(shaped.geometry.values, index=shaped["iso3"].values)
-    shapely.prepare(polygons.values)
+    shapely.prepare(polygons.to_numpy())
     return World(
         polygons=polygons,
         by_name=by_name,
         by_numeric={int(value): code for value, code in zip(numeric["iso_n3"], numeric["iso3"])},
         codes=frozenset(frame["iso3"]),
         names=dict(zip(frame["iso3"], frame["name"])),
-        tree=shapely.STRtree(polygons.values),
+        tree=shapely.STRtree(polygons.to_numpy()),
     )
 
 
@@ -178,8 +178,8 @@ def country_at(world: World, longitude: np.ndarray, latitude: np.ndarray) -> np.
         Alpha-3 code, "" where no country is that near.
     """
     points = shapely.points(longitude, latitude)
-    found = np.full(len(points), "", dtype=object)
-    if len(points) == 0:
+    found = np.array([""] * len(longitude), dtype=object)
+    if len(longitude) == 0:
         return found
     inputs, nearest = world.tree.query_nearest(points, max_distance=POINT_TOLERANCE_DEGREES, all_matches=False)
     found[inputs] = world.polygons.index.values[nearest]
@@ -214,7 +214,7 @@ def outside_named_country(
         NaN where the country has no polygon. Below :data:`WRONG_COUNTRY_KM`
         it may be an upper bound rather than the distance itself.
     """
-    polygons = world.polygons.reindex(iso3).values
+    polygons = world.polygons.reindex(iso3).to_numpy()
     has_polygon = pd.notna(polygons)
     outside = has_polygon.copy()
     outside[has_polygon] = ~shapely.contains_xy(polygons[has_polygon], longitude[has_polygon], latitude[has_polygon])
