@@ -1,0 +1,47 @@
+"""Who may reach the dashboard: loopback, sign-in, or an explicit --allow-anonymous."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from borderwatch.errors import SettingsError
+from borderwatch.roles import Role
+from borderwatch.serving import Exposure, exposure, is_loopback, role_without_sign_in
+
+
+@pytest.mark.parametrize("address", ["localhost", "LOCALHOST", "127.0.0.1", "127.8.9.10", "::1", "[::1]"])
+def test_loopback_addresses_reach_this_machine_only(address):
+    assert is_loopback(address)
+
+
+@pytest.mark.parametrize("address", [None, "", "0.0.0.0", "::", "192.168.1.20", "watch.example.org", "localhost.evil"])
+def test_other_addresses_reach_the_network(address):
+    assert not is_loopback(address)
+
+
+def test_local_use_without_sign_in_runs_as_today_with_every_right():
+    mode = exposure("localhost", sign_in_configured=False)
+    assert mode is Exposure.LOCAL
+    assert role_without_sign_in(mode) is Role.ADMIN
+
+
+@pytest.mark.parametrize("address", [None, "0.0.0.0", "10.0.0.5"])
+def test_network_address_without_sign_in_is_refused_with_the_three_ways_out(address):
+    with pytest.raises(SettingsError) as refused:
+        exposure(address, sign_in_configured=False)
+    message = str(refused.value)
+    assert "no sign-in is configured" in message
+    assert "--allow-anonymous" in message and "--server.address localhost" in message and "[auth]" in message
+
+
+def test_explicit_allow_anonymous_makes_everyone_a_viewer():
+    mode = exposure("0.0.0.0", sign_in_configured=False, allow_anonymous=True)
+    assert mode is Exposure.ANONYMOUS
+    assert role_without_sign_in(mode) is Role.VIEWER
+
+
+@given(address=st.ip_addresses().map(str), anonymous=st.booleans())
+def test_sign_in_configured_allows_any_address(address, anonymous):
+    assert exposure(address, sign_in_configured=True, allow_anonymous=anonymous) is Exposure.SIGNED_IN
