@@ -147,3 +147,6 @@ GEODESY_ELLIPSOID: Final[str] = "WGS84"
 #: 500 km the stereographic scale is 0.15 % off, and Canada–US (7,930 km in
 #: Natural Earth) needs eight frames.
 GEODESY_FRAME_RADIUS_KM: Final[float] = 500.0
+
+#: Environment variable that, set to 1, does what ``--allow-anonymous`` does (e.g. in a service unit).
+ALLOW_ANONYMOUS_ENV: Final[str] = "BORDERWATCH_ALLOW_ANONYMOUS"

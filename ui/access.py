@@ -1,0 +1,86 @@
+"""Who the person at the dashboard is, and what their role lets them do.
+
+Sign-in is Streamlit's own OpenID Connect (``st.login``), configured by the
+``[auth]`` table of ``.streamlit/secrets.toml``; roles come from its ``[roles]``
+table (:func:`borderwatch.roles.role_settings`). Without ``[auth]`` the
+dashboard is one person's tool on this machine, or, started with
+``--allow-anonymous`` on a network address, a read-only picture for everyone
+(:mod:`borderwatch.serving`). Pages ask :func:`current_role` before showing a
+control and call :func:`permitted` where the action runs, so a request forged
+past a hidden button is refused all the same.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+
+import streamlit as st
+
+from borderwatch import config
+from borderwatch.errors import PermissionDeniedError
+from borderwatch.roles import Role, allows, require, role_of, role_settings
+from borderwatch.serving import Exposure, exposure, role_without_sign_in
+
+#: The launcher's option (after ``--`` on the command line) that lets anonymous viewers in.
+ALLOW_ANONYMOUS_FLAG = "--allow-anonymous"
+
+
+def _secrets() -> Mapping[str, object]:
+    try:
+        return dict(st.secrets)
+    except FileNotFoundError:  # no secrets file at all: no sign-in
+        return {}
+
+
+def anonymous_allowed(argv: list[str] | None = None) -> bool:
+    """Whether the operator started the server with ``--allow-anonymous`` (or its environment variable)."""
+    arguments = sys.argv[1:] if argv is None else argv
+    return ALLOW_ANONYMOUS_FLAG in arguments or os.environ.get(config.ALLOW_ANONYMOUS_ENV, "") == "1"
+
+
+def login_provider(auth: Mapping[str, object]) -> str | None:
+    """The provider ``st.login`` is called with: None for ``[auth]`` itself, else its first named table."""
+    if "client_id" in auth:
+        return None
+    named = [name for name, value in auth.items() if isinstance(value, Mapping)]
+    return named[0] if named else None
+
+
+@st.cache_resource(show_spinner=False)
+def serving_mode() -> Exposure:
+    """How this server is reached (decided once per process; a refusal stops the page)."""
+    return exposure(st.get_option("server.address"), "auth" in _secrets(), anonymous_allowed())
+
+
+def current_role() -> Role:
+    """The role of the person in this session; asks them to sign in first when sign-in is configured."""
+    mode = serving_mode()
+    if mode is not Exposure.SIGNED_IN:
+        return role_without_sign_in(mode)
+    if not st.user.is_logged_in:
+        st.title("BorderWatch")
+        st.write("Sign in to see the border's picture.")
+        auth = _secrets().get("auth", {})
+        provider = login_provider(auth if isinstance(auth, Mapping) else {})
+        if st.button("Sign in", type="primary"):
+            st.login(provider) if provider else st.login()
+        st.stop()
+    roles = _secrets().get("roles")
+    return role_of(st.user.to_dict(), role_settings(roles if isinstance(roles, Mapping) else None))
+
+
+def may(action: str) -> bool:
+    """Whether the person may do ``action``: for showing or hiding a control."""
+    return allows(current_role(), action)
+
+
+def permitted(action: str) -> bool:
+    """Check ``action`` where it runs; say why it is refused (and return False) when the role does not allow it."""
+    try:
+        require(current_role(), action)
+    except PermissionDeniedError as refused:
+        st.error(f"Not done: {refused}.")
+        return False
+    return True
