@@ -23,6 +23,7 @@ from layers.basemap import offline_map
 from layers.countries import countries_layer
 from layers.incidents import incidents_layer
 from ui import cache
+from ui.access import may, permitted
 from ui.imports import check_upload, message_of, saved_upload
 
 GIS_FORMATS = ("geojson", "gpkg", "geoparquet", "shapefile")
@@ -48,11 +49,15 @@ st.markdown(
 )
 if STORED_KEY in st.session_state:
     st.success(st.session_state.pop(STORED_KEY))
-upload = st.file_uploader(
-    f"File to import (up to {st.get_option('server.maxUploadSize')} MB)",
-    type=["csv", "xlsx", "geojson", "json", "gpkg", "parquet", "zip"],
-    key=f"import_upload_{st.session_state.get(UPLOADER_KEY, 0)}",
-)
+upload = None
+if may("import"):
+    upload = st.file_uploader(
+        f"File to import (up to {st.get_option('server.maxUploadSize')} MB)",
+        type=["csv", "xlsx", "geojson", "json", "gpkg", "parquet", "zip"],
+        key=f"import_upload_{st.session_state.get(UPLOADER_KEY, 0)}",
+    )
+else:
+    st.info("Your role lets you read and export the data; importing needs an analyst or an admin.")
 
 if upload is not None:
     path, digest = saved_upload(upload.name, upload.getvalue())
@@ -136,7 +141,7 @@ if upload is not None:
 
         if checked.accepted and st.button(
             f"Store {counted(checked.accepted, 'incident')} in dataset “{escape_markdown(dataset)}”", type="primary"
-        ):
+        ) and permitted("import"):
             progress = st.progress(0.0, text="Storing…")
             total = checked.accepted + checked.rejected_rows
 
@@ -179,11 +184,11 @@ st.dataframe(
     width="stretch",
     column_config={"Imported at (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
 )
-if not datasets.empty:
+if not datasets.empty and may("remove_dataset"):
     left, right = st.columns([2, 1])
     doomed = left.selectbox("Remove a dataset", datasets["name"].tolist(), index=None, placeholder="Choose a dataset")
     confirmed = right.checkbox("Yes, remove its incidents", disabled=doomed is None)
-    if right.button("Remove", disabled=not (doomed and confirmed)):
+    if right.button("Remove", disabled=not (doomed and confirmed)) and permitted("remove_dataset"):
         try:
             removed = store.remove_dataset(doomed)
         except BorderWatchError as error:

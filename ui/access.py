@@ -19,7 +19,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from borderwatch import config
-from borderwatch.errors import PermissionDeniedError
+from borderwatch.errors import PermissionDeniedError, SettingsError
 from borderwatch.roles import Role, allows, require, role_of, role_settings
 from borderwatch.serving import Exposure, exposure, role_without_sign_in
 
@@ -56,7 +56,11 @@ def serving_mode() -> Exposure:
 
 def current_role() -> Role:
     """The role of the person in this session; asks them to sign in first when sign-in is configured."""
-    mode = serving_mode()
+    try:
+        mode = serving_mode()
+    except SettingsError as refused:  # the launcher refuses to start so; this covers other ways of serving
+        st.error(str(refused))
+        st.stop()
     if mode is not Exposure.SIGNED_IN:
         return role_without_sign_in(mode)
     if not st.user.is_logged_in:
