@@ -8,6 +8,7 @@ import streamlit as st
 
 from borderwatch.errors import BorderWatchError, StoreDamagedError, StoreUnavailableError
 from ui import cache, permalink
+from ui.access import current_role, show_account
 from ui.selection import DEFAULT_LAYERS
 from ui.sidebar import render_filters
 
@@ -30,8 +31,11 @@ navigation = st.navigation(
         st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
     ]
 )
+# With sign-in configured, nothing below is shown (or run) before the person signs in.
+role = current_role()
 st.sidebar.title("BorderWatch")
 st.sidebar.caption("Incidents along the Tunisia–Libya border")
+show_account(role)
 # Leaflet and jQuery are copied into static/ before any page needs them.
 cache.map_assets()
 try:

@@ -40,15 +40,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_dashboard(env_overrides: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run app.py`` on a free loopback port; wait until healthy."""
-    port = _free_port()
+def start_dashboard(
+    env_overrides: dict[str, str] | None = None, arguments: tuple[str, ...] = (), port: int | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start ``streamlit run app.py`` (with extra ``arguments``) on a loopback port; wait until healthy.
+
+    The port is a free one unless given (sign-in needs the address before the server starts).
+    """
+    port = port or _free_port()
     env = {**os.environ, **(env_overrides or {})}
     log = open(ARTIFACTS / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py",
          "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", *arguments],
         cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

@@ -20,6 +20,7 @@ import streamlit as st
 
 from borderwatch import config
 from borderwatch.errors import PermissionDeniedError, SettingsError
+from borderwatch.escape import escape_markdown
 from borderwatch.roles import Role, allows, require, role_of, role_settings
 from borderwatch.serving import Exposure, exposure, role_without_sign_in
 
@@ -88,3 +89,15 @@ def permitted(action: str) -> bool:
         st.error(f"Not done: {refused}.")
         return False
     return True
+
+
+def show_account(role: Role) -> None:
+    """Say in the sidebar who is at the dashboard and what they may do; offer to sign out."""
+    mode = serving_mode()
+    if mode is Exposure.SIGNED_IN:
+        who = st.user.get("email") or st.user.get("name") or "an unnamed account"
+        st.sidebar.caption(f"Signed in as {escape_markdown(who)} · role: {role.label}")
+        if st.sidebar.button("Sign out", key="sign-out"):
+            st.logout()
+    elif mode is Exposure.ANONYMOUS:
+        st.sidebar.caption("Open to anyone on this network: read and export only.")

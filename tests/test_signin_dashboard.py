@@ -1,0 +1,140 @@
+"""The dashboard with sign-in configured: what each role sees and may do, in Chromium.
+
+The test OpenID Connect provider (tests/oidc_provider.py) runs on loopback; the
+dashboard reads its ``[auth]`` and ``[roles]`` settings from a secrets file in a
+temporary folder. Roles come from a group claim (analyst), an e-mail list (admin)
+or neither (viewer).
+"""
+
+from __future__ import annotations
+
+import secrets
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from tests.conftest import _free_port, start_dashboard, stop_dashboard
+from tests.oidc_provider import OidcProvider, TestUser
+
+pytestmark = pytest.mark.browser
+
+CLIENT_ID = "borderwatch-dashboard"
+VIEWER = TestUser("vera", "Vera Viewer", "vera@example.org", ("logistics",))
+ANALYST = TestUser("andy", "Andy Analyst", "andy@example.org", ("borderwatch-analysts",))
+ADMIN = TestUser("ada", "Ada Admin", "ada@example.org", ())
+SECRETS = """\
+[auth]
+redirect_uri = "{app_url}/oauth2callback"
+cookie_secret = "{cookie_secret}"
+
+[auth.testidp]
+client_id = "{client_id}"
+client_secret = "{client_secret}"
+server_metadata_url = "{metadata_url}"
+client_kwargs = {{ scope = "openid email profile groups" }}
+
+[roles]
+admin_emails = ["ada@example.org"]
+analyst_groups = ["borderwatch-analysts"]
+"""
+TIMEOUT_MS = 30_000
+#: A person's pause between seeing a control and using it.
+PAUSE_MS = 1_000
+
+
+@pytest.fixture(scope="module")
+def provider() -> Iterator[OidcProvider]:
+    with OidcProvider([VIEWER, ANALYST, ADMIN]) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def signed_in_dashboard(provider: OidcProvider, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The dashboard on the bundled data, with sign-in against the test provider."""
+    folder = tmp_path_factory.mktemp("signed-in-dashboard")
+    secrets_file = folder / "secrets.toml"
+    client_secret = secrets.token_urlsafe(24)
+    # The provider must know the redirect address before the server starts.
+    port = _free_port()
+    app_url = f"http://127.0.0.1:{port}"
+    provider.register_client(CLIENT_ID, client_secret, f"{app_url}/oauth2callback")
+    secrets_file.write_text(SECRETS.format(
+        app_url=app_url, cookie_secret=secrets.token_hex(32), client_id=CLIENT_ID,
+        client_secret=client_secret, metadata_url=provider.metadata_url,
+    ))
+    process, url = start_dashboard(arguments=("--secrets.files", str(secrets_file)), port=port)
+    assert url == app_url
+    yield url
+    stop_dashboard(process)
+
+
+def _sign_in(page, url: str, user: TestUser) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    button = page.get_by_role("button", name="Sign in")
+    button.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(PAUSE_MS)
+    button.click()
+    choice = page.get_by_role("button", name=f"{user.name} <{user.email}>")
+    choice.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(PAUSE_MS)
+    choice.click()
+    page.get_by_text(f"Signed in as {user.email}").wait_for(timeout=TIMEOUT_MS)
+
+
+def _open_import_page(page) -> None:
+    link = page.get_by_role("link", name="Import data")
+    link.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(PAUSE_MS)
+    link.click()
+    page.get_by_role("heading", name="Import data").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Datasets in the store").first.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(PAUSE_MS)
+
+
+def test_a_visitor_who_has_not_signed_in_sees_only_the_sign_in_page(page, signed_in_dashboard, artifacts):
+    page.goto(f"{signed_in_dashboard}/import", wait_until="domcontentloaded")
+    page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(PAUSE_MS)
+    page.screenshot(path=artifacts / "signin-dashboard-visitor.png")
+    assert page.get_by_text("Map layers").count() == 0
+    assert page.get_by_text("Datasets in the store").count() == 0
+    assert page.locator("[data-testid='stFileUploader']").count() == 0
+
+
+def test_an_upload_forged_without_a_session_is_refused(signed_in_dashboard):
+    request = urllib.request.Request(
+        f"{signed_in_dashboard}/_stcore/upload_file/forged-session/forged-file",
+        data=b"event_id_cnty,event_date\nX1,2016-03-07\n", method="PUT",
+        headers={"Content-Type": "text/csv"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code in (400, 403)
+
+
+@pytest.mark.parametrize(
+    ("user", "role", "may_import", "may_remove"),
+    [(VIEWER, "viewer", False, False), (ANALYST, "analyst", True, False), (ADMIN, "admin", True, True)],
+    ids=["viewer", "analyst", "admin"],
+)
+def test_each_role_sees_the_import_and_removal_controls_it_may_use(
+    page, signed_in_dashboard, artifacts, user, role, may_import, may_remove
+):
+    _sign_in(page, signed_in_dashboard, user)
+    page.get_by_text(f"Signed in as {user.email} · role: {role}").wait_for(timeout=TIMEOUT_MS)
+    _open_import_page(page)
+    page.screenshot(path=artifacts / f"signin-dashboard-{role}.png", full_page=True)
+    uploader = page.locator("[data-testid='stFileUploader']")
+    assert (uploader.count() == 1) is may_import
+    assert (page.get_by_text("importing needs an analyst or an admin").count() == 1) is not may_import
+    assert (page.get_by_text("Remove a dataset").count() == 1) is may_remove
+
+
+def test_signing_out_of_the_dashboard_returns_to_the_sign_in_page(page, signed_in_dashboard):
+    _sign_in(page, signed_in_dashboard, ANALYST)
+    page.wait_for_timeout(PAUSE_MS)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_text("Signed in as").count() == 0
