@@ -1,57 +1,19 @@
-"""BorderWatch: the Streamlit entry point (``streamlit run app.py``)."""
+"""BorderWatch's web entry (``streamlit run app.py``): the dashboard and the map's assets.
+
+Streamlit finds the ``App`` below and serves ``dashboard.py`` through it, with
+routes that serve Leaflet and the other browser assets from the installed
+packages and the basemap from the cache folder (``ui/assetroutes.py``), so
+the app writes nothing into the checkout.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
-from borderwatch.errors import BorderWatchError, StoreDamagedError, StoreUnavailableError
-from ui import cache, permalink
-from ui.selection import DEFAULT_LAYERS
-from ui.sidebar import render_filters
+from borderwatch import config
+from ui.assetroutes import asset_routes
 
-st.set_page_config(
-    page_title="BorderWatch",
-    page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
-    layout="wide",
+app = st.App(
+    "dashboard.py",
+    routes=asset_routes(st.get_option("server.baseUrlPath"), config.cache_dir()),
 )
-
-# The page scripts live in app_pages/, not pages/: Streamlit runs an app
-# that has a pages/ folder in its legacy multipage mode until st.navigation
-# first runs, so a deep link to a fresh server would skip this entry point.
-navigation = st.navigation(
-    [
-        st.Page("app_pages/map.py", title="Map", icon=":material/map:", default=True),
-        st.Page("app_pages/incidents.py", title="Incidents", icon=":material/table_rows:", url_path="incidents"),
-        st.Page("app_pages/analytics.py", title="Border analytics", icon=":material/insights:", url_path="analytics"),
-        st.Page("app_pages/planner.py", title="Surveillance planner", icon=":material/sensors:", url_path="planner"),
-        st.Page("app_pages/import_data.py", title="Import data", icon=":material/upload_file:", url_path="import"),
-        st.Page("app_pages/about.py", title="About the data", icon=":material/info:", url_path="about"),
-    ]
-)
-st.sidebar.title("BorderWatch")
-st.sidebar.caption("Incidents along the Tunisia–Libya border")
-# Leaflet and jQuery are copied into static/ before any page needs them.
-cache.map_assets()
-try:
-    options = cache.filter_options()
-except BorderWatchError as error:
-    # Tracebacks are hidden from users (client.showErrorDetails), so say here
-    # what is wrong and where; st.code shows the text from the file as text.
-    st.error("BorderWatch could not load its data. Nothing was changed; fix the file and reload.")
-    st.code(str(error), language=None)
-    st.stop()
-permalink.restore_once(options)
-permalink.keep_map_choices()
-render_filters(options)
-permalink.show_problems()
-try:
-    navigation.run()
-except (StoreDamagedError, StoreUnavailableError) as error:
-    # The store broke while the app ran: say what to do rather than "an error occurred".
-    st.error("BorderWatch cannot read or write its incident store. Nothing was changed.")
-    st.code(str(error), language=None)
-finally:
-    # Also after a page stops early (st.stop): the address follows every change.
-    permalink.publish(DEFAULT_LAYERS)

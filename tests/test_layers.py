@@ -11,7 +11,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from borderwatch.assets import asset_urls
+from layers.assets import asset_urls
 from layers.barrier import LAYER_NAME as BARRIER_NAME
 from layers.barrier import barrier_layer, barrier_style
 from layers.basemap import base_map, tiles_layer

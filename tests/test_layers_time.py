@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from borderwatch.assets import asset_urls
+from layers.assets import asset_urls
 from borderwatch.timeline import load_timeline, statuses_on
 from layers.barrier import LAYER_NAME as BARRIER_NAME
 from layers.basemap import offline_map

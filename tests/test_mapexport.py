@@ -30,7 +30,7 @@ from PIL import Image
 from shapely.geometry import LineString
 
 from borderwatch import reference
-from borderwatch.assets import asset_urls, install_vendor_assets
+from layers.assets import asset_urls, install_vendor_assets
 from borderwatch.errors import OfflineAssetError
 from borderwatch.export import Attribution, dataset_attributions, store_incidents_per_dataset
 from borderwatch.filters import IncidentQuery

@@ -15,14 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from borderwatch import config, corridor, reference
-from borderwatch.assets import asset_urls, install_vendor_assets, publish_json
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
 from borderwatch.store import DATABASE_FILE, SQLiteStore, data_dir, open_store
 from borderwatch.timeline import load_timeline
+from layers.assets import asset_urls, install_vendor_assets, publish_json
 from layers.countries import basemap_features, land_with_surroundings
-
-STATIC_DIR = config.REPO_ROOT / "static"
+from ui.assetroutes import assets_url
 
 
 @st.cache_data(show_spinner=False)
@@ -231,33 +230,37 @@ def incident(incident_id: str, query: IncidentQuery) -> dict | None:
     return None if found.empty else found.iloc[0].to_dict()
 
 
-@st.cache_resource(show_spinner=False)
-def _installed_map_assets(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    install_vendor_assets(STATIC_DIR)
-    return asset_urls(base_url)
-
-
 def map_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Copy Leaflet and its plugins into the static folder (once per process)
-    and return their URLs under this server's base path."""
-    return _installed_map_assets(static_url())
+    """URLs of Leaflet, its plugins and BorderWatch's scripts and styles under this server's base path."""
+    return asset_urls(static_url())
 
 
 def static_url() -> str:
-    """URL path of the static folder under this server's base path."""
-    base_path = st.get_option("server.baseUrlPath").strip("/")
-    return "/" + "/".join(part for part in (base_path, "app/static") if part)
+    """URL path of the map's assets (the launcher's routes) under this server's base path."""
+    return assets_url(st.get_option("server.baseUrlPath"))
 
 
 @st.cache_resource(show_spinner=False)
-def _published_basemap(base_url: str) -> str:
-    relative = publish_json(STATIC_DIR, "basemap", basemap_features(basemap_land()))
+def _published_basemap(base_url: str, folder: str) -> str:
+    relative = publish_json(Path(folder), "basemap", basemap_features(basemap_land()))
     return f"{base_url}/{relative}"
 
 
 def basemap_url() -> str:
-    """URL under which this server serves the basemap polygons (written once per process)."""
-    return _published_basemap(static_url())
+    """URL under which this server serves the basemap polygons (written to the cache folder once per process)."""
+    return _published_basemap(static_url(), str(config.cache_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _copied_assets(folder: str) -> Path:
+    install_vendor_assets(Path(folder))
+    return Path(folder)
+
+
+def export_assets_dir() -> Path:
+    """A folder of the map's assets laid out as :func:`static_url` serves them, for saving
+    a map as one file (copied into the cache folder once per process)."""
+    return _copied_assets(str(config.cache_dir() / "export"))
 
 
 @st.cache_data(show_spinner=False)

@@ -73,7 +73,7 @@ def export_html(visible: tuple[str, ...], query: IncidentQuery, period_query: In
                     countries_url=None, location=center, zoom_start=view.zoom)
     for group in switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since):
         group.add_to(fmap)
-    return standalone_html(fmap, cache.STATIC_DIR, cache.static_url(), title=_title(period_query),
+    return standalone_html(fmap, cache.export_assets_dir(), cache.static_url(), title=_title(period_query),
                            sources=map_sources(visible, query, period_query, shown, view))
 
 
