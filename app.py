@@ -1,9 +1,11 @@
-"""BorderWatch's web entry (``streamlit run app.py``): the dashboard and the map's assets.
+"""BorderWatch's web entry (``streamlit run app.py``): the dashboard, the map's assets, network checks.
 
 Streamlit finds the ``App`` below and serves ``dashboard.py`` through it, with
 routes that serve Leaflet and the other browser assets from the installed
 packages and the basemap from the cache folder (``ui/assetroutes.py``), so
-the app writes nothing into the checkout.
+the app writes nothing into the checkout. Before Streamlit sees a request,
+its ``Host`` must be one the server answers and a WebSocket must come from a
+page of the server's own origin (``ui/network.py``).
 """
 
 from __future__ import annotations
@@ -12,8 +14,16 @@ import streamlit as st
 
 from borderwatch import config
 from ui.assetroutes import asset_routes
+from ui.network import allowed_hosts, network_middleware
 
 app = st.App(
     "dashboard.py",
     routes=asset_routes(st.get_option("server.baseUrlPath"), config.cache_dir()),
+    middleware=network_middleware(
+        allowed_hosts(
+            st.get_option("server.allowedHosts"),
+            (st.get_option("server.address"), st.get_option("browser.serverAddress")),
+        ),
+        st.get_option("server.corsAllowedOrigins"),
+    ),
 )

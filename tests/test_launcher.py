@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from streamlit.testing.v1 import AppTest
 
@@ -49,3 +51,24 @@ def test_starting_the_app_and_opening_the_map_writes_nothing_into_the_checkout(a
     finally:
         stop_dashboard(process)
     assert _checkout() == before
+
+
+def _status_under_host(url: str, host: str) -> int:
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request("GET", "/_stcore/health", headers={"Host": host})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_the_server_answers_only_its_own_host_names(artifacts):
+    process, url = start_dashboard()
+    try:
+        assert _status_under_host(url, f"127.0.0.1:{urlsplit(url).port}") == 200
+        assert _status_under_host(url, "localhost") == 200
+        # A DNS-rebinding page reaches the server under a name of its own.
+        assert _status_under_host(url, "rebind.attacker.test") == 400
+    finally:
+        stop_dashboard(process)
