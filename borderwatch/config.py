@@ -10,6 +10,8 @@ import os
 from pathlib import Path
 from typing import Final
 
+import platformdirs
+
 #: Root of the repository (the folder that holds ``app.py``).
 REPO_ROOT: Final[Path] = Path(__file__).resolve().parent.parent
 
@@ -30,8 +32,28 @@ INCIDENTS_PATH: Final[Path] = Path(
     os.environ.get("BORDERWATCH_INCIDENTS_FILE") or DATA_DIR / "incidents.csv"
 )
 
-#: BorderWatch's own browser code and styles (served with Leaflet, see ``borderwatch.assets``).
+#: BorderWatch's own browser code and styles (served with Leaflet, see ``layers.assets``).
 WEB_ASSETS_DIR: Final[Path] = REPO_ROOT / "layers" / "web"
+
+#: Environment variable naming the folder of files the app writes while it runs (see :func:`cache_dir`).
+CACHE_DIR_ENV: Final[str] = "BORDERWATCH_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """Return the folder of files the app writes while it runs (the basemap it serves, copies for exports).
+
+    Returns
+    -------
+    pathlib.Path
+        ``$BORDERWATCH_CACHE_DIR`` if set and not empty, else the per-user cache
+        directory of the platform (e.g. ``~/.cache/borderwatch`` on Linux), never
+        the checkout. Not created here.
+    """
+    configured = os.environ.get(CACHE_DIR_ENV, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_cache_dir("borderwatch", appauthor=False))
+
 
 #: CRS of every bundled file and of everything handed to the map.
 GEOGRAPHIC_CRS: Final[str] = "EPSG:4326"

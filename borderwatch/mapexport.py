@@ -239,7 +239,7 @@ class _Inliner:
         if not resolved.is_file():
             self.problems.append(
                 f"{url}: {resolved} is missing; install the map's assets first "
-                "(borderwatch.assets.install_vendor_assets)"
+                "(layers.assets.install_vendor_assets)"
             )
             return None
         return resolved

@@ -37,7 +37,7 @@ def offline_map(
     Parameters
     ----------
     scripts, styles : list of (name, url)
-        From :func:`borderwatch.assets.asset_urls`; they replace folium's
+        From :func:`layers.assets.asset_urls`; they replace folium's
         CDN defaults (Leaflet, jQuery, Bootstrap, Font Awesome) on this map.
     location, zoom_start
         Initial view.

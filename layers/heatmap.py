@@ -1,6 +1,6 @@
 """Map layer of incident density: a heatmap drawn by Leaflet.heat.
 
-The script is served locally (see :mod:`borderwatch.assets`, loaded by the
+The script is served locally (see :mod:`layers.assets`, loaded by the
 base map); folium's HeatMap would add a CDN link, so its links are cleared.
 """
 

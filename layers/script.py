@@ -2,7 +2,7 @@
 
 Each layer that draws in the browser sends only its data and one call, e.g.
 ``BorderWatch.sites(group, {...}, {...})``; the code itself is a static
-asset loaded once (see :mod:`borderwatch.assets`) and inlined in a saved map.
+asset loaded once (see :mod:`layers.assets`) and inlined in a saved map.
 """
 
 from __future__ import annotations

@@ -79,17 +79,27 @@ def stop_dashboard(process: subprocess.Popen) -> None:
         process.kill()
 
 
+def _pointed_at(variable: str, folder: Path) -> Iterator[Path]:
+    """Set an environment variable to ``folder`` while the session runs, then put it back."""
+    previous = os.environ.get(variable)
+    os.environ[variable] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ[variable]
+    else:
+        os.environ[variable] = previous
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_data_dir(tmp_path_factory) -> Iterator[Path]:
     """Keep every store the tests open (and the servers they start) out of the user's data folder."""
-    folder = tmp_path_factory.mktemp("borderwatch-data")
-    previous = os.environ.get("BORDERWATCH_DATA_DIR")
-    os.environ["BORDERWATCH_DATA_DIR"] = str(folder)
-    yield folder
-    if previous is None:
-        del os.environ["BORDERWATCH_DATA_DIR"]
-    else:
-        os.environ["BORDERWATCH_DATA_DIR"] = previous
+    yield from _pointed_at("BORDERWATCH_DATA_DIR", tmp_path_factory.mktemp("borderwatch-data"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_dir(tmp_path_factory) -> Iterator[Path]:
+    """Keep what the app writes while it runs (the basemap it serves, export copies) out of the user's cache."""
+    yield from _pointed_at("BORDERWATCH_CACHE_DIR", tmp_path_factory.mktemp("borderwatch-cache"))
 
 
 @pytest.fixture(scope="session")

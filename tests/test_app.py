@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from borderwatch import config
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 TIMEOUT = 60
 
 

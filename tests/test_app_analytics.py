@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from borderwatch import borderzone, config, reference
 from ui.analytics_tables import MAX_TABLE_WIDTH_PX
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 TIMEOUT = 90
 
 

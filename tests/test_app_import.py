@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.test_importers import acled_file
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 TIMEOUT = 60
 BUNDLED = 30
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 TIMEOUT = 90
 PLAN_1 = "Plan-1_Barrier_8-sensors_10-km-range_evenly-spaced"
 

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from ui.access import serving_mode
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 TIMEOUT = 60
 
 

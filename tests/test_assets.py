@@ -1,4 +1,4 @@
-"""Leaflet, jQuery and Leaflet.heat come from installed packages, copied to the static folder."""
+"""Leaflet, jQuery and Leaflet.heat come from installed packages, served from there (copied only for a saved map)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import folium
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
-from borderwatch.assets import VENDOR_PACKAGES, _content_version, asset_urls, install_vendor_assets
+from borderwatch.errors import OfflineAssetError
+from layers import assets
+from layers.assets import VENDOR_PACKAGES, _content_version, asset_urls, install_vendor_assets, publish_json
+from ui.assetroutes import asset_routes, assets_url
 
 
 def test_install_copies_scripts_styles_and_images(tmp_path):
@@ -32,8 +38,8 @@ def _paths(urls: list[tuple[str, str]]) -> list[str]:
 
 
 def test_urls_follow_the_base_path_and_load_leaflet_first():
-    scripts, styles = asset_urls("/borderwatch/app/static/")
-    root = "/borderwatch/app/static/vendor"
+    scripts, styles = asset_urls("/borderwatch/_assets/")
+    root = "/borderwatch/_assets/vendor"
     assert _paths(scripts) == [
         f"{root}/leaflet/leaflet.js",
         f"{root}/jquery/jquery.min.js",
@@ -49,7 +55,7 @@ def test_urls_follow_the_base_path_and_load_leaflet_first():
 
 
 def test_each_url_names_the_version_of_its_file_so_a_browser_never_keeps_a_stale_copy(tmp_path):
-    scripts, _ = asset_urls("/app/static")
+    scripts, _ = asset_urls("/_assets")
     versions = {name: parse_qs(urlsplit(url).query)["v"][0] for name, url in scripts}
     assert versions["leaflet_leaflet.js"] == VENDOR_PACKAGES[0].version
     own = versions["borderwatch_sites.js"]
@@ -70,8 +76,76 @@ def test_leaflet_heat_is_copied_from_inside_folium_with_its_version(tmp_path):
     assert heat.version == folium.__version__
 
 
-def test_leaflet_heat_loads_after_leaflet_from_the_static_folder():
-    scripts, _ = asset_urls("/app/static")
+def test_leaflet_heat_loads_after_leaflet_from_the_assets_url():
+    scripts, _ = asset_urls("/_assets")
     names = [name for name, _ in scripts]
-    assert "/app/static/vendor/leaflet_heat/leaflet_heat.min.js" in _paths(scripts)
+    assert "/_assets/vendor/leaflet_heat/leaflet_heat.min.js" in _paths(scripts)
     assert names.index("leaflet_heat_leaflet_heat.min.js") > names.index("leaflet_leaflet.js")
+
+
+# --- served by the launcher's routes -------------------------------------------
+
+
+def _client(cache_dir: Path, base_url_path: str = "") -> TestClient:
+    return TestClient(Starlette(routes=asset_routes(base_url_path, cache_dir)))
+
+
+def test_the_assets_url_follows_the_base_path():
+    assert assets_url("") == "/_assets"
+    assert assets_url("/borderwatch/") == "/borderwatch/_assets"
+
+
+def test_every_url_the_map_loads_is_served_from_the_installed_package(tmp_path):
+    client = _client(tmp_path, "borderwatch")
+    scripts, styles = asset_urls(assets_url("borderwatch"))
+    for _, url in scripts + styles:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["x-content-type-options"] == "nosniff"
+    leaflet = client.get(scripts[0][1])
+    assert leaflet.content == (VENDOR_PACKAGES[0].base_dir / "leaflet.js").read_bytes()
+    assert "javascript" in leaflet.headers["content-type"]
+    assert client.get(styles[0][1]).headers["content-type"].startswith("text/css")
+    # leaflet.css draws the layer control with url(images/layers.png), relative to itself.
+    assert client.get("/borderwatch/_assets/vendor/leaflet/images/layers.png").headers["content-type"] == "image/png"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_assets/vendor/leaflet/leaflet-src.js",  # in the package, but not a file the map loads
+        "/_assets/vendor/nothing/here.js",
+        "/_assets/vendor/leaflet/leaflet.js.map",
+        "/_assets/data/basemap-0123.geojson",
+        "/_assets/data/.hidden.geojson",
+        "/_assets/data/notes.txt",
+    ],
+)
+def test_nothing_else_is_served(tmp_path, path):
+    (tmp_path / "data").mkdir()
+    for name in (".hidden.geojson", "notes.txt"):
+        (tmp_path / "data" / name).write_text("{}", encoding="utf-8")
+    response = _client(tmp_path).get(path)
+    assert response.status_code == 404
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_published_data_is_served_from_the_cache_folder(tmp_path):
+    relative = publish_json(tmp_path, "basemap", {"type": "FeatureCollection", "features": []})
+    assert (tmp_path / relative).is_file()
+    response = _client(tmp_path).get(f"/_assets/{relative}")
+    assert response.status_code == 200
+    assert response.json() == {"type": "FeatureCollection", "features": []}
+    assert response.headers["content-type"] == "application/geo+json"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_every_missing_package_file_is_named_at_once(tmp_path, monkeypatch):
+    broken = tuple(
+        assets.VendorPackage(name=name, base_dir=tmp_path / name, version="0", scripts=(f"{name}.js",), styles=())
+        for name in ("first", "second")
+    )
+    monkeypatch.setattr(assets, "VENDOR_PACKAGES", broken)
+    with pytest.raises(OfflineAssetError) as raised:
+        asset_routes("", tmp_path)
+    assert "first.js" in str(raised.value) and "second.js" in str(raised.value)

@@ -56,10 +56,10 @@ def test_importing_the_core_and_layers_does_not_load_streamlit():
     assert result.stdout.strip() == "False"
 
 
-def test_set_page_config_is_called_once_in_app_py_only():
+def test_set_page_config_is_called_once_in_dashboard_py_only():
     calls = {
         str(path.relative_to(REPO_ROOT)): path.read_text(encoding="utf-8").count("set_page_config(")
         for path in REPO_ROOT.glob("**/*.py")
         if ".venv" not in path.parts and "tests" not in path.parts
     }
-    assert {name: n for name, n in calls.items() if n} == {"app.py": 1}
+    assert {name: n for name, n in calls.items() if n} == {"dashboard.py": 1}

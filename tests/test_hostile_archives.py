@@ -19,7 +19,7 @@ from borderwatch.importers import detect_format, read_incidents
 from tests.hostile import huge_cell_workbook, parquet_bomb, shapefile_bomb, shared_strings_workbook
 from tests.test_importers import ACLED_COLUMNS, ACLED_ROW, read_all, write_csv
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 MAPPING = {"event_date": "date", "event_type": "type", "location": "place"}
 
 

@@ -16,7 +16,7 @@ from borderwatch.store import DATABASE_FILE, open_store
 from tests.hostile import acled_rows, frame_of, geojson_dates, store_a_date_before_year_one
 from tests.test_importers import read_all
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = ("map", "incidents", "analytics", "planner", "import_data", "about")
 BUNDLED = 30
 

@@ -15,7 +15,7 @@ from borderwatch.store import DATABASE_FILE, open_store
 from tests.hostile import acled_rows, geoparquet_with_metadata, wrong_prj_shapefile
 from tests.test_importers import read_all
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 MAPPING = ["--mapping", "event_date=date", "--mapping", "event_type=type", "--mapping", "location=place"]
 BUNDLED = 30
 

@@ -14,7 +14,7 @@ from borderwatch.filters import IncidentFilter
 from borderwatch.store import DATABASE_FILE, open_store, qualified_id
 from tests.hostile import acled_rows
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 BUNDLED_RAID = "TN-2016-03-07-BENGUERDANE"
 
 

@@ -18,7 +18,7 @@ from borderwatch.filters import IncidentFilter
 from borderwatch.store import DATABASE_FILE, open_store
 from tests.hostile import acled_rows, damage, frame_of
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 ERROR = "python -m borderwatch: error: "
 BUNDLED = 30
 

@@ -24,7 +24,7 @@ from tests.hostile import acled_rows, frame_of
 from tests.test_importers import read_all
 from ui.details import distinct_labels
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 REPO = Path(__file__).resolve().parent.parent
 FORMULAS = ["=cmd|' /C calc'!A0", '=HYPERLINK("http://example.org/x","click")', "+1+1", "@SUM(A1)", "-2+3"]
 

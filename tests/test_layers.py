@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-
 import json
 
 import folium
@@ -11,13 +10,13 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from borderwatch.assets import asset_urls
+from layers.assets import asset_urls
 from layers.barrier import LAYER_NAME as BARRIER_NAME
 from layers.barrier import barrier_layer, barrier_style
 from layers.basemap import base_map, tiles_layer
-from layers.countries import LAND_PANE_Z_INDEX
 from layers.border import LAYER_NAME as BORDER_NAME
 from layers.border import border_layer, border_style
+from layers.countries import LAND_PANE_Z_INDEX
 from layers.incidents import (
     ID_PROPERTY,
     cells_layer,

@@ -16,8 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from borderwatch.assets import asset_urls
 from borderwatch.timeline import load_timeline, statuses_on
+from layers.assets import asset_urls
 from layers.barrier import LAYER_NAME as BARRIER_NAME
 from layers.basemap import offline_map
 from layers.heatmap import heat_weights, heatmap_layer

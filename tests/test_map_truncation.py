@@ -13,7 +13,7 @@ from borderwatch.store import open_store
 from tests.factories import incident_row
 from tests.store_worker import chunk
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 #: Ben Guerdane: the town where many incidents share one place.
 TOWN = (33.1389, 11.2167)
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-
 import base64
+import datetime
 import io
 import json
 import math
@@ -30,7 +29,6 @@ from PIL import Image
 from shapely.geometry import LineString
 
 from borderwatch import reference
-from borderwatch.assets import asset_urls, install_vendor_assets
 from borderwatch.errors import OfflineAssetError
 from borderwatch.export import Attribution, dataset_attributions, store_incidents_per_dataset
 from borderwatch.filters import IncidentQuery
@@ -43,6 +41,7 @@ from borderwatch.mapexport import (
     map_png,
     standalone_html,
 )
+from layers.assets import asset_urls, install_vendor_assets
 from layers.barrier import barrier_layer
 from layers.basemap import base_map, tiles_layer
 from layers.border import border_layer

@@ -11,7 +11,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ui.network import POLICY_VIOLATION, network_middleware
+from ui.network import POLICY_VIOLATION, allowed_hosts, network_middleware
 
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
 
@@ -94,3 +94,14 @@ def test_socket_opens_only_when_origin_port_matches_host_port(port, other):
     else:
         with pytest.raises(WebSocketDisconnect):
             _open_socket(client, f"localhost:{port}", origin=f"http://localhost:{other}")
+
+
+def test_hosts_default_to_loopback_and_the_addresses_the_server_was_given():
+    assert allowed_hosts([], ["localhost", "localhost"]) == ["localhost", "127.0.0.1"]
+    assert allowed_hosts([], ["0.0.0.0", None, "watch.example.org:8501/borderwatch"]) == [
+        "localhost", "127.0.0.1", "watch.example.org"]
+    assert allowed_hosts([], ["10.1.2.3"]) == ["localhost", "127.0.0.1", "10.1.2.3"]
+
+
+def test_configured_hosts_replace_the_defaults():
+    assert allowed_hosts(["*.example.org"], ["localhost"]) == ["*.example.org"]

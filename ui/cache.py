@@ -15,14 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from borderwatch import config, corridor, reference
-from borderwatch.assets import asset_urls, install_vendor_assets, publish_json
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
 from borderwatch.store import DATABASE_FILE, SQLiteStore, data_dir, open_store
 from borderwatch.timeline import load_timeline
+from layers.assets import asset_urls, install_vendor_assets, publish_json
 from layers.countries import basemap_features, land_with_surroundings
-
-STATIC_DIR = config.REPO_ROOT / "static"
+from ui.assetroutes import assets_url
 
 
 @st.cache_data(show_spinner=False)
@@ -188,7 +187,8 @@ def _left_out_in(path: str, revision: str, key: tuple, bbox: tuple[float, float,
 
 
 def left_out_in(query: IncidentQuery, view: MapView, drawn: int) -> int:
-    """How many matching incidents inside ``view`` the map left out (see :func:`borderwatch.mapview.left_out_in_view`)."""
+    """How many matching incidents inside ``view`` the map left out
+    (see :func:`borderwatch.mapview.left_out_in_view`)."""
     current = store()
     return _left_out_in(str(current.path), current.revision(), _query_key(query), view.bbox, drawn)
 
@@ -200,7 +200,8 @@ def _fetch_incidents(path: str, key: tuple, limit: int | None, ids: tuple[str, .
 
 # Table pages of up to 5,000 rows weigh megabytes each: keep a few.
 @st.cache_data(show_spinner=False, max_entries=16)
-def _incidents(path: str, revision: str, key: tuple, limit: int | None, ids: tuple[str, ...] | None) -> gpd.GeoDataFrame:
+def _incidents(path: str, revision: str, key: tuple, limit: int | None,
+               ids: tuple[str, ...] | None) -> gpd.GeoDataFrame:
     return _fetch_incidents(path, key, limit, ids)
 
 
@@ -231,33 +232,37 @@ def incident(incident_id: str, query: IncidentQuery) -> dict | None:
     return None if found.empty else found.iloc[0].to_dict()
 
 
-@st.cache_resource(show_spinner=False)
-def _installed_map_assets(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    install_vendor_assets(STATIC_DIR)
-    return asset_urls(base_url)
-
-
 def map_assets() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Copy Leaflet and its plugins into the static folder (once per process)
-    and return their URLs under this server's base path."""
-    return _installed_map_assets(static_url())
+    """URLs of Leaflet, its plugins and BorderWatch's scripts and styles under this server's base path."""
+    return asset_urls(static_url())
 
 
 def static_url() -> str:
-    """URL path of the static folder under this server's base path."""
-    base_path = st.get_option("server.baseUrlPath").strip("/")
-    return "/" + "/".join(part for part in (base_path, "app/static") if part)
+    """URL path of the map's assets (the launcher's routes) under this server's base path."""
+    return assets_url(st.get_option("server.baseUrlPath"))
 
 
 @st.cache_resource(show_spinner=False)
-def _published_basemap(base_url: str) -> str:
-    relative = publish_json(STATIC_DIR, "basemap", basemap_features(basemap_land()))
+def _published_basemap(base_url: str, folder: str) -> str:
+    relative = publish_json(Path(folder), "basemap", basemap_features(basemap_land()))
     return f"{base_url}/{relative}"
 
 
 def basemap_url() -> str:
-    """URL under which this server serves the basemap polygons (written once per process)."""
-    return _published_basemap(static_url())
+    """URL under which this server serves the basemap polygons (written to the cache folder once per process)."""
+    return _published_basemap(static_url(), str(config.cache_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _copied_assets(folder: str) -> Path:
+    install_vendor_assets(Path(folder))
+    return Path(folder)
+
+
+def export_assets_dir() -> Path:
+    """A folder of the map's assets laid out as :func:`static_url` serves them, for saving
+    a map as one file (copied into the cache folder once per process)."""
+    return _copied_assets(str(config.cache_dir() / "export"))
 
 
 @st.cache_data(show_spinner=False)
@@ -268,7 +273,8 @@ def timeline(path: str = str(config.TIMELINE_PATH)) -> pd.DataFrame:
 
 # Analyses read every matching incident near the border: a few sets at a time.
 @st.cache_data(show_spinner="Reading the incidents near the border…", max_entries=8)
-def _measured(path: str, revision: str, key: tuple, within_km: float | None, include_centroids: bool) -> gpd.GeoDataFrame:
+def _measured(path: str, revision: str, key: tuple, within_km: float | None,
+              include_centroids: bool) -> gpd.GeoDataFrame:
     query = _query_from_key(key)
     options = query.options()
     limits = [limit for limit in (query.max_border_km, within_km) if limit is not None]
@@ -319,7 +325,8 @@ def segment_table(query: IncidentQuery, segment_km: float, corridor_km: float, p
 def _sequences(path: str, revision: str, key: tuple, days: int, radius_km: float,
                include_centroids: bool) -> pd.DataFrame:
     # Two incidents at most R km apart on either side of the border each lie within R km of it.
-    return corridor.cross_border_sequences(_measured(path, revision, key, radius_km, include_centroids), days, radius_km)
+    near = _measured(path, revision, key, radius_km, include_centroids)
+    return corridor.cross_border_sequences(near, days, radius_km)
 
 
 def sequences(query: IncidentQuery, days: int, radius_km: float, include_centroids: bool = False) -> pd.DataFrame:

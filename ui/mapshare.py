@@ -73,7 +73,7 @@ def export_html(visible: tuple[str, ...], query: IncidentQuery, period_query: In
                     countries_url=None, location=center, zoom_start=view.zoom)
     for group in switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since):
         group.add_to(fmap)
-    return standalone_html(fmap, cache.STATIC_DIR, cache.static_url(), title=_title(period_query),
+    return standalone_html(fmap, cache.export_assets_dir(), cache.static_url(), title=_title(period_query),
                            sources=map_sources(visible, query, period_query, shown, view))
 
 
@@ -125,7 +125,8 @@ def render_share(visible: tuple[str, ...], query: IncidentQuery, period_query: I
         offered = cache.filter_options()
         html_column, png_column = st.columns(2)
         html_column.download_button(
-            "Map as HTML (works offline)", data=partial(export_html, visible, query, period_query, shown, shown_time, view),
+            "Map as HTML (works offline)",
+            data=partial(export_html, visible, query, period_query, shown, shown_time, view),
             file_name=export_file_name(period_query, "html", offered=offered), mime="text/html", on_click="ignore",
             width="stretch",
             help="One file with the map's scripts, styles and data inside: opens in any browser, no internet needed.",

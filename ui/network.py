@@ -14,11 +14,18 @@ Two ASGI middlewares for the launcher (``app.py``):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Final
 from urllib.parse import urlsplit
 
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+#: Names of this machine, always answered.
+LOOPBACK_HOSTS: Final[tuple[str, ...]] = ("localhost", "127.0.0.1")
+
+#: Listening addresses that stand for every interface, not a name anyone reaches the server by.
+_WILDCARD_ADDRESSES: Final[frozenset[str]] = frozenset({"", "0.0.0.0", "::", "[::]"})
 
 #: WebSocket close code for a refused policy (uvicorn answers an unaccepted socket with HTTP 403).
 POLICY_VIOLATION = 1008
@@ -78,6 +85,35 @@ class SameOriginWebSockets:
         host = _header(scope, b"host") or ""
         scheme = "https" if scope.get("scheme") in ("wss", "https") else "http"
         return key == _origin_key(f"{scheme}://{host}")
+
+
+def allowed_hosts(configured: Sequence[str], addresses: Iterable[str | None]) -> list[str]:
+    """Return the ``Host`` names the server answers.
+
+    Parameters
+    ----------
+    configured : sequence of str
+        Streamlit's ``server.allowedHosts``: when set, exactly these (``*.`` wildcards, ``*`` for any).
+    addresses : iterable of str or None
+        Addresses the server was told it is reached at (``server.address``,
+        ``browser.serverAddress``: a name or an address, perhaps with a port or a path).
+
+    Returns
+    -------
+    list of str
+        ``configured`` if not empty; else :data:`LOOPBACK_HOSTS` and the
+        host of each address that names one machine (a wildcard such as
+        ``0.0.0.0`` names none: set ``server.allowedHosts`` to serve a team).
+    """
+    if configured:
+        return list(configured)
+    hosts = list(LOOPBACK_HOSTS)
+    for address in addresses:
+        text = (address or "").strip()
+        host = None if text in _WILDCARD_ADDRESSES else urlsplit(f"//{text}").hostname
+        if host and host not in hosts:
+            hosts.append(host)
+    return hosts
 
 
 def host_check(allowed_hosts: Iterable[str]) -> Middleware:

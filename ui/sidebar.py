@@ -1,4 +1,4 @@
-"""The sidebar filters, drawn once by ``app.py`` and read by every page."""
+"""The sidebar filters, drawn once by ``dashboard.py`` and read by every page."""
 
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def render_filters(options: dict) -> None:
 
 
 def current_query() -> IncidentQuery:
-    """What the sidebar selects now (every page reads it; ``app.py`` draws the widgets).
+    """What the sidebar selects now (every page reads it; ``dashboard.py`` draws the widgets).
 
     Returns
     -------

@@ -2,10 +2,12 @@
 
 Leaflet, jQuery and Leaflet.markercluster come from the XStatic packages that ``requirements.txt``
 installs, Leaflet.heat from the copy that ships inside folium (whose HeatMap
-would fetch it from a CDN); :func:`install_vendor_assets` copies them into the
-app's static folder (which Streamlit serves at ``app/static/``) so the
-repository holds no third-party code. jQuery is needed because folium's popup
-code calls ``$``: without it the ``st_folium`` frame stays empty.
+would fetch it from a CDN), BorderWatch's own scripts from ``layers/web``. The
+app serves them straight from those folders (:func:`vendor_files`, see
+``ui/assetroutes.py``), so neither the repository nor the checkout holds
+third-party code; only a saved map needs them copied into one folder
+(:func:`install_vendor_assets`). jQuery is needed because folium's popup code
+calls ``$``: without it the ``st_folium`` frame stays empty.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import xstatic.pkg.leaflet_markercluster
 from borderwatch import config
 from borderwatch.errors import OfflineAssetError
 
-#: Sub-folder of the static folder that holds the copied packages.
+#: Folder of the packages' files under the assets URL (and in a folder of copies).
 VENDOR_FOLDER = "vendor"
 
 
@@ -96,45 +98,69 @@ VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
 )
 
 
-def _files_to_copy(package: VendorPackage) -> list[Path]:
+def _package_files(package: VendorPackage) -> list[Path]:
     files = [package.base_dir / name for name in package.scripts + package.styles]
     for folder in package.folders:
         files += sorted(path for path in (package.base_dir / folder).rglob("*") if path.is_file())
     return files
 
 
-def install_vendor_assets(static_dir: Path) -> Path:
-    """Copy the map's scripts and styles from the installed packages.
-
-    Copies only what changed, so it is cheap to call on every start.
-
-    Parameters
-    ----------
-    static_dir : Path
-        The app's static folder.
+def vendor_files() -> dict[str, Path]:
+    """Return every file the map loads, by its path under the vendor folder.
 
     Returns
     -------
-    Path
-        The vendor folder inside ``static_dir``.
+    dict of str to Path
+        ``"leaflet/leaflet.js"`` (package, then the file's path in it, ``/``
+        separators) to the file in the installed package; nothing else is served.
 
     Raises
     ------
     OfflineAssetError
-        If a file is missing from an installed package.
+        Naming every file missing from an installed package.
     """
-    vendor_dir = static_dir / VENDOR_FOLDER
+    files: dict[str, Path] = {}
+    missing: list[str] = []
     for package in VENDOR_PACKAGES:
-        for source in _files_to_copy(package):
+        for source in _package_files(package):
             if not source.is_file():
-                raise OfflineAssetError(
-                    f"{source} is missing: reinstall the package that provides {package.name} (see requirements.txt)"
-                )
-            target = vendor_dir / package.name / source.relative_to(package.base_dir)
-            if target.is_file() and filecmp.cmp(source, target, shallow=False):
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+                missing.append(f"{source} ({package.name})")
+            files[f"{package.name}/{source.relative_to(package.base_dir).as_posix()}"] = source
+    if missing:
+        raise OfflineAssetError(
+            f"missing from the installed packages: {'; '.join(missing)}; reinstall them (see requirements.txt)"
+        )
+    return files
+
+
+def install_vendor_assets(folder: Path) -> Path:
+    """Copy the map's scripts and styles from the installed packages into one folder.
+
+    A saved map inlines them from there (see :mod:`borderwatch.mapexport`).
+    Copies only what changed, so it is cheap to call again.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder that stands for the assets URL, e.g. one in ``config.cache_dir()``.
+
+    Returns
+    -------
+    Path
+        The vendor folder inside ``folder``.
+
+    Raises
+    ------
+    OfflineAssetError
+        Naming every file missing from an installed package.
+    """
+    vendor_dir = folder / VENDOR_FOLDER
+    for relative, source in vendor_files().items():
+        target = vendor_dir / relative
+        if target.is_file() and filecmp.cmp(source, target, shallow=False):
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
     return vendor_dir
 
 
@@ -144,7 +170,7 @@ def asset_urls(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, st
     Parameters
     ----------
     base_url : str
-        URL path under which the static folder is served, e.g. ``"/app/static"``.
+        URL path under which the app serves the assets, e.g. ``"/_assets"``.
 
     Returns
     -------
@@ -166,20 +192,20 @@ def asset_urls(base_url: str) -> tuple[list[tuple[str, str]], list[tuple[str, st
     return scripts, styles
 
 
-#: Folder of the static folder that holds data the map fetches (the basemap).
+#: Folder of the data the map fetches (the basemap), under the assets URL and in the cache folder.
 DATA_FOLDER = "data"
 
 
-def publish_json(static_dir: Path, name: str, value: object) -> str:
-    """Write data the map fetches into the static folder, named by its content.
+def publish_json(folder: Path, name: str, value: object) -> str:
+    """Write data the map fetches into the folder the app serves it from, named by its content.
 
     The name carries a digest of the content, so a browser never keeps a
     stale copy and an unchanged file is not written again.
 
     Parameters
     ----------
-    static_dir : Path
-        The app's static folder.
+    folder : Path
+        The folder whose :data:`DATA_FOLDER` the app serves, e.g. ``config.cache_dir()``.
     name : str
         Stem of the file name, e.g. ``"basemap"``.
     value : object
@@ -188,12 +214,12 @@ def publish_json(static_dir: Path, name: str, value: object) -> str:
     Returns
     -------
     str
-        The file's path relative to ``static_dir``, with ``/`` separators.
+        The file's path relative to ``folder`` (and to the assets URL), with ``/`` separators.
     """
     text = json.dumps(value, separators=(",", ":"), allow_nan=False)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
     relative = f"{DATA_FOLDER}/{name}-{digest}.geojson"
-    target = static_dir / relative
+    target = folder / relative
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         # Written whole, then renamed: a browser never fetches half a file.

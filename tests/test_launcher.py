@@ -1,0 +1,74 @@
+"""The web entry serves the dashboard and the map's assets, and writes nothing into the checkout."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO_ROOT, start_dashboard, stop_dashboard
+
+DASHBOARD = str(REPO_ROOT / "dashboard.py")
+
+#: Folders that tools, not the app, write into: the virtualenv, bytecode, test logs, tool caches.
+_NOT_THE_APPS = {".venv", ".git", "__pycache__", "test-artifacts", ".pytest_cache", ".hypothesis",
+                 ".mypy_cache", ".ruff_cache", "node_modules"}
+
+
+def _checkout() -> dict[str, int]:
+    """Every file of the checkout (outside :data:`_NOT_THE_APPS`) and when it last changed."""
+    files = {}
+    for folder, subfolders, names in os.walk(REPO_ROOT):
+        subfolders[:] = [name for name in subfolders if name not in _NOT_THE_APPS]
+        for name in names:
+            path = Path(folder, name)
+            files[str(path.relative_to(REPO_ROOT))] = path.stat().st_mtime_ns
+    return files
+
+
+def _get(url: str) -> tuple[int, bytes, str | None]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read(), response.headers["X-Content-Type-Options"]
+
+
+def test_starting_the_app_and_opening_the_map_writes_nothing_into_the_checkout(artifacts, private_cache_dir):
+    before = _checkout()
+    process, url = start_dashboard()
+    try:
+        # The map page runs as a session would: it publishes the basemap the browser fetches.
+        at = AppTest.from_file(DASHBOARD, default_timeout=60).run()
+        assert not at.exception
+        (basemap,) = (private_cache_dir / "data").glob("basemap-*.geojson")
+        status, body, nosniff = _get(f"{url}/_assets/data/{basemap.name}")
+        assert (status, body, nosniff) == (200, basemap.read_bytes(), "nosniff")
+        status, body, nosniff = _get(f"{url}/_assets/vendor/leaflet/leaflet.js")
+        assert status == 200 and b"Leaflet" in body and nosniff == "nosniff"
+        assert _get(url)[0] == 200
+    finally:
+        stop_dashboard(process)
+    assert _checkout() == before
+
+
+def _status_under_host(url: str, host: str) -> int:
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request("GET", "/_stcore/health", headers={"Host": host})
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_the_server_answers_only_its_own_host_names(artifacts):
+    process, url = start_dashboard()
+    try:
+        assert _status_under_host(url, f"127.0.0.1:{urlsplit(url).port}") == 200
+        assert _status_under_host(url, "localhost") == 200
+        # A DNS-rebinding page reaches the server under a name of its own.
+        assert _status_under_host(url, "rebind.attacker.test") == 400
+    finally:
+        stop_dashboard(process)
