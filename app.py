@@ -10,11 +10,21 @@ page of the server's own origin (``ui/network.py``).
 
 from __future__ import annotations
 
+import sys
+
 import streamlit as st
 
 from borderwatch import config
+from borderwatch.errors import SettingsError
+from ui.access import serving_mode
 from ui.assetroutes import asset_routes
 from ui.network import allowed_hosts, network_middleware
+
+try:
+    # A server on a network address without sign-in would let anyone import and remove data.
+    serving_mode()
+except SettingsError as refused:
+    sys.exit(f"BorderWatch will not start: {refused}")
 
 app = st.App(
     "dashboard.py",

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import http.client
 import os
+import subprocess
+import sys
+import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import REPO_ROOT, start_dashboard, stop_dashboard
+from tests.conftest import REPO_ROOT, _free_port, start_dashboard, stop_dashboard
 
 DASHBOARD = str(REPO_ROOT / "dashboard.py")
 
@@ -70,5 +73,37 @@ def test_the_server_answers_only_its_own_host_names(artifacts):
         assert _status_under_host(url, "localhost") == 200
         # A DNS-rebinding page reaches the server under a name of its own.
         assert _status_under_host(url, "rebind.attacker.test") == 400
+    finally:
+        stop_dashboard(process)
+
+
+def _start_on_every_interface(port: int, *script_arguments: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+               "--server.address", "0.0.0.0", "--server.headless", "true"]
+    if script_arguments:
+        command += ["--", *script_arguments]
+    return subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def test_a_network_address_without_sign_in_stops_the_server_with_the_reason():
+    process = _start_on_every_interface(_free_port())
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "BorderWatch will not start" in output
+    assert "no sign-in is configured" in output and "--allow-anonymous" in output
+
+
+def test_allow_anonymous_lets_a_network_server_start():
+    port = _free_port()
+    process = _start_on_every_interface(port, "--allow-anonymous")
+    try:
+        deadline = time.monotonic() + 60
+        healthy = False
+        while not healthy and process.poll() is None and time.monotonic() < deadline:
+            try:
+                healthy = _get(f"http://127.0.0.1:{port}/_stcore/health")[0] == 200
+            except OSError:
+                time.sleep(0.3)
+        assert healthy, process.stdout.read() if process.poll() is not None and process.stdout else "no answer"
     finally:
         stop_dashboard(process)

@@ -49,10 +49,15 @@ def login_provider(auth: Mapping[str, object]) -> str | None:
     return named[0] if named else None
 
 
+def sign_in_configured() -> bool:
+    """Whether the secrets hold an ``[auth]`` table, so people sign in."""
+    return "auth" in _secrets()
+
+
 @st.cache_resource(show_spinner=False)
 def serving_mode() -> Exposure:
     """How this server is reached (decided once per process; a refusal stops the page)."""
-    return exposure(st.get_option("server.address"), "auth" in _secrets(), anonymous_allowed())
+    return exposure(st.get_option("server.address"), sign_in_configured(), anonymous_allowed())
 
 
 def current_role() -> Role:
