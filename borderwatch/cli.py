@@ -51,7 +51,7 @@ from borderwatch.store import (
     DATA_DIR_ENV,
     DATABASE_FILE,
     ImportReport,
-    SQLiteStore,
+    IncidentStore,
     data_dir,
     file_sha256,
     open_store,
@@ -202,11 +202,11 @@ def format_report(report: ImportReport, file_name: str) -> str:
 # -- commands ------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace, *, allow_damaged: bool = False) -> SQLiteStore:
+def _open(args: argparse.Namespace, *, allow_damaged: bool = False) -> IncidentStore:
     return open_store(Path(args.data_dir) / DATABASE_FILE if args.data_dir else None, allow_damaged=allow_damaged)
 
 
-def _warn_of_unreadable_dates(store: SQLiteStore) -> None:
+def _warn_of_unreadable_dates(store: IncidentStore) -> None:
     """Say which datasets hold dates no page can show (stored by an older BorderWatch)."""
     for row in store.unreadable_dates().itertuples():
         print(f"warning: dataset {quoted(row.dataset)} holds {counted(row.incidents, 'incident')} dated before "
@@ -360,11 +360,9 @@ def _export(args: argparse.Namespace) -> int:
                                     (actors, options["actors"], "actor")):
             for value in sorted(set(values or ()) - set(known)):
                 print(f"warning: no stored incident has {what} {quoted(value)}", file=sys.stderr)
-        incidents = store.query(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates,
-                                max_border_km=args.within_km)
+        incidents = store.query(query)
         provenance = store.datasets()
-    filters = describe_filters(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates,
-                               max_border_km=args.within_km)
+    filters = describe_filters(query)
     attribution = export_attribution(dataset_attributions(incidents_per_dataset(incidents), provenance),
                                      filters=filters)
     sidecar = output.with_name(output.name + ATTRIBUTION_SUFFIX)

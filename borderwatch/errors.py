@@ -94,6 +94,10 @@ class StoreUnavailableError(BorderWatchError, OSError):
     """
 
 
+class InvalidQueryError(BorderWatchError, ValueError):
+    """A query of the store asks for something that cannot be (every problem in one message)."""
+
+
 class DatasetNameError(BorderWatchError, ValueError):
     """A dataset name that is empty, too long, or holds control characters."""
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from borderwatch import borderzone, config, reference
+from borderwatch import config, reference
+from tests.factories import measured_incidents
 from ui.analytics_tables import MAX_TABLE_WIDTH_PX
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -20,7 +21,7 @@ TIMEOUT = 90
 @pytest.fixture(scope="module")
 def measured():
     # The oracle: the bundled table measured directly, not through the store.
-    return borderzone.with_measures(reference.load_incidents(config.INCIDENTS_PATH))
+    return measured_incidents(reference.load_incidents(config.INCIDENTS_PATH))
 
 
 @pytest.fixture

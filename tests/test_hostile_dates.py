@@ -102,4 +102,4 @@ def test_an_incident_of_the_year_1_is_drawn_on_the_map(tmp_path, capsys):
         shown = map_data(store, query, fetch_area(view_around((33.6, 11.4), 6.5, 1000, 700)))
         assert shown.in_view == len(shown.points) == BUNDLED + 1
         assert "ACLED-TUN1@acled" in shown.points["id"].tolist()
-        assert len(store.query(IncidentFilter(start=first, end=first))) == 1
+        assert len(store.query(IncidentQuery(IncidentFilter(start=first, end=first)))) == 1

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentQuery
 from borderwatch.store import BUNDLED, EARTH_RADIUS_KM, SQLiteStore, open_store
 from tests.factories import incident_row
 from tests.store_worker import chunk
@@ -81,10 +81,10 @@ def test_hand_checked_cases(store):
         ("second", "day-before"): "same-set",
         ("second", "east4.9"): "orig60",
     })
-    shown = store.query(IncidentFilter(), datasets=("second",)).set_index("id")
+    shown = store.query(IncidentQuery(datasets=("second",))).set_index("id")
     assert shown.loc["km4.9@second", "probable_duplicate"] and shown.loc["km4.9@second", "duplicate_of"] == "orig@first"
     assert not shown.loc["km5.1@second", "probable_duplicate"] and shown.loc["km5.1@second", "duplicate_of"] == ""
-    hidden = store.query(IncidentFilter(), datasets=("second",), hide_duplicates=True)
+    hidden = store.query(IncidentQuery(datasets=("second",), hide_duplicates=True))
     assert sorted(hidden["id"]) == ["km5.1@second", "other-type@second", "two-days@second", "west5.1@second"]
     assert store.datasets().set_index("name").loc["second", "probable_duplicates"] == 4
     assert store.datasets().set_index("name").loc["first", "probable_duplicates"] == 0
@@ -121,7 +121,7 @@ def test_an_update_that_moves_a_row_clears_and_sets_flags(store):
 
 
 def test_removing_and_reseeding_bundled_makes_it_the_latest_dataset(store):
-    bundled = store.query(IncidentFilter(), datasets=(BUNDLED,)).iloc[0]
+    bundled = store.query(IncidentQuery(datasets=(BUNDLED,))).iloc[0]
     copy = row("copy", latitude=bundled["latitude"], longitude=bundled["longitude"],
                event_date=bundled["event_date"].date().isoformat(), event_type=bundled["event_type"],
                sub_event_type=bundled["sub_event_type"])
