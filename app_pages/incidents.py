@@ -9,6 +9,7 @@ import altair as alt
 import streamlit as st
 
 from borderwatch.analysis import monthly_timeline
+from borderwatch.escape import escape_markdown
 from borderwatch.export import (
     ATTRIBUTION_SUFFIX,
     dataset_attributions,
@@ -21,7 +22,6 @@ from borderwatch.export import (
     to_geojson_bytes,
     to_geopackage_bytes,
 )
-from borderwatch.escape import escape_markdown
 from layers.style import event_type_colour
 from ui import cache
 from ui.selection import request_focus

@@ -307,7 +307,7 @@ def _one_line(value: object) -> str:
     return " ".join(_CONTROL.sub(" ", str(value)).split())
 
 
-def _day(value: object) -> str:
+def _day(value: pd.Timestamp | dt.date | str) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
@@ -342,7 +342,7 @@ class Attribution:
     file_name: str = ""
 
 
-def _credit(name: str, format: str, imported_at: object) -> str:
+def _credit(name: str, format: str, imported_at: pd.Timestamp | dt.date | str | None) -> str:
     accessed = f"; accessed {_day(imported_at)}" if imported_at is not None else ""
     if format == "acled":
         return ACLED_CITATION + accessed
@@ -394,7 +394,8 @@ def dataset_attributions(present: Mapping[str, int], datasets: pd.DataFrame | No
             url=SOURCE_URLS.get(format),
             file_name=_one_line(row["file_name"]) if row is not None and format != BUNDLED else "",
         ))
-    return tuple(sorted(credits, key=lambda credit: (credit.format == BUNDLED, credit.dataset.casefold(), credit.dataset)))
+    return tuple(sorted(credits,
+                        key=lambda credit: (credit.format == BUNDLED, credit.dataset.casefold(), credit.dataset)))
 
 
 def incidents_per_dataset(incidents: pd.DataFrame) -> dict[str, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -101,11 +101,12 @@ def view_from_state(state: Mapping[str, object] | None, default: MapView) -> Map
     Anything malformed (the browser sends what it has) falls back to ``default``.
     """
     try:
-        bounds = state["bounds"]  # type: ignore[index]
+        # The browser's JSON: any shape, checked by the conversions below.
+        bounds: Any = state["bounds"]  # type: ignore[index]
         south_west, north_east = bounds["_southWest"], bounds["_northEast"]
         south, west = float(south_west["lat"]), float(south_west["lng"])
         north, east = float(north_east["lat"]), float(north_east["lng"])
-        zoom = float(state["zoom"])  # type: ignore[index]
+        zoom = float(state["zoom"])  # type: ignore[index, arg-type]
     except (KeyError, TypeError, ValueError):
         return default
     if not all(math.isfinite(value) for value in (south, west, north, east, zoom)) or south >= north:
@@ -131,7 +132,8 @@ def fetch_area(view: MapView) -> MapView:
     last = (1 << (view.zoom + 2)) - 1  # cells across the world at this zoom
     x_min, y_min = max(x_min - PAD_CELLS, 0), max(y_min - PAD_CELLS, 0)
     x_max, y_max = min(x_max + PAD_CELLS, last), min(y_max + PAD_CELLS, last)
-    (south, west, _, _), (_, _, north, east) = cell_bounds(np.array([x_min, x_max]), np.array([y_max, y_min]), view.zoom)
+    (south, west, _, _), (_, _, north, east) = cell_bounds(np.array([x_min, x_max]), np.array([y_max, y_min]),
+                                                           view.zoom)
     return MapView(float(west), float(max(south, -90.0)), float(east), float(min(north, 90.0)), view.zoom)
 
 

@@ -31,7 +31,7 @@ from borderwatch.store import (
     DATABASE_FILE,
     ID_QUALIFIER,
     ImportReport,
-    SQLiteStore,
+    IncidentStore,
     data_dir,
     open_store,
     qualified_id,
@@ -40,7 +40,7 @@ from tests.factories import incident_row
 from tests.store_worker import chunk, typed_incidents
 
 #: Columns a store query returns besides the schema.
-QUERY_EXTRAS = ("source_id", "probable_duplicate", "duplicate_of", *MEASURE_COLUMNS)
+STORE_QUERY_EXTRAS = ("source_id", "probable_duplicate", "duplicate_of", *MEASURE_COLUMNS)
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
@@ -57,13 +57,13 @@ def dump(path: Path) -> dict[str, list[tuple]]:
     return content
 
 
-def do_import(store: SQLiteStore, *chunks: ParsedChunk, dataset: str = "acled-test", **options) -> ImportReport:
+def do_import(store: IncidentStore, *chunks: ParsedChunk, dataset: str = "acled-test", **options) -> ImportReport:
     arguments = {"format": "acled", "file_name": "export.csv", "file_hash": "a" * 64, **options}
     return store.import_chunks(list(chunks), dataset=dataset, **arguments)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+def store(tmp_path: Path) -> Iterator[IncidentStore]:
     with open_store(tmp_path / "store.sqlite") as opened:
         yield opened
 
@@ -95,8 +95,8 @@ def test_data_dir_defaults_to_the_per_user_directory(monkeypatch):
 def test_query_of_the_seeded_store_equals_the_bundled_table(store):
     bundled = load_incidents()
     shown = store.query(IncidentQuery())
-    assert list(shown.columns) == [*INCIDENT_COLUMNS, *QUERY_EXTRAS, "geometry"]
-    schema_only = shown.drop(columns=list(QUERY_EXTRAS))
+    assert list(shown.columns) == [*INCIDENT_COLUMNS, *STORE_QUERY_EXTRAS, "geometry"]
+    schema_only = shown.drop(columns=list(STORE_QUERY_EXTRAS))
     pd.testing.assert_frame_equal(pd.DataFrame(schema_only), pd.DataFrame(bundled))
     assert shown.crs == bundled.crs
     assert list(shown["source_id"]) == list(bundled["id"])
@@ -273,7 +273,7 @@ def test_remove_dataset(store):
 
 
 @pytest.fixture
-def filled(store: SQLiteStore) -> SQLiteStore:
+def filled(store: IncidentStore) -> IncidentStore:
     store.remove_dataset(BUNDLED)
     do_import(
         store,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from borderwatch.filters import IncidentQuery
-from borderwatch.store import BUNDLED, EARTH_RADIUS_KM, SQLiteStore, open_store
+from borderwatch.store import BUNDLED, EARTH_RADIUS_KM, IncidentStore, SQLiteStore, open_store
 from tests.factories import incident_row
 from tests.store_worker import chunk
 
@@ -31,7 +31,7 @@ def row(id: str, latitude: float = LAT, longitude: float = LON, **values: object
     return incident_row(id=id, latitude=repr(float(latitude)), longitude=repr(float(longitude)), **values)
 
 
-def put(store: SQLiteStore, dataset: str, *rows: dict[str, str], timestamps=None) -> None:
+def put(store: IncidentStore, dataset: str, *rows: dict[str, str], timestamps=None) -> None:
     store.import_chunks(
         [chunk(*rows, timestamps=timestamps)], dataset=dataset, format="acled",
         file_name=f"{dataset}.csv", file_hash=str(len(rows)) * 64,
@@ -46,7 +46,7 @@ def flags(store: SQLiteStore) -> dict[tuple[str, str], str]:
     return {(dataset, source_id): original.rsplit("@", 1)[0] for dataset, source_id, original in cursor}
 
 
-def assert_flags(store: SQLiteStore, expected: dict[tuple[str, str], str]) -> None:
+def assert_flags(store: IncidentStore, expected: dict[tuple[str, str], str]) -> None:
     """The incremental flags are as expected, and a full recompute agrees with them."""
     assert flags(store) == expected
     assert store.flag_duplicates() == len(expected)
@@ -54,7 +54,7 @@ def assert_flags(store: SQLiteStore, expected: dict[tuple[str, str], str]) -> No
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+def store(tmp_path: Path) -> Iterator[IncidentStore]:
     with open_store(tmp_path / "store.sqlite") as opened:
         yield opened
 

@@ -195,7 +195,8 @@ def _left_out_in(path: str, revision: str, key: tuple, bbox: tuple[float, float,
 
 
 def left_out_in(query: IncidentQuery, view: MapView, drawn: int) -> int:
-    """How many matching incidents inside ``view`` the map left out (see :func:`borderwatch.mapview.left_out_in_view`)."""
+    """How many matching incidents inside ``view`` the map left out
+    (see :func:`borderwatch.mapview.left_out_in_view`)."""
     return _left_out_in(*_current(), _query_key(query), view.bbox, drawn)
 
 
@@ -206,7 +207,8 @@ def _fetch_incidents(path: str, key: tuple, limit: int | None, ids: tuple[str, .
 
 # Table pages of up to 5,000 rows weigh megabytes each: keep a few.
 @st.cache_data(show_spinner=False, max_entries=16)
-def _incidents(path: str, revision: str, key: tuple, limit: int | None, ids: tuple[str, ...] | None) -> gpd.GeoDataFrame:
+def _incidents(path: str, revision: str, key: tuple, limit: int | None,
+               ids: tuple[str, ...] | None) -> gpd.GeoDataFrame:
     return _fetch_incidents(path, key, limit, ids)
 
 
@@ -271,7 +273,8 @@ def timeline(path: str = str(config.TIMELINE_PATH)) -> pd.DataFrame:
 
 # Analyses read every matching incident near the border: a few sets at a time.
 @st.cache_data(show_spinner="Reading the incidents near the border…", max_entries=8)
-def _measured(path: str, revision: str, key: tuple, within_km: float | None, include_centroids: bool) -> gpd.GeoDataFrame:
+def _measured(path: str, revision: str, key: tuple, within_km: float | None,
+              include_centroids: bool) -> gpd.GeoDataFrame:
     query = _query_from_key(key)
     limits = [limit for limit in (query.max_border_km, within_km) if limit is not None]
     frame = _store(path).points(replace(query, max_border_km=min(limits) if limits else None))
@@ -318,7 +321,8 @@ def segment_table(query: IncidentQuery, segment_km: float, corridor_km: float, p
 def _sequences(path: str, revision: str, key: tuple, days: int, radius_km: float,
                include_centroids: bool) -> pd.DataFrame:
     # Two incidents at most R km apart on either side of the border each lie within R km of it.
-    return corridor.cross_border_sequences(_measured(path, revision, key, radius_km, include_centroids), days, radius_km)
+    measured = _measured(path, revision, key, radius_km, include_centroids)
+    return corridor.cross_border_sequences(measured, days, radius_km)
 
 
 def sequences(query: IncidentQuery, days: int, radius_km: float, include_centroids: bool = False) -> pd.DataFrame:
