@@ -4,10 +4,10 @@ The store's statements are otherwise plain SQL that SQLite and PostgreSQL
 both run: positions are ``latitude`` / ``longitude`` ranges, dates ISO text,
 the duplicate check's day window integer arithmetic on ``event_day``. What
 differs (index hints, join-order hints, the write lock, meta upserts, date
-arithmetic, connection settings, the parameter mark) is asked of a
+arithmetic, connection settings, lists of parameter marks) is asked of a
 :class:`Dialect`; :data:`SQLITE` is the one in use. Statements are written
-with ``?`` marks; an engine whose driver takes another style (psycopg:
-``%s``) converts them with :meth:`Dialect.statement`.
+with ``?`` marks (DB-API "qmark"); an engine whose driver takes another style
+(psycopg: ``%s``) converts them where it executes them.
 """
 
 from __future__ import annotations
@@ -28,10 +28,6 @@ class Dialect(Protocol):
     @property
     def ordered_join(self) -> str:
         """A join the engine must not reorder (a plain join where the planner is trusted)."""
-        ...
-
-    def statement(self, sql: str) -> str:
-        """Return ``sql`` (written with ``?`` marks) as the driver takes it."""
         ...
 
     def marks(self, count: int) -> str:
@@ -71,10 +67,6 @@ class SQLiteDialect:
     begin_write: str = "BEGIN IMMEDIATE"
     # CROSS JOIN makes SQLite keep the written join order.
     ordered_join: str = "CROSS JOIN"
-
-    def statement(self, sql: str) -> str:
-        """SQLite takes ``?`` marks as written."""
-        return sql
 
     def marks(self, count: int) -> str:
         """``?, ?, ...`` (``count`` of them)."""

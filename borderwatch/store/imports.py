@@ -47,7 +47,7 @@ _IN_BATCH = 500
 #: Columns the importer hands over besides the schema (``row`` is not stored).
 _CHUNK_EXTRAS = ("source_id", "source_timestamp", "original")
 #: Marks content digests of this kind; a store upgraded from schema 1 holds
-#: older ones, which are compared by source record instead (see ``_upsert``).
+#: older ones, which are compared by source record instead (see :func:`_upsert`).
 _HASH_VERSION: Final[str] = "2"
 #: Mapped fields hashed column-wise beside the source record (see :func:`_content_hashes`).
 _MAPPING_DEPENDENT: Final[tuple[str, ...]] = (

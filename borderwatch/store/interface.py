@@ -29,7 +29,7 @@ BUNDLED: Final[str] = "bundled"
 ID_QUALIFIER: Final[str] = "@"
 #: A map-view box: ``(west, south, east, north)`` in degrees.
 BBox = tuple[float, float, float, float]
-#: What :meth:`SQLiteStore.points` returns of each incident: enough to draw,
+#: What :meth:`IncidentStore.points` returns of each incident: enough to draw,
 #: label and identify it; the full record is fetched by id when clicked.
 POINT_COLUMNS: Final[tuple[str, ...]] = (
     "id", "latitude", "longitude", "event_type", "event_date", "location", "deaths_best",

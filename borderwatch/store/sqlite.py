@@ -71,11 +71,6 @@ from borderwatch.store.schema import SCHEMA, SCHEMA_VERSION, TEMP_SCHEMA, ZONE_S
 #: of a million rows take a minute or two, so the default is generous.
 DEFAULT_BUSY_TIMEOUT_S: Final[float] = 600.0
 
-#: An import that has added this many rows, and more than the store held
-#: before, drops the secondary indexes of ``incidents`` and builds them again
-#: at its end (in the same transaction): sorting a million keys once is far
-#: quicker than a million random B-tree inserts per index.
-BULK_IMPORT_ROWS: Final[int] = 50_000
 #: Page size of a new store file, in bytes.
 PAGE_SIZE: Final[int] = 16_384
 #: Page cache of the reading connection (KiB), shared by every session of the app.
