@@ -130,3 +130,20 @@ def test_removing_and_reseeding_bundled_makes_it_the_latest_dataset(store):
     store.remove_dataset(BUNDLED)
     store.reseed_bundled()
     assert_flags(store, {(BUNDLED, bundled["id"]): "copy"})
+
+
+def test_the_day_window_and_the_distance_are_the_configured_tunables(store, monkeypatch):
+    from borderwatch import config
+
+    monkeypatch.setattr(config, "DUPLICATE_DAY_WINDOW", 2)
+    monkeypatch.setattr(config, "DUPLICATE_DISTANCE_KM", 10.0)
+    put(store, "first", row("orig"))
+    put(
+        store,
+        "second",
+        row("two-days", latitude=north(1.0), event_date="2016-03-09"),
+        row("three-days", latitude=north(1.0), event_date="2016-03-10"),
+        row("km9.5", latitude=north(9.5)),
+        row("km10.5", latitude=north(10.5)),
+    )
+    assert_flags(store, {("second", "two-days"): "orig", ("second", "km9.5"): "orig"})
