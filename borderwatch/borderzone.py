@@ -27,9 +27,9 @@ they are only indicative.
 from __future__ import annotations
 
 import hashlib
-from operator import attrgetter
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Final
 

@@ -65,7 +65,7 @@ def store_with_an_old_bad_date(tmp_path, capsys) -> Path:
 def test_a_stored_date_before_the_year_1_does_not_take_down_exports(store_with_an_old_bad_date, tmp_path, capsys):
     data = store_with_an_old_bad_date
     with open_store(data / DATABASE_FILE) as store:
-        first, last = store.filter_options()["date_bounds"]
+        first, _ = store.filter_options()["date_bounds"]
         assert first == dt.date(2015, 1, 27)  # the bundled table's first day, not "-001-01-01"
         assert store.unreadable_dates().to_dict("records") == [{"dataset": "acled", "incidents": 2}]
     assert main(["--data-dir", str(data), "export", "-o", str(tmp_path / "all.geojson")]) == 0

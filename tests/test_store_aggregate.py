@@ -100,7 +100,8 @@ def test_aggregates_match_counting_each_incident(store, start, end, types, datas
     query = IncidentQuery(selection, max_border_km=max_border_km, **options)
     got = store.aggregate(query, by=tuple(by), zoom=cell_zoom)
     expected = _brute_force(store, selection, by, cell_zoom, max_border_km=max_border_km, **options)
-    assert got[list(expected.columns)].reset_index(drop=True).equals(expected.astype(got[list(expected.columns)].dtypes))
+    columns = list(expected.columns)
+    assert got[columns].reset_index(drop=True).equals(expected.astype(got[columns].dtypes))
 
 
 def test_a_map_view_counts_what_lies_in_it(store):
