@@ -40,7 +40,7 @@ from tests.factories import incident_row
 from tests.store_worker import chunk, typed_incidents
 
 #: Columns a store query returns besides the schema.
-STORE_QUERY_EXTRAS = ("source_id", "probable_duplicate", "duplicate_of", *MEASURE_COLUMNS)
+EXTRA_COLUMNS = ("source_id", "probable_duplicate", "duplicate_of", *MEASURE_COLUMNS)
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
@@ -95,8 +95,8 @@ def test_data_dir_defaults_to_the_per_user_directory(monkeypatch):
 def test_query_of_the_seeded_store_equals_the_bundled_table(store):
     bundled = load_incidents()
     shown = store.query(IncidentQuery())
-    assert list(shown.columns) == [*INCIDENT_COLUMNS, *STORE_QUERY_EXTRAS, "geometry"]
-    schema_only = shown.drop(columns=list(STORE_QUERY_EXTRAS))
+    assert list(shown.columns) == [*INCIDENT_COLUMNS, *EXTRA_COLUMNS, "geometry"]
+    schema_only = shown.drop(columns=list(EXTRA_COLUMNS))
     pd.testing.assert_frame_equal(pd.DataFrame(schema_only), pd.DataFrame(bundled))
     assert shown.crs == bundled.crs
     assert list(shown["source_id"]) == list(bundled["id"])
