@@ -9,6 +9,7 @@ import altair as alt
 import streamlit as st
 
 from borderwatch.analysis import monthly_timeline
+from borderwatch.escape import escape_markdown
 from borderwatch.export import (
     ATTRIBUTION_SUFFIX,
     dataset_attributions,
@@ -21,7 +22,6 @@ from borderwatch.export import (
     to_geojson_bytes,
     to_geopackage_bytes,
 )
-from borderwatch.escape import escape_markdown
 from layers.style import event_type_colour
 from ui import cache
 from ui.selection import request_focus
@@ -115,8 +115,6 @@ for measure, title in (("incidents", "Incidents"), ("deaths", "Deaths")):
     st.altair_chart(chart, width="stretch")
 
 st.subheader("Download the filtered incidents", anchor=False)
-selection = query.selection
-options = query.options()
 offered = cache.filter_options()
 if summary.shown > DOWNLOAD_ROW_LIMIT:
     st.info(
@@ -124,15 +122,15 @@ if summary.shown > DOWNLOAD_ROW_LIMIT:
         f"({DOWNLOAD_ROW_LIMIT:,}). This command writes the same set (CSV, GeoJSON or GeoPackage, "
         "from the extension) with its attribution:"
     )
-    command = export_command(selection, export_file_name(query, "gpkg", offered=offered), python=sys.executable,
-                             data_dir=str(cache.store().path.parent), **options)
+    command = export_command(query, export_file_name(query, "gpkg", offered=offered), python=sys.executable,
+                             data_dir=str(cache.store_path().parent))
     st.code(command, language="bash")
     st.stop()
 
 everything = cache.all_incidents(query) if summary.shown > len(shown) else shown
 attribution = export_attribution(
     dataset_attributions(incidents_per_dataset(everything), cache.store().datasets()),
-    filters=describe_filters(selection, **options),
+    filters=describe_filters(query),
 )
 csv_name = export_file_name(query, "csv", offered=offered)
 csv_column, geojson_column, gpkg_column = st.columns(3)

@@ -14,7 +14,7 @@ def monthly_timeline(counts: pd.DataFrame) -> pd.DataFrame:
     counts : pandas.DataFrame
         ``event_month`` (months since January 1970), ``event_type``,
         ``incidents``, ``deaths``, as
-        ``SQLiteStore.aggregate(..., by=("event_month", "event_type"))`` returns them.
+        ``IncidentStore.aggregate(..., by=("event_month", "event_type"))`` returns them.
 
     Returns
     -------

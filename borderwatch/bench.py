@@ -51,7 +51,7 @@ from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.planner import evaluate, incidents_near, place_greedy
 from borderwatch.importers import read_incidents
 from borderwatch.mapview import MapView, fetch_area, map_data, view_around
-from borderwatch.store import DATABASE_FILE, SQLiteStore, file_sha256, open_store
+from borderwatch.store import DATABASE_FILE, IncidentStore, file_sha256, open_store
 from borderwatch.synth import write_synthetic_acled
 
 #: Map zooms measured: the whole region, the Ben Gardane district, the town.
@@ -134,7 +134,7 @@ def layer_payload(layer: folium.FeatureGroup, empty_bytes: int) -> tuple[float, 
     return seconds, size - empty_bytes
 
 
-def import_synthetic(store: SQLiteStore, path: Path) -> tuple[float, int, int]:
+def import_synthetic(store: IncidentStore, path: Path) -> tuple[float, int, int]:
     """Import a synthetic file as the command line does: seconds, rows stored, peak RSS bytes."""
     with peak_memory() as memory:
         seconds, report = _timed(
@@ -144,7 +144,7 @@ def import_synthetic(store: SQLiteStore, path: Path) -> tuple[float, int, int]:
     return seconds, report.accepted, memory.peak_bytes
 
 
-def _scenarios(store: SQLiteStore, rng: np.random.Generator) -> dict[str, list[tuple[IncidentQuery, MapView]]]:
+def _scenarios(store: IncidentStore, rng: np.random.Generator) -> dict[str, list[tuple[IncidentQuery, MapView]]]:
     """What users change: a year's date range, a set of two types, a map move at zoom 9."""
     options = store.filter_options()
     first, last = options["date_bounds"]
@@ -162,7 +162,7 @@ def _scenarios(store: SQLiteStore, rng: np.random.Generator) -> dict[str, list[t
     return {"date_range": dates, "type_set": type_sets, "map_view": moves}
 
 
-def measure_filters(store: SQLiteStore, seed: int) -> dict[str, dict[str, float]]:
+def measure_filters(store: IncidentStore, seed: int) -> dict[str, dict[str, float]]:
     """p50/p95 seconds from a filter change or map move to the map's data, uncached."""
     results = {}
     for name, cases in _scenarios(store, np.random.default_rng(seed)).items():
@@ -171,7 +171,7 @@ def measure_filters(store: SQLiteStore, seed: int) -> dict[str, dict[str, float]
     return results
 
 
-def measure_zooms(store: SQLiteStore, empty_bytes: int) -> dict[str, dict[str, Any]]:
+def measure_zooms(store: IncidentStore, empty_bytes: int) -> dict[str, dict[str, Any]]:
     """Map data, layer build and payload at each of :data:`ZOOMS`, all incidents shown."""
     from layers.incidents import cells_layer, incidents_layer  # the core package does not need the map
 
@@ -195,8 +195,8 @@ def measure_zooms(store: SQLiteStore, empty_bytes: int) -> dict[str, dict[str, A
     return results
 
 
-def _baseline_points(store: SQLiteStore, limit: int) -> gpd.GeoDataFrame:
-    points = store.points(IncidentFilter(), limit=limit)
+def _baseline_points(store: IncidentStore, limit: int) -> gpd.GeoDataFrame:
+    points = store.points(IncidentQuery(), limit=limit)
     return gpd.GeoDataFrame(points, geometry=gpd.points_from_xy(points["longitude"], points["latitude"]),
                             crs="EPSG:4326")
 
@@ -230,7 +230,7 @@ _BASELINES: Final[dict[str, Callable[[gpd.GeoDataFrame], folium.FeatureGroup]]] 
 }
 
 
-def measure_baselines(store: SQLiteStore, rows: int, empty_bytes: int,
+def measure_baselines(store: IncidentStore, rows: int, empty_bytes: int,
                       caps: dict[str, int]) -> dict[str, dict[str, Any]]:
     """Build time and payload of the three usual ways, on the store's points, scaled to ``rows``."""
     results = {}
@@ -272,7 +272,7 @@ def _segment_table(incidents: pd.DataFrame, segments: gpd.GeoDataFrame) -> pd.Da
     return segment_summary(segment_activity(incidents, segments, "month"), segments)
 
 
-def measure_analytics(store: SQLiteStore) -> dict[str, Any]:
+def measure_analytics(store: IncidentStore) -> dict[str, Any]:
     """Time the border analytics on the stored incidents, with same-run baselines.
 
     Measured: the measures against the border (as the import computes them)
@@ -283,7 +283,7 @@ def measure_analytics(store: SQLiteStore) -> dict[str, Any]:
     greedy sensor placement.
     """
     results: dict[str, Any] = {}
-    everything = store.points(IncidentFilter())
+    everything = store.points(IncidentQuery())
     latitude, longitude = everything["latitude"].to_numpy(float), everything["longitude"].to_numpy(float)
     measure(latitude[:10], longitude[:10])  # the zone is read once per process, as in an import
     measure_s, _ = _timed(measure, latitude, longitude)
@@ -298,7 +298,7 @@ def measure_analytics(store: SQLiteStore) -> dict[str, Any]:
     unfiltered = _percentiles([_timed(map_data, store, IncidentQuery(), area)[0] for _ in range(5)])
     results["within_corridor_map_data"] = {**filtered, "baseline_no_distance_p50_s": unfiltered["p50_s"],
                                            "ratio": _ratio(filtered["p50_s"], unfiltered["p50_s"])}
-    fetch_s, near = _timed(store.points, IncidentFilter(), max_border_km=config.SEQUENCE_RADIUS_KM)
+    fetch_s, near = _timed(store.points, IncidentQuery(max_border_km=config.SEQUENCE_RADIUS_KM))
     near = incidents_of_points(near)
     segments = border_segments(reference.load_border(config.BORDER_PATH).geometry.iloc[0])
     corridor_rows = near[near["distance_border_km"] <= config.CORRIDOR_KM]

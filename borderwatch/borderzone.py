@@ -27,9 +27,9 @@ they are only indicative.
 from __future__ import annotations
 
 import hashlib
-from operator import attrgetter
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Final
 
@@ -272,24 +272,3 @@ def measure(
         "between_barrier_and_border": shapely.contains_xy(zone.strip, x, y),
         "border_position_km": distances["position"] / _METRES_PER_KM,
     })
-
-
-def with_measures(incidents: gpd.GeoDataFrame, zone: BorderZone | None = None) -> gpd.GeoDataFrame:
-    """Return a copy of ``incidents`` with the :data:`MEASURE_COLUMNS` added (or replaced).
-
-    Parameters
-    ----------
-    incidents : geopandas.GeoDataFrame
-        With ``latitude`` and ``longitude`` columns.
-    zone : BorderZone, optional
-        Defaults to the bundled data.
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-    """
-    measured = incidents.copy()
-    found = measure(incidents["latitude"], incidents["longitude"], zone)
-    for column in MEASURE_COLUMNS:
-        measured[column] = found[column].to_numpy()
-    return measured

@@ -51,7 +51,7 @@ from borderwatch.store import (
     DATA_DIR_ENV,
     DATABASE_FILE,
     ImportReport,
-    SQLiteStore,
+    IncidentStore,
     data_dir,
     file_sha256,
     open_store,
@@ -120,7 +120,7 @@ def _mapping_item(text: str) -> tuple[str, str]:
     return field.strip(), column.strip()
 
 
-def _write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file beside ``path``: a failed export leaves no half file."""
     # The suffix is kept: GDAL's GPKG driver warns about any other extension.
     temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
@@ -202,14 +202,15 @@ def format_report(report: ImportReport, file_name: str) -> str:
 # -- commands ------------------------------------------------------------------
 
 
-def _open(args: argparse.Namespace, *, allow_damaged: bool = False) -> SQLiteStore:
+def _open(args: argparse.Namespace, *, allow_damaged: bool = False) -> IncidentStore:
     return open_store(Path(args.data_dir) / DATABASE_FILE if args.data_dir else None, allow_damaged=allow_damaged)
 
 
-def _warn_of_unreadable_dates(store: SQLiteStore) -> None:
+def _warn_of_unreadable_dates(store: IncidentStore) -> None:
     """Say which datasets hold dates no page can show (stored by an older BorderWatch)."""
-    for row in store.unreadable_dates().itertuples():
-        print(f"warning: dataset {quoted(row.dataset)} holds {counted(row.incidents, 'incident')} dated before "
+    unreadable = store.unreadable_dates()
+    for dataset, incidents in zip(unreadable["dataset"].tolist(), unreadable["incidents"].tolist(), strict=True):
+        print(f"warning: dataset {quoted(dataset)} holds {counted(int(incidents), 'incident')} dated before "
               "the year 1, which no page or export shows: remove the dataset and import its file again "
               "(such rows are now rejected)", file=sys.stderr)
 
@@ -252,10 +253,10 @@ def _print_report(report: ImportReport, file_name: str, *, as_json: bool) -> Non
 
 
 def _dataset_records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    records = []
+    records: list[dict[str, object]] = []
     for row in frame.to_dict("records"):
         row["imported_at"] = pd.Timestamp(row["imported_at"]).isoformat()
-        records.append({key: value.item() if hasattr(value, "item") else value for key, value in row.items()})
+        records.append({str(key): value.item() if hasattr(value, "item") else value for key, value in row.items()})
     return records
 
 
@@ -278,12 +279,12 @@ def format_datasets(frame: pd.DataFrame) -> str:
               "incidents", "duplicates")
     rows = [
         (
-            str(row.name), str(row.format), str(row.file_name), str(row.file_hash)[:12],
-            pd.Timestamp(row.imported_at).strftime("%Y-%m-%d %H:%M"),
-            *(f"{int(value):,}" for value in (row.rows_read, row.accepted, row.rejected, row.incidents,
-                                               row.probable_duplicates)),
+            str(row["name"]), str(row["format"]), str(row["file_name"]), str(row["file_hash"])[:12],
+            pd.Timestamp(row["imported_at"]).strftime("%Y-%m-%d %H:%M"),
+            *(f"{int(row[column]):,}" for column in ("rows_read", "accepted", "rejected", "incidents",
+                                                      "probable_duplicates")),
         )
-        for row in frame.itertuples(index=False)
+        for row in frame.to_dict("records")
     ]
     widths = [max(len(line[index]) for line in (header, *rows)) for index in range(len(header))]
     numeric = range(5, len(header))
@@ -360,11 +361,9 @@ def _export(args: argparse.Namespace) -> int:
                                     (actors, options["actors"], "actor")):
             for value in sorted(set(values or ()) - set(known)):
                 print(f"warning: no stored incident has {what} {quoted(value)}", file=sys.stderr)
-        incidents = store.query(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates,
-                                max_border_km=args.within_km)
+        incidents = store.query(query)
         provenance = store.datasets()
-    filters = describe_filters(selection, datasets=datasets, actors=actors, hide_duplicates=args.hide_duplicates,
-                               max_border_km=args.within_km)
+    filters = describe_filters(query)
     attribution = export_attribution(dataset_attributions(incidents_per_dataset(incidents), provenance),
                                      filters=filters)
     sidecar = output.with_name(output.name + ATTRIBUTION_SUFFIX)

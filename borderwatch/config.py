@@ -172,3 +172,9 @@ GEODESY_FRAME_RADIUS_KM: Final[float] = 500.0
 
 #: Environment variable that, set to 1, does what ``--allow-anonymous`` does (e.g. in a service unit).
 ALLOW_ANONYMOUS_ENV: Final[str] = "BORDERWATCH_ALLOW_ANONYMOUS"
+
+# -- Probable duplicates in the store -----------------------------------------------
+#: Rows of different datasets of one event type at most this far apart (km) ...
+DUPLICATE_DISTANCE_KM: Final[float] = 5.0
+#: ... and whose event dates are at most this many days apart are flagged as probable duplicates.
+DUPLICATE_DAY_WINDOW: Final[int] = 1

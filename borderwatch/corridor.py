@@ -159,7 +159,7 @@ def _km_text(value: float) -> str:
 
 
 def incidents_of_points(points: pd.DataFrame) -> gpd.GeoDataFrame:
-    """The store's points (:meth:`borderwatch.store.SQLiteStore.points`) as the analyses here take them.
+    """The store's points (:meth:`borderwatch.store.IncidentStore.points`) as the analyses here take them.
 
     Parameters
     ----------

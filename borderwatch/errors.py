@@ -6,7 +6,12 @@ that catches ``ValueError`` or ``OSError`` keeps working.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from borderwatch import config
+
+if TYPE_CHECKING:  # the store imports these errors: no import at run time
+    from borderwatch.store.interface import ImportReport
 
 
 class BorderWatchError(Exception):
@@ -61,9 +66,9 @@ class StrictImportError(BorderWatchError, ValueError):
         The full validation report of the file (every rejection), for the user.
     """
 
-    def __init__(self, report: object, reason: str = "strict import refused") -> None:
+    def __init__(self, report: ImportReport, reason: str = "strict import refused") -> None:
         self.report = report
-        rejected = getattr(report, "rejected", 0)
+        rejected = report.rejected
         super().__init__(f"{reason}: {counted(rejected, 'row')} rejected; nothing was stored")
 
 
@@ -92,6 +97,10 @@ class StoreUnavailableError(BorderWatchError, OSError):
 
     The message names the folder.
     """
+
+
+class InvalidQueryError(BorderWatchError, ValueError):
+    """A query of the store asks for something that cannot be (every problem in one message)."""
 
 
 class DatasetNameError(BorderWatchError, ValueError):

@@ -21,7 +21,7 @@ import shlex
 import tempfile
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -30,7 +30,7 @@ import pandas as pd
 import pyogrio
 
 from borderwatch import __version__, config
-from borderwatch.filters import IncidentFilter, IncidentQuery
+from borderwatch.filters import IncidentQuery
 from borderwatch.schema import INCIDENT_COLUMNS
 from borderwatch.store import BUNDLED, IncidentStore
 
@@ -217,26 +217,14 @@ def to_geopackage_bytes(incidents: gpd.GeoDataFrame, *, attribution: str | None 
         return path.read_bytes()
 
 
-def describe_filters(
-    selection: IncidentFilter,
-    *,
-    datasets: tuple[str, ...] | None = None,
-    actors: tuple[str, ...] | None = None,
-    hide_duplicates: bool = False,
-    max_border_km: float | None = None,
-) -> str:
+def describe_filters(query: IncidentQuery) -> str:
     """Say in one line which filters made an export.
 
     Parameters
     ----------
-    selection : IncidentFilter
-        Dates, event types, countries.
-    datasets, actors : tuple of str, optional
-        As :meth:`borderwatch.store.SQLiteStore.query` takes them; ``None`` is "any".
-    hide_duplicates : bool
-        Whether probable duplicates were left out.
-    max_border_km : float, optional
-        The "within this many km of the border" limit.
+    query : IncidentQuery
+        Dates, event types, countries, datasets, actors (``None`` is "any"),
+        whether probable duplicates were left out, the distance limit.
 
     Returns
     -------
@@ -251,24 +239,21 @@ def describe_filters(
             return "any"
         return ", ".join(values) if values else "none"
 
+    selection = query.selection
     start = selection.start.isoformat() if selection.start else "any"
     end = selection.end.isoformat() if selection.end else "any"
     return (
         f"dates {start} to {end}; event types: {listing(selection.event_types)}; "
-        f"countries: {listing(selection.countries)}; datasets: {listing(datasets)}; "
-        f"actors: {listing(actors)}; probable duplicates {'left out' if hide_duplicates else 'kept'}"
-        + (f"; within {max_border_km:g} km of the border" if max_border_km is not None else "")
+        f"countries: {listing(selection.countries)}; datasets: {listing(query.datasets)}; "
+        f"actors: {listing(query.actors)}; probable duplicates {'left out' if query.hide_duplicates else 'kept'}"
+        + (f"; within {query.max_border_km:g} km of the border" if query.max_border_km is not None else "")
     )
 
 
 def export_command(
-    selection: IncidentFilter,
+    query: IncidentQuery,
     output: str,
     *,
-    datasets: tuple[str, ...] | None = None,
-    actors: tuple[str, ...] | None = None,
-    hide_duplicates: bool = False,
-    max_border_km: float | None = None,
     python: str = "python",
     data_dir: str | None = None,
 ) -> str:
@@ -276,11 +261,10 @@ def export_command(
 
     Parameters
     ----------
-    selection : IncidentFilter
+    query : IncidentQuery
+        The filters, as the store's reads take them.
     output : str
         File to write.
-    datasets, actors, hide_duplicates, max_border_km
-        The other filters, as :meth:`borderwatch.store.SQLiteStore.query` takes them.
     python : str
         The interpreter that has BorderWatch installed.
     data_dir : str, optional
@@ -296,17 +280,18 @@ def export_command(
     if data_dir is not None:
         words.append(f"--data-dir={data_dir}")
     words.append("export")
+    selection = query.selection
     if selection.start:
         words.append(f"--from={selection.start.isoformat()}")
     if selection.end:
         words.append(f"--to={selection.end.isoformat()}")
     for option, values in (("--type", selection.event_types), ("--country", selection.countries),
-                           ("--dataset", datasets), ("--actor", actors)):
+                           ("--dataset", query.datasets), ("--actor", query.actors)):
         words += [f"{option}={value}" for value in values or ()]
-    if hide_duplicates:
+    if query.hide_duplicates:
         words.append("--hide-duplicates")
-    if max_border_km is not None:
-        words.append(f"--within-km={max_border_km:g}")
+    if query.max_border_km is not None:
+        words.append(f"--within-km={query.max_border_km:g}")
     words.append(f"--output={output}")
     return " ".join(shlex.quote(word) for word in words)
 
@@ -322,7 +307,7 @@ def _one_line(value: object) -> str:
     return " ".join(_CONTROL.sub(" ", str(value)).split())
 
 
-def _day(value: object) -> str:
+def _day(value: pd.Timestamp | dt.date | str) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
@@ -357,7 +342,7 @@ class Attribution:
     file_name: str = ""
 
 
-def _credit(name: str, format: str, imported_at: object) -> str:
+def _credit(name: str, format: str, imported_at: pd.Timestamp | dt.date | str | None) -> str:
     accessed = f"; accessed {_day(imported_at)}" if imported_at is not None else ""
     if format == "acled":
         return ACLED_CITATION + accessed
@@ -409,7 +394,8 @@ def dataset_attributions(present: Mapping[str, int], datasets: pd.DataFrame | No
             url=SOURCE_URLS.get(format),
             file_name=_one_line(row["file_name"]) if row is not None and format != BUNDLED else "",
         ))
-    return tuple(sorted(credits, key=lambda credit: (credit.format == BUNDLED, credit.dataset.casefold(), credit.dataset)))
+    return tuple(sorted(credits,
+                        key=lambda credit: (credit.format == BUNDLED, credit.dataset.casefold(), credit.dataset)))
 
 
 def incidents_per_dataset(incidents: pd.DataFrame) -> dict[str, int]:
@@ -455,9 +441,7 @@ def store_incidents_per_dataset(
     for name in names:
         if query.datasets is not None and name not in query.datasets:
             continue
-        total = store.aggregate(query.selection, datasets=(name,), actors=query.actors,
-                                hide_duplicates=query.hide_duplicates, max_border_km=query.max_border_km,
-                                bbox=bbox)
+        total = store.aggregate(replace(query, datasets=(name,)), bbox=bbox)
         counts[name] = int(total["incidents"].iloc[0])
     return counts
 
@@ -540,7 +524,7 @@ def export_file_name(query: IncidentQuery, extension: str, *,
         E.g. ``"csv"``, ``"html"``.
     offered : mapping, optional
         What the filters offer (``event_types``, ``countries``, ``datasets``, as
-        :meth:`borderwatch.store.SQLiteStore.filter_options` gives them): a
+        :meth:`borderwatch.store.IncidentStore.filter_options` gives them): a
         filter that keeps every value offered is left out of the name.
 
     Returns

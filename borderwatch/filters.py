@@ -1,14 +1,16 @@
 """What the user filters incidents by, and the summary line of what is shown.
 
-The filtering and counting run in the store's SQL (:meth:`borderwatch.store.SQLiteStore.query`,
-:meth:`~borderwatch.store.SQLiteStore.aggregate`).
+The filtering and counting run in the store's SQL (:meth:`borderwatch.store.IncidentStore.query`,
+:meth:`~borderwatch.store.IncidentStore.aggregate`), which take one :class:`IncidentQuery`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
+from borderwatch.errors import InvalidQueryError, quoted
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,13 @@ class IncidentFilter:
 
 @dataclass(frozen=True)
 class IncidentQuery:
-    """Everything the sidebar filters by: the selection and the store-level options.
+    """Everything the store's reads filter by: the selection and the store-level filters.
+
+    Every read of :class:`~borderwatch.store.IncidentStore` takes one. Built
+    with fields that cannot be asked (a date that is no date, a name list
+    given as a bare string, a negative distance) it raises
+    :class:`~borderwatch.errors.InvalidQueryError` naming every problem. A
+    start after the end is a valid query that matches nothing.
 
     Attributes
     ----------
@@ -55,10 +63,34 @@ class IncidentQuery:
     hide_duplicates: bool = False
     max_border_km: float | None = None
 
-    def options(self) -> dict[str, object]:
-        """The keyword arguments the store's queries take besides the selection."""
-        return {"datasets": self.datasets, "actors": self.actors, "hide_duplicates": self.hide_duplicates,
-                "max_border_km": self.max_border_km}
+    def __post_init__(self) -> None:
+        problems = _problems(self)
+        if problems:
+            raise InvalidQueryError("the incident query " + "; ".join(problems))
+
+
+def _problems(query: IncidentQuery) -> list[str]:
+    """Every reason ``query`` cannot be asked of a store; empty when it can."""
+    problems: list[str] = []
+    if not isinstance(query.selection, IncidentFilter):
+        problems.append(f"needs an IncidentFilter as its selection, not {type(query.selection).__name__}")
+        return problems
+    for name in ("start", "end"):
+        value = getattr(query.selection, name)
+        if value is not None and not isinstance(value, dt.date):
+            problems.append(f"has a {name} date that is not a date: {quoted(value)}")
+    for name, values in (("event_types", query.selection.event_types), ("countries", query.selection.countries),
+                         ("datasets", query.datasets), ("actors", query.actors)):
+        # A bare string is a tuple of its letters to SQL: ("Riots") for ("Riots",) is a common slip.
+        if values is not None and not (isinstance(values, tuple) and all(isinstance(v, str) for v in values)):
+            problems.append(f"needs {name} as a tuple of names or None, not {quoted(values)}")
+    if not isinstance(query.hide_duplicates, bool):
+        problems.append(f"needs hide_duplicates as True or False, not {quoted(query.hide_duplicates)}")
+    distance = query.max_border_km
+    if distance is not None and (isinstance(distance, bool) or not isinstance(distance, int | float)
+                                 or not math.isfinite(distance) or distance < 0):
+        problems.append(f"needs max_border_km as a distance of 0 km or more, or None, not {quoted(distance)}")
+    return problems
 
 
 @dataclass(frozen=True)
@@ -73,7 +105,7 @@ class Summary:
         Incidents before filtering.
     deaths : int
         Sum of ``deaths_best`` over the incidents shown (unknown counts as 0),
-        as :meth:`borderwatch.store.SQLiteStore.aggregate` counts it.
+        as :meth:`borderwatch.store.IncidentStore.aggregate` counts it.
     """
 
     shown: int

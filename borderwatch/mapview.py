@@ -11,14 +11,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from borderwatch.filters import IncidentQuery
 from borderwatch.mapgrid import GRID_ZOOM, MAX_LATITUDE, WORLD_PX, cell_bounds, cell_range, grid_xy, lonlat_of
-from borderwatch.store import SQLiteStore
+from borderwatch.store import IncidentStore
 
 #: Most incidents a view draws as individual circles; beyond, counted cells.
 POINT_LIMIT: Final[int] = 2_000
@@ -61,9 +61,9 @@ class MapData:
     Attributes
     ----------
     points : pandas.DataFrame or None
-        Individual incidents (see :meth:`SQLiteStore.points`) when the view holds few.
+        Individual incidents (see :meth:`IncidentStore.points`) when the view holds few.
     cells : pandas.DataFrame or None
-        Counted cells (see :meth:`SQLiteStore.aggregate`) otherwise.
+        Counted cells (see :meth:`IncidentStore.aggregate`) otherwise.
     zoom : int
         Zoom the cells were counted at.
     in_view : int
@@ -101,11 +101,12 @@ def view_from_state(state: Mapping[str, object] | None, default: MapView) -> Map
     Anything malformed (the browser sends what it has) falls back to ``default``.
     """
     try:
-        bounds = state["bounds"]  # type: ignore[index]
+        # The browser's JSON: any shape, checked by the conversions below.
+        bounds: Any = state["bounds"]  # type: ignore[index]
         south_west, north_east = bounds["_southWest"], bounds["_northEast"]
         south, west = float(south_west["lat"]), float(south_west["lng"])
         north, east = float(north_east["lat"]), float(north_east["lng"])
-        zoom = float(state["zoom"])  # type: ignore[index]
+        zoom = float(state["zoom"])  # type: ignore[index, arg-type]
     except (KeyError, TypeError, ValueError):
         return default
     if not all(math.isfinite(value) for value in (south, west, north, east, zoom)) or south >= north:
@@ -131,17 +132,18 @@ def fetch_area(view: MapView) -> MapView:
     last = (1 << (view.zoom + 2)) - 1  # cells across the world at this zoom
     x_min, y_min = max(x_min - PAD_CELLS, 0), max(y_min - PAD_CELLS, 0)
     x_max, y_max = min(x_max + PAD_CELLS, last), min(y_max + PAD_CELLS, last)
-    (south, west, _, _), (_, _, north, east) = cell_bounds(np.array([x_min, x_max]), np.array([y_max, y_min]), view.zoom)
+    (south, west, _, _), (_, _, north, east) = cell_bounds(np.array([x_min, x_max]), np.array([y_max, y_min]),
+                                                           view.zoom)
     return MapView(float(west), float(max(south, -90.0)), float(east), float(min(north, 90.0)), view.zoom)
 
 
-def map_data(store: SQLiteStore, query: IncidentQuery, area: MapView | None,
+def map_data(store: IncidentStore, query: IncidentQuery, area: MapView | None,
              point_limit: int = POINT_LIMIT) -> MapData:
     """Fetch what the incident layer draws for an area.
 
     Parameters
     ----------
-    store : SQLiteStore
+    store : IncidentStore
     query : IncidentQuery
         The sidebar's filters.
     area : MapView or None
@@ -159,18 +161,17 @@ def map_data(store: SQLiteStore, query: IncidentQuery, area: MapView | None,
         recent, since zooming in can no longer split a cell.
     """
     if area is None:
-        points = store.points(query.selection, limit=point_limit, newest_first=True, **query.options())
+        points = store.points(query, limit=point_limit, newest_first=True)
         return MapData(points=points, cells=None, zoom=MAX_ZOOM, in_view=len(points))
-    cells = store.aggregate(query.selection, by=("cell",), zoom=area.zoom, bbox=area.bbox, **query.options())
+    cells = store.aggregate(query, by=("cell",), zoom=area.zoom, bbox=area.bbox)
     in_view = int(cells["incidents"].sum())
     if in_view <= point_limit or area.zoom >= MAX_ZOOM:
-        points = store.points(query.selection, bbox=area.bbox, limit=point_limit, newest_first=True,
-                              **query.options())
+        points = store.points(query, bbox=area.bbox, limit=point_limit, newest_first=True)
         return MapData(points=points, cells=None, zoom=area.zoom, in_view=max(in_view, len(points)))
     return MapData(points=None, cells=cells, zoom=area.zoom, in_view=in_view)
 
 
-def left_out_in_view(store: SQLiteStore, query: IncidentQuery, view: MapView, drawn: int) -> int:
+def left_out_in_view(store: IncidentStore, query: IncidentQuery, view: MapView, drawn: int) -> int:
     """How many matching incidents inside the view itself the map did not draw.
 
     The map draws at most :data:`POINT_LIMIT` incidents of the area around
@@ -178,7 +179,7 @@ def left_out_in_view(store: SQLiteStore, query: IncidentQuery, view: MapView, dr
 
     Parameters
     ----------
-    store : SQLiteStore
+    store : IncidentStore
     query : IncidentQuery
     view : MapView
         The visible part of the map (not the area fetched around it).
@@ -192,9 +193,9 @@ def left_out_in_view(store: SQLiteStore, query: IncidentQuery, view: MapView, dr
         otherwise the view's count, from the map's pre-counted cells at
         :data:`MAX_ZOOM` (exact but for cells on its edges), less ``drawn``, at least 1.
     """
-    if len(store.points(query.selection, bbox=view.bbox, limit=drawn + 1, **query.options())) <= drawn:
+    if len(store.points(query, bbox=view.bbox, limit=drawn + 1)) <= drawn:
         return 0
-    counted = store.aggregate(query.selection, bbox=view.bbox, zoom=MAX_ZOOM, **query.options())
+    counted = store.aggregate(query, bbox=view.bbox, zoom=MAX_ZOOM)
     return max(int(counted.iloc[0]["incidents"]) - drawn, 1)
 
 

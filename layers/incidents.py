@@ -53,7 +53,7 @@ def encode_points(points: pd.DataFrame) -> dict:
     ----------
     points : pandas.DataFrame
         Incidents with ``id, latitude, longitude, event_type, event_date,
-        location, deaths_best`` (as :meth:`borderwatch.store.SQLiteStore.points`
+        location, deaths_best`` (as :meth:`borderwatch.store.IncidentStore.points`
         returns them, or full incident records); not changed.
 
     Returns
@@ -93,7 +93,7 @@ def encode_cells(cells: pd.DataFrame) -> dict:
     ----------
     cells : pandas.DataFrame
         ``cell_x, cell_y, incidents, deaths, latitude, longitude`` as
-        :meth:`borderwatch.store.SQLiteStore.aggregate` returns them by cell.
+        :meth:`borderwatch.store.IncidentStore.aggregate` returns them by cell.
 
     Returns
     -------

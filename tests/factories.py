@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from borderwatch.borderzone import MEASURE_COLUMNS, measure
 from borderwatch.reference import validate_incident_table
 from borderwatch.schema import INCIDENT_COLUMNS
 
@@ -48,3 +49,16 @@ def incident_frame(*rows: dict[str, str]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         typed, geometry=gpd.points_from_xy(typed["longitude"], typed["latitude"]), crs="EPSG:4326"
     )
+
+
+def measured_incidents(incidents: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy of ``incidents`` with the measures against the bundled border and barrier added.
+
+    The oracle of tests that check what the store measured: the same
+    measures, computed directly rather than read back from a store.
+    """
+    measured = incidents.copy()
+    found = measure(incidents["latitude"], incidents["longitude"])
+    for column in MEASURE_COLUMNS:
+        measured[column] = found[column].to_numpy()
+    return measured

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
-import pytest
-from shapely.geometry import LineString, Point
 
-from borderwatch import config
 from borderwatch.analysis import monthly_timeline
-from tests.factories import incident_frame, incident_row
+from tests.factories import incident_row
 
 
 def test_monthly_timeline_counts_incidents_and_deaths_per_type(tmp_path):
-    from borderwatch.filters import IncidentFilter
+    from borderwatch.filters import IncidentQuery
     from borderwatch.store import BUNDLED, open_store
     from tests.store_worker import chunk
 
@@ -26,7 +22,7 @@ def test_monthly_timeline_counts_incidents_and_deaths_per_type(tmp_path):
                      sub_event_type="Attack"),
         incident_row(id="d", event_date="2015-06-26", deaths_best=38, deaths_low=38, deaths_high=38),
     )], dataset="t", format="test", file_name="t", file_hash="t")
-    counts = store.aggregate(IncidentFilter(), by=("event_month", "event_type"))
+    counts = store.aggregate(IncidentQuery(), by=("event_month", "event_type"))
     store.close()
     timeline = monthly_timeline(counts).set_index(["month", "event_type"])
     march = pd.Timestamp("2016-03-01")

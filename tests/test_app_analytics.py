@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from borderwatch import borderzone, config, reference
+from borderwatch import config, reference
+from tests.factories import measured_incidents
 from ui.analytics_tables import MAX_TABLE_WIDTH_PX
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -20,7 +21,7 @@ TIMEOUT = 90
 @pytest.fixture(scope="module")
 def measured():
     # The oracle: the bundled table measured directly, not through the store.
-    return borderzone.with_measures(reference.load_incidents(config.INCIDENTS_PATH))
+    return measured_incidents(reference.load_incidents(config.INCIDENTS_PATH))
 
 
 @pytest.fixture
@@ -155,7 +156,7 @@ def test_the_chosen_question_is_kept_in_the_link_and_opens_again_from_it(data_di
 def test_an_unknown_question_keeps_the_default_and_warns_until_a_question_is_picked(data_dir):
     at = _run("app_pages/analytics.py", question="hotspots")
     assert at.segmented_control(key="analytics_view").value == "distance"
-    assert any("Median distance" == metric.label for metric in at.metric)
+    assert any(metric.label == "Median distance" for metric in at.metric)
     assert "question='hotspots'" in " ".join(warning.value for warning in at.warning)
     assert _param(at, "question") == []
     # Other changes leave the warning up; picking a question answers it.

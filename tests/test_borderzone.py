@@ -11,6 +11,7 @@ from shapely.geometry import LineString, Point, box
 
 from borderwatch import borderzone, config, reference
 from borderwatch.errors import BarrierGeometryError
+from tests.factories import measured_incidents
 
 # A straight north-south border at easting 600 km (UTM 32N), 50 km long from
 # its northern ("coastal") end; a barrier 2 km west of it along its first 30 km.
@@ -106,7 +107,7 @@ def test_beside_a_straight_border_distance_is_the_offset_and_position_the_way_al
 
 
 def test_bundled_incidents_are_measured_where_the_facts_put_them():
-    incidents = borderzone.with_measures(reference.load_incidents(config.INCIDENTS_PATH))
+    incidents = measured_incidents(reference.load_incidents(config.INCIDENTS_PATH))
     by_location = incidents.set_index("id")
     raid = incidents[incidents["location"].str.startswith("Ben Guerdane (army barracks")].iloc[0]
     # The facts: Ben Guerdane lies about 26 km from the Natural Earth line.
@@ -130,7 +131,7 @@ def test_the_bundled_strip_is_two_km_wide_along_the_barrier():
 def test_measure_leaves_its_input_alone_and_keeps_the_order():
     incidents = reference.load_incidents(config.INCIDENTS_PATH)
     before = incidents.copy()
-    measured = borderzone.with_measures(incidents)
+    measured = measured_incidents(incidents)
     assert incidents.equals(before)
     assert list(measured["id"]) == list(incidents["id"])
     assert set(borderzone.MEASURE_COLUMNS) <= set(measured.columns)

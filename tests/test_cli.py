@@ -24,10 +24,9 @@ from hypothesis import strategies as st
 
 from borderwatch import cli
 from borderwatch.cli import Progress, main
-from borderwatch.importers.report import mask_reason
 from borderwatch.export import ATTRIBUTION_KEY, GEOPACKAGE_LAYER
-from borderwatch.filters import IncidentFilter
-from borderwatch.importers.base import Rejection
+from borderwatch.filters import IncidentFilter, IncidentQuery
+from borderwatch.importers.report import mask_reason
 from borderwatch.store import DATA_DIR_ENV, DATABASE_FILE, open_store
 from tests.test_importers import HTML_PAGE, acled_file
 
@@ -56,7 +55,7 @@ def run_process(*argv: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
     """Run ``python -m borderwatch`` as users do (stderr is a pipe, not a terminal)."""
     env = {**os.environ, DATA_DIR_ENV: str(data_dir)}
     return subprocess.run([sys.executable, "-m", "borderwatch", *argv], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def snapshot(data_dir: Path) -> tuple[object, ...]:
@@ -65,7 +64,7 @@ def snapshot(data_dir: Path) -> tuple[object, ...]:
         return (
             store.datasets().to_json(date_format="iso"),
             store.import_log().to_json(date_format="iso"),
-            store.query(IncidentFilter()).drop(columns="geometry").to_json(date_format="iso"),
+            store.query(IncidentQuery()).drop(columns="geometry").to_json(date_format="iso"),
         )
 
 
@@ -147,7 +146,7 @@ def test_reimport_changes_nothing_and_a_newer_export_updates(capsys, data, tmp_p
     report = json.loads(out)
     assert (code, report["dataset"], report["added"], report["updated"], report["unchanged"]) == (0, "acled", 1, 1, 0)
     with open_store(data / DATABASE_FILE) as store:
-        stored = store.query(IncidentFilter(), datasets=("acled",)).set_index("id")
+        stored = store.query(IncidentQuery(datasets=("acled",))).set_index("id")
     assert stored.loc["ACLED-TUN1@acled", "deaths_best"] == 56
     assert sorted(stored.index) == ["ACLED-TUN1@acled", "ACLED-TUN3@acled", "ACLED-TUN4@acled"]
 
@@ -355,7 +354,7 @@ def test_export_round_trip_with_filters_and_attribution(capsys, data, tmp_path, 
 
 def test_an_export_of_the_bundled_rows_credits_the_bundled_table(capsys, data, tmp_path):
     run(capsys, "import", str(three_rows(tmp_path)))
-    code, out, _ = run(capsys, "export", "-o", str(tmp_path / "bundled.csv"), "--dataset", "bundled")
+    code, _, _ = run(capsys, "export", "-o", str(tmp_path / "bundled.csv"), "--dataset", "bundled")
     assert code == 0
     sidecar = (tmp_path / "bundled.csv.attribution.txt").read_text(encoding="utf-8")
     assert sidecar.splitlines()[1] == ("- BorderWatch table compiled from public reporting (news agencies, "
@@ -471,7 +470,7 @@ def test_valid_rows_survive_import_export_import(capsys, rows):
         assert code == 0, err
         assert json.loads(out)["accepted"] == len(rows)
         with open_store(folder / "data" / DATABASE_FILE) as store:
-            first = store.query(IncidentFilter(), datasets=("acled",)).sort_values("source_id", ignore_index=True)
+            first = store.query(IncidentQuery(datasets=("acled",))).sort_values("source_id", ignore_index=True)
 
         csv_path, geojson_path = folder / "out.csv", folder / "out.geojson"
         for path in (csv_path, geojson_path):
@@ -489,7 +488,7 @@ def test_valid_rows_survive_import_export_import(capsys, rows):
         code, out, err = run(capsys, "--data-dir", store_dir, "import", str(geojson_path), "--strict", "--json")
         assert code == 0, err
         with open_store(folder / "data" / DATABASE_FILE) as store:
-            second = store.query(IncidentFilter(), datasets=("geojson",)).sort_values("source_id", ignore_index=True)
+            second = store.query(IncidentQuery(datasets=("geojson",))).sort_values("source_id", ignore_index=True)
         assert second["source_id"].tolist() == first["source_id"].tolist()
         pd.testing.assert_frame_equal(second[ROUND_TRIP_FIELDS], first[ROUND_TRIP_FIELDS])
 
@@ -503,7 +502,8 @@ def _is_number(text: str) -> bool:
 
 
 def test_a_file_whose_every_row_is_rejected_is_refused(capsys, data, tmp_path):
-    path = acled_file(tmp_path, {"event_id_cnty": "TUN1", "latitude": "95"}, {"event_id_cnty": "TUN2", "latitude": "96"})
+    path = acled_file(tmp_path, {"event_id_cnty": "TUN1", "latitude": "95"},
+                      {"event_id_cnty": "TUN2", "latitude": "96"})
     before = snapshot(data)
     code, out, err = run(capsys, "import", str(path))
     assert code == 2
@@ -518,7 +518,7 @@ def test_a_record_without_timestamp_does_not_overwrite_a_newer_one(capsys, data,
     code, out, _ = run(capsys, "import", str(stale), "--json")
     assert (code, json.loads(out)["updated"], json.loads(out)["unchanged"]) == (0, 0, 1)
     with open_store(data / DATABASE_FILE) as store:
-        stored = store.query(IncidentFilter(), datasets=("acled",)).set_index("id")
+        stored = store.query(IncidentQuery(datasets=("acled",))).set_index("id")
     assert stored.loc["ACLED-TUN1@acled", "deaths_best"] == 5
 
 
@@ -548,9 +548,9 @@ def test_the_export_command_the_incidents_page_shows_exports_the_same_set(capsys
     store_dir = tmp_path / "store"
     with open_store(store_dir / DATABASE_FILE) as store:
         selection = IncidentFilter(start=pd.Timestamp("2016-01-01").date(), event_types=("Battles",))
-        expected = len(store.query(selection, datasets=("bundled",)))
+        expected = len(store.query(IncidentQuery(selection, datasets=("bundled",))))
     output = tmp_path / "--odd name.csv"
-    command = export_command(selection, str(output), datasets=("bundled",), data_dir=str(store_dir))
+    command = export_command(IncidentQuery(selection, datasets=("bundled",)), str(output), data_dir=str(store_dir))
     words = shlex.split(command)
     assert words[:3] == ["python", "-m", "borderwatch"] and words[3].startswith("--data-dir=")
     code, _, _ = run(capsys, *words[3:])
@@ -559,9 +559,10 @@ def test_the_export_command_the_incidents_page_shows_exports_the_same_set(capsys
 
 
 def test_export_within_km_of_the_border_keeps_only_the_border_districts(capsys, data, tmp_path):
-    from borderwatch import borderzone, config, reference
+    from borderwatch import config, reference
+    from tests.factories import measured_incidents
 
-    measured = borderzone.with_measures(reference.load_incidents(config.INCIDENTS_PATH))
+    measured = measured_incidents(reference.load_incidents(config.INCIDENTS_PATH))
     expected = sorted(measured.loc[measured["distance_border_km"] <= 30.0, "id"])
     output = tmp_path / "near.geojson"
     assert run(capsys, "export", "-o", str(output), "--within-km", "30")[0] == 0

@@ -37,7 +37,7 @@ from borderwatch.export import (
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers import read_incidents
 from borderwatch.schema import INCIDENT_COLUMNS
-from borderwatch.store import SQLiteStore, file_sha256, open_store
+from borderwatch.store import IncidentStore, file_sha256, open_store
 from tests.factories import incident_frame, incident_row
 from tests.test_import_gis import MAPPING, features
 from tests.test_importers import UCDP_ROW, acled_file, gtd_file, ucdp_file
@@ -126,7 +126,7 @@ def test_geojson_attribution_is_a_foreign_member():
 
 def test_describe_filters():
     selection = IncidentFilter(start=dt.date(2016, 1, 1), event_types=("Battles", "Riots"), countries=())
-    assert describe_filters(selection, actors=("IS",), hide_duplicates=True) == (
+    assert describe_filters(IncidentQuery(selection, actors=("IS",), hide_duplicates=True)) == (
         "dates 2016-01-01 to any; event types: Battles, Riots; countries: none; datasets: any; "
         "actors: IS; probable duplicates left out"
     )
@@ -134,8 +134,8 @@ def test_describe_filters():
 
 def test_a_distance_limit_is_described_and_carried_into_the_export_command():
     selection = IncidentFilter(start=dt.date(2016, 3, 1))
-    assert describe_filters(selection, max_border_km=30.0).endswith("; within 30 km of the border")
-    assert "--within-km=12.5" in export_command(selection, "out.csv", max_border_km=12.5).split()
+    assert describe_filters(IncidentQuery(selection, max_border_km=30.0)).endswith("; within 30 km of the border")
+    assert "--within-km=12.5" in export_command(IncidentQuery(selection, max_border_km=12.5), "out.csv").split()
 
 
 # --- attribution of the datasets in an export ---------------------------------------
@@ -147,7 +147,7 @@ GIS_CREDIT = "Field notes <b>Sebha</b> 2016"
 SEBHA = (14.43, 27.04)
 
 
-def import_file(store: SQLiteStore, path: Path, format: str, dataset: str, mapping: dict | None = None) -> None:
+def import_file(store: IncidentStore, path: Path, format: str, dataset: str, mapping: dict | None = None) -> None:
     """Import a file as the Import data page and the command line do."""
     store.import_chunks(read_incidents(path, format=format, dataset=dataset, column_mapping=mapping),
                         dataset=dataset, format=format, file_name=path.name, file_hash=file_sha256(path),
@@ -176,11 +176,11 @@ def imported(tmp_path_factory):
 
 
 @pytest.fixture
-def store(imported) -> SQLiteStore:
+def store(imported) -> IncidentStore:
     return imported[0]
 
 
-def credits_by_format(store: SQLiteStore, query: IncidentQuery, bbox=None) -> dict:
+def credits_by_format(store: IncidentStore, query: IncidentQuery, bbox=None) -> dict:
     credits = dataset_attributions(store_incidents_per_dataset(store, query, bbox), store.datasets())
     return {credit.format: credit for credit in credits}
 
@@ -214,7 +214,7 @@ def test_only_the_datasets_in_the_selection_are_credited(store):
 
 
 def test_a_table_export_lists_every_source_with_its_count_the_changes_and_the_filters(store):
-    incidents = store.query(IncidentFilter(), datasets=("acled", "bundled"))
+    incidents = store.query(IncidentQuery(datasets=("acled", "bundled")))
     credits = dataset_attributions(incidents_per_dataset(incidents), store.datasets())
     text = export_attribution(credits, filters="dates any to any", exported=dt.date(2024, 6, 1))
     lines = text.splitlines()
@@ -231,7 +231,7 @@ def test_a_table_export_lists_every_source_with_its_count_the_changes_and_the_fi
 
 
 def test_geojson_and_geopackage_exports_of_imported_acled_rows_credit_acled(store, tmp_path):
-    incidents = store.query(IncidentFilter(), datasets=("acled",))
+    incidents = store.query(IncidentQuery(datasets=("acled",)))
     attribution = export_attribution(dataset_attributions(incidents_per_dataset(incidents), store.datasets()),
                                      filters="x")
     collection = json.loads(to_geojson_bytes(incidents, attribution=attribution))

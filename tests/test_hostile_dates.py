@@ -65,7 +65,7 @@ def store_with_an_old_bad_date(tmp_path, capsys) -> Path:
 def test_a_stored_date_before_the_year_1_does_not_take_down_exports(store_with_an_old_bad_date, tmp_path, capsys):
     data = store_with_an_old_bad_date
     with open_store(data / DATABASE_FILE) as store:
-        first, last = store.filter_options()["date_bounds"]
+        first, _ = store.filter_options()["date_bounds"]
         assert first == dt.date(2015, 1, 27)  # the bundled table's first day, not "-001-01-01"
         assert store.unreadable_dates().to_dict("records") == [{"dataset": "acled", "incidents": 2}]
     assert main(["--data-dir", str(data), "export", "-o", str(tmp_path / "all.geojson")]) == 0
@@ -102,4 +102,4 @@ def test_an_incident_of_the_year_1_is_drawn_on_the_map(tmp_path, capsys):
         shown = map_data(store, query, fetch_area(view_around((33.6, 11.4), 6.5, 1000, 700)))
         assert shown.in_view == len(shown.points) == BUNDLED + 1
         assert "ACLED-TUN1@acled" in shown.points["id"].tolist()
-        assert len(store.query(IncidentFilter(start=first, end=first))) == 1
+        assert len(store.query(IncidentQuery(IncidentFilter(start=first, end=first)))) == 1

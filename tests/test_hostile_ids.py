@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from borderwatch.cli import main
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentQuery
 from borderwatch.store import DATABASE_FILE, open_store, qualified_id
 from tests.hostile import acled_rows
 
@@ -34,9 +34,9 @@ def two_analysts(tmp_path, capsys) -> Path:
 
 def test_one_event_in_two_datasets_has_two_ids(two_analysts):
     with open_store(two_analysts) as store:
-        points = store.points(IncidentFilter(), datasets=("analyst-a", "analyst-b"))
+        points = store.points(IncidentQuery(datasets=("analyst-a", "analyst-b")))
         assert sorted(points["id"]) == ["ACLED-TUN77@analyst-a", "ACLED-TUN77@analyst-b"]
-        first = store.query(IncidentFilter(), ids=("ACLED-TUN77@analyst-a",))
+        first = store.query(IncidentQuery(), ids=("ACLED-TUN77@analyst-a",))
         assert len(first) == 1
         assert (first.iloc[0]["country"], first.iloc[0]["deaths_best"]) == ("Tunisia", 1)
 
@@ -72,7 +72,7 @@ def test_dataset_names_cannot_make_two_ids_alike():
 
 def test_a_store_of_schema_version_3_gets_qualified_ids_and_duplicate_links(two_analysts):
     with open_store(two_analysts) as store:
-        before = store.query(IncidentFilter(), datasets=("analyst-a", "analyst-b"))
+        before = store.query(IncidentQuery(datasets=("analyst-a", "analyst-b")))
     # What version 3 stored: the importer's ids, one index that let them repeat.
     with sqlite3.connect(two_analysts) as conn:
         conn.execute("DROP INDEX incidents_id")
@@ -82,7 +82,7 @@ def test_a_store_of_schema_version_3_gets_qualified_ids_and_duplicate_links(two_
                      " WHERE duplicate_of LIKE '%@%'")
         conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
     with open_store(two_analysts) as store:
-        after = store.query(IncidentFilter(), datasets=("analyst-a", "analyst-b"))
+        after = store.query(IncidentQuery(datasets=("analyst-a", "analyst-b")))
         assert after.drop(columns="geometry").equals(before.drop(columns="geometry"))
     with sqlite3.connect(two_analysts) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
@@ -93,7 +93,7 @@ def test_a_store_of_schema_version_3_gets_qualified_ids_and_duplicate_links(two_
 def test_a_duplicate_names_its_original_by_the_original_id(two_analysts, tmp_path, capsys):
     # The bundled raid and TUN77 of analyst-a share place, day and type: analyst-a's row is flagged.
     with open_store(two_analysts) as store:
-        flagged = store.query(IncidentFilter(), ids=("ACLED-TUN77@analyst-a",)).iloc[0]
+        flagged = store.query(IncidentQuery(), ids=("ACLED-TUN77@analyst-a",)).iloc[0]
         assert flagged["duplicate_of"] == BUNDLED_RAID
-        again = store.query(IncidentFilter(), ids=(flagged["duplicate_of"],))
+        again = store.query(IncidentQuery(), ids=(flagged["duplicate_of"],))
         assert again["dataset"].tolist() == ["bundled"]

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from borderwatch.cli import main
 from borderwatch.errors import DatasetNameError, StoreDamagedError, StoreUnavailableError
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentQuery
 from borderwatch.store import DATABASE_FILE, open_store
 from tests.hostile import acled_rows, damage, frame_of
 
@@ -159,7 +159,7 @@ def test_the_cli_refuses_a_dataset_name_no_page_could_show(tmp_path, capsys, nam
     assert err.startswith(f"{ERROR}the dataset name ") and problem in err and len(err) < 400
     with open_store(tmp_path / "data" / DATABASE_FILE) as store:
         assert list(store.datasets()["name"]) == ["bundled"]
-        assert len(store.query(IncidentFilter())) == BUNDLED
+        assert len(store.query(IncidentQuery())) == BUNDLED
 
 
 def test_the_store_refuses_a_dataset_name_whatever_calls_it(tmp_path):

@@ -15,12 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from borderwatch.borderzone import MEASURE_COLUMNS
 from borderwatch.errors import (
     DatasetConflictError,
     StrictImportError,
     UnknownDatasetError,
 )
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers.base import ParsedChunk, Rejection
 from borderwatch.reference import load_incidents
 from borderwatch.schema import ACLED_EVENT_TYPES, INCIDENT_COLUMNS
@@ -29,15 +30,17 @@ from borderwatch.store import (
     DATA_DIR_ENV,
     DATABASE_FILE,
     ID_QUALIFIER,
-    QUERY_EXTRAS,
     ImportReport,
-    SQLiteStore,
+    IncidentStore,
     data_dir,
     open_store,
     qualified_id,
 )
 from tests.factories import incident_row
 from tests.store_worker import chunk, typed_incidents
+
+#: Columns a store query returns besides the schema.
+EXTRA_COLUMNS = ("source_id", "probable_duplicate", "duplicate_of", *MEASURE_COLUMNS)
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
@@ -54,13 +57,13 @@ def dump(path: Path) -> dict[str, list[tuple]]:
     return content
 
 
-def do_import(store: SQLiteStore, *chunks: ParsedChunk, dataset: str = "acled-test", **options) -> ImportReport:
+def do_import(store: IncidentStore, *chunks: ParsedChunk, dataset: str = "acled-test", **options) -> ImportReport:
     arguments = {"format": "acled", "file_name": "export.csv", "file_hash": "a" * 64, **options}
     return store.import_chunks(list(chunks), dataset=dataset, **arguments)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+def store(tmp_path: Path) -> Iterator[IncidentStore]:
     with open_store(tmp_path / "store.sqlite") as opened:
         yield opened
 
@@ -91,9 +94,9 @@ def test_data_dir_defaults_to_the_per_user_directory(monkeypatch):
 
 def test_query_of_the_seeded_store_equals_the_bundled_table(store):
     bundled = load_incidents()
-    shown = store.query(IncidentFilter())
-    assert list(shown.columns) == [*INCIDENT_COLUMNS, *QUERY_EXTRAS, "geometry"]
-    schema_only = shown.drop(columns=list(QUERY_EXTRAS))
+    shown = store.query(IncidentQuery())
+    assert list(shown.columns) == [*INCIDENT_COLUMNS, *EXTRA_COLUMNS, "geometry"]
+    schema_only = shown.drop(columns=list(EXTRA_COLUMNS))
     pd.testing.assert_frame_equal(pd.DataFrame(schema_only), pd.DataFrame(bundled))
     assert shown.crs == bundled.crs
     assert list(shown["source_id"]) == list(bundled["id"])
@@ -107,7 +110,7 @@ def test_imports_persist_across_reopening_and_seeding_happens_once(tmp_path):
         store.remove_dataset(BUNDLED)
     with open_store(path) as store:
         assert list(store.datasets()["name"]) == ["acled-test"]
-        assert list(store.query(IncidentFilter())["id"]) == ["a@acled-test", "b@acled-test"]
+        assert list(store.query(IncidentQuery())["id"]) == ["a@acled-test", "b@acled-test"]
         report = store.reseed_bundled()
         assert report.added == len(load_incidents())
         assert list(store.datasets()["name"]) == ["acled-test", BUNDLED]
@@ -137,7 +140,7 @@ def test_counts_added_updated_unchanged(store):
         file_hash="b" * 64,
     )
     assert (second.rows_read, second.accepted, second.added, second.updated, second.unchanged) == (3, 3, 1, 1, 1)
-    shown = store.query(IncidentFilter(), datasets=("acled-test",)).set_index("id")
+    shown = store.query(IncidentQuery(datasets=("acled-test",))).set_index("id")
     assert shown.loc["b@acled-test", "deaths_best"] == 3
     row = store.datasets().set_index("name").loc["acled-test"]
     assert (row["added"], row["updated"], row["unchanged"], row["incidents"]) == (1, 1, 1, 3)
@@ -159,14 +162,14 @@ def test_an_older_timestamp_does_not_overwrite_a_newer_record(store):
     do_import(store, chunk(incident_row(id="a", location="New"), timestamps=[200]))
     report = do_import(store, chunk(incident_row(id="a", location="Old"), timestamps=[100]))
     assert (report.updated, report.unchanged) == (0, 1)
-    assert store.query(IncidentFilter(), datasets=("acled-test",))["location"].tolist() == ["New"]
+    assert store.query(IncidentQuery(datasets=("acled-test",)))["location"].tolist() == ["New"]
 
 
 def test_changed_content_without_timestamps_updates(store):
     do_import(store, chunk(incident_row(id="a", location="First")), dataset="gis", format="geojson")
     report = do_import(store, chunk(incident_row(id="a", location="Second")), dataset="gis", format="geojson")
     assert report.updated == 1
-    assert store.query(IncidentFilter(), datasets=("gis",))["location"].tolist() == ["Second"]
+    assert store.query(IncidentQuery(datasets=("gis",)))["location"].tolist() == ["Second"]
 
 
 def test_one_event_twice_in_a_file_is_stored_once(store):
@@ -176,7 +179,7 @@ def test_one_event_twice_in_a_file_is_stored_once(store):
     )
     report = do_import(store, ParsedChunk(incidents=incidents, rows_read=2))
     assert (report.added, report.updated) == (1, 1)
-    assert store.query(IncidentFilter(), datasets=("acled-test",))["location"].tolist() == ["v2"]
+    assert store.query(IncidentQuery(datasets=("acled-test",)))["location"].tolist() == ["v2"]
 
 
 def test_the_report_as_json(store):
@@ -270,7 +273,7 @@ def test_remove_dataset(store):
 
 
 @pytest.fixture
-def filled(store: SQLiteStore) -> SQLiteStore:
+def filled(store: IncidentStore) -> IncidentStore:
     store.remove_dataset(BUNDLED)
     do_import(
         store,
@@ -303,11 +306,13 @@ def ids(frame: pd.DataFrame) -> list[str]:
 
 
 def test_query_sorts_by_date_then_id(filled):
-    assert ids(filled.query(IncidentFilter())) == ["a", "d", "b", "c", "e", "f"]
+    assert ids(filled.query(IncidentQuery())) == ["a", "d", "b", "c", "e", "f"]
 
 
 def test_query_filters(filled):
-    q = filled.query
+    def q(selection, bbox=None, **filters):
+        return filled.query(IncidentQuery(selection, **filters), bbox=bbox)
+
     assert ids(q(IncidentFilter(start=dt.date(2016, 3, 8), end=dt.date(2016, 12, 31)))) == ["c"]
     assert ids(q(IncidentFilter(end=dt.date(2016, 2, 19)))) == ["a", "d"]
     assert ids(q(IncidentFilter(event_types=("Explosions/Remote violence",)))) == ["d"]
@@ -328,8 +333,8 @@ def test_query_filters(filled):
 
 
 def test_an_empty_result_keeps_the_columns_and_types(filled):
-    empty = filled.query(IncidentFilter(countries=()))
-    full = filled.query(IncidentFilter())
+    empty = filled.query(IncidentQuery(IncidentFilter(countries=())))
+    full = filled.query(IncidentQuery())
     assert empty.empty
     assert empty.dtypes.equals(full.dtypes)
 
@@ -399,7 +404,7 @@ def test_any_valid_rows_survive_import_then_query_unchanged(store, data):
     expected = typed_incidents(rows)
     report = do_import(store, ParsedChunk(incidents=expected, rows_read=size), dataset=name)
     assert report.added == size
-    shown = store.query(IncidentFilter(), datasets=(name,))
+    shown = store.query(IncidentQuery(datasets=(name,)))
     expected = expected.assign(dataset=name, id=[qualified_id(incident_id, name) for incident_id in expected["id"]])
     expected = expected.loc[:, list(INCIDENT_COLUMNS)]
     expected = expected.sort_values("id").reset_index(drop=True)
@@ -430,4 +435,4 @@ def test_digests_from_before_schema_2_are_compared_by_source_record(store):
     assert (same.updated, same.unchanged) == (0, 2)
     changed = do_import(store, chunk(incident_row(id="a", location="New"), rows[1]))
     assert (changed.updated, changed.unchanged) == (1, 1)
-    assert store.query(IncidentFilter(), datasets=("acled-test",))["location"].tolist().count("New") == 1
+    assert store.query(IncidentQuery(datasets=("acled-test",)))["location"].tolist().count("New") == 1

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from borderwatch.borderzone import MEASURE_COLUMNS
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.mapgrid import cell_shift, grid_xy, month_index
-from borderwatch.store import BUNDLED, SQLiteStore, open_store
+from borderwatch.store import BUNDLED, IncidentStore, open_store
 from tests.factories import incident_row
 from tests.store_worker import chunk
 
@@ -46,7 +46,7 @@ def _rows(count: int, seed: int) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteStore]:
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IncidentStore]:
     path: Path = tmp_path_factory.mktemp("aggregate") / "store.sqlite"
     opened = open_store(path)
     opened.remove_dataset(BUNDLED)
@@ -56,9 +56,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SQLiteStore]:
     opened.close()
 
 
-def _brute_force(store: SQLiteStore, selection: IncidentFilter, by: list[str], zoom: int | None,
+def _brute_force(store: IncidentStore, selection: IncidentFilter, by: list[str], zoom: int | None,
                  max_border_km: float | None = None, **options: object) -> pd.DataFrame:
-    shown = store.query(selection, **options)
+    shown = store.query(IncidentQuery(selection, **options))
     if max_border_km is not None:
         shown = shown[shown["distance_border_km"] <= max_border_km]
     frame = pd.DataFrame({
@@ -97,25 +97,27 @@ def test_aggregates_match_counting_each_incident(store, start, end, types, datas
     selection = IncidentFilter(start=start, end=end, event_types=types)
     options = {"datasets": datasets, "actors": actors, "hide_duplicates": hide}
     cell_zoom = zoom if "cell" in by else None
-    got = store.aggregate(selection, by=tuple(by), zoom=cell_zoom, max_border_km=max_border_km, **options)
+    query = IncidentQuery(selection, max_border_km=max_border_km, **options)
+    got = store.aggregate(query, by=tuple(by), zoom=cell_zoom)
     expected = _brute_force(store, selection, by, cell_zoom, max_border_km=max_border_km, **options)
-    assert got[list(expected.columns)].reset_index(drop=True).equals(expected.astype(got[list(expected.columns)].dtypes))
+    columns = list(expected.columns)
+    assert got[columns].reset_index(drop=True).equals(expected.astype(got[columns].dtypes))
 
 
 def test_a_map_view_counts_what_lies_in_it(store):
     # Ben Gardane's surroundings at zoom 9: exactly the incidents inside the box.
     bbox = (10.5, 32.5, 12.0, 33.8)
-    got = store.aggregate(IncidentFilter(), by=("cell",), zoom=9, bbox=bbox)
-    inside = store.query(IncidentFilter(), bbox=bbox)
+    got = store.aggregate(IncidentQuery(), by=("cell",), zoom=9, bbox=bbox)
+    inside = store.query(IncidentQuery(), bbox=bbox)
     # Summary cells that touch the box may hold a few incidents just outside it.
     assert got["incidents"].sum() >= len(inside)
-    assert got["incidents"].sum() <= len(store.query(IncidentFilter(), bbox=(10.0, 32.0, 12.5, 34.3)))
+    assert got["incidents"].sum() <= len(store.query(IncidentQuery(), bbox=(10.0, 32.0, 12.5, 34.3)))
     assert np.allclose(got["latitude"].between(32.0, 34.3), True)
 
 
 def test_positions_are_the_mean_of_the_cell(store):
-    got = store.aggregate(IncidentFilter(), by=("cell",), zoom=14)
-    shown = store.query(IncidentFilter())
+    got = store.aggregate(IncidentQuery(), by=("cell",), zoom=14)
+    shown = store.query(IncidentQuery())
     x, y = grid_xy(shown["latitude"].to_numpy(float), shown["longitude"].to_numpy(float))
     shown["cell_x"], shown["cell_y"] = x >> cell_shift(14), y >> cell_shift(14)
     means = shown.groupby(["cell_x", "cell_y"], as_index=False)[["latitude", "longitude"]].mean()
@@ -126,9 +128,9 @@ def test_positions_are_the_mean_of_the_cell(store):
 
 
 def test_hidden_duplicates_leave_the_counts(store):
-    full = store.aggregate(IncidentFilter())["incidents"].iloc[0]
-    hidden = store.aggregate(IncidentFilter(), hide_duplicates=True)["incidents"].iloc[0]
-    assert hidden == len(store.query(IncidentFilter(), hide_duplicates=True))
+    full = store.aggregate(IncidentQuery())["incidents"].iloc[0]
+    hidden = store.aggregate(IncidentQuery(hide_duplicates=True))["incidents"].iloc[0]
+    assert hidden == len(store.query(IncidentQuery(hide_duplicates=True)))
     assert full == store.count() == 700
 
 
@@ -141,16 +143,17 @@ def test_removing_a_dataset_updates_the_summary(tmp_path):
         assert opened.count() == 80
         opened.remove_dataset("x")
         assert opened.count() == 30
-        assert opened.aggregate(IncidentFilter(), by=("event_type",))["incidents"].sum() == 30
+        assert opened.aggregate(IncidentQuery(), by=("event_type",))["incidents"].sum() == 30
     finally:
         opened.close()
 
 
 def test_points_carry_what_the_map_draws(store):
-    points = store.points(IncidentFilter(event_types=("Battles",)), bbox=(9.0, 30.0, 13.0, 37.5), limit=1000)
+    battles = IncidentQuery(IncidentFilter(event_types=("Battles",)))
+    points = store.points(battles, bbox=(9.0, 30.0, 13.0, 37.5), limit=1000)
     assert set(points["event_type"]) == {"Battles"}
     assert list(points.columns[:3]) == ["id", "latitude", "longitude"]
-    assert len(points) == len(store.query(IncidentFilter(event_types=("Battles",)), bbox=(9.0, 30.0, 13.0, 37.5)))
+    assert len(points) == len(store.query(battles, bbox=(9.0, 30.0, 13.0, 37.5)))
 
 
 def test_a_store_of_schema_version_1_is_upgraded_in_place(tmp_path):
@@ -159,8 +162,8 @@ def test_a_store_of_schema_version_1_is_upgraded_in_place(tmp_path):
     path = tmp_path / "old.sqlite"
     opened = open_store(path)
     opened.import_chunks([chunk(*_rows(40, 4))], dataset="x", format="test", file_name="x", file_hash="x")
-    expected = opened.aggregate(IncidentFilter(), by=("cell", "event_month"), zoom=8)
-    measured = opened.query(IncidentFilter())
+    expected = opened.aggregate(IncidentQuery(), by=("cell", "event_month"), zoom=8)
+    measured = opened.query(IncidentQuery())
     opened.close()
     # Version 1 had neither the grid columns nor the summary table, nor the measures of version 3.
     with sqlite3.connect(path) as conn:
@@ -172,8 +175,8 @@ def test_a_store_of_schema_version_1_is_upgraded_in_place(tmp_path):
     upgraded = open_store(path)
     try:
         assert upgraded.count() == 70
-        assert upgraded.aggregate(IncidentFilter(), by=("cell", "event_month"), zoom=8).equals(expected)
-        assert upgraded.query(IncidentFilter()).equals(measured)
+        assert upgraded.aggregate(IncidentQuery(), by=("cell", "event_month"), zoom=8).equals(expected)
+        assert upgraded.query(IncidentQuery()).equals(measured)
     finally:
         upgraded.close()
 
@@ -183,7 +186,7 @@ def test_a_store_of_schema_version_2_gains_the_measures_against_the_border(tmp_p
 
     path = tmp_path / "v2.sqlite"
     opened = open_store(path)
-    measured = opened.query(IncidentFilter())
+    measured = opened.query(IncidentQuery())
     opened.close()
     with sqlite3.connect(path) as conn:
         conn.execute("DROP INDEX incidents_border_distance")
@@ -193,8 +196,8 @@ def test_a_store_of_schema_version_2_gains_the_measures_against_the_border(tmp_p
         conn.execute("DELETE FROM meta WHERE key = 'border_zone'")
     upgraded = open_store(path)
     try:
-        assert upgraded.query(IncidentFilter()).equals(measured)
-        near = upgraded.query(IncidentFilter(), max_border_km=30.0)
+        assert upgraded.query(IncidentQuery()).equals(measured)
+        near = upgraded.query(IncidentQuery(max_border_km=30.0))
         # The bundled Ben Guerdane incidents (26 km) and the Borj el-Khadra one (1 km).
         assert len(near) >= 6 and (near["distance_border_km"] <= 30.0).all()
     finally:
@@ -212,7 +215,7 @@ def test_changed_reference_files_re_measure_the_stored_incidents(tmp_path):
         revision = conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0]
     reopened = open_store(path)
     try:
-        found = reopened.query(IncidentFilter())
+        found = reopened.query(IncidentQuery())
         assert (found["distance_border_km"] >= 0).all() and "nowhere" not in set(found["border_side"])
         assert reopened.revision() != revision
     finally:
@@ -231,10 +234,10 @@ def test_a_new_datasets_counted_summary_knows_its_duplicates(tmp_path):
                              file_name="b", file_hash="b")
         for hide in (False, True):
             expected = _brute_force(opened, IncidentFilter(), ["cell"], 10, hide_duplicates=hide)
-            got = opened.aggregate(IncidentFilter(), by=("cell",), zoom=10, hide_duplicates=hide)
+            got = opened.aggregate(IncidentQuery(hide_duplicates=hide), by=("cell",), zoom=10)
             assert got[list(expected.columns)].equals(expected.astype(got[list(expected.columns)].dtypes))
-        assert opened.aggregate(IncidentFilter(), hide_duplicates=True)["incidents"].iloc[0] <= 60 + 10
-        assert opened.aggregate(IncidentFilter())["incidents"].iloc[0] == 95
+        assert opened.aggregate(IncidentQuery(hide_duplicates=True))["incidents"].iloc[0] <= 60 + 10
+        assert opened.aggregate(IncidentQuery())["incidents"].iloc[0] == 95
     finally:
         opened.close()
 
@@ -245,7 +248,7 @@ def test_a_new_datasets_counted_summary_knows_its_duplicates(tmp_path):
 ])
 def test_extreme_and_odd_dates_count_like_the_incidents(store, start, end):
     selection = IncidentFilter(start=start, end=end)
-    assert store.aggregate(selection)["incidents"].iloc[0] == len(store.query(selection))
+    assert store.aggregate(IncidentQuery(selection))["incidents"].iloc[0] == len(store.query(IncidentQuery(selection)))
 
 
 def test_a_box_across_the_antimeridian_counts_only_what_lies_in_it(tmp_path):
@@ -256,7 +259,7 @@ def test_a_box_across_the_antimeridian_counts_only_what_lies_in_it(tmp_path):
             incident_row(id="west", latitude=-16.6, longitude=-179.9, country="Fiji", iso3="FJI"),
         )], dataset="fiji", format="test", file_name="f", file_hash="f")
         box = (170.0, -20.0, -170.0, -10.0)
-        assert opened.aggregate(IncidentFilter(), bbox=box, zoom=8)["incidents"].iloc[0] == 2
-        assert len(opened.query(IncidentFilter(), bbox=box)) == 2
+        assert opened.aggregate(IncidentQuery(), bbox=box, zoom=8)["incidents"].iloc[0] == 2
+        assert len(opened.query(IncidentQuery(), bbox=box)) == 2
     finally:
         opened.close()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from borderwatch.filters import IncidentFilter
-from borderwatch.store import BUNDLED, EARTH_RADIUS_KM, SQLiteStore, open_store
+from borderwatch.filters import IncidentQuery
+from borderwatch.store import BUNDLED, EARTH_RADIUS_KM, IncidentStore, SQLiteStore, open_store
 from tests.factories import incident_row
 from tests.store_worker import chunk
 
@@ -31,7 +31,7 @@ def row(id: str, latitude: float = LAT, longitude: float = LON, **values: object
     return incident_row(id=id, latitude=repr(float(latitude)), longitude=repr(float(longitude)), **values)
 
 
-def put(store: SQLiteStore, dataset: str, *rows: dict[str, str], timestamps=None) -> None:
+def put(store: IncidentStore, dataset: str, *rows: dict[str, str], timestamps=None) -> None:
     store.import_chunks(
         [chunk(*rows, timestamps=timestamps)], dataset=dataset, format="acled",
         file_name=f"{dataset}.csv", file_hash=str(len(rows)) * 64,
@@ -46,7 +46,7 @@ def flags(store: SQLiteStore) -> dict[tuple[str, str], str]:
     return {(dataset, source_id): original.rsplit("@", 1)[0] for dataset, source_id, original in cursor}
 
 
-def assert_flags(store: SQLiteStore, expected: dict[tuple[str, str], str]) -> None:
+def assert_flags(store: IncidentStore, expected: dict[tuple[str, str], str]) -> None:
     """The incremental flags are as expected, and a full recompute agrees with them."""
     assert flags(store) == expected
     assert store.flag_duplicates() == len(expected)
@@ -54,7 +54,7 @@ def assert_flags(store: SQLiteStore, expected: dict[tuple[str, str], str]) -> No
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+def store(tmp_path: Path) -> Iterator[IncidentStore]:
     with open_store(tmp_path / "store.sqlite") as opened:
         yield opened
 
@@ -81,10 +81,10 @@ def test_hand_checked_cases(store):
         ("second", "day-before"): "same-set",
         ("second", "east4.9"): "orig60",
     })
-    shown = store.query(IncidentFilter(), datasets=("second",)).set_index("id")
+    shown = store.query(IncidentQuery(datasets=("second",))).set_index("id")
     assert shown.loc["km4.9@second", "probable_duplicate"] and shown.loc["km4.9@second", "duplicate_of"] == "orig@first"
     assert not shown.loc["km5.1@second", "probable_duplicate"] and shown.loc["km5.1@second", "duplicate_of"] == ""
-    hidden = store.query(IncidentFilter(), datasets=("second",), hide_duplicates=True)
+    hidden = store.query(IncidentQuery(datasets=("second",), hide_duplicates=True))
     assert sorted(hidden["id"]) == ["km5.1@second", "other-type@second", "two-days@second", "west5.1@second"]
     assert store.datasets().set_index("name").loc["second", "probable_duplicates"] == 4
     assert store.datasets().set_index("name").loc["first", "probable_duplicates"] == 0
@@ -121,7 +121,7 @@ def test_an_update_that_moves_a_row_clears_and_sets_flags(store):
 
 
 def test_removing_and_reseeding_bundled_makes_it_the_latest_dataset(store):
-    bundled = store.query(IncidentFilter(), datasets=(BUNDLED,)).iloc[0]
+    bundled = store.query(IncidentQuery(datasets=(BUNDLED,))).iloc[0]
     copy = row("copy", latitude=bundled["latitude"], longitude=bundled["longitude"],
                event_date=bundled["event_date"].date().isoformat(), event_type=bundled["event_type"],
                sub_event_type=bundled["sub_event_type"])
@@ -130,3 +130,20 @@ def test_removing_and_reseeding_bundled_makes_it_the_latest_dataset(store):
     store.remove_dataset(BUNDLED)
     store.reseed_bundled()
     assert_flags(store, {(BUNDLED, bundled["id"]): "copy"})
+
+
+def test_the_day_window_and_the_distance_are_the_configured_tunables(store, monkeypatch):
+    from borderwatch import config
+
+    monkeypatch.setattr(config, "DUPLICATE_DAY_WINDOW", 2)
+    monkeypatch.setattr(config, "DUPLICATE_DISTANCE_KM", 10.0)
+    put(store, "first", row("orig"))
+    put(
+        store,
+        "second",
+        row("two-days", latitude=north(1.0), event_date="2016-03-09"),
+        row("three-days", latitude=north(1.0), event_date="2016-03-10"),
+        row("km9.5", latitude=north(9.5)),
+        row("km10.5", latitude=north(10.5)),
+    )
+    assert_flags(store, {("second", "two-days"): "orig", ("second", "km9.5"): "orig"})

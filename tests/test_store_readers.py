@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 
-from borderwatch.filters import IncidentFilter
+from borderwatch.filters import IncidentQuery
 from borderwatch.importers.base import ParsedChunk
 from borderwatch.store import open_store
 from tests.store_worker import synthetic_chunks, synthetic_template
@@ -33,7 +33,7 @@ def test_reads_answer_while_an_import_holds_the_writer(tmp_path):
         before = time.perf_counter()
         # The committed state: the bundled incidents only, not half an import.
         assert store.count() == 30
-        assert len(store.query(IncidentFilter())) == 30
+        assert len(store.query(IncidentQuery())) == 30
         assert list(store.datasets()["name"]) == ["bundled"]
         assert time.perf_counter() - before < 2.0
     finally:

@@ -8,6 +8,7 @@ st_folium adds to the map it is given, so maps are rebuilt on every run.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,7 +18,7 @@ import streamlit as st
 from borderwatch import config, corridor, reference
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
-from borderwatch.store import DATABASE_FILE, SQLiteStore, data_dir, open_store
+from borderwatch.store import DATABASE_FILE, IncidentStore, data_dir, open_store
 from borderwatch.timeline import load_timeline
 from layers.assets import asset_urls, install_vendor_assets, publish_json
 from layers.countries import basemap_features, land_with_surroundings
@@ -67,15 +68,26 @@ def bundled_incidents() -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner="Opening the incident store…")
-def _store(path: str) -> SQLiteStore:
+def _store(path: str) -> IncidentStore:
     # One connection per process, shared by every session (it locks itself).
     return open_store(Path(path))
 
 
-def store() -> SQLiteStore:
+def store_path() -> Path:
+    """The store's file: ``BORDERWATCH_DATA_DIR`` (or the per-user data directory) / the database file."""
+    return data_dir() / DATABASE_FILE
+
+
+def store() -> IncidentStore:
     """The incident store in the data directory (``BORDERWATCH_DATA_DIR`` or
     the per-user one), created and seeded with the bundled incidents on first use."""
-    return _store(str(data_dir() / DATABASE_FILE))
+    return _store(str(store_path()))
+
+
+def _current() -> tuple[str, str]:
+    """The store's file and its revision: what cached results are kept under."""
+    path = str(store_path())
+    return path, _store(path).revision()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -85,8 +97,7 @@ def _filter_options(path: str, revision: str) -> dict:
 
 def filter_options() -> dict:
     """Date bounds, types, countries, datasets and actors in the store now."""
-    current = store()
-    return _filter_options(str(current.path), current.revision())
+    return _filter_options(*_current())
 
 
 def _query_key(query: IncidentQuery) -> tuple:
@@ -107,15 +118,15 @@ def _query_from_key(key: tuple) -> IncidentQuery:
 @st.cache_data(show_spinner=False, max_entries=256)
 def _summary(path: str, revision: str, key: tuple) -> tuple[int, int]:
     query = _query_from_key(key)
-    total = _store(path).aggregate(query.selection, **query.options()).iloc[0]
+    total = _store(path).aggregate(query).iloc[0]
     return int(total["incidents"]), int(total["deaths"])
 
 
 def summary(query: IncidentQuery) -> Summary:
     """How many incidents match (and their deaths), of how many stored."""
-    current = store()
-    shown, deaths = _summary(str(current.path), current.revision(), _query_key(query))
-    return Summary(shown=shown, total=_count(str(current.path), current.revision()), deaths=deaths)
+    path, revision = _current()
+    shown, deaths = _summary(path, revision, _query_key(query))
+    return Summary(shown=shown, total=_count(path, revision), deaths=deaths)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -125,20 +136,18 @@ def _count(path: str, revision: str) -> int:
 
 def incident_count() -> int:
     """How many incidents the store holds, all datasets together."""
-    current = store()
-    return _count(str(current.path), current.revision())
+    return _count(*_current())
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _aggregate(path: str, revision: str, key: tuple, by: tuple[str, ...]) -> pd.DataFrame:
     query = _query_from_key(key)
-    return _store(path).aggregate(query.selection, by=by, **query.options())
+    return _store(path).aggregate(query, by=by)
 
 
 def aggregate(query: IncidentQuery, by: tuple[str, ...]) -> pd.DataFrame:
     """Counts and deaths of the matching incidents by ``"event_month"``, ``"event_type"``, ``"country"``."""
-    current = store()
-    return _aggregate(str(current.path), current.revision(), _query_key(query), by)
+    return _aggregate(*_current(), _query_key(query), by)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -152,20 +161,18 @@ def map_data_for(query: IncidentQuery, view: MapView) -> MapData:
     When every matching incident can be drawn, all are, whatever the view:
     the layer then stays the same as the map moves and is not sent again.
     """
-    current = store()
     if summary(query).shown <= POINT_LIMIT:
-        return _map_data(str(current.path), current.revision(), _query_key(query), None)
+        return _map_data(*_current(), _query_key(query), None)
     area = fetch_area(view)
     return _map_data(
-        str(current.path), current.revision(), _query_key(query),
+        *_current(), _query_key(query),
         (area.west, area.south, area.east, area.north, area.zoom),
     )
 
 
 def latest_points(query: IncidentQuery) -> pd.DataFrame:
     """The most recent matching incidents, as many as the map draws one by one (for the search box)."""
-    current = store()
-    points = _map_data(str(current.path), current.revision(), _query_key(query), None).points
+    points = _map_data(*_current(), _query_key(query), None).points
     return points if points is not None else pd.DataFrame()
 
 
@@ -189,13 +196,12 @@ def _left_out_in(path: str, revision: str, key: tuple, bbox: tuple[float, float,
 def left_out_in(query: IncidentQuery, view: MapView, drawn: int) -> int:
     """How many matching incidents inside ``view`` the map left out
     (see :func:`borderwatch.mapview.left_out_in_view`)."""
-    current = store()
-    return _left_out_in(str(current.path), current.revision(), _query_key(query), view.bbox, drawn)
+    return _left_out_in(*_current(), _query_key(query), view.bbox, drawn)
 
 
 def _fetch_incidents(path: str, key: tuple, limit: int | None, ids: tuple[str, ...] | None) -> gpd.GeoDataFrame:
     query = _query_from_key(key)
-    return _store(path).query(query.selection, ids=ids, limit=limit, newest_first=True, **query.options())
+    return _store(path).query(query, ids=ids, limit=limit, newest_first=True)
 
 
 # Table pages of up to 5,000 rows weigh megabytes each: keep a few.
@@ -208,8 +214,7 @@ def _incidents(path: str, revision: str, key: tuple, limit: int | None,
 def incidents(query: IncidentQuery, limit: int) -> gpd.GeoDataFrame:
     """The ``limit`` newest matching incidents, with distances in km to the
     border and the barrier (``distance_border_km``, ``distance_barrier_km``)."""
-    current = store()
-    return _incidents(str(current.path), current.revision(), _query_key(query), limit, None)
+    return _incidents(*_current(), _query_key(query), limit, None)
 
 
 # Whole sets for downloads are large: keep only the latest two.
@@ -220,15 +225,13 @@ def _all_incidents(path: str, revision: str, key: tuple) -> gpd.GeoDataFrame:
 
 def all_incidents(query: IncidentQuery) -> gpd.GeoDataFrame:
     """Every matching incident, newest first, with distances (see :func:`incidents`)."""
-    current = store()
-    return _all_incidents(str(current.path), current.revision(), _query_key(query))
+    return _all_incidents(*_current(), _query_key(query))
 
 
 def incident(incident_id: str, query: IncidentQuery) -> dict | None:
     """The full record of one incident (with distances), or ``None`` if it is
     gone or the filters now leave it out."""
-    current = store()
-    found = _incidents(str(current.path), current.revision(), _query_key(query), 1, (incident_id,))
+    found = _incidents(*_current(), _query_key(query), 1, (incident_id,))
     return None if found.empty else found.iloc[0].to_dict()
 
 
@@ -276,10 +279,8 @@ def timeline(path: str = str(config.TIMELINE_PATH)) -> pd.DataFrame:
 def _measured(path: str, revision: str, key: tuple, within_km: float | None,
               include_centroids: bool) -> gpd.GeoDataFrame:
     query = _query_from_key(key)
-    options = query.options()
     limits = [limit for limit in (query.max_border_km, within_km) if limit is not None]
-    options["max_border_km"] = min(limits) if limits else None
-    frame = _store(path).points(query.selection, **options)
+    frame = _store(path).points(replace(query, max_border_km=min(limits) if limits else None))
     if not include_centroids:
         frame = frame[frame["geo_precision"] != config.CENTROID_GEO_PRECISION].reset_index(drop=True)
     return corridor.incidents_of_points(frame)
@@ -292,8 +293,7 @@ def measured(query: IncidentQuery, within_km: float | None, include_centroids: b
     Without ``include_centroids``, incidents placed at a district or province
     centroid (``config.CENTROID_GEO_PRECISION``) are left out: their distances say little.
     """
-    current = store()
-    return _measured(str(current.path), current.revision(), _query_key(query), within_km, include_centroids)
+    return _measured(*_current(), _query_key(query), within_km, include_centroids)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -316,8 +316,7 @@ def _segment_table(path: str, revision: str, key: tuple, segment_km: float, corr
 def segment_table(query: IncidentQuery, segment_km: float, corridor_km: float, period: str,
                   include_centroids: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Incidents per border segment and period, and one summary row per segment (trend, rank, hottest)."""
-    current = store()
-    return _segment_table(str(current.path), current.revision(), _query_key(query), segment_km, corridor_km, period,
+    return _segment_table(*_current(), _query_key(query), segment_km, corridor_km, period,
                           include_centroids)
 
 
@@ -325,12 +324,11 @@ def segment_table(query: IncidentQuery, segment_km: float, corridor_km: float, p
 def _sequences(path: str, revision: str, key: tuple, days: int, radius_km: float,
                include_centroids: bool) -> pd.DataFrame:
     # Two incidents at most R km apart on either side of the border each lie within R km of it.
-    near = _measured(path, revision, key, radius_km, include_centroids)
-    return corridor.cross_border_sequences(near, days, radius_km)
+    measured = _measured(path, revision, key, radius_km, include_centroids)
+    return corridor.cross_border_sequences(measured, days, radius_km)
 
 
 def sequences(query: IncidentQuery, days: int, radius_km: float, include_centroids: bool = False) -> pd.DataFrame:
     """Pairs of incidents on opposite sides within ``days`` and ``radius_km`` (see
     :func:`borderwatch.corridor.cross_border_sequences`)."""
-    current = store()
-    return _sequences(str(current.path), current.revision(), _query_key(query), days, radius_km, include_centroids)
+    return _sequences(*_current(), _query_key(query), days, radius_km, include_centroids)

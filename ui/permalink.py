@@ -46,7 +46,7 @@ def restore_once(options: dict) -> None:
     Parameters
     ----------
     options : dict
-        What the store offers the filters (:meth:`SQLiteStore.filter_options`).
+        What the store offers the filters (:meth:`IncidentStore.filter_options`).
     """
     if st.session_state.get(_RESTORED_KEY):
         return

@@ -59,7 +59,7 @@ def render_filters(options: dict) -> None:
     Parameters
     ----------
     options : dict
-        From :meth:`borderwatch.store.SQLiteStore.filter_options`.
+        From :meth:`borderwatch.store.IncidentStore.filter_options`.
     """
     st.sidebar.header("Filters")
     st.session_state[OPTIONS_KEY] = options
