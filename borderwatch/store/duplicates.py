@@ -15,14 +15,13 @@ connection, and uses the temporary tables of :data:`~borderwatch.store.schema.TE
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections.abc import Iterator
 from typing import Any, Final
 
 import numpy as np
 
 from borderwatch import config
-from borderwatch.store.dialect import Dialect
+from borderwatch.store.dialect import Connection, Dialect
 
 #: Mean Earth radius (IUGG), for the haversine distance.
 EARTH_RADIUS_KM: Final[float] = 6371.0088
@@ -99,7 +98,7 @@ def _search_box(max_abs_latitude: float) -> tuple[float, float]:
 
 
 def _close_pairs(
-    conn: sqlite3.Connection, dialect: Dialect, keys: str | None, order: str, dataset: str | None = None
+    conn: Connection, dialect: Dialect, keys: str | None, order: str, dataset: str | None = None
 ) -> Iterator[list[tuple[Any, ...]]]:
     """Batches of (a key, b key, b id, b's dataset order, distance) within the distance.
 
@@ -149,7 +148,7 @@ def _close_pairs(
                     yield [(*batch[i][:6], float(distances[i])) for i in close]
 
 
-def reflag_touched(conn: sqlite3.Connection, dialect: Dialect) -> None:
+def reflag_touched(conn: Connection, dialect: Dialect) -> None:
     """Recompute the flags that rows in ``touched`` (just added, changed or removed) can affect.
 
     Affected are: the touched rows (all stored: an import touches what it stores); rows flagged as
@@ -169,7 +168,7 @@ def reflag_touched(conn: sqlite3.Connection, dialect: Dialect) -> None:
     reflag_affected(conn, dialect)
 
 
-def reflag_affected(conn: sqlite3.Connection, dialect: Dialect) -> None:
+def reflag_affected(conn: Connection, dialect: Dialect) -> None:
     """Set the flag of every row in ``affected`` from its pairs with earlier datasets."""
     # Row-value IN (SQL:1999, PostgreSQL too) lets both engines walk the primary key;
     # rows not flagged need no write.
@@ -185,7 +184,7 @@ def reflag_affected(conn: sqlite3.Connection, dialect: Dialect) -> None:
     _flag_from_pairs(conn, _close_pairs(conn, dialect, "affected", "<"))
 
 
-def flag_new_dataset(conn: sqlite3.Connection, dialect: Dialect, dataset: str) -> None:
+def flag_new_dataset(conn: Connection, dialect: Dialect, dataset: str) -> None:
     """Flag the rows of a dataset created in this transaction.
 
     Its rows can only be duplicates of earlier datasets' rows, and no
@@ -195,7 +194,7 @@ def flag_new_dataset(conn: sqlite3.Connection, dialect: Dialect, dataset: str) -
     _flag_from_pairs(conn, _close_pairs(conn, dialect, None, "<", dataset))
 
 
-def _flag_from_pairs(conn: sqlite3.Connection, batches: Iterator[list[tuple[Any, ...]]]) -> None:
+def _flag_from_pairs(conn: Connection, batches: Iterator[list[tuple[Any, ...]]]) -> None:
     """Flag each row that has close pairs with the earliest, nearest of them (via ``pairs`` and ``best``)."""
     conn.execute("DELETE FROM pairs")
     conn.execute("DELETE FROM best")

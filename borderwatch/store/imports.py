@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
@@ -26,7 +25,7 @@ from borderwatch.mapgrid import SUMMARY_LEVELS, grid_xy, month_index
 from borderwatch.reference import load_incidents
 from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
 from borderwatch.store import duplicates, summaries
-from borderwatch.store.dialect import Dialect
+from borderwatch.store.dialect import Connection, Dialect
 from borderwatch.store.interface import BUNDLED, ImportReport, file_sha256, qualified_id
 from borderwatch.store.schema import (
     FLOAT_COLUMNS,
@@ -173,7 +172,7 @@ def bundled_chunk() -> ParsedChunk:
 
 
 
-def import_bundled(conn: sqlite3.Connection, dialect: Dialect) -> ImportReport:
+def import_bundled(conn: Connection, dialect: Dialect) -> ImportReport:
     """Store the bundled incidents as dataset ``"bundled"`` (inside a write)."""
     return import_in_transaction(
         conn,
@@ -191,7 +190,7 @@ def import_bundled(conn: sqlite3.Connection, dialect: Dialect) -> ImportReport:
 
 
 def import_in_transaction(
-    conn: sqlite3.Connection,
+    conn: Connection,
     dialect: Dialect,
     chunks: Iterable[ParsedChunk],
     dataset: str,
@@ -239,7 +238,8 @@ def import_in_transaction(
         # stops writing at the first one: it will be rolled back anyway.
         if not (strict and report.rejected):
             _upsert(conn, dialect, chunk.incidents, dataset, report, counted, signature)
-        if not bulk and report.added >= BULK_IMPORT_ROWS and report.added > stored_before:
+        if (dialect.rebuilds_indexes_in_bulk and not bulk and report.added >= BULK_IMPORT_ROWS
+                and report.added > stored_before):
             for name in SECONDARY_INDEXES:
                 conn.execute(f"DROP INDEX {name}")
             bulk = True
@@ -286,7 +286,7 @@ def import_in_transaction(
     return report
 
 def _upsert(
-    conn: sqlite3.Connection,
+    conn: Connection,
     dialect: Dialect,
     incidents: pd.DataFrame,
     dataset: str,
@@ -348,7 +348,7 @@ def _upsert(
         report.added += len(added)
         report.updated += len(updated)
 
-def _stored(conn: sqlite3.Connection, dataset: str, source_ids: list[str], columns: str) -> dict[str, tuple[Any, ...]]:
+def _stored(conn: Connection, dataset: str, source_ids: list[str], columns: str) -> dict[str, tuple[Any, ...]]:
     """``source_id`` -> the given columns of the stored rows of ``dataset`` among ``source_ids``."""
     found: dict[str, tuple[Any, ...]] = {}
     for start in range(0, len(source_ids), _IN_BATCH):

@@ -149,4 +149,9 @@ def filter_clauses(
         else:
             where.append("(longitude >= ? OR longitude <= ?)")
         params += [west, east]
+        boxes = [(west, south, east, north)] if west <= east else [(west, south, 180.0, north),
+                                                                   (-180.0, south, east, north)]
+        spatial, spatial_params = dialect.box_clauses(boxes)
+        where += spatial
+        params += spatial_params
     return where, params

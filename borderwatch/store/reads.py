@@ -183,6 +183,53 @@ class IncidentReads:
             ),
         }
 
+    def datasets(self) -> pd.DataFrame:
+        """List the datasets, first created first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per dataset: ``name, format, file_name, file_hash,
+            imported_at`` (UTC timestamp of the last import that changed it),
+            the counts of that import (``rows_read, accepted, rejected, added,
+            updated, unchanged``), ``notes``, and what is stored now:
+            ``incidents`` and ``probable_duplicates``.
+        """
+        columns = [
+            "name", "format", "file_name", "file_hash", "imported_at", "rows_read", "accepted",
+            "rejected", "added", "updated", "unchanged", "notes",
+        ]
+        sql = (
+            f"SELECT {', '.join('d.' + column for column in columns)},"
+            # From the coarsest summary level: a few rows per dataset, not a scan of its incidents.
+            " (SELECT COALESCE(SUM(c.incidents), 0) FROM incident_cells c WHERE c.dataset = d.name AND c.level = ?),"
+            " (SELECT COALESCE(SUM(c.incidents), 0) FROM incident_cells c"
+            "  WHERE c.dataset = d.name AND c.level = ? AND c.duplicate = 1)"
+            " FROM datasets d ORDER BY d.import_order"
+        )
+        rows = self._read(sql, (SUMMARY_LEVELS[0], SUMMARY_LEVELS[0]))
+        frame = pd.DataFrame(rows, columns=[*columns, "incidents", "probable_duplicates"])
+        frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
+        return frame.astype({column: "int64" for column in frame.columns[5:] if column != "notes"})
+
+    def import_log(self) -> pd.DataFrame:
+        """List every import that changed the store, oldest first (kept after a dataset is removed).
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``dataset, format, file_name, file_hash, imported_at, rows_read,
+            accepted, rejected, added, updated, unchanged``.
+        """
+        columns = [
+            "dataset", "format", "file_name", "file_hash", "imported_at", "rows_read", "accepted",
+            "rejected", "added", "updated", "unchanged",
+        ]
+        rows = self._read(f"SELECT {', '.join(columns)} FROM imports ORDER BY import_id")
+        frame = pd.DataFrame(rows, columns=columns)
+        frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
+        return frame.astype({column: "int64" for column in columns[5:]})
+
     def query(
         self,
         query: IncidentQuery,

@@ -14,12 +14,11 @@ latitude/longitude.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Final
 
 from borderwatch.borderzone import MEASURE_COLUMNS
 from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
-from borderwatch.store.dialect import Dialect
+from borderwatch.store.dialect import Connection, Dialect
 
 #: Version of the table layout below; older ones are upgraded in place, newer ones refused.
 SCHEMA_VERSION: Final[str] = "4"
@@ -158,17 +157,17 @@ TEMP_SCHEMA: Final[tuple[str, ...]] = (
 )
 
 
-def meta_int(conn: sqlite3.Connection, key: str) -> int:
+def meta_int(conn: Connection, key: str) -> int:
     """An integer kept in ``meta``, 0 when absent."""
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return int(row[0]) if row else 0
 
 
-def set_meta(conn: sqlite3.Connection, dialect: Dialect, key: str, value: object) -> None:
+def set_meta(conn: Connection, dialect: Dialect, key: str, value: object) -> None:
     """Set a ``meta`` value, inserting its key if new."""
     conn.execute(dialect.set_meta(), (key, str(value)))
 
 
-def bump_revision(conn: sqlite3.Connection, dialect: Dialect) -> None:
+def bump_revision(conn: Connection, dialect: Dialect) -> None:
     """Mark the stored incidents as changed (see :meth:`IncidentStore.revision`)."""
     conn.execute(dialect.bump_revision())

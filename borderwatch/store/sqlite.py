@@ -42,12 +42,10 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
-
-import pandas as pd
 
 from borderwatch.borderzone import bundled_zone
 from borderwatch.errors import (
@@ -55,17 +53,12 @@ from borderwatch.errors import (
     StoreBusyError,
     StoreDamagedError,
     StoreUnavailableError,
-    UnknownDatasetError,
-    quoted,
 )
-from borderwatch.importers.base import ParsedChunk
-from borderwatch.mapgrid import SUMMARY_LEVELS
-from borderwatch.store import duplicates, imports, migrations, summaries
+from borderwatch.store import imports, migrations
 from borderwatch.store.dialect import SQLITE, SQLiteDialect
-from borderwatch.store.interface import BUNDLED, ImportReport, check_dataset_name
 from borderwatch.store.paths import DATA_DIR_ENV, damage_message
-from borderwatch.store.reads import IncidentReads
 from borderwatch.store.schema import SCHEMA, SCHEMA_VERSION, TEMP_SCHEMA, ZONE_SIGNATURE, set_meta
+from borderwatch.store.writes import IncidentWrites
 
 #: How long a writer waits for another writer's lock before giving up. Imports
 #: of a million rows take a minute or two, so the default is generous.
@@ -79,7 +72,7 @@ READ_CACHE_KIB: Final[int] = 65_536
 IMPORT_CACHE_KIB: Final[int] = 262_144
 
 
-class SQLiteStore(IncidentReads):
+class SQLiteStore(IncidentWrites):
     """The store in one SQLite file. Use :func:`open_store` to get one.
 
     One connection, shared by the threads of one process (Streamlit runs
@@ -267,194 +260,3 @@ class SQLiteStore(IncidentReads):
             if conn.execute(seeded).fetchone() is None:  # another process may have seeded meanwhile
                 imports.import_bundled(conn, self.dialect)
                 conn.execute("INSERT INTO meta (key, value) VALUES ('bundled_seeded', '1')")
-
-    # -- imports ------------------------------------------------------------
-
-    def import_chunks(
-        self,
-        chunks: Iterable[ParsedChunk],
-        *,
-        dataset: str,
-        format: str,
-        file_name: str,
-        file_hash: str,
-        strict: bool = False,
-        progress: Callable[[int], None] | None = None,
-        notes: str = "",
-        mapping: Mapping[str, str] | None = None,
-    ) -> ImportReport:
-        """Store parsed chunks as dataset ``dataset``, in one transaction.
-
-        Chunks are consumed one at a time (memory stays bounded by a chunk).
-        A record whose ``(dataset, source_id)`` is stored already is updated
-        when its ``source_timestamp`` is newer, or when its content differs
-        and neither timestamp is older; otherwise it is left as stored.
-        Re-importing the same file therefore changes nothing (and does not
-        touch the provenance either).
-
-        Parameters
-        ----------
-        chunks : iterable of ParsedChunk
-            From an importer; each frame typed as
-            :func:`borderwatch.reference.validate_incident_table` returns it,
-            plus ``source_id``, ``source_timestamp`` and ``original``.
-        dataset : str
-            Name to store under; created if new. Its ``dataset`` column overrides the chunks'.
-        format : str
-            The file's format; must match the dataset's if the dataset exists.
-        file_name, file_hash : str
-            Provenance: the file's name and SHA-256.
-        strict : bool
-            Refuse the whole file if any record was rejected.
-        progress : callable, optional
-            Called after each chunk with the number of records read so far.
-        notes : str
-            Free text kept with the dataset.
-        mapping : mapping of str to str, optional
-            The column mapping the chunks were read with: re-importing a
-            record with another mapping updates it even if the record is unchanged.
-
-        Returns
-        -------
-        ImportReport
-
-        Raises
-        ------
-        StrictImportError
-            With ``strict`` and at least one rejection; carries the full report; nothing is stored.
-        DatasetConflictError
-            The dataset holds another format, or the name ``"bundled"`` is used for other data.
-        DatasetNameError
-            The name is empty, too long or holds control characters (see :func:`check_dataset_name`).
-        StoreDamagedError
-            The store file is damaged: nothing is written to it.
-        StoreBusyError
-            Another process kept the store locked past the busy timeout.
-        """
-        name = check_dataset_name(dataset)
-        if name == BUNDLED and format != BUNDLED:
-            raise DatasetConflictError(f"the dataset name {BUNDLED!r} is reserved for the bundled incidents")
-        with self._write() as conn:
-            return imports.import_in_transaction(
-                conn, self.dialect, chunks, name, format, file_name, file_hash, strict, progress, notes,
-                imports.mapping_signature(format, mapping))
-
-    def flag_duplicates(self) -> int:
-        """Recompute every probable-duplicate flag in the store from scratch.
-
-        Imports and removals keep the flags up to date incrementally; this is
-        for checking that, or after the rules change.
-
-        Returns
-        -------
-        int
-            Rows flagged as probable duplicates.
-        """
-        with self._write() as conn:
-            conn.execute("DELETE FROM affected")
-            conn.execute("INSERT INTO affected (dataset, source_id) SELECT dataset, source_id FROM incidents")
-            duplicates.reflag_affected(conn, self.dialect)
-            summaries.refresh_cells(conn, self.dialect, summaries.affected_datasets(conn))
-            return conn.execute("SELECT COUNT(*) FROM incidents WHERE duplicate_of IS NOT NULL").fetchone()[0]
-
-    # -- datasets -----------------------------------------------------------
-
-    def datasets(self) -> pd.DataFrame:
-        """List the datasets, first created first.
-
-        Returns
-        -------
-        pandas.DataFrame
-            One row per dataset: ``name, format, file_name, file_hash,
-            imported_at`` (UTC timestamp of the last import that changed it),
-            the counts of that import (``rows_read, accepted, rejected, added,
-            updated, unchanged``), ``notes``, and what is stored now:
-            ``incidents`` and ``probable_duplicates``.
-        """
-        columns = [
-            "name", "format", "file_name", "file_hash", "imported_at", "rows_read", "accepted",
-            "rejected", "added", "updated", "unchanged", "notes",
-        ]
-        sql = (
-            f"SELECT {', '.join('d.' + column for column in columns)},"
-            # From the coarsest summary level: a few rows per dataset, not a scan of its incidents.
-            " (SELECT COALESCE(SUM(c.incidents), 0) FROM incident_cells c WHERE c.dataset = d.name AND c.level = ?),"
-            " (SELECT COALESCE(SUM(c.incidents), 0) FROM incident_cells c"
-            "  WHERE c.dataset = d.name AND c.level = ? AND c.duplicate = 1)"
-            " FROM datasets d ORDER BY d.import_order"
-        )
-        rows = self._read(sql, (SUMMARY_LEVELS[0], SUMMARY_LEVELS[0]))
-        frame = pd.DataFrame(rows, columns=[*columns, "incidents", "probable_duplicates"])
-        frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
-        return frame.astype({column: "int64" for column in frame.columns[5:] if column != "notes"})
-
-    def import_log(self) -> pd.DataFrame:
-        """List every import that changed the store, oldest first (kept after a dataset is removed).
-
-        Returns
-        -------
-        pandas.DataFrame
-            ``dataset, format, file_name, file_hash, imported_at, rows_read,
-            accepted, rejected, added, updated, unchanged``.
-        """
-        columns = [
-            "dataset", "format", "file_name", "file_hash", "imported_at", "rows_read", "accepted",
-            "rejected", "added", "updated", "unchanged",
-        ]
-        rows = self._read(f"SELECT {', '.join(columns)} FROM imports ORDER BY import_id")
-        frame = pd.DataFrame(rows, columns=columns)
-        frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
-        return frame.astype({column: "int64" for column in columns[5:]})
-
-    def remove_dataset(self, name: str) -> int:
-        """Remove a dataset and all its incidents, in one transaction.
-
-        The bundled dataset may be removed too; :meth:`reseed_bundled` brings
-        it back. Rows of other datasets flagged as its duplicates are re-checked.
-
-        Parameters
-        ----------
-        name : str
-            The dataset's name.
-
-        Returns
-        -------
-        int
-            Incidents removed.
-
-        Raises
-        ------
-        UnknownDatasetError
-            No dataset of that name; the message lists those there are.
-        """
-        with self._write() as conn:
-            if conn.execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone() is None:
-                known = [row[0] for row in conn.execute("SELECT name FROM datasets ORDER BY import_order")]
-                raise UnknownDatasetError(
-                    f"no dataset named {quoted(name)}; the store holds: {', '.join(known) or 'none'}"
-                )
-            conn.execute("DELETE FROM touched")
-            conn.execute("DELETE FROM affected")
-            conn.execute(
-                "INSERT INTO affected (dataset, source_id) SELECT dataset, source_id FROM incidents"
-                " WHERE duplicate_of_dataset = ?",
-                (name,),
-            )
-            removed = conn.execute("DELETE FROM incidents WHERE dataset = ?", (name,)).rowcount
-            conn.execute("DELETE FROM datasets WHERE name = ?", (name,))
-            duplicates.reflag_affected(conn, self.dialect)
-            summaries.refresh_cells(conn, self.dialect, {name, *summaries.affected_datasets(conn)})
-            summaries.recount_longest_span(conn, self.dialect)
-            return removed
-
-    def reseed_bundled(self) -> ImportReport:
-        """Store the bundled incidents again as dataset ``"bundled"``.
-
-        Safe to call any time: where they are stored already, nothing changes.
-
-        Returns
-        -------
-        ImportReport
-        """
-        with self._write() as conn:
-            return imports.import_bundled(conn, self.dialect)

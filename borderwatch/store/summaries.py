@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import sqlite3
 from collections.abc import Iterable
 from typing import Any, Final
 
@@ -29,7 +28,7 @@ from borderwatch.mapgrid import (
     month_index,
     month_start,
 )
-from borderwatch.store.dialect import Dialect
+from borderwatch.store.dialect import Connection, Dialect
 from borderwatch.store.interface import BBox
 from borderwatch.store.query import days_before, one_of, valid_bbox
 from borderwatch.store.schema import LONGEST_SPAN, ROW_COLUMNS, bump_revision, meta_int, set_meta
@@ -62,13 +61,13 @@ def count_cells(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
     return frame.groupby(list(CELL_KEYS), as_index=False, sort=False)[list(CELL_VALUES)].sum()
 
 
-def affected_datasets(conn: sqlite3.Connection) -> set[str]:
+def affected_datasets(conn: Connection) -> set[str]:
     """The datasets of the rows in the ``affected`` scratch table."""
     return {row[0] for row in conn.execute("SELECT DISTINCT dataset FROM affected")}
 
 
 def refresh_cells(
-    conn: sqlite3.Connection, dialect: Dialect, datasets: Iterable[str],
+    conn: Connection, dialect: Dialect, datasets: Iterable[str],
     counted: dict[str, pd.DataFrame] | None = None,
 ) -> None:
     """Rebuild ``incident_cells`` for these datasets and mark the store as changed.
@@ -98,10 +97,10 @@ def refresh_cells(
                 "INSERT INTO incident_cells (level, cell_x, cell_y, event_month, event_type, country,"
                 " dataset, duplicate, incidents, deaths, sum_latitude, sum_longitude)"
                 f" SELECT ?, grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country,"
-                " dataset, duplicate_of IS NOT NULL, COUNT(*), SUM(COALESCE(deaths_best, 0)),"
+                " dataset, CASE WHEN duplicate_of IS NULL THEN 0 ELSE 1 END, COUNT(*), SUM(COALESCE(deaths_best, 0)),"
                 " SUM(latitude), SUM(longitude) FROM incidents WHERE dataset = ?"
                 f" GROUP BY grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country,"
-                " duplicate_of IS NOT NULL",
+                " CASE WHEN duplicate_of IS NULL THEN 0 ELSE 1 END",
                 (finest, name),
             )
         keys = "event_month, event_type, country, dataset, duplicate"
@@ -119,7 +118,7 @@ def refresh_cells(
     bump_revision(conn, dialect)
 
 
-def count_flagged(conn: sqlite3.Connection, dataset: str, cells: pd.DataFrame) -> pd.DataFrame:
+def count_flagged(conn: Connection, dataset: str, cells: pd.DataFrame) -> pd.DataFrame:
     """Move the rows of ``dataset`` flagged in this transaction (``best``) to duplicate cells.
 
     ``cells`` were counted as rows were stored, before the duplicate check.
@@ -144,13 +143,13 @@ def count_flagged(conn: sqlite3.Connection, dataset: str, cells: pd.DataFrame) -
     return moved[moved["incidents"] > 0]
 
 
-def note_longest_span(conn: sqlite3.Connection, dialect: Dialect, days: int) -> None:
+def note_longest_span(conn: Connection, dialect: Dialect, days: int) -> None:
     """Keep ``longest_span_days`` an upper bound of every stored incident's span."""
     if days > meta_int(conn, LONGEST_SPAN):
         set_meta(conn, dialect, LONGEST_SPAN, days)
 
 
-def recount_longest_span(conn: sqlite3.Connection, dialect: Dialect) -> None:
+def recount_longest_span(conn: Connection, dialect: Dialect) -> None:
     """Set ``longest_span_days`` from the incidents stored (after a removal it may shrink)."""
     longest = conn.execute(
         f"SELECT MAX({dialect.days_between('end_date', 'event_date')}) FROM incidents WHERE end_date IS NOT NULL"

@@ -1,0 +1,166 @@
+"""Writing to the store, for any engine: imports, removals, the duplicate flags.
+
+An engine's store inherits these and supplies :meth:`IncidentWrites._write`
+(one write transaction, as a :class:`~borderwatch.store.dialect.Connection`
+holding the writer lock) besides what :class:`~borderwatch.store.reads.IncidentReads` needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from contextlib import AbstractContextManager
+
+from borderwatch.errors import DatasetConflictError, UnknownDatasetError, quoted
+from borderwatch.importers.base import ParsedChunk
+from borderwatch.store import duplicates, imports, summaries
+from borderwatch.store.dialect import Connection
+from borderwatch.store.interface import BUNDLED, ImportReport, check_dataset_name
+from borderwatch.store.reads import IncidentReads
+
+
+class IncidentWrites(IncidentReads):
+    """The writes of :class:`~borderwatch.store.interface.IncidentStore`, for any engine."""
+
+    def _write(self) -> AbstractContextManager[Connection]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        raise NotImplementedError
+
+    def import_chunks(
+        self,
+        chunks: Iterable[ParsedChunk],
+        *,
+        dataset: str,
+        format: str,
+        file_name: str,
+        file_hash: str,
+        strict: bool = False,
+        progress: Callable[[int], None] | None = None,
+        notes: str = "",
+        mapping: Mapping[str, str] | None = None,
+    ) -> ImportReport:
+        """Store parsed chunks as dataset ``dataset``, in one transaction.
+
+        Chunks are consumed one at a time (memory stays bounded by a chunk).
+        A record whose ``(dataset, source_id)`` is stored already is updated
+        when its ``source_timestamp`` is newer, or when its content differs
+        and neither timestamp is older; otherwise it is left as stored.
+        Re-importing the same file therefore changes nothing (and does not
+        touch the provenance either).
+
+        Parameters
+        ----------
+        chunks : iterable of ParsedChunk
+            From an importer; each frame typed as
+            :func:`borderwatch.reference.validate_incident_table` returns it,
+            plus ``source_id``, ``source_timestamp`` and ``original``.
+        dataset : str
+            Name to store under; created if new. Its ``dataset`` column overrides the chunks'.
+        format : str
+            The file's format; must match the dataset's if the dataset exists.
+        file_name, file_hash : str
+            Provenance: the file's name and SHA-256.
+        strict : bool
+            Refuse the whole file if any record was rejected.
+        progress : callable, optional
+            Called after each chunk with the number of records read so far.
+        notes : str
+            Free text kept with the dataset.
+        mapping : mapping of str to str, optional
+            The column mapping the chunks were read with: re-importing a
+            record with another mapping updates it even if the record is unchanged.
+
+        Returns
+        -------
+        ImportReport
+
+        Raises
+        ------
+        StrictImportError
+            With ``strict`` and at least one rejection; carries the full report; nothing is stored.
+        DatasetConflictError
+            The dataset holds another format, or the name ``"bundled"`` is used for other data.
+        DatasetNameError
+            The name is empty, too long or holds control characters (see :func:`check_dataset_name`).
+        StoreDamagedError
+            The store file is damaged: nothing is written to it.
+        StoreBusyError
+            Another process kept the store locked past the busy timeout.
+        """
+        name = check_dataset_name(dataset)
+        if name == BUNDLED and format != BUNDLED:
+            raise DatasetConflictError(f"the dataset name {BUNDLED!r} is reserved for the bundled incidents")
+        with self._write() as conn:
+            return imports.import_in_transaction(
+                conn, self.dialect, chunks, name, format, file_name, file_hash, strict, progress, notes,
+                imports.mapping_signature(format, mapping))
+
+    def flag_duplicates(self) -> int:
+        """Recompute every probable-duplicate flag in the store from scratch.
+
+        Imports and removals keep the flags up to date incrementally; this is
+        for checking that, or after the rules change.
+
+        Returns
+        -------
+        int
+            Rows flagged as probable duplicates.
+        """
+        with self._write() as conn:
+            conn.execute("DELETE FROM affected")
+            conn.execute("INSERT INTO affected (dataset, source_id) SELECT dataset, source_id FROM incidents")
+            duplicates.reflag_affected(conn, self.dialect)
+            summaries.refresh_cells(conn, self.dialect, summaries.affected_datasets(conn))
+            return conn.execute("SELECT COUNT(*) FROM incidents WHERE duplicate_of IS NOT NULL").fetchone()[0]
+
+    def remove_dataset(self, name: str) -> int:
+        """Remove a dataset and all its incidents, in one transaction.
+
+        The bundled dataset may be removed too; :meth:`reseed_bundled` brings
+        it back. Rows of other datasets flagged as its duplicates are re-checked.
+
+        Parameters
+        ----------
+        name : str
+            The dataset's name.
+
+        Returns
+        -------
+        int
+            Incidents removed.
+
+        Raises
+        ------
+        UnknownDatasetError
+            No dataset of that name; the message lists those there are.
+        """
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone() is None:
+                known = [row[0] for row in conn.execute("SELECT name FROM datasets ORDER BY import_order")]
+                raise UnknownDatasetError(
+                    f"no dataset named {quoted(name)}; the store holds: {', '.join(known) or 'none'}"
+                )
+            conn.execute("DELETE FROM touched")
+            conn.execute("DELETE FROM affected")
+            conn.execute(
+                "INSERT INTO affected (dataset, source_id) SELECT dataset, source_id FROM incidents"
+                " WHERE duplicate_of_dataset = ?",
+                (name,),
+            )
+            removed = conn.execute("DELETE FROM incidents WHERE dataset = ?", (name,)).rowcount
+            conn.execute("DELETE FROM datasets WHERE name = ?", (name,))
+            duplicates.reflag_affected(conn, self.dialect)
+            summaries.refresh_cells(conn, self.dialect, {name, *summaries.affected_datasets(conn)})
+            summaries.recount_longest_span(conn, self.dialect)
+            return removed
+
+    def reseed_bundled(self) -> ImportReport:
+        """Store the bundled incidents again as dataset ``"bundled"``.
+
+        Safe to call any time: where they are stored already, nothing changes.
+
+        Returns
+        -------
+        ImportReport
+        """
+        with self._write() as conn:
+            return imports.import_bundled(conn, self.dialect)
