@@ -178,3 +178,8 @@ ALLOW_ANONYMOUS_ENV: Final[str] = "BORDERWATCH_ALLOW_ANONYMOUS"
 DUPLICATE_DISTANCE_KM: Final[float] = 5.0
 #: ... and whose event dates are at most this many days apart are flagged as probable duplicates.
 DUPLICATE_DAY_WINDOW: Final[int] = 1
+
+# -- Server database (PostGIS) -------------------------------------------------------
+#: Environment variable holding a ``postgresql://`` URL: when set (and no other store is
+#: named), the app and the CLI use that PostGIS database instead of the embedded store.
+DATABASE_URL_ENV: Final[str] = "BORDERWATCH_DATABASE_URL"

@@ -1,18 +1,41 @@
-"""Opening the store: the one place that names its engine."""
+"""Opening the store: the one place that names its engines.
+
+The embedded SQLite store is the default; a ``postgresql://`` URL (the
+``database_url`` argument, else :data:`~borderwatch.config.DATABASE_URL_ENV`
+when no file is named) selects the PostGIS store.
+"""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from borderwatch import config
 from borderwatch.errors import StoreUnavailableError
 from borderwatch.store.interface import IncidentStore
 from borderwatch.store.paths import DATA_DIR_ENV, DATABASE_FILE, data_dir
 from borderwatch.store.sqlite import DEFAULT_BUSY_TIMEOUT_S, SQLiteStore
 
 
+def configured_database_url(explicit: str | None = None) -> str | None:
+    """The PostGIS database to use: ``explicit``, else :data:`~borderwatch.config.DATABASE_URL_ENV`, else None.
+
+    Parameters
+    ----------
+    explicit : str, optional
+        A URL given on the command line.
+
+    Returns
+    -------
+    str or None
+    """
+    url = (explicit or os.environ.get(config.DATABASE_URL_ENV, "")).strip()
+    return url or None
+
+
 def open_store(
-    path: Path | None = None, *, busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S, allow_damaged: bool = False
+    path: Path | None = None, *, database_url: str | None = None,
+    busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S, allow_damaged: bool = False
 ) -> IncidentStore:
     """Open the store, creating and seeding it on first use.
 
@@ -21,6 +44,9 @@ def open_store(
     path : pathlib.Path, optional
         The database file; by default :data:`DATABASE_FILE` in :func:`data_dir`.
         Its folder is created if missing.
+    database_url : str, optional
+        A ``postgresql://`` URL: open the PostGIS store there instead. Without
+        it (and without ``path``), :data:`~borderwatch.config.DATABASE_URL_ENV` may name one.
     busy_timeout_s : float
         How long a write waits for another process's write.
     allow_damaged : bool
@@ -30,7 +56,8 @@ def open_store(
     Returns
     -------
     IncidentStore
-        A :class:`~borderwatch.store.sqlite.SQLiteStore`, with the schema in place and, the first time only, the bundled
+        A :class:`~borderwatch.store.sqlite.SQLiteStore` (or a
+        :class:`~borderwatch.store.postgis.PostGISStore`), with the schema in place and, the first time only, the bundled
         incidents stored as dataset ``"bundled"``. Removing that dataset later
         does not bring it back on the next open (see :meth:`IncidentStore.reseed_bundled`).
 
@@ -40,8 +67,13 @@ def open_store(
         The file fails SQLite's quick check (see :meth:`IncidentStore.check_integrity`).
     StoreUnavailableError
         The folder is missing and cannot be made, or the store cannot be
-        opened or written there; the message names the folder.
+        opened or written there; the message names the folder. For PostGIS:
+        the server cannot be reached, refuses the login, lacks PostGIS, or
+        the tables are missing and the role may not create them.
     """
+    url = database_url or (None if path is not None else configured_database_url())
+    if url is not None:
+        return _open_postgis(url, busy_timeout_s)
     path = Path(path) if path is not None else data_dir() / DATABASE_FILE
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,6 +94,22 @@ def open_store(
     try:
         if not allow_damaged:
             store.check_integrity()
+        store.seed_once()
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _open_postgis(url: str, busy_timeout_s: float) -> IncidentStore:
+    """Open (and on first use create and seed) the PostGIS store at ``url``."""
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise StoreUnavailableError(f"{url.split('@')[-1]}: not a postgresql:// URL")
+    # Imported here: the embedded store must not need the PostgreSQL driver loaded.
+    from borderwatch.store.postgis import PostGISStore
+
+    store = PostGISStore(url, busy_timeout_s=busy_timeout_s)
+    try:
         store.seed_once()
     except BaseException:
         store.close()
