@@ -1,4 +1,4 @@
-"""Shared fixtures: the dashboard served for real, and headless Chromium."""
+"""Shared fixtures: the dashboard served for real, headless Chromium, and the store's engines."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import settings
+
+# The store's engines (tests.engines) and the throwaway PostgreSQL cluster behind one of them.
+from tests.engines import engine, module_engine  # noqa: F401 - fixtures
+from tests.pgcluster import pg_cluster, postgis_url  # noqa: F401 - fixtures
 
 # Speed is measured by the benchmark, not by tests: the suite runs its files
 # side by side, so an example may take longer than hypothesis's default deadline.

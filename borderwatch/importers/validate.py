@@ -50,7 +50,8 @@ MAX_TIMESTAMP: Final[int] = 10**11
 #: holding them reads as another. Removed from every text field on import;
 #: the record as read (``original``) keeps them.
 BIDI_CONTROLS: Final[str] = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_BIDI_PATTERN: Final[str] = f"[{BIDI_CONTROLS}]"
+# NUL goes too: it means nothing in a text field, and PostgreSQL text cannot hold it.
+_BIDI_PATTERN: Final[str] = f"[\x00{BIDI_CONTROLS}]"
 
 #: Separator of the ``notes`` added while importing.
 NOTE_SEPARATOR: Final[str] = "; "
@@ -507,7 +508,7 @@ def _countries(
 
 
 def _without_bidi_controls(table: pd.DataFrame) -> pd.DataFrame:
-    """Remove :data:`BIDI_CONTROLS` from every text column but ``original``."""
+    """Remove :data:`BIDI_CONTROLS` and NUL from every text column but ``original``."""
     columns = [column for column in TEXT_COLUMNS if column != "original"]
     found = [column for column in columns if table[column].str.contains(_BIDI_PATTERN, regex=True).any()]
     if not found:

@@ -99,7 +99,7 @@ def refresh_cells(
                 f" SELECT ?, grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country,"
                 " dataset, CASE WHEN duplicate_of IS NULL THEN 0 ELSE 1 END, COUNT(*), SUM(COALESCE(deaths_best, 0)),"
                 " SUM(latitude), SUM(longitude) FROM incidents WHERE dataset = ?"
-                f" GROUP BY grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country,"
+                f" GROUP BY grid_x >> {shift}, grid_y >> {shift}, event_month, event_type, country, dataset,"
                 " CASE WHEN duplicate_of IS NULL THEN 0 ELSE 1 END",
                 (finest, name),
             )
