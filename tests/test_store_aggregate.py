@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,6 +15,7 @@ from borderwatch.borderzone import MEASURE_COLUMNS
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.mapgrid import cell_shift, grid_xy, month_index
 from borderwatch.store import BUNDLED, IncidentStore, open_store
+from tests.engines import Engine
 from tests.factories import incident_row
 from tests.store_worker import chunk
 
@@ -46,9 +46,8 @@ def _rows(count: int, seed: int) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[IncidentStore]:
-    path: Path = tmp_path_factory.mktemp("aggregate") / "store.sqlite"
-    opened = open_store(path)
+def store(module_engine: Engine) -> Iterator[IncidentStore]:
+    opened = module_engine.open()
     opened.remove_dataset(BUNDLED)
     opened.import_chunks([chunk(*_rows(400, 1))], dataset="first", format="test", file_name="a", file_hash="a")
     opened.import_chunks([chunk(*_rows(300, 2))], dataset="second", format="test", file_name="b", file_hash="b")
@@ -134,8 +133,8 @@ def test_hidden_duplicates_leave_the_counts(store):
     assert full == store.count() == 700
 
 
-def test_removing_a_dataset_updates_the_summary(tmp_path):
-    opened = open_store(tmp_path / "s.sqlite")
+def test_removing_a_dataset_updates_the_summary(engine):
+    opened = engine.open("s")
     try:
         before = opened.revision()
         opened.import_chunks([chunk(*_rows(50, 3))], dataset="x", format="test", file_name="x", file_hash="x")
@@ -222,8 +221,8 @@ def test_changed_reference_files_re_measure_the_stored_incidents(tmp_path):
         reopened.close()
 
 
-def test_a_new_datasets_counted_summary_knows_its_duplicates(tmp_path):
-    opened = open_store(tmp_path / "d.sqlite")
+def test_a_new_datasets_counted_summary_knows_its_duplicates(engine):
+    opened = engine.open("d")
     try:
         opened.remove_dataset(BUNDLED)
         rows = _rows(60, 8)
@@ -251,8 +250,8 @@ def test_extreme_and_odd_dates_count_like_the_incidents(store, start, end):
     assert store.aggregate(IncidentQuery(selection))["incidents"].iloc[0] == len(store.query(IncidentQuery(selection)))
 
 
-def test_a_box_across_the_antimeridian_counts_only_what_lies_in_it(tmp_path):
-    opened = open_store(tmp_path / "fiji.sqlite")
+def test_a_box_across_the_antimeridian_counts_only_what_lies_in_it(engine):
+    opened = engine.open("fiji")
     try:
         opened.import_chunks([chunk(
             incident_row(id="east", latitude=-16.5, longitude=179.5, country="Fiji", iso3="FJI"),

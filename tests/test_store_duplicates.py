@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from borderwatch.filters import IncidentQuery
-from borderwatch.store import BUNDLED, EARTH_RADIUS_KM, IncidentStore, SQLiteStore, open_store
+from borderwatch.store import BUNDLED, EARTH_RADIUS_KM, IncidentStore, SQLiteStore
+from borderwatch.store.postgis import PostGISStore
+from tests.engines import Engine
 from tests.factories import incident_row
 from tests.store_worker import chunk
 
@@ -38,8 +39,8 @@ def put(store: IncidentStore, dataset: str, *rows: dict[str, str], timestamps=No
     )
 
 
-def flags(store: SQLiteStore) -> dict[tuple[str, str], str]:
-    cursor = store._conn.execute(
+def flags(store: SQLiteStore | PostGISStore) -> dict[tuple[str, str], str]:
+    cursor = store._read(
         "SELECT dataset, source_id, duplicate_of FROM incidents WHERE duplicate_of IS NOT NULL"
     )
     # The original as the importer named it, without its dataset (see qualified_id).
@@ -54,8 +55,8 @@ def assert_flags(store: IncidentStore, expected: dict[tuple[str, str], str]) -> 
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[IncidentStore]:
-    with open_store(tmp_path / "store.sqlite") as opened:
+def store(engine: Engine) -> Iterator[IncidentStore]:
+    with engine.open() as opened:
         yield opened
 
 

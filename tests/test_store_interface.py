@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from collections.abc import Iterator
-from pathlib import Path
 from typing import get_type_hints
 
 import pytest
@@ -13,6 +12,8 @@ import pytest
 from borderwatch.errors import InvalidQueryError
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.store import DATABASE_FILE, IncidentStore, SQLiteStore, open_store
+from borderwatch.store.postgis import PostGISStore
+from tests.engines import Engine
 
 #: The reads that filter incidents: each takes one IncidentQuery first.
 READS = ("query", "points", "aggregate")
@@ -21,14 +22,22 @@ FILTER_KEYWORDS = {"selection", "datasets", "actors", "hide_duplicates", "max_bo
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[IncidentStore]:
-    with open_store(tmp_path / DATABASE_FILE) as opened:
+def store(engine: Engine) -> Iterator[IncidentStore]:
+    with engine.open() as opened:
         yield opened
 
 
-def test_the_sqlite_store_satisfies_the_protocol(store):
-    assert isinstance(store, IncidentStore)
-    assert isinstance(store, SQLiteStore)
+def test_the_sqlite_store_satisfies_the_protocol(tmp_path):
+    with open_store(tmp_path / DATABASE_FILE) as store:
+        assert isinstance(store, IncidentStore)
+        assert isinstance(store, SQLiteStore)
+
+
+@pytest.mark.postgres
+def test_the_postgis_store_satisfies_the_protocol(postgis_url):
+    with open_store(database_url=postgis_url) as store:
+        assert isinstance(store, IncidentStore)
+        assert isinstance(store, PostGISStore)
 
 
 def test_the_protocol_lists_every_public_method_of_the_sqlite_store():
@@ -37,7 +46,15 @@ def test_the_protocol_lists_every_public_method_of_the_sqlite_store():
     assert public - {"seed_once"} <= set(dir(IncidentStore))
 
 
-@pytest.mark.parametrize("cls", [IncidentStore, SQLiteStore])
+def test_both_engines_offer_the_same_public_methods():
+    def public(cls: type) -> set[str]:
+        return {name for name, _ in inspect.getmembers(cls, inspect.isfunction) if not name.startswith("_")}
+
+    # Besides seeding, the PostGIS store can report and upgrade its schema (the upgrade-db command).
+    assert public(PostGISStore) - {"schema_version", "upgrade_schema"} == public(SQLiteStore)
+
+
+@pytest.mark.parametrize("cls", [IncidentStore, SQLiteStore, PostGISStore])
 @pytest.mark.parametrize("name", READS)
 def test_every_read_takes_one_incident_query(cls, name):
     method = getattr(cls, name)

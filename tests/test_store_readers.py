@@ -8,12 +8,11 @@ from collections.abc import Iterator
 
 from borderwatch.filters import IncidentQuery
 from borderwatch.importers.base import ParsedChunk
-from borderwatch.store import open_store
 from tests.store_worker import synthetic_chunks, synthetic_template
 
 
-def test_reads_answer_while_an_import_holds_the_writer(tmp_path):
-    store = open_store(tmp_path / "store.sqlite")
+def test_reads_answer_while_an_import_holds_the_writer(engine):
+    store = engine.open()
     started, release = threading.Event(), threading.Event()
 
     def slow_chunks() -> Iterator[ParsedChunk]:
