@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Final, TextIO
 
 import pandas as pd
+import psycopg
 
 from borderwatch import config
 from borderwatch.errors import (
@@ -56,6 +57,9 @@ from borderwatch.store import (
     file_sha256,
     open_store,
 )
+from borderwatch.store.factory import configured_database_url
+from borderwatch.store.postgis import PostGISStore, safe_url
+from borderwatch.store.transfer import copy_to_postgis
 
 PROG: Final[str] = "python -m borderwatch"
 EXIT_OK: Final[int] = 0
@@ -90,7 +94,8 @@ examples:
   {PROG} export --format gpkg --from 2016-01-01 --type Battles -o battles.gpkg
 
 store: one SQLite file ({DATABASE_FILE}) in --data-dir, else ${DATA_DIR_ENV},
-else the per-user data directory ({data_dir()} here).
+else the per-user data directory ({data_dir()} here); or, with --database-url
+(else ${config.DATABASE_URL_ENV}), a shared PostgreSQL + PostGIS database.
 exit codes: 0 done (rejected rows included), 2 refused (nothing stored), 130 interrupted."""
 
 
@@ -203,7 +208,30 @@ def format_report(report: ImportReport, file_name: str) -> str:
 
 
 def _open(args: argparse.Namespace, *, allow_damaged: bool = False) -> IncidentStore:
-    return open_store(Path(args.data_dir) / DATABASE_FILE if args.data_dir else None, allow_damaged=allow_damaged)
+    # An explicit --data-dir names the embedded store even when the environment names a database.
+    url = args.database_url or (None if args.data_dir else configured_database_url())
+    return open_store(Path(args.data_dir) / DATABASE_FILE if args.data_dir else None, database_url=url,
+                      allow_damaged=allow_damaged)
+
+
+def _upgrade_db(args: argparse.Namespace) -> int:
+    url = configured_database_url(args.database_url)
+    if url is None:
+        raise CommandError(f"name the database: --database-url postgresql://... (or ${config.DATABASE_URL_ENV})")
+    with PostGISStore(url) as store:
+        print(f"{safe_url(url)}: schema at migration {store.schema_version()}")
+    return EXIT_OK
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    path = (Path(args.data_dir) if args.data_dir else data_dir()) / DATABASE_FILE
+    if not path.is_file():
+        raise CommandError(f"{path}: no store to migrate there; name its folder with --data-dir")
+    open_store(path).close()  # checked, and brought to the current schema, before it is copied
+    copied = copy_to_postgis(path, args.to)
+    counts = ", ".join(f"{table} {rows}" for table, rows in copied.items())
+    print(f"copied {path} into {safe_url(args.to)} (rows checked: {counts})")
+    return EXIT_OK
 
 
 def _warn_of_unreadable_dates(store: IncidentStore) -> None:
@@ -444,7 +472,7 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
         Sub-commands ``import``, ``datasets``, ``remove``, ``export``,
-        ``synth``, ``bench``; each
+        ``synth``, ``bench``, ``upgrade-db``, ``migrate``; each
         sets ``handler``, the function that runs it.
     """
     # --data-dir is accepted before and after the command; SUPPRESS keeps a
@@ -454,11 +482,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", metavar="DIR", default=argparse.SUPPRESS,
         help=f"folder of the store (default: ${DATA_DIR_ENV}, else the per-user data directory)",
     )
+    store_options.add_argument(
+        "--database-url", metavar="URL", default=argparse.SUPPRESS,
+        help=f"use this PostgreSQL + PostGIS database (postgresql://user@host/db) instead of the "
+             f"embedded store (default: ${config.DATABASE_URL_ENV})",
+    )
     parser = argparse.ArgumentParser(
         prog=PROG, description=_DESCRIPTION, epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--data-dir", metavar="DIR", default=None,
                         help=f"folder of the store (default: ${DATA_DIR_ENV}, else the per-user data directory)")
+    parser.add_argument("--database-url", metavar="URL", default=None,
+                        help=f"use this PostgreSQL + PostGIS database instead (default: ${config.DATABASE_URL_ENV})")
     commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
 
     def command(name: str, summary: str, description: str, epilog: str) -> argparse.ArgumentParser:
@@ -580,6 +615,28 @@ def build_parser() -> argparse.ArgumentParser:
                               help="folder for the synthetic files and stores (default: a temporary one)")
     benchmarking.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     benchmarking.set_defaults(handler=_bench)
+
+    upgrading = command(
+        "upgrade-db", "create or upgrade the tables of a PostGIS database",
+        "Create BorderWatch's tables in the database of --database-url (or\n"
+        f"${config.DATABASE_URL_ENV}), or bring them to this version's numbered migrations\n"
+        "(recorded in its schema_migrations table). Run it as a role that may create\n"
+        "tables (the database's owner); the app and the CLI then need only read and write them.",
+        f"example:\n  {PROG} --database-url postgresql://owner@db.example/borderwatch upgrade-db",
+    )
+    upgrading.set_defaults(handler=_upgrade_db)
+
+    migrating = command(
+        "migrate", "copy the embedded store into an empty PostGIS database",
+        "Copy the SQLite store of --data-dir (or the default folder) whole into an empty\n"
+        "PostgreSQL + PostGIS database: datasets and their provenance, the import log,\n"
+        "incidents with their measures and duplicate flags, the map summary. One\n"
+        "transaction: the row count of every table is checked before it commits. A\n"
+        "database that holds a store already is refused. The file is not changed.",
+        f"example:\n  {PROG} migrate --to postgresql://analyst@db.example/borderwatch",
+    )
+    migrating.add_argument("--to", metavar="URL", required=True, help="the PostGIS database (postgresql://...)")
+    migrating.set_defaults(handler=_migrate)
     return parser
 
 
@@ -603,7 +660,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exit_.code or 0)
     try:
         return args.handler(args)
-    except (BorderWatchError, OSError, sqlite3.Error) as error:
+    except (BorderWatchError, OSError, sqlite3.Error, psycopg.Error) as error:
         # Expected failures (refused input, files, the store's disk) get one
         # line; anything else is a bug and keeps its traceback.
         message = str(error) if isinstance(error, BorderWatchError) else f"{type(error).__name__}: {error}"

@@ -19,6 +19,7 @@ from borderwatch import config, corridor, reference
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
 from borderwatch.store import DATABASE_FILE, IncidentStore, data_dir, open_store
+from borderwatch.store.factory import configured_database_url
 from borderwatch.timeline import load_timeline
 from layers.assets import asset_urls, install_vendor_assets, publish_json
 from layers.countries import basemap_features, land_with_surroundings
@@ -68,9 +69,11 @@ def bundled_incidents() -> gpd.GeoDataFrame:
 
 
 @st.cache_resource(show_spinner="Opening the incident store…")
-def _store(path: str) -> IncidentStore:
-    # One connection per process, shared by every session (it locks itself).
-    return open_store(Path(path))
+def _store(location: str) -> IncidentStore:
+    # One store per process, shared by every session (it locks itself, or pools its connections).
+    if location.startswith(("postgresql://", "postgres://")):
+        return open_store(database_url=location)
+    return open_store(Path(location))
 
 
 def store_path() -> Path:
@@ -78,16 +81,22 @@ def store_path() -> Path:
     return data_dir() / DATABASE_FILE
 
 
+def store_location() -> str:
+    """Where the store is: the PostGIS database of ``BORDERWATCH_DATABASE_URL``, else :func:`store_path`."""
+    return configured_database_url() or str(store_path())
+
+
 def store() -> IncidentStore:
-    """The incident store in the data directory (``BORDERWATCH_DATA_DIR`` or
-    the per-user one), created and seeded with the bundled incidents on first use."""
-    return _store(str(store_path()))
+    """The incident store: the PostGIS database of ``BORDERWATCH_DATABASE_URL``, else the file in the
+    data directory (``BORDERWATCH_DATA_DIR`` or the per-user one), created and seeded with the
+    bundled incidents on first use."""
+    return _store(store_location())
 
 
 def _current() -> tuple[str, str]:
-    """The store's file and its revision: what cached results are kept under."""
-    path = str(store_path())
-    return path, _store(path).revision()
+    """Where the store is and its revision: what cached results are kept under."""
+    location = store_location()
+    return location, _store(location).revision()
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -1,0 +1,114 @@
+"""Copying an embedded store into an empty PostGIS database (``borderwatch migrate --to``).
+
+Every table of the SQLite file is copied whole, column by column as both
+engines name them: datasets with their provenance, the import log, the
+incidents with their measures and duplicate flags, the map summary and the
+``meta`` values (revision, longest span, ...). A table the file holds that
+the database lacks stops the copy rather than being left behind. The copy is
+one transaction holding the store's advisory lock; it checks the row count
+of every table before it commits, so the database ends either with
+everything or with nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any, Final
+
+import psycopg
+
+from borderwatch.errors import DatasetConflictError, StoreUnavailableError
+from borderwatch.store.dialect import POSTGRES
+from borderwatch.store.postgis import PostGISStore, PostgresConnection, safe_url, unavailable
+from borderwatch.store.schema import bump_revision
+
+#: Tables that hold a store's content: the target must have none of their rows.
+CONTENT_TABLES: Final[tuple[str, ...]] = ("datasets", "imports", "incidents", "incident_cells")
+# Rows read from the file per batch.
+_BATCH = 20_000
+
+
+def copy_to_postgis(path: Path, url: str) -> dict[str, int]:
+    """Copy the SQLite store at ``path`` into the empty PostGIS database at ``url``.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The store file (opened read-only; it is not changed).
+    url : str
+        ``postgresql://...``; its tables are created if missing.
+
+    Returns
+    -------
+    dict of str to int
+        Rows copied per table, each checked against the file's count.
+
+    Raises
+    ------
+    DatasetConflictError
+        The database holds incidents or datasets already (nothing is copied),
+        or a table of the file has no counterpart there.
+    StoreUnavailableError
+        The database cannot be reached or its tables cannot be made.
+    """
+    if not path.is_file():
+        raise StoreUnavailableError(f"{path}: no store file there; name it with --data-dir")
+    target = PostGISStore(url)  # creates or upgrades the tables; seeds nothing
+    target.close()
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [row[0] for row in source.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")]
+        with target._write() as conn:
+            return _copy(source, conn, tables, url)
+    except psycopg.Error as error:
+        raise unavailable(url, error) from error
+    finally:
+        source.close()
+
+
+def _copy(source: sqlite3.Connection, conn: PostgresConnection, tables: list[str], url: str) -> dict[str, int]:
+    """Copy ``tables`` inside the write transaction ``conn``, then check the counts."""
+    held = [table for table in CONTENT_TABLES if conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()]
+    if held:
+        raise DatasetConflictError(
+            f"{safe_url(url)}: the database already holds a store ({', '.join(held)} not empty); "
+            "migrate only into an empty database (create a new one, or drop its tables)")
+    copied: dict[str, int] = {}
+    # Parents before children: incidents refer to datasets.
+    for table in sorted(tables, key=lambda name: (name != "datasets", name)):
+        columns = _common_columns(source, conn, table, url)
+        if table == "meta":
+            conn.execute("DELETE FROM meta")  # the values of the store being copied replace the fresh ones
+        names = ", ".join(columns)
+        insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
+        cursor = source.execute(f"SELECT {names} FROM {table}")
+        while batch := cursor.fetchmany(_BATCH):
+            conn.executemany(insert, batch)
+        expected = source.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        found = conn.execute(f"SELECT COUNT(*) FROM {table}").fetchall()[0][0]
+        if found != expected:
+            raise DatasetConflictError(
+                f"{safe_url(url)}: {table} has {found} rows after the copy, the store {expected}; nothing was copied")
+        copied[table] = int(found)
+    # The import log's identity continues after the copied ids.
+    conn.execute("SELECT setval(pg_get_serial_sequence('imports', 'import_id'),"
+                 " COALESCE((SELECT MAX(import_id) FROM imports), 0) + 1, false)")
+    # Readers of the database (an app that had it open) must not keep results cached from before.
+    bump_revision(conn, POSTGRES)
+    return copied
+
+
+def _common_columns(source: sqlite3.Connection, conn: PostgresConnection, table: str, url: str) -> list[str]:
+    """The file's columns of ``table``, each of which the database's table must have too."""
+    theirs = [row[1] for row in source.execute(f"PRAGMA table_info({table})")]
+    ours: set[Any] = {row[0] for row in conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND table_name = ?", (table,))}
+    missing = [column for column in theirs if column not in ours]
+    if missing:
+        raise DatasetConflictError(
+            f"{safe_url(url)}: the database's {table} lacks {', '.join(missing)} (or the table): "
+            "upgrade BorderWatch, or its tables, before migrating; nothing was copied")
+    return theirs
