@@ -57,8 +57,8 @@ def open_store(
     -------
     IncidentStore
         A :class:`~borderwatch.store.sqlite.SQLiteStore` (or a
-        :class:`~borderwatch.store.postgis.PostGISStore`), with the schema in place and, the first time only, the bundled
-        incidents stored as dataset ``"bundled"``. Removing that dataset later
+        :class:`~borderwatch.store.postgis.PostGISStore`), with the schema in place and,
+        the first time only, the bundled incidents stored as dataset ``"bundled"``. Removing that dataset later
         does not bring it back on the next open (see :meth:`IncidentStore.reseed_bundled`).
 
     Raises
