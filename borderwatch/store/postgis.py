@@ -194,6 +194,8 @@ class PostGISStore(IncidentWrites):
     def _write(self) -> Iterator[PostgresConnection]:
         """One write transaction holding the store's advisory lock: committed on success, else rolled back."""
         with self._lock, self._connect() as connection:
+            # A plan prepared while the import's table was small would scan it later on: plan every statement.
+            connection.prepare_threshold = None
             try:
                 timeout_ms = max(int(self.busy_timeout_s * 1000), 1)
                 connection.execute(f"SET LOCAL lock_timeout = {timeout_ms}")
