@@ -4,11 +4,13 @@ Callers type against :class:`IncidentStore` and get one from
 :func:`open_store`; every read takes one :class:`IncidentQuery`. The parts,
 each in its module: :mod:`.interface` (the protocol and shared records),
 :mod:`.query` (an IncidentQuery as SQL), :mod:`.dialect` (what is particular
-to SQLite), :mod:`.schema` and :mod:`.migrations` (the tables),
+to SQLite or PostgreSQL), :mod:`.schema` and :mod:`.migrations` (the tables),
 :mod:`.imports` (writing), :mod:`.duplicates` (probable duplicates),
-:mod:`.summaries` (map cells), :mod:`.reads` (queries), :mod:`.sqlite` (the
-SQLite store composing them), :mod:`.paths` and :mod:`.factory` (where it
-lives, and opening it).
+:mod:`.summaries` (map cells), :mod:`.reads` and :mod:`.writes` (queries and
+writes, for any engine), :mod:`.sqlite` (the embedded store), :mod:`.postgis`
+and :mod:`.pgschema` (the shared PostGIS store and its migrations),
+:mod:`.transfer` (copying one into the other), :mod:`.paths` and
+:mod:`.factory` (where it lives, and opening it).
 """
 
 from borderwatch.filters import IncidentQuery

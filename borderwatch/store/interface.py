@@ -1,7 +1,7 @@
 """What every engine of the store offers, and the names and records they share.
 
 Callers type against :class:`IncidentStore`; only :func:`borderwatch.store.open_store`
-names an engine (SQLite now; a PostGIS store for teams plugs in beside it).
+names an engine (SQLite by default; PostGIS for teams, given a database URL).
 Every read takes one :class:`~borderwatch.filters.IncidentQuery`.
 """
 
@@ -163,7 +163,7 @@ class ImportReport:
 
 @runtime_checkable
 class IncidentStore(Protocol):
-    """What every engine of the store offers (SQLite now, PostGIS planned).
+    """What every engine of the store offers (SQLite and PostGIS).
 
     Reads take one :class:`~borderwatch.filters.IncidentQuery` (what to keep)
     and, where they apply, a map-view ``bbox`` and paging (``limit``,

@@ -8,8 +8,8 @@ column names one incident in the whole store (a unique index holds it so;
 see :func:`~borderwatch.store.interface.qualified_id`).
 
 The DDL is written for SQLite and PostgreSQL alike (``DOUBLE PRECISION``,
-no SQLite-only types); a PostGIS store would add a geometry column beside
-latitude/longitude.
+no SQLite-only types); the PostGIS store takes it as its first migration
+and adds a geometry column beside latitude/longitude (see :mod:`.pgschema`).
 """
 
 from __future__ import annotations
