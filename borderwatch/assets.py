@@ -50,7 +50,7 @@ def _content_version(folder: Path, names: tuple[str, ...]) -> str:
     return digest.hexdigest()[:12]
 
 
-_OWN_SCRIPTS = ("map.js", "labels.js", "sites.js", "precision.js", "focus.js")
+_OWN_SCRIPTS = ("map.js", "labels.js", "sites.js", "precision.js", "focus.js", "features.js")
 _OWN_STYLES = ("borderwatch.css",)
 
 VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
