@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import geopandas as gpd
-import matplotlib
 import numpy as np
 import pandas as pd
 import shapely
@@ -29,7 +27,7 @@ from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch
+from matplotlib.patches import PathPatch
 from matplotlib.patheffects import withStroke
 from matplotlib.text import Text
 from pyproj import Geod
@@ -37,11 +35,10 @@ from pyproj import Geod
 from borderwatch import config
 from borderwatch.escape import as_text
 from borderwatch.export import Attribution
-from borderwatch.timeline import DEFAULT_CROSSING_STATUS
-from layers.barrier import LAYER_NAME as BARRIER_LAYER_NAME
-from layers.border import LAYER_NAME as BORDER_LAYER_NAME
 from layers.countries import country_style
 from layers.export.credits import CREDIT_WIDTH_SHARE, PNG_ATTRIBUTION_KEY, attribution_text
+from layers.export.legend import legend_handles
+from layers.export.marks import PT_PER_PX, barrier_line, crossing_groups, css_colour, line_dashes, marker_area
 from layers.export.mercator import (
     WEB_MERCATOR,
     Box,
@@ -55,9 +52,7 @@ from layers.export.mercator import (
     transformer,
 )
 from layers.incidents import encode_cells
-from layers.sequences import LAYER_NAME as SEQUENCES_LAYER_NAME
 from layers.style import (
-    BARRIER_LINES,
     BORDER_LINE,
     CALLER_LINE_OPACITY,
     CALLER_LINE_WEIGHT_PX,
@@ -68,9 +63,6 @@ from layers.style import (
     COVERAGE_RIM_OPACITY,
     COVERAGE_RIM_PX,
     CROSSING_CLOSED_MARK,
-    CROSSING_DOT,
-    CROSSING_MARKER_PX,
-    CROSSING_RIM_PX,
     CROSSING_STATUS_COLOURS,
     FEATURED_PLACE_DOT,
     PLACE_DOT,
@@ -90,10 +82,6 @@ from layers.style import (
 PNG_WIDTH_PX: Final[int] = 1600
 PNG_HEIGHT_PX: Final[int] = 1100
 PNG_DPI: Final[int] = 150
-
-#: Leaflet sizes are CSS pixels (1/96 in); matplotlib's are points (1/72 in).
-#: Drawn in points, every mark keeps its on-screen size at the PNG's dpi.
-PT_PER_PX: Final[float] = 72.0 / 96.0
 
 # Labels closer than this (px) to one already placed are left out.
 _LABEL_GAP_PX = 2.0
@@ -171,17 +159,6 @@ class MapLayers:
     circles: pd.DataFrame | None = None
 
 
-
-def _css_colour(text: str) -> Box:
-    """A CSS colour (``#hex``, a name, or ``rgb()``/``rgba()``) as matplotlib RGBA."""
-    match = re.fullmatch(r"\s*rgba?\(([^)]*)\)\s*", text)
-    if match is None:
-        return to_rgba(text)
-    values = [float(part) for part in match.group(1).replace("/", ",").split(",") if part.strip()]
-    alpha = values[3] if len(values) > 3 else 1.0
-    return values[0] / 255, values[1] / 255, values[2] / 255, alpha
-
-
 def _wrapped(value: str, width_px: float, font_pt: float, dpi: float) -> str:
     """Text broken into lines that fit ``width_px``, estimated by characters.
 
@@ -215,7 +192,8 @@ def _draw_countries(axes: Axes, countries: gpd.GeoDataFrame, clip: Box) -> None:
         faces.append(to_rgba(style["fillColor"], style["fillOpacity"]))
         edges.append(to_rgba(style["color"]))
         widths.append(style["weight"] * PT_PER_PX)
-    axes.add_collection(PatchCollection(patches, facecolors=faces, edgecolors=edges, linewidths=widths, zorder=1))
+    axes.add_collection(PatchCollection(patches, facecolors=faces, edgecolors=edges, linewidths=widths, zorder=1,
+                                        gid="countries"))
 
 
 def _draw_line_layer(
@@ -224,43 +202,15 @@ def _draw_line_layer(
     clip: Box,
     style: LineStyle,
     zorder: float,
+    gid: str,
 ) -> None:
     segments = [segment for shape in mercator_shapes(frame, clip) for segment in line_parts(shape)]
     axes.add_collection(LineCollection(
         segments, colors=[to_rgba(style.colour, style.opacity)], linewidths=style.weight_px * PT_PER_PX,
         linestyles=[line_dashes(style)],
         # Round caps would grow each dash by the line's width and close the gaps.
-        capstyle="butt" if style.dash else "round", zorder=zorder,
+        capstyle="butt" if style.dash else "round", zorder=zorder, gid=gid,
     ))
-
-
-def line_dashes(style: LineStyle) -> str | tuple[float, tuple[float, ...]]:
-    """The matplotlib line style of a map line: ``"solid"``, or its dash pattern in points.
-
-    Parameters
-    ----------
-    style : layers.style.LineStyle
-        The line as the map draws it.
-
-    Returns
-    -------
-    str or tuple
-        ``"solid"``, or ``(offset, (on, off, ...))`` such that matplotlib
-        draws dashes as long as Leaflet's ``dashArray`` pixels.
-    """
-    if not style.dash:
-        return "solid"
-    width_pt = style.weight_px * PT_PER_PX
-    # matplotlib multiplies dash lengths by the line width unless told otherwise.
-    scale = width_pt if matplotlib.rcParams["lines.scale_dashes"] and width_pt > 0 else 1.0
-    return 0.0, tuple(float(part) * PT_PER_PX / scale for part in re.split(r"[\s,]+", style.dash.strip()))
-
-
-def barrier_line(status: str | None) -> LineStyle:
-    """The map's style of the barrier in a status; not given: complete; unknown: under construction."""
-    if status is None:
-        return BARRIER_LINES["complete"]
-    return BARRIER_LINES.get(status.strip().lower(), BARRIER_LINES["under construction"])
 
 
 def _draw_discs(axes: Axes, circles: pd.DataFrame, extent: Box) -> None:
@@ -280,7 +230,7 @@ def _draw_discs(axes: Axes, circles: pd.DataFrame, extent: Box) -> None:
         faces.append(to_rgba(colour, COVERAGE_FILL_OPACITY))
         edges.append(to_rgba(colour, COVERAGE_RIM_OPACITY))
     axes.add_collection(PatchCollection(
-        patches, facecolors=faces, edgecolors=edges, linewidths=COVERAGE_RIM_PX * PT_PER_PX, zorder=2
+        patches, facecolors=faces, edgecolors=edges, linewidths=COVERAGE_RIM_PX * PT_PER_PX, zorder=2, gid="circles"
     ))
 
 
@@ -291,47 +241,28 @@ def _draw_extra_lines(axes: Axes, lines: gpd.GeoDataFrame, clip: Box) -> None:
             segments.append(segment)
             colours.append(to_rgba(colour, CALLER_LINE_OPACITY))
     axes.add_collection(LineCollection(
-        segments, colors=colours, linewidths=CALLER_LINE_WEIGHT_PX * PT_PER_PX, capstyle="round", zorder=5
+        segments, colors=colours, linewidths=CALLER_LINE_WEIGHT_PX * PT_PER_PX, capstyle="round", zorder=5, gid="lines"
     ))
 
 
 def _draw_sequences(axes: Axes, sequences: gpd.GeoDataFrame, clip: Box, extent: Box) -> None:
     """Draw sequence lines as on the map, each with a dot where it arrives (its last point)."""
-    _draw_line_layer(axes, sequences, clip, SEQUENCE_LINE, zorder=5)
+    _draw_line_layer(axes, sequences, clip, SEQUENCE_LINE, zorder=5, gid="sequences")
     ends = [shape.coords[-1] for shape in sequences.geometry if shape is not None and not shape.is_empty]
     if ends:
         lons, lats = zip(*((end[0], end[1]) for end in ends), strict=True)
         x, y = lonlat_to_mercator(pd.Series(lons), pd.Series(lats))
-        _scatter_dots(axes, x, y, inside(x, y, extent), SEQUENCE_END, zorder=5.5)
+        _scatter_dots(axes, x, y, inside(x, y, extent), SEQUENCE_END, zorder=5.5, gid="sequence-ends")
 
 
-def _scatter_dots(axes: Axes, x: np.ndarray, y: np.ndarray, shown: np.ndarray, dot: DotStyle, zorder: float) -> None:
+def _scatter_dots(
+    axes: Axes, x: np.ndarray, y: np.ndarray, shown: np.ndarray, dot: DotStyle, zorder: float, gid: str
+) -> None:
     axes.scatter(
-        x[shown], y[shown], s=_marker_area(dot.radius_px),
+        x[shown], y[shown], s=marker_area(dot.radius_px),
         facecolors=[to_rgba(dot.fill, dot.fill_opacity)], edgecolors=[to_rgba(dot.rim)],
-        linewidths=dot.rim_px * PT_PER_PX, zorder=zorder,
+        linewidths=dot.rim_px * PT_PER_PX, zorder=zorder, gid=gid,
     )
-
-
-def _marker_area(radius_px: np.ndarray | float) -> np.ndarray | float:
-    """Scatter marker area (pt²) of a circle of this radius in CSS px."""
-    return (2.0 * np.asarray(radius_px) * PT_PER_PX) ** 2
-
-
-def crossing_dot(status: str) -> DotStyle:
-    """The map's marker of a crossing in a status (``"open"``, ``"closed"``) as a dot: its outer edge is the map's."""
-    colour = CROSSING_STATUS_COLOURS.get(status, CROSSING_STATUS_COLOURS[DEFAULT_CROSSING_STATUS])
-    # matplotlib centres the rim on the dot's edge; the map's rim lies inside its marker.
-    return DotStyle((CROSSING_MARKER_PX - CROSSING_RIM_PX) / 2, "#FFFFFF", CROSSING_RIM_PX, colour)
-
-
-def _crossing_groups(places: pd.DataFrame, statuses: Mapping[str, str] | None) -> list[tuple[np.ndarray, DotStyle]]:
-    """The crossings by how they are drawn: one ring without statuses, else one dot per status."""
-    crossings = (places["kind"].astype(str) == "crossing").to_numpy()
-    if statuses is None:
-        return [(crossings, CROSSING_DOT)]
-    status = places["id"].astype(str).map(lambda place_id: statuses.get(place_id, DEFAULT_CROSSING_STATUS))
-    return [(crossings & (status == name).to_numpy(), crossing_dot(name)) for name in CROSSING_STATUS_COLOURS]
 
 
 def _draw_places(
@@ -350,14 +281,14 @@ def _draw_places(
     featured = (places["id"].astype(str) == featured_id).to_numpy() & (featured_id is not None)
     labels: list[tuple[int, Text]] = []
     groups = [
-        ((kinds != "crossing") & ~featured, PLACE_DOT, 6.0, 2),
-        *((mask, dot, 6.5, 1) for mask, dot in _crossing_groups(places, statuses)),
-        ((kinds != "crossing") & featured, FEATURED_PLACE_DOT, 6.6, 0),
+        ((kinds != "crossing") & ~featured, PLACE_DOT, 6.0, 2, "places"),
+        *((mask, dot, 6.5, 1, "crossings") for mask, dot in crossing_groups(places, statuses)),
+        ((kinds != "crossing") & featured, FEATURED_PLACE_DOT, 6.6, 0, "places"),
     ]
-    for mask, dot, zorder, rank in groups:
+    for mask, dot, zorder, rank, gid in groups:
         if not (mask & near).any():
             continue
-        _scatter_dots(axes, x, y, mask & near, dot, zorder)
+        _scatter_dots(axes, x, y, mask & near, dot, zorder, gid)
         if dot.fill == CROSSING_STATUS_COLOURS["closed"]:
             for index in np.flatnonzero(mask & near):
                 _text(axes, x[index], y[index], CROSSING_CLOSED_MARK, ha="center", va="center_baseline",
@@ -403,9 +334,9 @@ def _draw_points(axes: Axes, points: pd.DataFrame, extent: Box) -> list[str]:
     if not order:
         return []
     axes.scatter(
-        x[order], y[order], s=_marker_area(radius[order]),
+        x[order], y[order], s=marker_area(radius[order]),
         facecolors=[to_rgba(event_type_colour(types[index]), SITE_FILL_OPACITY) for index in order],
-        edgecolors=SITE_RIM, linewidths=SITE_RIM_PX * PT_PER_PX, zorder=7,
+        edgecolors=SITE_RIM, linewidths=SITE_RIM_PX * PT_PER_PX, zorder=7, gid="sites",
     )
     return sorted(set(types[order]))
 
@@ -421,8 +352,8 @@ def _draw_cells(axes: Axes, cells: pd.DataFrame, extent: Box) -> bool:
         return False
     sizes = np.asarray(encoded["size"], dtype=float)
     axes.scatter(
-        x[shown], y[shown], s=(sizes[shown] * PT_PER_PX) ** 2, facecolors=[_css_colour(CELL_COLOUR)],
-        edgecolors="#FFFFFF", linewidths=CELL_RIM_PX * PT_PER_PX, zorder=7,
+        x[shown], y[shown], s=(sizes[shown] * PT_PER_PX) ** 2, facecolors=[css_colour(CELL_COLOUR)],
+        edgecolors="#FFFFFF", linewidths=CELL_RIM_PX * PT_PER_PX, zorder=7, gid="cells",
     )
     for index in shown:
         _text(axes, x[index], y[index], f"{encoded['count'][index]:,}", ha="center", va="center",
@@ -458,55 +389,7 @@ def _draw_scale_bar(axes: Axes, extent: Box, base: float) -> Text:
                  path_effects=[withStroke(linewidth=2.5, foreground="white")])
 
 
-def _legend_handles(layers: MapLayers, event_types: list[str], cells_shown: bool) -> list[tuple[Artist, str]]:
-    """Legend entries (symbol, label) of what the picture shows, in the map legend's order."""
-    handles: list[tuple[Artist, str]] = [
-        (Line2D([], [], linestyle="none", marker="o", markersize=8, markerfacecolor=event_type_colour(name),
-                markeredgecolor=SITE_RIM), name)
-        for name in event_types
-    ]
-    if cells_shown:
-        handles.append((Line2D([], [], linestyle="none", marker="o", markersize=11,
-                               markerfacecolor=_css_colour(CELL_COLOUR), markeredgecolor="#FFFFFF"),
-                        "Number of incidents in an area"))
-    if layers.border is not None:
-        handles.append((_line_handle(BORDER_LINE), BORDER_LAYER_NAME))
-    if layers.barrier is not None:
-        status = f" ({layers.barrier_status})" if layers.barrier_status else ""
-        handles.append((_line_handle(barrier_line(layers.barrier_status)), f"{BARRIER_LAYER_NAME}, approx.{status}"))
-    if layers.sequences is not None and not layers.sequences.empty:
-        handles.append((_line_handle(SEQUENCE_LINE), SEQUENCES_LAYER_NAME))
-    places = layers.places if layers.places is not None else pd.DataFrame({"id": [], "kind": []})
-    for mask, dot in _crossing_groups(places, layers.crossing_statuses):
-        if mask.any():
-            status = next((name for name in CROSSING_STATUS_COLOURS if crossing_dot(name) == dot), None)
-            handles.append((_dot_handle(dot), f"Crossing {status} on the date shown" if status else "Border crossing"))
-    if (places["kind"].astype(str) != "crossing").any():
-        handles.append((_dot_handle(PLACE_DOT), "Town or landmark"))
-    for frame, is_disc in ((layers.lines, False), (layers.circles, True)):
-        if frame is None or "label" not in frame or frame.empty:
-            continue
-        for label, colour in dict.fromkeys(zip(frame["label"].map(as_text), frame["colour"].astype(str), strict=True)):
-            artist = (Patch(facecolor=to_rgba(colour, COVERAGE_FILL_OPACITY),
-                            edgecolor=to_rgba(colour, COVERAGE_RIM_OPACITY))
-                      if is_disc else Line2D([], [], color=colour, linewidth=CALLER_LINE_WEIGHT_PX * PT_PER_PX))
-            handles.append((artist, label))
-    return handles
-
-
-def _line_handle(style: LineStyle) -> Line2D:
-    return Line2D([], [], color=to_rgba(style.colour, style.opacity), linewidth=style.weight_px * PT_PER_PX,
-                  linestyle=line_dashes(style))
-
-
-def _dot_handle(dot: DotStyle) -> Line2D:
-    # Legend markers keep the dot's look at a size that fits a legend row.
-    return Line2D([], [], linestyle="none", marker="o", markersize=min(2 * dot.radius_px, 9) * PT_PER_PX,
-                  markerfacecolor=to_rgba(dot.fill, dot.fill_opacity), markeredgecolor=dot.rim,
-                  markeredgewidth=min(dot.rim_px, 2.0))
-
-
-def map_png(
+def map_figure(
     view: Box,
     layers: MapLayers,
     width_px: int = PNG_WIDTH_PX,
@@ -514,8 +397,8 @@ def map_png(
     dpi: int = PNG_DPI,
     title: str = "",
     sources: Sequence[Attribution] = (),
-) -> bytes:
-    """Draw the map of a view as a PNG, offline.
+) -> Figure:
+    """Draw the map of a view as a matplotlib figure with its own Agg canvas, offline.
 
     Parameters
     ----------
@@ -537,14 +420,15 @@ def map_png(
 
     Returns
     -------
-    bytes
-        PNG data, ``width_px`` × ``height_px``, in Web Mercator like the map
+    matplotlib.figure.Figure
+        ``width_px`` × ``height_px`` at ``dpi``, in Web Mercator like the map
         on screen and in its styles (:mod:`layers.style`): sea, land,
         border, barrier, places with names, crossings (with their status
         when given), sequences, incidents (coloured by type, sized by
         deaths) or counted cells, other lines and
-        discs, a legend, a scale bar and the credit line, whose text is also
-        kept in the text chunk :data:`PNG_ATTRIBUTION_KEY` (and the title in ``Title``).
+        discs, a legend, a scale bar and the credit line. Each layer's
+        artists carry its name as their ``gid`` (``"border"``, ``"barrier"``,
+        ``"sequences"``, ``"crossings"``, ``"sites"``, ...).
 
     Raises
     ------
@@ -569,9 +453,9 @@ def map_png(
     if layers.circles is not None and not layers.circles.empty:
         _draw_discs(axes, layers.circles, extent)
     if layers.border is not None:
-        _draw_line_layer(axes, layers.border, clip, BORDER_LINE, zorder=3)
+        _draw_line_layer(axes, layers.border, clip, BORDER_LINE, zorder=3, gid="border")
     if layers.barrier is not None:
-        _draw_line_layer(axes, layers.barrier, clip, barrier_line(layers.barrier_status), zorder=4)
+        _draw_line_layer(axes, layers.barrier, clip, barrier_line(layers.barrier_status), zorder=4, gid="barrier")
     if layers.sequences is not None and not layers.sequences.empty:
         _draw_sequences(axes, layers.sequences, clip, extent)
     if layers.lines is not None and not layers.lines.empty:
@@ -582,7 +466,7 @@ def map_png(
     cells_shown = _draw_cells(axes, layers.cells, extent) if layers.cells is not None else False
 
     overlays: list[Artist] = []
-    handles = _legend_handles(layers, event_types, cells_shown)
+    handles = legend_handles(layers, event_types, cells_shown)
     if handles:
         legend = axes.legend(
             [artist for artist, _ in handles], [label for _, label in handles], loc="lower left",
@@ -612,7 +496,39 @@ def map_png(
     credit_top = axes.transAxes.inverted().transform(credit_box.get_window_extent(renderer=renderer).corners())[:, 1]
     overlays.append(_draw_scale_bar(axes, extent, base=float(credit_top.max()) + _SCALE_BAR_GAP))
     _drop_overlapping_labels(labels, overlays, renderer)
+    return figure
 
+
+def map_png(
+    view: Box,
+    layers: MapLayers,
+    width_px: int = PNG_WIDTH_PX,
+    height_px: int = PNG_HEIGHT_PX,
+    dpi: int = PNG_DPI,
+    title: str = "",
+    sources: Sequence[Attribution] = (),
+) -> bytes:
+    """Draw the map of a view as a PNG, offline.
+
+    Parameters
+    ----------
+    view, layers, width_px, height_px, dpi, title, sources
+        As for :func:`map_figure`.
+
+    Returns
+    -------
+    bytes
+        The picture of :func:`map_figure` as PNG data; the credit line's
+        text is also kept in the text chunk :data:`PNG_ATTRIBUTION_KEY`
+        (and the title in ``Title``).
+
+    Raises
+    ------
+    ValueError
+        If the view is not finite or empty, or a size is not positive.
+    """
+    figure = map_figure(view, layers, width_px, height_px, dpi, title, sources)
     buffer = io.BytesIO()
-    canvas.print_png(buffer, metadata={"Software": "BorderWatch", "Title": title, PNG_ATTRIBUTION_KEY: credit})
+    metadata = {"Software": "BorderWatch", "Title": title, PNG_ATTRIBUTION_KEY: attribution_text(sources)}
+    FigureCanvasAgg(figure).print_png(buffer, metadata=metadata)
     return buffer.getvalue()
