@@ -96,7 +96,7 @@ def _assert_line_agrees(collection: Collection, style: LineStyle) -> None:
     """The PNG's line has the map's colour, opacity, width and dash lengths (px → pt)."""
     assert np.allclose(collection.get_edgecolor()[0], to_rgba(style.colour, style.opacity))
     assert collection.get_linewidth()[0] == pytest.approx(style.weight_px * PT_PER_PX)
-    offset, dashes = collection.get_dashes()[0]
+    _, dashes = collection.get_dashes()[0]
     if style.dash is None:
         assert dashes is None
     else:
