@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import folium
+from branca.element import Element
 
 from borderwatch.errors import OfflineAssetError
 from borderwatch.escape import escape_html, script_json
@@ -189,7 +190,7 @@ class _Inliner:
 def _fetching_layer_problems(fmap: folium.Map) -> list[str]:
     """URLs that layers of the map would load when the page runs."""
     problems = []
-    pending = [fmap]
+    pending: list[Element] = [fmap]
     while pending:
         element = pending.pop()
         pending.extend(element._children.values())

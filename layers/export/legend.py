@@ -13,7 +13,7 @@ from matplotlib.patches import Patch
 from borderwatch.escape import as_text
 from layers.barrier import LAYER_NAME as BARRIER_LAYER_NAME
 from layers.border import LAYER_NAME as BORDER_LAYER_NAME
-from layers.export.marks import PT_PER_PX, barrier_line, crossing_dot, crossing_groups, css_colour, line_dashes
+from layers.export.marks import PT_PER_PX, barrier_line, crossing_groups, css_colour, line_dashes
 from layers.sequences import LAYER_NAME as SEQUENCES_LAYER_NAME
 from layers.style import (
     BORDER_LINE,
@@ -21,7 +21,6 @@ from layers.style import (
     CELL_COLOUR,
     COVERAGE_FILL_OPACITY,
     COVERAGE_RIM_OPACITY,
-    CROSSING_STATUS_COLOURS,
     PLACE_DOT,
     SEQUENCE_LINE,
     SITE_RIM,
@@ -53,10 +52,10 @@ def legend_handles(layers: MapLayers, event_types: list[str], cells_shown: bool)
     if layers.sequences is not None and not layers.sequences.empty:
         handles.append((_line_handle(SEQUENCE_LINE), SEQUENCES_LAYER_NAME))
     places = layers.places if layers.places is not None else pd.DataFrame({"id": [], "kind": []})
-    for mask, dot in crossing_groups(places, layers.crossing_statuses):
+    for crossing_status, mask, dot in crossing_groups(places, layers.crossing_statuses):
         if mask.any():
-            status = next((name for name in CROSSING_STATUS_COLOURS if crossing_dot(name) == dot), None)
-            handles.append((_dot_handle(dot), f"Crossing {status} on the date shown" if status else "Border crossing"))
+            label = f"Crossing {crossing_status} on the date shown" if crossing_status else "Border crossing"
+            handles.append((_dot_handle(dot), label))
     if (places["kind"].astype(str) != "crossing").any():
         handles.append((_dot_handle(PLACE_DOT), "Town or landmark"))
     for frame, is_disc in ((layers.lines, False), (layers.circles, True)):

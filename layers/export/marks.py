@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, Literal
 
 import matplotlib
 import numpy as np
@@ -48,7 +48,7 @@ def marker_area(radius_px: np.ndarray | float) -> np.ndarray | float:
     return (2.0 * np.asarray(radius_px) * PT_PER_PX) ** 2
 
 
-def line_dashes(style: LineStyle) -> str | tuple[float, tuple[float, ...]]:
+def line_dashes(style: LineStyle) -> Literal["solid"] | tuple[float, tuple[float, ...]]:
     """The matplotlib line style of a map line: ``"solid"``, or its dash pattern in points.
 
     Parameters
@@ -84,10 +84,29 @@ def crossing_dot(status: str) -> DotStyle:
     return DotStyle((CROSSING_MARKER_PX - CROSSING_RIM_PX) / 2, "#FFFFFF", CROSSING_RIM_PX, colour)
 
 
-def crossing_groups(places: pd.DataFrame, statuses: Mapping[str, str] | None) -> list[tuple[np.ndarray, DotStyle]]:
-    """The crossings by how they are drawn: one ring without statuses, else one dot per status."""
+def crossing_groups(
+    places: pd.DataFrame, statuses: Mapping[str, str] | None
+) -> list[tuple[str | None, np.ndarray, DotStyle]]:
+    """The crossings by how they are drawn.
+
+    Parameters
+    ----------
+    places : pandas.DataFrame
+        ``id`` and ``kind``; rows of ``kind == "crossing"`` are grouped.
+    statuses : mapping of str to str or None
+        Crossing id to status on the day shown (missing:
+        :data:`borderwatch.timeline.DEFAULT_CROSSING_STATUS`); None when
+        statuses are not drawn.
+
+    Returns
+    -------
+    list of tuple
+        ``(status, mask of places, dot)``: one per status of
+        :data:`layers.style.CROSSING_STATUS_COLOURS`, or a single ``(None,
+        mask, CROSSING_DOT)`` without statuses.
+    """
     crossings = (places["kind"].astype(str) == "crossing").to_numpy()
     if statuses is None:
-        return [(crossings, CROSSING_DOT)]
+        return [(None, crossings, CROSSING_DOT)]
     status = places["id"].astype(str).map(lambda place_id: statuses.get(place_id, DEFAULT_CROSSING_STATUS))
-    return [(crossings & (status == name).to_numpy(), crossing_dot(name)) for name in CROSSING_STATUS_COLOURS]
+    return [(name, crossings & (status == name).to_numpy(), crossing_dot(name)) for name in CROSSING_STATUS_COLOURS]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Final
+from typing import Final, TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -32,6 +32,8 @@ CLIP_MARGIN: Final[float] = 0.1
 
 #: A box: ``(west, south, east, north)`` in degrees or ``(x_min, y_min, x_max, y_max)`` in metres.
 Box = tuple[float, float, float, float]
+
+_Part = TypeVar("_Part", bound=BaseGeometry)
 
 
 @lru_cache(maxsize=4)
@@ -103,12 +105,12 @@ def mercator_shapes(frame: gpd.GeoDataFrame, clip: Box) -> list[BaseGeometry]:
     return list(cut.to_crs(WEB_MERCATOR))
 
 
-def _parts(shape: BaseGeometry | None, kind: type) -> list[BaseGeometry]:
+def _parts(shape: BaseGeometry | None, kind: type[_Part]) -> list[_Part]:
     if shape is None or shape.is_empty:
         return []
     # Twice: a collection may hold multi-part geometries.
     parts = shapely.get_parts(shapely.get_parts(np.asarray([shape], dtype=object)))
-    return [part for part in parts if isinstance(part, kind) and not part.is_empty]
+    return [part for part in parts.tolist() if isinstance(part, kind) and not part.is_empty]
 
 
 def polygon_path(shape: BaseGeometry) -> MplPath | None:

@@ -13,7 +13,7 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
@@ -38,7 +38,15 @@ from borderwatch.export import Attribution
 from layers.countries import country_style
 from layers.export.credits import CREDIT_WIDTH_SHARE, PNG_ATTRIBUTION_KEY, attribution_text
 from layers.export.legend import legend_handles
-from layers.export.marks import PT_PER_PX, barrier_line, crossing_groups, css_colour, line_dashes, marker_area
+from layers.export.marks import (
+    PT_PER_PX,
+    barrier_line,
+    crossing_dot,
+    crossing_groups,
+    css_colour,
+    line_dashes,
+    marker_area,
+)
 from layers.export.mercator import (
     WEB_MERCATOR,
     Box,
@@ -63,7 +71,6 @@ from layers.style import (
     COVERAGE_RIM_OPACITY,
     COVERAGE_RIM_PX,
     CROSSING_CLOSED_MARK,
-    CROSSING_STATUS_COLOURS,
     FEATURED_PLACE_DOT,
     PLACE_DOT,
     SEA_COLOUR,
@@ -176,7 +183,7 @@ def _literal_text(artist: Text) -> None:
     artist.set_usetex(False)
 
 
-def _text(axes: Axes, x: float, y: float, value: str, **style: object) -> Text:
+def _text(axes: Axes, x: float, y: float, value: str, **style: Any) -> Text:
     return axes.text(x, y, value, parse_math=False, usetex=False, **style)
 
 
@@ -282,14 +289,14 @@ def _draw_places(
     labels: list[tuple[int, Text]] = []
     groups = [
         ((kinds != "crossing") & ~featured, PLACE_DOT, 6.0, 2, "places"),
-        *((mask, dot, 6.5, 1, "crossings") for mask, dot in crossing_groups(places, statuses)),
+        *((mask, dot, 6.5, 1, "crossings") for _, mask, dot in crossing_groups(places, statuses)),
         ((kinds != "crossing") & featured, FEATURED_PLACE_DOT, 6.6, 0, "places"),
     ]
     for mask, dot, zorder, rank, gid in groups:
         if not (mask & near).any():
             continue
         _scatter_dots(axes, x, y, mask & near, dot, zorder, gid)
-        if dot.fill == CROSSING_STATUS_COLOURS["closed"]:
+        if gid == "crossings" and dot == crossing_dot("closed"):
             for index in np.flatnonzero(mask & near):
                 _text(axes, x[index], y[index], CROSSING_CLOSED_MARK, ha="center", va="center_baseline",
                       color="#FFFFFF", fontsize=13.0 * PT_PER_PX, fontweight="bold", zorder=zorder + 0.05,
