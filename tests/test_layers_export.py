@@ -283,7 +283,7 @@ def test_every_problem_is_named_at_once(bundled, points, static_dir):
 
 
 def test_assets_not_installed_are_named(bundled, points, tmp_path):
-    with pytest.raises(OfflineAssetError, match="leaflet.js"):
+    with pytest.raises(OfflineAssetError, match=r"leaflet\.js"):
         standalone_html(app_map(bundled, points), tmp_path, STATIC_URL)
 
 
@@ -486,7 +486,7 @@ def test_the_credit_line_names_natural_earth_and_the_incident_sources():
 
 
 @pytest.fixture(scope="module")
-def store_sources(imported) -> tuple[Attribution, ...]:
+def store_sources(imported) -> tuple[Attribution, ...]:  # noqa: F811 - the fixture imported above
     """The credits of every dataset in a store with imported ACLED, UCDP, GTD and GIS rows."""
     store = imported[0]
     return dataset_attributions(store_incidents_per_dataset(store, IncidentQuery()), store.datasets())
