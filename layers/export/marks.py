@@ -108,5 +108,5 @@ def crossing_groups(
     crossings = (places["kind"].astype(str) == "crossing").to_numpy()
     if statuses is None:
         return [(None, crossings, CROSSING_DOT)]
-    status = places["id"].astype(str).map(lambda place_id: statuses.get(place_id, DEFAULT_CROSSING_STATUS))
+    status = places["id"].astype(str).map(dict(statuses)).fillna(DEFAULT_CROSSING_STATUS)
     return [(name, crossings & (status == name).to_numpy(), crossing_dot(name)) for name in CROSSING_STATUS_COLOURS]
