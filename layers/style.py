@@ -170,6 +170,8 @@ SELECTED_RIM = "#111111"
 CSS_VARIABLES: dict[str, str] = {
     "sea": SEA_COLOUR,
     "cell": CELL_COLOUR,
+    "cell-rim": f"{CELL_RIM_PX:g}px",
+    "cell-font": f"{CELL_FONT_PX:g}px",
     "cluster-fill": CLUSTER_FILL,
     "cluster-ring": CLUSTER_RING,
     "cluster-text": CLUSTER_TEXT,
