@@ -15,6 +15,20 @@
     layer.bindTooltip(feature.properties.tooltip_html, { direction: "right" });
   };
 
+  /*
+   * A town's name, always shown beside its dot on the side the feature says,
+   * in Leaflet's shadow pane, under the marker pane: an incident drawn at a
+   * named town covers the name, never the reverse. options: className.
+   */
+  BW.bindPlaceName = function (options) {
+    return function (feature, layer) {
+      layer.bindTooltip(feature.properties.name_html, {
+        permanent: true, direction: feature.properties.side, className: options.className,
+        pane: "shadowPane"
+      });
+    };
+  };
+
   /* A crossing: its name and status on hover, to the right of its marker. */
   BW.bindCrossing = function (feature, layer) {
     layer.bindTooltip(feature.properties.tooltip_html, { direction: "right" });
