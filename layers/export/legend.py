@@ -76,6 +76,6 @@ def _line_handle(style: LineStyle) -> Line2D:
 
 def _dot_handle(dot: DotStyle) -> Line2D:
     # Legend markers keep the dot's look at a size that fits a legend row.
-    return Line2D([], [], linestyle="none", marker="o", markersize=min(2 * dot.radius_px, 9) * PT_PER_PX,
+    return Line2D([], [], linestyle="none", marker="o", markersize=min(2 * dot.radius_px, 12) * PT_PER_PX,
                   markerfacecolor=to_rgba(dot.fill, dot.fill_opacity), markeredgecolor=dot.rim,
                   markeredgewidth=min(dot.rim_px, 2.0))
