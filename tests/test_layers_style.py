@@ -127,6 +127,8 @@ def test_dots_are_drawn_alike_on_the_map_and_in_the_png(places, pairs):
     assert end["fillColor"] == SEQUENCE_END.fill and end["radius"] == SEQUENCE_END.radius_px
     assert np.allclose(dot.get_facecolor()[0], to_rgba(SEQUENCE_END.fill, SEQUENCE_END.fill_opacity))
     assert np.sqrt(dot.get_sizes()[0]) == pytest.approx(2 * SEQUENCE_END.radius_px * PT_PER_PX)
+    arrow = _drawn(figure, "sequence-arrows")[0]
+    assert np.allclose(arrow.get_facecolor()[0], to_rgba(SEQUENCE_LINE.colour))
     # Towns and landmarks.
     towns = next(child for child in places_layer(places, config.FEATURED_PLACE_ID)._children.values()
                  if isinstance(child, folium.GeoJson))

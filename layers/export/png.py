@@ -60,6 +60,7 @@ from layers.export.mercator import (
     transformer,
 )
 from layers.incidents import encode_cells
+from layers.sequences import ARROW_SIZE_PX, arrow_placement
 from layers.style import (
     BORDER_LINE,
     CALLER_LINE_OPACITY,
@@ -90,6 +91,8 @@ PNG_WIDTH_PX: Final[int] = 1600
 PNG_HEIGHT_PX: Final[int] = 1100
 PNG_DPI: Final[int] = 150
 
+# The map's arrowhead fills this share of its box (layers/web/features.js draws it in 10 of 12 units).
+_ARROW_SHARE = 10.0 / 12.0
 # Labels closer than this (px) to one already placed are left out.
 _LABEL_GAP_PX = 2.0
 # Length of the scale bar, about, as a share of the image's width; its gap above the credits (share of the height).
@@ -142,7 +145,8 @@ class MapLayers:
         ``latitude, longitude, incidents, deaths``.
     sequences : geopandas.GeoDataFrame, optional
         Cross-border sequences: one line each, from the first incident to
-        the later one, drawn as on the map (dashed, with a dot at the later end).
+        the later one, drawn as on the map (dashed, with a dot at the later
+        end and an arrowhead halfway, pointing to it).
     lines : geopandas.GeoDataFrame, optional
         Other lines (e.g. gaps of a surveillance plan): ``colour`` and, for
         the legend, ``label`` (optional).
@@ -253,13 +257,24 @@ def _draw_extra_lines(axes: Axes, lines: gpd.GeoDataFrame, clip: Box) -> None:
 
 
 def _draw_sequences(axes: Axes, sequences: gpd.GeoDataFrame, clip: Box, extent: Box) -> None:
-    """Draw sequence lines as on the map, each with a dot where it arrives (its last point)."""
+    """Draw sequence lines as on the map: a dot where each arrives (its last point), an arrowhead halfway."""
     _draw_line_layer(axes, sequences, clip, SEQUENCE_LINE, zorder=5, gid="sequences")
-    ends = [shape.coords[-1] for shape in sequences.geometry if shape is not None and not shape.is_empty]
-    if ends:
-        lons, lats = zip(*((end[0], end[1]) for end in ends), strict=True)
-        x, y = lonlat_to_mercator(pd.Series(lons), pd.Series(lats))
-        _scatter_dots(axes, x, y, inside(x, y, extent), SEQUENCE_END, zorder=5.5, gid="sequence-ends")
+    lines = [shape.coords for shape in sequences.geometry if shape is not None and not shape.is_empty]
+    if not lines:
+        return
+    x, y = lonlat_to_mercator(pd.Series([line[-1][0] for line in lines]), pd.Series([line[-1][1] for line in lines]))
+    _scatter_dots(axes, x, y, inside(x, y, extent), SEQUENCE_END, zorder=5.5, gid="sequence-ends")
+    for line in lines:
+        start, end = (line[0][0], line[0][1]), (line[-1][0], line[-1][1])
+        if start == end:
+            continue
+        (lon, lat), angle = arrow_placement(start, end)
+        mid_x, mid_y = lonlat_to_mercator(pd.Series([lon]), pd.Series([lat]))
+        if inside(mid_x, mid_y, extent).all():
+            # A triangle marker points up; the map's angle is clockwise from east.
+            axes.scatter(mid_x, mid_y, s=(_ARROW_SHARE * ARROW_SIZE_PX * PT_PER_PX) ** 2,
+                         marker=(3, 0, -90.0 - angle), facecolors=[SEQUENCE_LINE.colour], edgecolors="#FFFFFF",
+                         linewidths=PT_PER_PX, zorder=5.6, gid="sequence-arrows")
 
 
 def _scatter_dots(
