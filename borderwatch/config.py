@@ -77,7 +77,7 @@ MAP_CENTER: Final[tuple[float, float]] = (33.6, 11.4)
 MAP_ZOOM: Final[float] = 6.5
 MAP_HEIGHT_PX: Final[int] = 700
 
-#: Store sizes ``python -m borderwatch bench`` measures by default (issue 5's 10k, 100k and 1M).
+#: Store sizes ``python -m scripts.bench`` measures by default (issue 5's 10k, 100k and 1M).
 BENCH_ROWS: Final[tuple[int, ...]] = (10_000, 100_000, 1_000_000)
 
 # --- Border analytics (issue 6) -------------------------------------------

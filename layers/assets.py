@@ -52,7 +52,7 @@ def _content_version(folder: Path, names: tuple[str, ...]) -> str:
     return digest.hexdigest()[:12]
 
 
-_OWN_SCRIPTS = ("map.js", "labels.js", "sites.js", "precision.js", "focus.js")
+_OWN_SCRIPTS = ("map.js", "labels.js", "sites.js", "precision.js", "focus.js", "features.js")
 _OWN_STYLES = ("borderwatch.css",)
 
 VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
@@ -136,7 +136,7 @@ def vendor_files() -> dict[str, Path]:
 def install_vendor_assets(folder: Path) -> Path:
     """Copy the map's scripts and styles from the installed packages into one folder.
 
-    A saved map inlines them from there (see :mod:`borderwatch.mapexport`).
+    A saved map inlines them from there (see :mod:`layers.export.html`).
     Copies only what changed, so it is cheap to call again.
 
     Parameters
