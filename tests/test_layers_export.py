@@ -32,6 +32,7 @@ from borderwatch import reference
 from borderwatch.errors import OfflineAssetError
 from borderwatch.export import Attribution, dataset_attributions, store_incidents_per_dataset
 from borderwatch.filters import IncidentQuery
+from layers.assets import asset_urls, install_vendor_assets
 from layers.barrier import barrier_layer
 from layers.basemap import base_map, tiles_layer
 from layers.border import border_layer
@@ -56,7 +57,7 @@ from tests.conftest import REPO_ROOT
 from tests.factories import incident_frame, incident_row
 from tests.test_export import ACLED_CREDIT_START, GIS_CREDIT, imported  # noqa: F401 - a fixture
 
-STATIC_URL = "/app/static"
+STATIC_URL = "/_assets"
 HOSTILE_JS = (
     'window.bwHostile = "</script><script>window.pwned = 1;</script>";\n'
     'window.bwComment = "<!--<script>";\n'
