@@ -40,7 +40,6 @@ from shapely.geometry.base import BaseGeometry
 from borderwatch import config, reference
 from borderwatch.borderzone import measure
 from borderwatch.corridor import (
-    SEQUENCE_TOLERANCE_M,
     border_segments,
     cross_border_sequences,
     incidents_of_points,
@@ -48,9 +47,9 @@ from borderwatch.corridor import (
     segment_summary,
 )
 from borderwatch.filters import IncidentFilter, IncidentQuery
-from borderwatch.planner import evaluate, incidents_near, place_greedy
 from borderwatch.importers import read_incidents
 from borderwatch.mapview import MapView, fetch_area, map_data, view_around
+from borderwatch.planner import evaluate, incidents_near, place_greedy
 from borderwatch.store import DATABASE_FILE, SQLiteStore, file_sha256, open_store
 from borderwatch.synth import write_synthetic_acled
 
@@ -262,7 +261,7 @@ def _naive_distances(latitude: np.ndarray, longitude: np.ndarray, border: BaseGe
 def _naive_sequences(incidents: gpd.GeoDataFrame, days: int, radius_km: float) -> int:
     """Pairs by a spatial self-join within R km (GeoPandas ``sjoin`` "dwithin"), then the date and side tests."""
     metric = incidents.to_crs(config.METRIC_CRS)[["id", "event_date", "border_side", "geometry"]]
-    joined = metric.sjoin(metric, predicate="dwithin", distance=radius_km * 1000 + SEQUENCE_TOLERANCE_M)
+    joined = metric.sjoin(metric, predicate="dwithin", distance=radius_km * 1000 + config.SEQUENCE_TOLERANCE_M)
     lag = (joined["event_date_right"] - joined["event_date_left"]).dt.days
     sides = joined["border_side_left"].isin(("Tunisia", "Libya")) & joined["border_side_right"].isin(("Tunisia", "Libya"))
     return int(((lag >= 0) & (lag <= days) & sides & (joined["border_side_left"] != joined["border_side_right"])).sum())

@@ -84,6 +84,25 @@ SURGE_BASELINE_PERIODS: Final[int] = 6
 SURGE_MIN_RATIO: Final[float] = 2.0
 #: ... and this unlikely under a Poisson count with the baseline's mean.
 SURGE_MAX_P: Final[float] = 0.05
+#: Lowest baseline mean (events per period) the surge signal divides by and
+#: tests against: after quiet periods a few events are unusual, not infinitely so.
+SURGE_BASELINE_FLOOR: Final[float] = 0.5
+#: Fewest events in the current period that can make a surge: one or two
+#: after a quiet spell are too few to call.
+SURGE_MIN_COUNT: Final[int] = 3
+
+#: Two incidents count as within a sequence's radius up to this many metres
+#: beyond it: points placed exactly on the radius survive the round trip
+#: through degrees (errors of a micrometre), and a metre is nothing at 150 km.
+SEQUENCE_TOLERANCE_M: Final[float] = 1.0
+#: Most cross-border sequences returned by default (the earliest ones).
+SEQUENCE_MAX_PAIRS: Final[int] = 5_000
+#: Most candidate pairs one spatial query of the sequence sweep may return, so
+#: memory stays bounded however many incidents share a day.
+SEQUENCE_PAIR_BLOCK: Final[int] = 1_000_000
+
+#: Thresholds (km from the border) of the shares the distance statistics report.
+STATISTICS_WITHIN_KM: Final[tuple[float, ...]] = (5.0, 10.0, 25.0)
 
 #: ACLED geo_precision of events placed at a district or province centroid:
 #: their distances to the border say little, so statistics leave them out unless asked.

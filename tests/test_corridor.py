@@ -18,10 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from borderwatch import config, corridor
+from borderwatch import config
+from borderwatch.config import SEQUENCE_TOLERANCE_M, SURGE_BASELINE_FLOOR
 from borderwatch.corridor import (
-    SEQUENCE_TOLERANCE_M,
-    SURGE_BASELINE_FLOOR,
     baseline_start,
     border_segments,
     corridor_surge,
@@ -508,7 +507,7 @@ def test_sequences_match_the_brute_force_definition(rows, days, radius_km, max_p
     assert pairs.attrs["truncated"] is truncated
     # Queries of at most 2 candidate pairs: many chunks a day, and the lag-by-lag
     # search with a shrinking radius once the kept pairs are full.
-    with mock.patch.object(corridor, "_PAIR_BLOCK", 2):
+    with mock.patch.object(config, "SEQUENCE_PAIR_BLOCK", 2):
         chunked = cross_border_sequences(incidents, days=days, radius_km=float(radius_km), max_pairs=max_pairs)
     assert list(zip(chunked["first_id"], chunked["then_id"])) == expected
     assert chunked.attrs["truncated"] is truncated
@@ -523,7 +522,7 @@ def test_a_crowded_day_keeps_the_nearest_pairs():
     pairs = cross_border_sequences(incidents, days=0, radius_km=100.0, max_pairs=5)
     expected, truncated = _brute_force(incidents, 0, 100.0, ("Tunisia", "Libya"), 5)
     assert list(zip(pairs["first_id"], pairs["then_id"])) == expected and truncated
-    with mock.patch.object(corridor, "_PAIR_BLOCK", 30):  # one "then" incident per query
+    with mock.patch.object(config, "SEQUENCE_PAIR_BLOCK", 30):  # one "then" incident per query
         chunked = cross_border_sequences(incidents, days=0, radius_km=100.0, max_pairs=5)
     assert chunked.equals(pairs)
     assert pairs["distance_km"].tolist() == pytest.approx([0.5] * 5, abs=1e-6)
