@@ -23,8 +23,10 @@ import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 
-from borderwatch import config
 from borderwatch.errors import OfflineAssetError
+
+#: BorderWatch's own browser code and styles, in the folder ``web`` of the package ``layers``.
+WEB_ASSETS_DIR = Path(__file__).resolve().parent.parent / "layers" / "web"
 
 #: Sub-folder of the static folder that holds the copied packages.
 VENDOR_FOLDER = "vendor"
@@ -88,8 +90,8 @@ VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
     # BorderWatch's own browser code (layers/web), served and inlined like the packages.
     VendorPackage(
         name="borderwatch",
-        base_dir=config.WEB_ASSETS_DIR,
-        version=_content_version(config.WEB_ASSETS_DIR, _OWN_SCRIPTS + _OWN_STYLES),
+        base_dir=WEB_ASSETS_DIR,
+        version=_content_version(WEB_ASSETS_DIR, _OWN_SCRIPTS + _OWN_STYLES),
         scripts=_OWN_SCRIPTS,
         styles=_OWN_STYLES,
     ),

@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 from typing import Final
 
-#: Root of the repository (the folder that holds ``app.py``).
-REPO_ROOT: Final[Path] = Path(__file__).resolve().parent.parent
+from borderwatch import bundled
 
-#: Folder of the bundled reference data (small, committed, see ``data/README.md``).
-DATA_DIR: Final[Path] = REPO_ROOT / "data"
+#: Folder of the bundled reference data (small, committed, see ``data/README.md``):
+#: the installed package ``borderwatch.bundled``, wherever it was installed.
+DATA_DIR: Final[Path] = Path(bundled.__file__).resolve().parent
 
 BORDER_PATH: Final[Path] = DATA_DIR / "border.geojson"
 BARRIER_PATH: Final[Path] = DATA_DIR / "barrier.geojson"
@@ -29,9 +29,6 @@ PLACES_PATH: Final[Path] = DATA_DIR / "places.csv"
 INCIDENTS_PATH: Final[Path] = Path(
     os.environ.get("BORDERWATCH_INCIDENTS_FILE") or DATA_DIR / "incidents.csv"
 )
-
-#: BorderWatch's own browser code and styles (served with Leaflet, see ``borderwatch.assets``).
-WEB_ASSETS_DIR: Final[Path] = REPO_ROOT / "layers" / "web"
 
 #: CRS of every bundled file and of everything handed to the map.
 GEOGRAPHIC_CRS: Final[str] = "EPSG:4326"

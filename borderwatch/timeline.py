@@ -233,25 +233,6 @@ def status_on(timeline: pd.DataFrame, feature_id: str, day: date) -> str | None:
     return None
 
 
-def statuses_on(timeline: pd.DataFrame, day: date) -> dict[str, str]:
-    """Return the status on a day of every feature in the timeline that has one.
-
-    Parameters
-    ----------
-    timeline : pandas.DataFrame
-        As :func:`load_timeline` returns it.
-    day : datetime.date
-
-    Returns
-    -------
-    dict of str to str
-        Feature id to status (see :func:`status_on`); features without a
-        status that day (the barrier before its announcement) are absent.
-    """
-    statuses = {feature_id: status_on(timeline, feature_id, day) for feature_id in timeline["feature_id"].unique()}
-    return {feature_id: status for feature_id, status in statuses.items() if status is not None}
-
-
 def crossing_days_during(timeline: pd.DataFrame, start: date, end: date) -> dict[str, date]:
     """For each crossing, the day of ``start``..``end`` that shows it at its most notable.
 
@@ -278,23 +259,6 @@ def crossing_days_during(timeline: pd.DataFrame, start: date, end: date) -> dict
         if overlaps and row["status"] != DEFAULT_CROSSING_STATUS:
             days[row["feature_id"]] = max(row["start"], start)
     return days
-
-
-def barrier_status_changes(timeline: pd.DataFrame) -> list[date]:
-    """Return the days on which any feature's status changes, for slider marks.
-
-    Parameters
-    ----------
-    timeline : pandas.DataFrame
-        As :func:`load_timeline` returns it.
-
-    Returns
-    -------
-    list of datetime.date
-        Every ``start`` and ``end`` in the timeline, sorted, without repeats.
-    """
-    days = set(timeline["start"]) | {end for end in timeline["end"] if end is not None}
-    return sorted(days)
 
 
 def describe_period(start: date, end: date | None) -> str:

@@ -2,7 +2,7 @@
 
 Run by hand, from the repository root::
 
-    python scripts/build_incidents.py [--facts PATH] [-o data/incidents.csv]
+    python -m scripts.build_incidents [--facts PATH] [-o data/incidents.csv]
 
 The facts file (``shared/reference/incidents_facts.csv`` beside the
 repository) words types and counts as its sources do. This script maps each
@@ -33,19 +33,17 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-# Run as a file, the script's own folder is on sys.path, not the repository.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from borderwatch import config  # noqa: E402
-from borderwatch.counts import CountRange, parse_count  # noqa: E402
-from borderwatch.schema import (  # noqa: E402
+from borderwatch import config
+from borderwatch.counts import CountRange, parse_count
+from borderwatch.schema import (
     ACLED_EVENT_TYPES,
     INCIDENT_COLUMNS,
     SOURCE_SEPARATOR,
 )
-from source_pages import cite_original_pages  # noqa: E402  (beside this script)
+from scripts.paths import SHARED_REFERENCE_DIR
+from scripts.source_pages import cite_original_pages
 
-DEFAULT_FACTS: Final[Path] = config.REPO_ROOT.parent / "shared" / "reference" / "incidents_facts.csv"
+DEFAULT_FACTS: Final[Path] = SHARED_REFERENCE_DIR / "incidents_facts.csv"
 
 DATASET: Final[str] = "bundled"
 

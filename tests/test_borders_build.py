@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,12 +27,9 @@ from borderwatch import config
 from borderwatch.borders import find_border
 from borderwatch.errors import ReferenceDataError
 from borderwatch.geodesy import length_km
+from scripts import build_borders
 
-# The builders are scripts, not a package: import them from their folder.
-sys.path.insert(0, str(config.REPO_ROOT / "scripts"))
-import build_borders  # noqa: E402
-
-WORLD_ATLAS = config.REPO_ROOT / "node_modules" / "world-atlas"
+WORLD_ATLAS = Path(__file__).resolve().parents[1] / "node_modules" / "world-atlas"
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SEA = -1
 # Lines and polygons come out on the 1e-6° grid; a point closer than this lies on a boundary.

@@ -13,8 +13,6 @@ America, three parts), Afghanistan–Pakistan.
 
 from __future__ import annotations
 
-import sys
-
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -25,9 +23,7 @@ from shapely.geometry import LineString, MultiLineString, Polygon
 from borderwatch import config
 from borderwatch.borders import find_border
 from borderwatch.geodesy import GeodesicLine, distance_km, geodesic_line, length_km, side_of
-
-sys.path.insert(0, str(config.REPO_ROOT / "scripts"))
-import bench_geodesy  # noqa: E402
+from scripts import bench_geodesy
 
 GEOD = Geod(ellps="WGS84")
 #: The agreement issue 14 asks for.

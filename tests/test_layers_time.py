@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
 from borderwatch.assets import asset_urls
-from borderwatch.timeline import load_timeline, statuses_on
+from borderwatch.timeline import load_timeline, status_on
 from layers.barrier import LAYER_NAME as BARRIER_NAME
 from layers.basemap import offline_map
 from layers.heatmap import heat_weights, heatmap_layer
@@ -108,10 +108,16 @@ def test_unknown_barrier_status_is_refused():
 
 # --- crossings ---------------------------------------------------------------
 
+def _crossing_statuses(timeline, day):
+    """Each crossing's status on a day, as the map's layer builder is handed them."""
+    crossings = timeline.loc[timeline["feature_kind"] == "crossing", "feature_id"].unique()
+    return {crossing: status_on(timeline, crossing, day) for crossing in crossings}
+
+
 def test_crossings_are_green_when_open_and_red_with_a_cross_when_closed():
     timeline = load_timeline()
     day = date(2024, 5, 1)  # Ras Ajdir closed 19 Mar – 1 Jul 2024, Dehiba–Wazin open
-    layer = crossings_status_layer(_places(), statuses_on(timeline, day), day, timeline)
+    layer = crossings_status_layer(_places(), _crossing_statuses(timeline, day), day, timeline)
     assert layer.layer_name == CROSSINGS_LAYER_NAME
     (geojson,) = _geojson_children(layer)
     features = {feature["id"]: feature for feature in geojson.data["features"]}
@@ -128,7 +134,7 @@ def test_crossings_are_green_when_open_and_red_with_a_cross_when_closed():
 def test_crossing_tooltip_quotes_the_closure_of_march_2016():
     timeline = load_timeline()
     day = date(2016, 3, 10)
-    html = _render(crossings_status_layer(_places(), statuses_on(timeline, day), day, timeline))
+    html = _render(crossings_status_layer(_places(), _crossing_statuses(timeline, day), day, timeline))
     assert "Ras Ajdir border crossing\\u003c/b\\u003e \\u2014 closed on 2016-03-10 (7\\u201322 March 2016)" in html
 
 

@@ -15,14 +15,12 @@ from borderwatch.timeline import (
     STATUSES,
     Frame,
     StatusPeriod,
-    barrier_status_changes,
     crossing_days_during,
     describe_period,
     load_timeline,
     period_on,
     playback_frames,
     status_on,
-    statuses_on,
 )
 
 HEADER = "feature_id,feature_kind,status,start,end,source,note\n"
@@ -47,29 +45,6 @@ def test_bundled_timeline_loads_with_sources_and_known_crossings(timeline):
     assert all(isinstance(day, date) for day in timeline["start"])
 
 
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        # Before the announcement of 7 Jul 2015 the barrier has no status; crossings are open by default.
-        ("2015-06-01", {"ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2015-07-06", {"ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2015-07-07", {"barrier": "under construction", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2015-09-01", {"barrier": "under construction", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2016-02-05", {"barrier": "under construction", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        # end is exclusive: 6 Feb 2016 is the first day the barrier is complete.
-        ("2016-02-06", {"barrier": "complete", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2016-03-06", {"barrier": "complete", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2016-03-07", {"barrier": "complete", "ras-ajdir": "closed", "dehiba-wazin": "closed"}),
-        ("2016-03-21", {"barrier": "complete", "ras-ajdir": "closed", "dehiba-wazin": "closed"}),
-        ("2016-03-22", {"barrier": "complete", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2024-05-01", {"barrier": "complete", "ras-ajdir": "closed", "dehiba-wazin": "open"}),
-        ("2024-07-01", {"barrier": "complete", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-    ],
-)
-def test_statuses_on_the_days_the_sources_name(timeline, day, expected):
-    assert statuses_on(timeline, date.fromisoformat(day)) == expected
-
-
 def test_status_on_a_single_feature(timeline):
     assert status_on(timeline, "barrier", date(2015, 6, 1)) is None
     assert status_on(timeline, "barrier", date(2030, 1, 1)) == "complete"
@@ -82,11 +57,6 @@ def test_period_on_returns_the_covering_row(timeline):
         "closed", date(2016, 3, 7), date(2016, 3, 22))
     assert period_on(timeline, "barrier", date(2020, 1, 1)) == StatusPeriod("complete", date(2016, 2, 6), None)
     assert period_on(timeline, "ras-ajdir", date(2016, 3, 22)) is None
-
-
-def test_change_days_are_every_start_and_end_sorted_once(timeline):
-    assert barrier_status_changes(timeline) == [
-        date(2015, 7, 7), date(2016, 2, 6), date(2016, 3, 7), date(2016, 3, 22), date(2024, 3, 19), date(2024, 7, 1)]
 
 
 @pytest.mark.parametrize(

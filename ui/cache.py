@@ -22,7 +22,7 @@ from borderwatch.store import DATABASE_FILE, SQLiteStore, data_dir, open_store
 from borderwatch.timeline import load_timeline
 from layers.countries import basemap_features, land_with_surroundings
 
-STATIC_DIR = config.REPO_ROOT / "static"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 @st.cache_data(show_spinner=False)
