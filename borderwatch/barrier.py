@@ -13,16 +13,14 @@ lengths and offsets are computed in a metric CRS.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 
 import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
-from borderwatch import config
+from borderwatch import config, projection
 from borderwatch.errors import BarrierGeometryError
 
 # Share of an offset candidate's length that must fall inside the country
@@ -34,14 +32,8 @@ _INSIDE_SHARE = 0.5
 _REPEATED_POINT_TOLERANCE_M = 0.01
 
 
-@lru_cache(maxsize=8)
-def _transformer(source_crs: str, target_crs: str) -> Transformer:
-    # always_xy: shapely geometries are (lon, lat) whatever the CRS's axis order.
-    return Transformer.from_crs(source_crs, target_crs, always_xy=True)
-
-
 def _reproject(geometry: BaseGeometry, source_crs: str, target_crs: str) -> BaseGeometry:
-    transformer = _transformer(source_crs, target_crs)
+    transformer = projection.transformer(source_crs, target_crs)
     result = shapely.transform(geometry, transformer.transform, interleaved=False)
     # Points outside the CRS's domain (e.g. metres passed as degrees) come back as inf.
     if not np.isfinite(shapely.get_coordinates(result)).all():

@@ -27,9 +27,9 @@ they are only indicative.
 from __future__ import annotations
 
 import hashlib
-from operator import attrgetter
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Final
 
@@ -37,10 +37,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, Polygon
 
-from borderwatch import config, reference
+from borderwatch import config, projection, reference
 from borderwatch.errors import BarrierGeometryError
 
 #: The stored measures, in the order the store keeps them.
@@ -198,11 +197,6 @@ def bundled_zone() -> BorderZone:
     return load_zone()
 
 
-@lru_cache(maxsize=4)
-def _to_metric(metric_crs: str) -> Transformer:
-    return Transformer.from_crs(config.GEOGRAPHIC_CRS, metric_crs, always_xy=True)
-
-
 def _sides(zone: BorderZone, x: np.ndarray, y: np.ndarray, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
     sides = np.full(len(x), "", dtype=object)
     for name, polygon in zone.countries:
@@ -256,7 +250,7 @@ def measure(
     zone = zone or bundled_zone()
     latitude = np.asarray(latitude, dtype=float)
     longitude = np.asarray(longitude, dtype=float)
-    x, y = _to_metric(metric_crs).transform(longitude, latitude)
+    x, y = projection.transformer(config.GEOGRAPHIC_CRS, metric_crs).transform(longitude, latitude)
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     # Points the projection cannot place (the far side of the globe) get no distances.
     placed = np.isfinite(x) & np.isfinite(y)

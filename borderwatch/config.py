@@ -155,7 +155,7 @@ DETAILS_MAX_CHARS: Final[int] = 2_000
 #: Every land border of Natural Earth 1:10m (see ``data/README.md``, built by ``scripts/build_borders.py``).
 BORDERS_PATH: Final[Path] = DATA_DIR / "borders.geojson"
 
-#: Ellipsoid of every geodesic measure (:mod:`borderwatch.geodesy`).
+#: Ellipsoid of every geodesic measure (:func:`borderwatch.projection.geod`).
 GEODESY_ELLIPSOID: Final[str] = "WGS84"
 
 #: Largest distance along a line from the centre of a projection frame to

@@ -47,10 +47,10 @@ from typing import Final
 
 import numpy as np
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
-from borderwatch import config
+from borderwatch import config, projection
 
 _METRES_PER_KM: Final[float] = 1_000.0
 #: Mean Earth radius (km), only to turn the frame radius into an angle when choosing frame centres.
@@ -64,12 +64,6 @@ _TREE_NODE_CAPACITY: Final[int] = 4
 _CHUNK_POINTS: Final[int] = 16_384
 
 Line = LineString | MultiLineString
-
-
-@lru_cache(maxsize=1)
-def geod() -> Geod:
-    """The ellipsoid every measure uses (``config.GEODESY_ELLIPSOID``)."""
-    return Geod(ellps=config.GEODESY_ELLIPSOID)
 
 
 def length_km(line: Line) -> float:
@@ -86,7 +80,7 @@ def length_km(line: Line) -> float:
     """
     if line.is_empty:
         return 0.0
-    return geod().geometry_length(line) / _METRES_PER_KM
+    return projection.geod().geometry_length(line) / _METRES_PER_KM
 
 
 def _unit_vectors(longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
@@ -177,7 +171,7 @@ class GeodesicLine:
         self._segment_part = parts
         self._previous, self._following = previous, following
         self._pieces = self._piece_table(parts)
-        azimuth, _, metres = geod().inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])
+        azimuth, _, metres = projection.geod().inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])
         self._azimuth = np.asarray(azimuth, dtype=float)
         self._segment_km = np.asarray(metres, dtype=float) / _METRES_PER_KM
         #: Length of each part (km), in stored order.
@@ -242,7 +236,7 @@ class GeodesicLine:
         position = np.clip(np.atleast_1d(np.asarray(position_km, dtype=float)), 0.0, self.length_km)
         segment = np.clip(np.searchsorted(self._offset_km, position, side="right") - 1, 0, len(self._offset_km) - 1)
         along_m = np.minimum(position - self._offset_km[segment], self._segment_km[segment]) * _METRES_PER_KM
-        lon, lat, _ = geod().fwd(self._start[segment, 0], self._start[segment, 1], self._azimuth[segment], along_m)
+        lon, lat, _ = projection.geod().fwd(self._start[segment, 0], self._start[segment, 1], self._azimuth[segment], along_m)
         return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
     @cached_property
@@ -275,7 +269,7 @@ class GeodesicLine:
         # PROJ eight times longer, and a spherical one skews distances by up
         # to 0.5 % with direction, enough to pick the wrong one of two near-equal stretches.
         plane = f"+proj=sterea +lat_0={lat:.8f} +lon_0={lon:.8f} +k=1 +ellps=WGS84 +units=m +no_defs"
-        to_plane = Transformer.from_crs(config.GEOGRAPHIC_CRS, plane, always_xy=True)
+        to_plane = projection.transformer(config.GEOGRAPHIC_CRS, plane)
         start_x, start_y = (np.asarray(v) for v in to_plane.transform(self._start[:, 0], self._start[:, 1]))
         end_x, end_y = (np.asarray(v) for v in to_plane.transform(self._end[:, 0], self._end[:, 1]))
         # A piece's vertices: its segments' starts, then the last one's end.
@@ -385,10 +379,10 @@ class GeodesicLine:
         found = np.flatnonzero(segment >= 0)
         seg = segment[found]
         along_km = fraction[found] * self._segment_km[seg]
-        foot_lon, foot_lat, _ = geod().fwd(
+        foot_lon, foot_lat, _ = projection.geod().fwd(
             self._start[seg, 0], self._start[seg, 1], self._azimuth[seg], along_km * _METRES_PER_KM
         )
-        _, _, metres = geod().inv(lon[found], lat[found], foot_lon, foot_lat)
+        _, _, metres = projection.geod().inv(lon[found], lat[found], foot_lon, foot_lat)
         measures = {name: np.full(lon.size, np.nan) for name in ("distance", "position", "lon", "lat")}
         measures["distance"][found] = np.asarray(metres) / _METRES_PER_KM
         measures["position"][found] = self._offset_km[seg] + along_km

@@ -24,7 +24,6 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final, Literal
 
 import geopandas as gpd
@@ -32,12 +31,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
-from borderwatch import config
+from borderwatch import config, projection
 from borderwatch.errors import DataValidationError
 from borderwatch.export import neutralise_cell
 
@@ -147,14 +145,8 @@ class Plan:
 # --- Projection and validation ---------------------------------------------
 
 
-@lru_cache(maxsize=8)
-def _transformer(source_crs: str, target_crs: str) -> Transformer:
-    # always_xy: shapely geometries are (lon, lat) whatever the CRS's axis order.
-    return Transformer.from_crs(source_crs, target_crs, always_xy=True)
-
-
 def _reproject(geometry: BaseGeometry, source_crs: str, target_crs: str) -> BaseGeometry:
-    return shapely.transform(geometry, _transformer(source_crs, target_crs).transform, interleaved=False)
+    return shapely.transform(geometry, projection.transformer(source_crs, target_crs).transform, interleaved=False)
 
 
 def _is_number(value: object) -> bool:

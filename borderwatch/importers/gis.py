@@ -23,10 +23,10 @@ import pyarrow.parquet as pq
 import pyogrio
 import pyogrio.errors
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from borderwatch import config
+from borderwatch import config, projection
 from borderwatch.errors import FileRejectedError, quoted, shortened
 from borderwatch.importers.base import Rejection
 from borderwatch.importers.sniff import KIND_NAMES, cell_text
@@ -444,7 +444,7 @@ def _to_wgs84(path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray) -> tupl
             )
         if crs.equals(config.GEOGRAPHIC_CRS, ignore_axis_order=True) or crs.equals("OGC:CRS84"):
             return x, y, ""
-    transformer = Transformer.from_crs(crs, config.GEOGRAPHIC_CRS, always_xy=True)
+    transformer = projection.transformer(crs, config.GEOGRAPHIC_CRS)
     longitude, latitude = transformer.transform(x, y, errcheck=False)
     return np.asarray(longitude, dtype=float), np.asarray(latitude, dtype=float), ""
 

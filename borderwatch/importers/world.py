@@ -18,10 +18,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 from shapely.ops import nearest_points
 
-from borderwatch import config
+from borderwatch import config, projection
 from borderwatch.errors import ReferenceDataError
 
 WORLD_COUNTRIES_PATH: Final[Path] = config.DATA_DIR / "world_countries.geojson"
@@ -63,9 +62,6 @@ NAME_ALIASES: Final[dict[str, str]] = {
 
 _ASIDE: Final[re.Pattern[str]] = re.compile(r"\s*\([^)]*\)")
 _SPACES: Final[re.Pattern[str]] = re.compile(r"\s+")
-
-_GEOD: Final[Geod] = Geod(ellps="WGS84")
-
 
 def normalise_name(name: str) -> str:
     """Lower-case a country name, drop bracketed asides ("Russia (Soviet Union)") and extra spaces."""
@@ -236,5 +232,4 @@ def _km_outside(polygon: shapely.Geometry, longitude: float, latitude: float) ->
     # The nearest point in degrees is not exactly the geodesically nearest,
     # but the error is far below the 25 km tolerance this is compared with.
     nearest = nearest_points(polygon, shapely.Point(longitude, latitude))[0]
-    _, _, metres = _GEOD.inv(longitude, latitude, nearest.x, nearest.y)
-    return metres / 1000.0
+    return float(projection.geodesic_distance_m(longitude, latitude, nearest.x, nearest.y)) / 1000.0
