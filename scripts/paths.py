@@ -10,3 +10,6 @@ REPO_ROOT: Final[Path] = Path(__file__).resolve().parent.parent
 
 #: The project's shared reference facts, beside the checkout (``shared/reference/``).
 SHARED_REFERENCE_DIR: Final[Path] = REPO_ROOT.parent / "shared" / "reference"
+
+#: The reviewed curation tables of the incident build (``data/curation/``, see its README).
+CURATION_DIR: Final[Path] = REPO_ROOT / "data" / "curation"
