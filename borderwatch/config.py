@@ -110,6 +110,18 @@ CENTROID_GEO_PRECISION: Final[int] = 3
 SENSOR_RANGE_KM: Final[float] = 10.0
 SENSOR_COUNT: Final[int] = 8
 PLANNER_CANDIDATE_STEP_KM: Final[float] = 1.0
+#: Most sensors in one plan: several times what full coverage of the whole
+#: border needs at a realistic range, and it bounds the greedy's cost.
+PLANNER_MAX_SENSORS: Final[int] = 500
+
+#: Most candidate positions the greedy placement weighs (e.g. 0.1 km steps
+#: along the whole 449.6 km border); more would only cost memory and time.
+PLANNER_MAX_CANDIDATES: Final[int] = 5_000
+
+#: Segments per quarter circle of the coverage discs in the GeoJSON export.
+#: The 256-gon is inscribed in the circle, so its radius falls short by at
+#: most R (1 - cos(pi / 256)), about 0.0075 % of R (0.75 m at 10 km).
+PLANNER_COVERAGE_QUAD_SEGS: Final[int] = 64
 
 # --- Hostile input (issue 11) ----------------------------------------------
 
