@@ -13,6 +13,7 @@ lengths and offsets are computed in a metric CRS.
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import numpy as np
 import shapely
@@ -22,6 +23,7 @@ from shapely.ops import substring
 
 from borderwatch import config, projection
 from borderwatch.errors import BarrierGeometryError
+from borderwatch.projection import GeometryT
 
 # Share of an offset candidate's length that must fall inside the country
 # for that side to count as the country's side.
@@ -32,9 +34,8 @@ _INSIDE_SHARE = 0.5
 _REPEATED_POINT_TOLERANCE_M = 0.01
 
 
-def _reproject(geometry: BaseGeometry, source_crs: str, target_crs: str) -> BaseGeometry:
-    transformer = projection.transformer(source_crs, target_crs)
-    result = shapely.transform(geometry, transformer.transform, interleaved=False)
+def _reproject(geometry: GeometryT, source_crs: str, target_crs: str) -> GeometryT:
+    result = projection.reproject(geometry, source_crs, target_crs)
     # Points outside the CRS's domain (e.g. metres passed as degrees) come back as inf.
     if not np.isfinite(shapely.get_coordinates(result)).all():
         raise BarrierGeometryError(
@@ -92,7 +93,7 @@ def _single_line(offset: BaseGeometry, source: LineString) -> LineString:
         offset = shapely.line_merge(offset)
     if not isinstance(offset, LineString):
         raise BarrierGeometryError(
-            f"the offset curve falls apart into {len(offset.geoms)} disconnected pieces: "
+            f"the offset curve falls apart into {shapely.get_num_geometries(offset)} disconnected pieces: "
             "the border is too convoluted for this offset"
         )
     offset = shapely.remove_repeated_points(offset, tolerance=_REPEATED_POINT_TOLERANCE_M)
@@ -152,7 +153,8 @@ def derive_barrier_alignment(
     cut_m = border_m.project(end_m)
     if cut_m <= 0:
         raise BarrierGeometryError("southern_end is nearest the border's start: nothing to offset")
-    stretch = substring(border_m, 0.0, cut_m)
+    # cut_m > 0: the stretch is a line, not a point.
+    stretch = cast(LineString, substring(border_m, 0.0, cut_m))
 
     # Positive distances offset to the left of the line's direction, negative to the right.
     candidates = [stretch.offset_curve(side * offset_m) for side in (1.0, -1.0)]

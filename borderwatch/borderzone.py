@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import LineString, Polygon
+from shapely.ops import substring
 
 from borderwatch import config, projection, reference
 from borderwatch.errors import BarrierGeometryError
@@ -109,7 +110,7 @@ def strip_between(border: LineString, barrier: LineString) -> Polygon:
         If the two lines enclose no area.
     """
     start, end = (border.project(shapely.Point(point)) for point in (barrier.coords[0], barrier.coords[-1]))
-    stretch = shapely.ops.substring(border, min(start, end), max(start, end))
+    stretch = substring(border, min(start, end), max(start, end))
     stretch_coords = list(stretch.coords)
     if start > end:
         stretch_coords.reverse()
@@ -118,7 +119,7 @@ def strip_between(border: LineString, barrier: LineString) -> Polygon:
     strip = shapely.make_valid(Polygon(ring))
     if strip.is_empty or strip.area == 0:
         raise BarrierGeometryError("the barrier and the border enclose no area")
-    if strip.geom_type != "Polygon":
+    if not isinstance(strip, Polygon):
         strip = max(getattr(strip, "geoms", [strip]), key=attrgetter("area"))
     return strip
 

@@ -7,14 +7,13 @@ else in the project hard-codes them.
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Final
 
-from borderwatch import bundled
-
 #: Folder of the bundled reference data (small, committed, see ``data/README.md``):
 #: the installed package ``borderwatch.bundled``, wherever it was installed.
-DATA_DIR: Final[Path] = Path(bundled.__file__).resolve().parent
+DATA_DIR: Final[Path] = Path(str(resources.files("borderwatch.bundled")))
 
 BORDER_PATH: Final[Path] = DATA_DIR / "border.geojson"
 BARRIER_PATH: Final[Path] = DATA_DIR / "barrier.geojson"

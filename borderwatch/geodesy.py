@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import shapely
@@ -275,7 +275,7 @@ class GeodesicLine:
         # A piece's vertices: its segments' starts, then the last one's end.
         vertex_x = np.column_stack([start_x[self._pieces], end_x[self._pieces[:, -1]]])
         vertex_y = np.column_stack([start_y[self._pieces], end_y[self._pieces[:, -1]]])
-        pieces = shapely.linestrings(np.stack([vertex_x, vertex_y], axis=-1))
+        pieces = np.asarray(shapely.linestrings(np.stack([vertex_x, vertex_y], axis=-1)))
         tree = shapely.STRtree(pieces, node_capacity=_TREE_NODE_CAPACITY)
         dx, dy = (end_x - start_x)[self._pieces], (end_y - start_y)[self._pieces]
         square = dx * dx + dy * dy
@@ -405,7 +405,8 @@ class GeodesicLine:
 
 @lru_cache(maxsize=16)
 def _cached_line(wkb: bytes, frame_radius_km: float) -> GeodesicLine:
-    return GeodesicLine(shapely.from_wkb(wkb), frame_radius_km)
+    # The WKB is that of a Line (see geodesic_line).
+    return GeodesicLine(cast(Line, shapely.from_wkb(wkb)), frame_radius_km)
 
 
 def geodesic_line(line: Line, frame_radius_km: float = config.GEODESY_FRAME_RADIUS_KM) -> GeodesicLine:

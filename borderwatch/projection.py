@@ -10,15 +10,21 @@ distance on it.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TypeVar
 
 import numpy as np
+import numpy.typing as npt
+import shapely
 from pyproj import CRS, Geod, Transformer
+from shapely.geometry.base import BaseGeometry
 
 from borderwatch import config
 
 #: Transformers kept: the project uses a handful of CRS pairs, plus the
 #: local planes of :mod:`borderwatch.geodesy` (one per stretch of a long border).
 _TRANSFORMERS_KEPT = 32
+
+GeometryT = TypeVar("GeometryT", bound=BaseGeometry)
 
 
 @lru_cache(maxsize=_TRANSFORMERS_KEPT)
@@ -37,6 +43,21 @@ def transformer(source_crs: str | CRS, target_crs: str | CRS) -> Transformer:
         With ``always_xy``: shapely geometries are (lon, lat) whatever the CRS's axis order.
     """
     return Transformer.from_crs(source_crs, target_crs, always_xy=True)
+
+
+def reproject(geometry: GeometryT, source_crs: str, target_crs: str) -> GeometryT:
+    """The same geometry with its coordinates moved from one CRS to another.
+
+    Points outside the target CRS's domain (e.g. metres passed as degrees)
+    come back as ``inf``: callers that care check the coordinates.
+    """
+    forward = transformer(source_crs, target_crs)
+
+    def move(coordinates: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        x, y = forward.transform(coordinates[:, 0], coordinates[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geometry, move)
 
 
 @lru_cache(maxsize=1)

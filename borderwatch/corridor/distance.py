@@ -94,8 +94,8 @@ def distance_statistics(incidents: pd.DataFrame, include_centroids: bool = False
         When a column is missing.
     """
     require_columns(incidents, ("distance_border_km", "between_barrier_and_border", "geo_precision"))
-    centroid = (pd.to_numeric(incidents["geo_precision"], errors="coerce") == config.CENTROID_GEO_PRECISION)
-    centroid = centroid.fillna(False).astype(bool).to_numpy()
+    is_centroid = pd.to_numeric(incidents["geo_precision"], errors="coerce") == config.CENTROID_GEO_PRECISION
+    centroid = is_centroid.fillna(False).astype(bool).to_numpy()
     left_out = np.zeros(len(incidents), dtype=bool) if include_centroids else centroid
     distances = pd.to_numeric(incidents["distance_border_km"], errors="coerce").to_numpy(float)
     missing = np.isnan(distances) & ~left_out

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, TypeGuard, TypeVar
 
 import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry import LineString
-from shapely.geometry.base import BaseGeometry
 
 from borderwatch import config, projection
 from borderwatch.errors import DataValidationError
@@ -37,6 +36,8 @@ _METRES_PER_KM: Final[float] = 1_000.0
 # Interval ends closer than this (metres) are one point: floating-point noise,
 # not a gap. It also lets a caller pass the line's length rounded to a millimetre.
 _TOLERANCE_M: Final[float] = 1e-3
+
+_Checked = TypeVar("_Checked")
 
 # Source named in validation errors.
 _SOURCE: Final[str] = "surveillance planner"
@@ -108,15 +109,11 @@ class Plan:
 # --- Projection and validation ---------------------------------------------
 
 
-def _reproject(geometry: BaseGeometry, source_crs: str, target_crs: str) -> BaseGeometry:
-    return shapely.transform(geometry, projection.transformer(source_crs, target_crs).transform, interleaved=False)
-
-
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float | np.integer | np.floating]:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
-def _finite(value: object) -> bool:
+def _finite(value: object) -> TypeGuard[float | np.integer | np.floating]:
     return _is_number(value) and math.isfinite(float(value))
 
 
@@ -125,7 +122,7 @@ def _metric_line(line: object, metric_crs: str, problems: list[str]) -> LineStri
     if not isinstance(line, LineString) or line.is_empty:
         problems.append(f"line must be a non-empty LineString in EPSG:4326, got {type(line).__name__}")
         return None
-    metric = _reproject(line, config.GEOGRAPHIC_CRS, metric_crs)
+    metric = projection.reproject(line, config.GEOGRAPHIC_CRS, metric_crs)
     # Points outside the CRS's domain (e.g. metres passed as degrees) come back as inf.
     if not np.isfinite(shapely.get_coordinates(metric)).all():
         problems.append(f"line cannot be projected to {metric_crs}: are its coordinates lon/lat degrees?")
@@ -167,6 +164,17 @@ def _raise_if_any(problems: list[str]) -> None:
         raise DataValidationError(_SOURCE, problems)
 
 
+def _vouched(problems: list[str], value: _Checked | None) -> _Checked:
+    """Raise once listing every problem; else the value the checks produced.
+
+    A check that leaves ``value`` None also notes a problem, so None is never returned.
+    """
+    _raise_if_any(problems)
+    if value is None:
+        raise DataValidationError(_SOURCE, ["an input failed a check that noted no problem"])
+    return value
+
+
 def _incident_points(incidents: gpd.GeoDataFrame, metric_crs: str) -> np.ndarray:
     return incidents.geometry.to_crs(metric_crs).to_numpy()
 
@@ -190,7 +198,7 @@ def _reach_intervals(
     seg_len = np.hypot(step[:, 0], step[:, 1])
     seg_start = np.concatenate(([0.0], np.cumsum(seg_len)[:-1]))
     real = np.flatnonzero(seg_len > 0)  # repeated vertices make zero-length segments
-    segments = shapely.linestrings(np.stack([coords[:-1][real], coords[1:][real]], axis=1))
+    segments = np.asarray(shapely.linestrings(np.stack([coords[:-1][real], coords[1:][real]], axis=1)))
     owner, hit = shapely.STRtree(segments).query(centres, predicate="dwithin", distance=radius_m)
     segment = real[hit]
     centre_xy = shapely.get_coordinates(centres)[owner]

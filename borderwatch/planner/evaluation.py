@@ -26,9 +26,9 @@ from borderwatch.planner._shared import (
     _incident_problems,
     _merge,
     _metric_line,
-    _raise_if_any,
     _range_problems,
     _reach_intervals,
+    _vouched,
 )
 
 # --- Evaluation -------------------------------------------------------------
@@ -111,7 +111,8 @@ def evaluate(
         problems.append(f"name must be non-empty text, got {name!r}")
     if method not in METHODS:
         problems.append(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-    _raise_if_any(problems)
+    line_m = _vouched(problems, line_m)
+    positions = _vouched(problems, positions)
 
     length_m = line_m.length
     range_m = range_km * _METRES_PER_KM

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -10,7 +11,7 @@ import shapely
 from shapely.geometry import LineString
 from shapely.ops import substring
 
-from borderwatch import config
+from borderwatch import config, projection
 from borderwatch.errors import DataValidationError
 from borderwatch.planner._shared import (
     _METRES_PER_KM,
@@ -27,7 +28,7 @@ from borderwatch.planner._shared import (
     _raise_if_any,
     _range_problems,
     _reach_intervals,
-    _reproject,
+    _vouched,
 )
 
 # --- Placement --------------------------------------------------------------
@@ -72,9 +73,10 @@ def line_stretch(
             problems.append(f"end_km {end_km!r} is outside the line, which runs from 0 to {length_km:.3f} km")
         if start_km >= end_km:
             problems.append(f"start_km {start_km!r} must be less than end_km {end_km!r} (line {length_km:.3f} km)")
-    _raise_if_any(problems)
+    line_m = _vouched(problems, line_m)
     stretch = substring(line_m, start_km * _METRES_PER_KM, min(end_km * _METRES_PER_KM, line_m.length))
-    return _reproject(stretch, metric_crs, config.GEOGRAPHIC_CRS)
+    # start_km < end_km was checked: the stretch is a line, not a point.
+    return projection.reproject(cast(LineString, stretch), metric_crs, config.GEOGRAPHIC_CRS)
 
 
 def incidents_near(
@@ -100,7 +102,7 @@ def incidents_near(
     """
     if not (_finite(within_km) and within_km >= 0):
         raise DataValidationError(_SOURCE, [f"within_km must be a number >= 0, not {within_km!r}"])
-    metric = _reproject(line, config.GEOGRAPHIC_CRS, metric_crs)
+    metric = projection.reproject(line, config.GEOGRAPHIC_CRS, metric_crs)
     distances = incidents.geometry.to_crs(metric_crs).distance(metric)
     return incidents[(distances <= within_km * _METRES_PER_KM).to_numpy()]
 
@@ -139,7 +141,7 @@ def place_even(
     problems: list[str] = []
     line_m = _metric_line(line, metric_crs, problems)
     problems += _count_problems(count) + _range_problems(range_km)
-    _raise_if_any(problems)
+    line_m = _vouched(problems, line_m)
     return (np.arange(count) + 0.5) * (line_m.length / _METRES_PER_KM) / count
 
 
@@ -193,7 +195,7 @@ def line_length_km(line: LineString, metric_crs: str = config.METRIC_CRS) -> flo
     """
     problems: list[str] = []
     line_m = _metric_line(line, metric_crs, problems)
-    _raise_if_any(problems)
+    line_m = _vouched(problems, line_m)
     return line_m.length / _METRES_PER_KM
 
 
@@ -311,7 +313,7 @@ def place_greedy(
                 f"count {count!r} exceeds the {candidates_count} candidate positions "
                 f"(line {length_km:.3f} km, step_km {step_km!r})"
             )
-    _raise_if_any(problems)
+    line_m = _vouched(problems, line_m)
 
     range_m = range_km * _METRES_PER_KM
     positions = candidate_positions(line_m.length / _METRES_PER_KM, step_km)
