@@ -8,11 +8,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry import LineString
 
 from borderwatch import config, reference
 from borderwatch.schema import ACLED_EVENT_TYPES
@@ -126,7 +127,7 @@ class _Calendar:
     timestamp_cap: int
 
 
-def _cumulative(weights: Sequence[float]) -> np.ndarray:
+def _cumulative(weights: Sequence[float] | np.ndarray) -> np.ndarray:
     """Cumulative shares of non-negative weights, ending at exactly 1."""
     values = np.asarray(weights, dtype=float)
     if values.size == 0 or values.min() < 0 or values.sum() <= 0:
@@ -189,20 +190,21 @@ def _town_table(places: pd.DataFrame) -> pd.DataFrame:
     table["geonames_id"] = table["geonames_id"].astype(str)
     towns = places[(places["kind"] == "town") & places["iso3"].isin(list(COUNTRY_SHARES))]
     extra = []
-    for place in towns.itertuples(index=False):
-        known = table["geonames_id"] == str(place.geonames_id)
-        if place.geonames_id and known.any():
+    for place in towns.to_dict("records"):
+        known = table["geonames_id"] == str(place["geonames_id"])
+        if place["geonames_id"] and known.any():
             # The gazetteer's coordinates are sourced one by one; GeoNames' are a bulk list.
-            table.loc[known, ["latitude", "longitude"]] = [place.latitude, place.longitude]
+            table.loc[known, "latitude"] = place["latitude"]
+            table.loc[known, "longitude"] = place["longitude"]
             continue
-        admin1 = PLACE_ADMIN1.get(place.id)
+        admin1 = PLACE_ADMIN1.get(place["id"])
         if admin1 is None:
-            same = table[table["iso3"] == place.iso3]
-            nearest = ((same["latitude"] - place.latitude) ** 2 + (same["longitude"] - place.longitude) ** 2).idxmin()
-            admin1 = same.at[nearest, "admin1"]
-        extra.append({"geonames_id": str(place.geonames_id), "name": _ASIDE.sub("", place.name).strip(),
-                      "admin1": admin1, "iso3": place.iso3, "latitude": place.latitude,
-                      "longitude": place.longitude, "population": DEFAULT_POPULATION})
+            same = table[table["iso3"] == place["iso3"]]
+            offset = (same["latitude"] - place["latitude"]) ** 2 + (same["longitude"] - place["longitude"]) ** 2
+            admin1 = same.at[offset.idxmin(), "admin1"]
+        extra.append({"geonames_id": str(place["geonames_id"]), "name": _ASIDE.sub("", place["name"]).strip(),
+                      "admin1": admin1, "iso3": place["iso3"], "latitude": place["latitude"],
+                      "longitude": place["longitude"], "population": DEFAULT_POPULATION})
     return pd.concat([table, pd.DataFrame(extra, columns=table.columns)], ignore_index=True)
 
 
@@ -237,7 +239,7 @@ def _token(actor: str) -> str | None:
     return actor[1:-1] if actor.startswith("{") and actor.endswith("}") else None
 
 
-def _pairs_and_mixes() -> dict[str, np.ndarray]:
+def _pairs_and_mixes() -> dict[str, Any]:
     """Per (event type, sub-event type) pair: texts, flags, death parameters; per profile: the mix."""
     pairs = [(event_type, sub) for event_type, subs in ACLED_EVENT_TYPES.items() for sub in subs]
     profiles = [country.iso3 for country in COUNTRIES] + ["border-TUN", "border-LBY"]
@@ -265,7 +267,7 @@ def _pairs_and_mixes() -> dict[str, np.ndarray]:
     }
 
 
-def _actors(pair_type: np.ndarray, pair_sub: np.ndarray) -> dict[str, object]:
+def _actors(pair_type: np.ndarray, pair_sub: np.ndarray) -> dict[str, Any]:
     """Actor names by (actor, period), their inter codes, the dyads of each (country, pair) and
     the associated actors of each actor."""
     keys: dict[tuple[str, str], int] = {}
@@ -320,7 +322,7 @@ def _actors(pair_type: np.ndarray, pair_sub: np.ndarray) -> dict[str, object]:
     }
 
 
-def _sources() -> dict[str, np.ndarray]:
+def _sources() -> dict[str, Any]:
     """Each country's sources, and the ``source`` / ``source_scale`` texts of any two together."""
     catalogue: list[tuple[str, str]] = []
     cum_rows, index_rows = [], []
@@ -333,19 +335,19 @@ def _sources() -> dict[str, np.ndarray]:
         index_rows.append(np.array([catalogue.index((name, scale)) for name, scale, _ in entries]))
     size = len(catalogue)
     text = np.empty((size, size), dtype=object)
-    scale = np.empty((size, size), dtype=object)
+    scale_text = np.empty((size, size), dtype=object)
     for first, (first_name, first_scale) in enumerate(catalogue):
         for second, (second_name, second_scale) in enumerate(catalogue):
             # The same source drawn twice is one source.
             text[first, second] = first_name if first == second else f"{first_name}; {second_name}"
             scales = sorted({first_scale, second_scale}, key=_SCALE_ORDER.index)
-            scale[first, second] = "-".join(scales)
+            scale_text[first, second] = "-".join(scales)
     return {"source_cum": _padded(cum_rows, 2.0), "source_index": _padded(index_rows, 0),
-            "source_text": text, "source_scale": scale}
+            "source_text": text, "source_scale": scale_text}
 
 
-def _border_anchors(border: shapely.Geometry, polygons: Sequence[shapely.Geometry], towns: pd.DataFrame,
-                    crossings: pd.DataFrame) -> dict[str, np.ndarray]:
+def _border_anchors(border: LineString, polygons: Sequence[shapely.Geometry], towns: pd.DataFrame,
+                    crossings: pd.DataFrame) -> dict[str, Any]:
     """Points a few km inside each side of the border, their nearest town and draw weights."""
     along = (np.arange(BORDER_ANCHORS) + 0.5) / BORDER_ANCHORS
     line_x, line_y = shapely.get_coordinates(shapely.line_interpolate_point(border, along, normalized=True)).T
