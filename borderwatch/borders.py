@@ -43,14 +43,6 @@ BORDER_PROPERTIES: Final[tuple[str, ...]] = (
 #: Columns of :func:`border_table`, in order.
 TABLE_COLUMNS: Final[tuple[str, ...]] = ("border", "code_a", "code_b", "name_a", "name_b", "length_km", "parts")
 
-#: How many close codes an error message offers.
-SUGGESTIONS: Final[int] = 5
-#: Similarity (difflib ratio) a code needs to be offered as a close match: one letter of three differs.
-CODE_CUTOFF: Final[float] = 0.6
-#: Similarity a country name needs for a failed search to fall back on it
-#: ("south sudan" to "s sudan" is 0.78, "atlantis" to "albania" 0.67).
-NAME_CUTOFF: Final[float] = 0.75
-
 _CODE = re.compile(r"[A-Z]{3}")
 _SEPARATORS = re.compile(r"[\s\-–—_/,;:|.]+")
 
@@ -254,7 +246,7 @@ def find_border(text: str, path: Path = config.BORDERS_PATH) -> Border:
     if unknown:
         hints = []
         for code in unknown:
-            close = difflib.get_close_matches(code, names, n=SUGGESTIONS, cutoff=CODE_CUTOFF)
+            close = difflib.get_close_matches(code, names, n=config.BORDER_SUGGESTIONS, cutoff=config.BORDER_CODE_CUTOFF)
             offered = ", ".join(f"{match} ({names[match]})" for match in close)
             hints.append(f"{code} is no country with a land border" + (f"; close codes: {offered}" if offered else ""))
         known = [code for code in (first, second) if code in names]
@@ -308,6 +300,6 @@ def search_borders(query: str, path: Path = config.BORDERS_PATH) -> tuple[Border
     if found or not words:
         return found
     by_name = {_normalised(name): code for code, name in _country_names(path).items()}
-    closest = difflib.get_close_matches(" ".join(words), by_name, n=1, cutoff=NAME_CUTOFF)
+    closest = difflib.get_close_matches(" ".join(words), by_name, n=1, cutoff=config.BORDER_NAME_CUTOFF)
     codes = {by_name[name] for name in closest}
     return tuple(border for border in borders if codes & {border.code_a, border.code_b})

@@ -12,7 +12,7 @@ million points:
 ``border_side``
     Name of the country the point lies in (the detailed polygons of the
     region first, then the world's 1:110m ones); a point at sea takes the
-    nearest detailed country within :data:`SEA_SNAP_KM`, else ``""``.
+    nearest detailed country within :data:`borderwatch.config.SEA_SNAP_KM`, else ``""``.
 ``between_barrier_and_border``
     Whether the point lies in the strip between the barrier and the border.
 ``border_position_km``
@@ -51,8 +51,6 @@ MEASURE_COLUMNS: Final[tuple[str, ...]] = (
     "between_barrier_and_border",
     "border_position_km",
 )
-#: A point at sea is counted on the side of the nearest country within this distance.
-SEA_SNAP_KM: Final[float] = 25.0
 
 _METRES_PER_KM = 1_000.0
 # Simplifying the coastlines this much before growing them changes the
@@ -75,7 +73,7 @@ class BorderZone:
     world : tuple of (str, shapely geometry)
         Coarse polygons of every country, in degrees (containment only).
     coasts : tuple of (str, shapely geometry)
-        Each detailed country grown by :data:`SEA_SNAP_KM`, in metres.
+        Each detailed country grown by :data:`borderwatch.config.SEA_SNAP_KM`, in metres.
     signature : str
         Digest of the files the zone was built from: the store re-measures
         its incidents when it changes.
@@ -163,7 +161,7 @@ def build_zone(
     # Prepared geometries answer millions of point-in-polygon tests quickly.
     shapely.prepare(metric_countries.geometry.values)
     shapely.prepare(world.geometry.values)
-    coasts = metric_countries.geometry.simplify(_COAST_TOLERANCE_M).buffer(SEA_SNAP_KM * _METRES_PER_KM)
+    coasts = metric_countries.geometry.simplify(_COAST_TOLERANCE_M).buffer(config.SEA_SNAP_KM * _METRES_PER_KM)
     shapely.prepare(coasts.values)
     return BorderZone(
         border=lines.iloc[0],

@@ -122,6 +122,13 @@ PLANNER_MAX_CANDIDATES: Final[int] = 5_000
 #: most R (1 - cos(pi / 256)), about 0.0075 % of R (0.75 m at 10 km).
 PLANNER_COVERAGE_QUAD_SEGS: Final[int] = 64
 
+#: A point at sea is counted on the side of the nearest country within this distance (border measures).
+SEA_SNAP_KM: Final[float] = 25.0
+
+#: Most frames :func:`borderwatch.timeline.playback_frames` builds: beyond it a slider is unusable
+#: (5,000 weeks are about 96 years).
+MAX_PLAYBACK_FRAMES: Final[int] = 5_000
+
 # --- Hostile input (issue 11) ----------------------------------------------
 
 #: Longest dataset name accepted (the Import page's text box allows as many).
@@ -161,6 +168,39 @@ CRS_AREA_MARGIN_DEGREES: Final[float] = 1.0
 #: can be downloaded.
 DETAILS_MAX_CHARS: Final[int] = 2_000
 
+#: Largest count taken as plausible: beyond it a cell is an error (and would overflow Int64).
+MAX_COUNT: Final[int] = 10_000_000
+
+#: Latest source timestamp accepted, Unix seconds (the year 5138): beyond it a cell is an error.
+MAX_TIMESTAMP: Final[int] = 10**11
+
+#: Files at least this big are read in a child process (unless the caller says otherwise).
+#: Starting the child and passing chunks over cost the caller about 1.5 s, which
+#: reading a CSV export of some 150,000 records (50 MB) in the child saves.
+IMPORT_BACKGROUND_MIN_BYTES: Final[int] = 48 * 1024 * 1024
+
+#: The same for a workbook, some 25 times slower to parse per record than CSV.
+IMPORT_BACKGROUND_MIN_WORKBOOK_BYTES: Final[int] = 8 * 1024 * 1024
+
+#: A GIS file whose coordinates mostly exceed degree ranges by this much is in metres,
+#: whatever its label says.
+GIS_PROJECTED_MAGNITUDE: Final[float] = 1000.0
+
+#: How many example rows a group of an import report lists.
+REPORT_EXAMPLE_ROWS: Final[int] = 5
+
+#: Bytes read to tell an imported file's kind and header.
+SNIFF_SAMPLE_BYTES: Final[int] = 64 * 1024
+
+#: A point is called "in the wrong country" only when it lies farther than
+#: this outside the polygon of the country its record names: 1:110m
+#: polygons cut coasts and borders by several kilometres.
+WRONG_COUNTRY_KM: Final[float] = 25.0
+
+#: Tolerance, in degrees, when the country is taken from the point alone (a
+#: coastal town can fall just off the coarse polygon): about 25 km.
+POINT_TOLERANCE_DEGREES: Final[float] = 0.25
+
 # --- Any land border (issue 14) -------------------------------------------
 
 #: Every land border of Natural Earth 1:10m (see ``data/README.md``, built by ``scripts/build_borders.py``).
@@ -177,3 +217,13 @@ GEODESY_FRAME_RADIUS_KM: Final[float] = 500.0
 
 #: Environment variable that, set to 1, does what ``--allow-anonymous`` does (e.g. in a service unit).
 ALLOW_ANONYMOUS_ENV: Final[str] = "BORDERWATCH_ALLOW_ANONYMOUS"
+
+#: How many close border codes an error message offers.
+BORDER_SUGGESTIONS: Final[int] = 5
+
+#: Similarity (difflib ratio) a code needs to be offered as a close match: one letter of three differs.
+BORDER_CODE_CUTOFF: Final[float] = 0.6
+
+#: Similarity a country name needs for a failed search to fall back on it
+#: ("south sudan" to "s sudan" is 0.78, "atlantis" to "albania" 0.67).
+BORDER_NAME_CUTOFF: Final[float] = 0.75

@@ -39,10 +39,6 @@ PLACE_COLUMNS: tuple[str, ...] = (
 )
 PLACE_KINDS: tuple[str, ...] = ("town", "crossing", "landmark")
 
-#: Largest count accepted: more deaths than any recorded event, far below
-#: the int64 limit, so a typo like 1e30 is reported instead of overflowing.
-MAX_COUNT = 10_000_000
-
 # A CSV's first data row is line 2 of the file (line 1 holds the header).
 _FIRST_DATA_LINE = 2
 
@@ -294,9 +290,9 @@ def validate_incident_table(table: pd.DataFrame, source: str) -> pd.DataFrame:
     for column in COUNT_COLUMNS:
         numbers = _numbers_or_missing(table[column])
         unparsed = numbers.isna() & (table[column].str.strip() != "")
-        bad = unparsed | (numbers < 0) | (numbers > MAX_COUNT) | (numbers.notna() & (numbers % 1 != 0))
+        bad = unparsed | (numbers < 0) | (numbers > config.MAX_COUNT) | (numbers.notna() & (numbers % 1 != 0))
         for row in table.index[bad]:
-            report(row, column, f"{table.at[row, column]!r} is not a whole number from 0 to {MAX_COUNT:,}")
+            report(row, column, f"{table.at[row, column]!r} is not a whole number from 0 to {config.MAX_COUNT:,}")
         numbers = numbers.where(~bad)
         counts[column] = numbers
     for prefix in sorted({column.rsplit("_", 1)[0] for column in COUNT_COLUMNS}):

@@ -36,10 +36,6 @@ DEFAULT_CROSSING_STATUS: Final[str] = "open"
 #: Steps of the playback: ISO weeks (Monday to Sunday) or calendar months.
 PLAYBACK_STEPS: Final[tuple[str, ...]] = ("week", "month")
 
-#: Most frames :func:`playback_frames` builds: beyond it a slider is unusable
-#: (5,000 weeks are about 96 years).
-MAX_PLAYBACK_FRAMES: Final[int] = 5_000
-
 #: English month names, so labels do not depend on the machine's locale.
 MONTH_NAMES: Final[tuple[str, ...]] = (
     "January", "February", "March", "April", "May", "June",
@@ -334,17 +330,17 @@ def playback_frames(start: date, end: date, step: str) -> list[Frame]:
     ------
     ValueError
         If ``step`` is unknown, ``end`` is before ``start``, or there would
-        be more than :data:`MAX_PLAYBACK_FRAMES` frames.
+        be more than :data:`borderwatch.config.MAX_PLAYBACK_FRAMES` frames.
     """
     if step not in PLAYBACK_STEPS:
         raise ValueError(f"step {step!r} is not one of {PLAYBACK_STEPS}")
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     count = _frame_count(start, end, step)
-    if count > MAX_PLAYBACK_FRAMES:
+    if count > config.MAX_PLAYBACK_FRAMES:
         coarser = "a coarser step (month)" if step == "week" else "a shorter range"
         raise ValueError(
-            f"{start} to {end} by {step} gives {count:,} frames, more than {MAX_PLAYBACK_FRAMES:,}: "
+            f"{start} to {end} by {step} gives {count:,} frames, more than {config.MAX_PLAYBACK_FRAMES:,}: "
             f"choose {coarser}"
         )
     frames = []

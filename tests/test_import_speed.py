@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from borderwatch import config
 from borderwatch.errors import DataValidationError, FileRejectedError
 from borderwatch.importers import BackgroundReadError, ParsedChunk, Rejection, background, read_incidents, tables
 from borderwatch.importers.validate import numbers_of, records_as_json, records_as_json_array
@@ -386,9 +387,9 @@ def test_small_files_are_read_in_this_process(tmp_path, monkeypatch):
     assert background.use_background(path, True)
     assert not background.use_background(tmp_path / "missing.csv", None)
     several = background._cpus() >= 2
-    monkeypatch.setattr(background, "BACKGROUND_MIN_WORKBOOK_BYTES", 1)
+    monkeypatch.setattr(config, "IMPORT_BACKGROUND_MIN_WORKBOOK_BYTES", 1)
     assert background.use_background(workbook, None) == several  # workbooks: a lower bar
     assert not background.use_background(path, None)
-    monkeypatch.setattr(background, "BACKGROUND_MIN_BYTES", 1)
+    monkeypatch.setattr(config, "IMPORT_BACKGROUND_MIN_BYTES", 1)
     assert background.use_background(path, None) == several
     assert not background.use_background(path, False)

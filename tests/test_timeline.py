@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from borderwatch import config
 from borderwatch.errors import ReferenceDataError
 from borderwatch.reference import load_places
 from borderwatch.timeline import (
-    MAX_PLAYBACK_FRAMES,
     STATUSES,
     Frame,
     StatusPeriod,
@@ -165,7 +165,7 @@ def test_bad_playback_requests_are_refused():
     assert len(playback_frames(date(1900, 1, 1), date(2020, 1, 1), "month")) == 1_441
     with pytest.raises(ValueError, match="shorter range"):
         playback_frames(date(1000, 1, 1), date(1500, 1, 1), "month")
-    assert MAX_PLAYBACK_FRAMES == 5_000
+    assert config.MAX_PLAYBACK_FRAMES == 5_000
 
 
 def _period_key(day: date, step: str) -> tuple[int, int]:

@@ -44,17 +44,10 @@ from typing import Any, Final
 
 import pyarrow as pa
 
+from borderwatch import config
 from borderwatch.errors import BorderWatchError
 from borderwatch.importers import sniff
 from borderwatch.importers.base import ParsedChunk
-
-#: Files at least this big are read in a child process (unless the caller says otherwise).
-#: Starting the child and passing chunks over cost the caller about 1.5 s, which
-#: reading a CSV export of some 150,000 records (50 MB) in the child saves.
-BACKGROUND_MIN_BYTES: Final[int] = 48 * 1024 * 1024
-
-#: The same for a workbook, some 25 times slower to parse per record than CSV.
-BACKGROUND_MIN_WORKBOOK_BYTES: Final[int] = 8 * 1024 * 1024
 
 #: How often the child checks that its parent is still there, in seconds.
 _WATCH_SECONDS: Final[float] = 0.5
@@ -104,8 +97,8 @@ def use_background(path: Path, background: bool | None) -> bool:
         ``True`` or ``False`` decides; ``None`` (the default of
         :func:`~borderwatch.importers.read_incidents`): on a POSIX system
         with at least two CPUs to run on, when the file has at least
-        :data:`BACKGROUND_MIN_BYTES`, or is a workbook of at least
-        :data:`BACKGROUND_MIN_WORKBOOK_BYTES`.
+        :data:`borderwatch.config.IMPORT_BACKGROUND_MIN_BYTES`, or is a workbook of at least
+        :data:`borderwatch.config.IMPORT_BACKGROUND_MIN_WORKBOOK_BYTES`.
 
     Returns
     -------
@@ -117,9 +110,9 @@ def use_background(path: Path, background: bool | None) -> bool:
         return False
     try:
         size = path.stat().st_size
-        if size >= BACKGROUND_MIN_BYTES:
+        if size >= config.IMPORT_BACKGROUND_MIN_BYTES:
             return True
-        return size >= BACKGROUND_MIN_WORKBOOK_BYTES and sniff.file_kind(path) == "xlsx"
+        return size >= config.IMPORT_BACKGROUND_MIN_WORKBOOK_BYTES and sniff.file_kind(path) == "xlsx"
     except Exception:  # noqa: BLE001 - only a guess: reading in this process reports the problem
         return False
 

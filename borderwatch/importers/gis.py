@@ -73,9 +73,6 @@ DATE_FORMATS: Final[tuple[str, ...]] = (
 )
 DATE_FORMS: Final[str] = "expected yyyy-mm-dd, dd-mm-yyyy or 07 March 2016"
 
-#: A file whose coordinates mostly exceed degree ranges by this much is in metres, whatever its label says.
-PROJECTED_MAGNITUDE: Final[float] = 1000.0
-
 #: Column that rejections about the feature's geometry name.
 GEOMETRY: Final[str] = "geometry"
 
@@ -435,7 +432,7 @@ def _to_wgs84(path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray) -> tupl
             )
         return x, y, "the file gives no CRS: its coordinates were read as WGS84 longitude/latitude"
     if crs.is_geographic:
-        metres = outside.sum() > 0.5 * max(finite.sum(), 1) and np.nanmax(np.abs(np.where(finite, x, 0))) > PROJECTED_MAGNITUDE
+        metres = outside.sum() > 0.5 * max(finite.sum(), 1) and np.nanmax(np.abs(np.where(finite, x, 0))) > config.GIS_PROJECTED_MAGNITUDE
         if metres:
             raise _refuse(
                 path,

@@ -1,6 +1,6 @@
 """Whole-file checks: what kind of file this is, its text encoding, its header.
 
-Everything here reads at most the first :data:`SAMPLE_BYTES` of a file, except
+Everything here reads at most the first :data:`borderwatch.config.SNIFF_SAMPLE_BYTES` of a file, except
 :func:`csv_encoding`, which streams the whole file once through a decoder.
 Each refusal is one :class:`~borderwatch.errors.FileRejectedError` whose
 message starts with the file's name and says what to do.
@@ -22,9 +22,6 @@ import pandas as pd
 
 from borderwatch import config
 from borderwatch.errors import FileRejectedError, quoted, shortened
-
-#: Bytes read to tell a file's kind and header.
-SAMPLE_BYTES: Final[int] = 64 * 1024
 
 #: Kinds of file, as :func:`file_kind` names them.
 TABULAR_KINDS: Final[tuple[str, ...]] = ("csv", "xlsx")
@@ -61,11 +58,11 @@ def _refuse(path: Path, message: str) -> FileRejectedError:
 
 
 def read_sample(path: Path) -> bytes:
-    """The first :data:`SAMPLE_BYTES` of a file; refuse a missing or empty one."""
+    """The first :data:`borderwatch.config.SNIFF_SAMPLE_BYTES` of a file; refuse a missing or empty one."""
     if not path.is_file():
         raise _refuse(path, "file not found")
     with path.open("rb") as stream:
-        sample = stream.read(SAMPLE_BYTES)
+        sample = stream.read(config.SNIFF_SAMPLE_BYTES)
     if not sample.strip(b" \t\r\n\x00"):
         raise _refuse(path, "the file is empty")
     return sample

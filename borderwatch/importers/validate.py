@@ -39,12 +39,6 @@ TEXT_COLUMNS: Final[tuple[str, ...]] = tuple(
     column for column in INCIDENT_COLUMNS if column not in ("id", "dataset")
 ) + ("source_id", "source_timestamp", "original")
 
-#: Largest count taken as plausible: beyond it a cell is an error (and would overflow Int64).
-MAX_COUNT: Final[int] = 10_000_000
-
-#: Latest source timestamp accepted, Unix seconds (the year 5138): beyond it a cell is an error.
-MAX_TIMESTAMP: Final[int] = 10**11
-
 #: Characters that re-order the text around them when shown (embeddings,
 #: overrides and isolates of Unicode's bidirectional algorithm): a name
 #: holding them reads as another. Removed from every text field on import;
@@ -426,8 +420,8 @@ def _counts(table: pd.DataFrame, report: _Report) -> dict[str, pd.Series]:
         report.add(value.isna() & (text != ""), column, lambda i: f"{quoted(text[i])} is not a number")
         report.add(value < 0, column, lambda i: f"{text[i]} is negative")
         report.add((value >= 0) & (value % 1 != 0), column, lambda i: f"{text[i]} is not a whole number")
-        report.add(value > MAX_COUNT, column, lambda i: f"{text[i]} is too large for a count")
-        counts[column] = value.where((value >= 0) & (value % 1 == 0) & (value <= MAX_COUNT))
+        report.add(value > config.MAX_COUNT, column, lambda i: f"{text[i]} is too large for a count")
+        counts[column] = value.where((value >= 0) & (value % 1 == 0) & (value <= config.MAX_COUNT))
     for prefix in dict.fromkeys(column.rsplit("_", 1)[0] for column in COUNT_COLUMNS):
         if {f"{prefix}_{bound}" for bound in ("low", "best", "high")} <= empty:
             continue
@@ -563,7 +557,7 @@ def check_and_type(
     geo_precision, precision_km = _precisions(table, report)
     counts = _counts(table, report)
     timestamp = numbers_of(table["source_timestamp"])
-    bad_time = timestamp.isna() | (timestamp % 1 != 0) | (timestamp < 0) | (timestamp > MAX_TIMESTAMP)
+    bad_time = timestamp.isna() | (timestamp % 1 != 0) | (timestamp < 0) | (timestamp > config.MAX_TIMESTAMP)
     report.add(
         bad_time & (table["source_timestamp"] != ""),
         "source_timestamp",

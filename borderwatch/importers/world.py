@@ -25,15 +25,6 @@ from borderwatch.errors import ReferenceDataError
 
 WORLD_COUNTRIES_PATH: Final[Path] = config.DATA_DIR / "world_countries.geojson"
 
-#: A point is called "in the wrong country" only when it lies farther than
-#: this outside the polygon of the country its record names: 1:110m
-#: polygons cut coasts and borders by several kilometres.
-WRONG_COUNTRY_KM: Final[float] = 25.0
-
-#: Tolerance, in degrees, when the country is taken from the point alone (a
-#: coastal town can fall just off the coarse polygon): about 25 km.
-POINT_TOLERANCE_DEGREES: Final[float] = 0.25
-
 #: Names sources use that neither Natural Earth nor GeoNames spells so
 #: (GTD's and UCDP's conventions), lower-case, without a bracketed aside.
 NAME_ALIASES: Final[dict[str, str]] = {
@@ -160,7 +151,7 @@ def iso3_of(world: World, *, iso3: pd.Series, numeric: pd.Series, names: pd.Seri
 
 
 def country_at(world: World, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
-    """ISO alpha-3 of the country each point lies in or near (see :data:`POINT_TOLERANCE_DEGREES`).
+    """ISO alpha-3 of the country each point lies in or near (see :data:`borderwatch.config.POINT_TOLERANCE_DEGREES`).
 
     Parameters
     ----------
@@ -177,7 +168,7 @@ def country_at(world: World, longitude: np.ndarray, latitude: np.ndarray) -> np.
     found = np.array([""] * len(longitude), dtype=object)
     if len(longitude) == 0:
         return found
-    inputs, nearest = world.tree.query_nearest(points, max_distance=POINT_TOLERANCE_DEGREES, all_matches=False)
+    inputs, nearest = world.tree.query_nearest(points, max_distance=config.POINT_TOLERANCE_DEGREES, all_matches=False)
     found[inputs] = world.polygons.index.values[nearest]
     return found
 
@@ -202,12 +193,12 @@ def outside_named_country(
     Returns
     -------
     swapped : numpy.ndarray of bool
-        True where the point is more than :data:`WRONG_COUNTRY_KM` outside
+        True where the point is more than :data:`borderwatch.config.WRONG_COUNTRY_KM` outside
         the named country and (longitude, latitude) = (latitude, longitude)
         lies inside it.
     km_outside : numpy.ndarray of float
         Geodesic distance to the named country's polygon, in km: 0 inside,
-        NaN where the country has no polygon. Below :data:`WRONG_COUNTRY_KM`
+        NaN where the country has no polygon. Below :data:`borderwatch.config.WRONG_COUNTRY_KM`
         it may be an upper bound rather than the distance itself.
     """
     polygons = world.polygons.reindex(iso3).to_numpy()
@@ -220,9 +211,9 @@ def outside_named_country(
         # latitude, bounds the geodesic one: only farther points are measured.
         degrees = shapely.distance(polygons[outside], shapely.points(longitude[outside], latitude[outside]))
         km_outside[outside] = degrees * _KM_PER_DEGREE
-        for index in np.flatnonzero(outside)[km_outside[outside] > WRONG_COUNTRY_KM]:
+        for index in np.flatnonzero(outside)[km_outside[outside] > config.WRONG_COUNTRY_KM]:
             km_outside[index] = _km_outside(polygons[index], longitude[index], latitude[index])
-    swapped = outside & (km_outside > WRONG_COUNTRY_KM) & (np.abs(longitude) <= 90.0)
+    swapped = outside & (km_outside > config.WRONG_COUNTRY_KM) & (np.abs(longitude) <= 90.0)
     swapped[swapped] = shapely.contains_xy(polygons[swapped], latitude[swapped], longitude[swapped])
     return swapped, km_outside
 
