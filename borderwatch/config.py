@@ -6,6 +6,7 @@ else in the project hard-codes them.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from importlib import resources
 from pathlib import Path
@@ -227,3 +228,84 @@ BORDER_CODE_CUTOFF: Final[float] = 0.6
 #: Similarity a country name needs for a failed search to fall back on it
 #: ("south sudan" to "s sudan" is 0.78, "atlantis" to "albania" 0.67).
 BORDER_NAME_CUTOFF: Final[float] = 0.75
+
+# --- Synthetic ACLED exports (borderwatch.synth) ----------------------------
+
+#: Date range of the rows unless asked otherwise.
+SYNTH_DEFAULT_START: Final[dt.date] = dt.date(2012, 1, 1)
+SYNTH_DEFAULT_END: Final[dt.date] = dt.date(2024, 12, 31)
+
+#: Rows per yielded chunk unless asked otherwise (as the importer reads): about
+#: 80 MB of Python objects at the peak, and no slower than larger chunks.
+SYNTH_CHUNK_ROWS: Final[int] = 50_000
+
+#: Rows drawn from one random stream. Fixed, so that the output does not
+#: depend on the chunk size; small, so that a short file costs little.
+SYNTH_BLOCK_ROWS: Final[int] = 10_000
+
+#: Share of rows placed along the Tunisia–Libya border line rather than at a town.
+SYNTH_BORDER_SHARE: Final[float] = 0.12
+
+#: Share of town rows per country. Libya and Algeria stop at the bundled
+#: basemap's box (18°E, 27°N), which the points are checked against.
+SYNTH_COUNTRY_SHARES: Final[dict[str, float]] = {"TUN": 0.52, "LBY": 0.44, "DZA": 0.04}
+
+#: Towns closer than this to the border line weigh :data:`SYNTH_BORDER_TOWN_BOOST` times more.
+SYNTH_BORDER_TOWN_KM: Final[float] = 80.0
+SYNTH_BORDER_TOWN_BOOST: Final[float] = 2.0
+
+#: Town weight is population to this power: ACLED's counts grow slower than cities.
+SYNTH_POPULATION_EXPONENT: Final[float] = 0.6
+
+#: Scatter (standard deviation, km) of a town row's point around the town, by geo_precision.
+SYNTH_TOWN_SCATTER_KM: Final[dict[int, float]] = {1: 1.0, 2: 4.0, 3: 8.0}
+
+#: Scatter of a border row's point around its anchor, by geo_precision.
+SYNTH_BORDER_SCATTER_KM: Final[dict[int, float]] = {2: 3.0, 3: 6.0}
+
+#: How far inside its country each border anchor is put.
+SYNTH_BORDER_ANCHOR_KM: Final[float] = 3.0
+
+#: Points along the border line that anchors are taken from (about one a kilometre).
+SYNTH_BORDER_ANCHORS: Final[int] = 450
+
+#: Weight of a point of the border line: ``SYNTH_DESERT_WEIGHT + exp(-town_km / SYNTH_TOWN_KM)``
+#: plus, for each crossing of ``data/places.csv``, ``boost * exp(-km / SYNTH_CROSSING_KM)``.
+#: Incidents gather near the crossings and the towns of the north, and thin out along the desert stretch.
+SYNTH_DESERT_WEIGHT: Final[float] = 0.05
+SYNTH_TOWN_KM: Final[float] = 30.0
+SYNTH_CROSSING_KM: Final[float] = 20.0
+
+#: ``boost`` by crossing id; Ras Ajdir, on the coast road, is the busiest.
+SYNTH_CROSSING_BOOST: Final[dict[str, float]] = {"ras-ajdir": 10.0, "dehiba-wazin": 3.0}
+SYNTH_DEFAULT_CROSSING_BOOST: Final[float] = 3.0
+
+#: Redraws of a point that falls in the sea or across a border before it is
+#: put on its anchor: each round leaves a few per cent, so few reach the snap.
+SYNTH_MAX_REDRAWS: Final[int] = 6
+
+#: Largest fatality count drawn for one event anywhere
+#: (see :attr:`borderwatch.synth.tables.CountrySpec.max_fatalities`).
+SYNTH_MAX_FATALITIES: Final[int] = 250
+
+#: Share of rows citing two sources.
+SYNTH_TWO_SOURCES: Final[float] = 0.25
+
+#: Shares of time_precision 1 (day), 2 (week), 3 (month).
+SYNTH_TIME_PRECISION_SHARES: Final[tuple[float, float, float]] = (0.86, 0.10, 0.04)
+
+#: Shares of geo_precision 1, 2, 3 for town rows and for border rows.
+SYNTH_TOWN_GEO_PRECISION_SHARES: Final[tuple[float, float, float]] = (0.68, 0.25, 0.07)
+SYNTH_BORDER_GEO_PRECISION_SHARES: Final[tuple[float, float, float]] = (0.0, 0.70, 0.30)
+
+#: Days between an event and its ``timestamp``: geometric with this mean, and
+#: a share of records revised later, up to :data:`SYNTH_REVISED_MAX_DAYS`.
+SYNTH_TIMESTAMP_MEAN_DAYS: Final[float] = 6.0
+SYNTH_REVISED_SHARE: Final[float] = 0.08
+SYNTH_REVISED_MAX_DAYS: Final[int] = 900
+
+#: Timestamps stop this many days after the last date of the range.
+SYNTH_TIMESTAMP_MARGIN_DAYS: Final[int] = 30
+
+#: Population assumed for a town of ``data/places.csv`` that :data:`borderwatch.synth.tables.TOWNS` lacks.
+SYNTH_DEFAULT_POPULATION: Final[int] = 15_000

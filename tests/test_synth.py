@@ -17,7 +17,7 @@ import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from borderwatch import reference, synth
+from borderwatch import config, reference, synth
 from borderwatch.importers import read_incidents
 from borderwatch.importers.acled import INTER_LABELS
 from borderwatch.schema import ACLED_EVENT_TYPES
@@ -137,7 +137,7 @@ def test_file_is_the_frames_written_out(written):
     assert csv_text(frame_of(ROWS, SEED)) == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("chunk_rows", [1_000, 3_333, synth.BLOCK_ROWS + 1])
+@pytest.mark.parametrize("chunk_rows", [1_000, 3_333, config.SYNTH_BLOCK_ROWS + 1])
 def test_output_does_not_depend_on_chunking(written, chunk_rows):
     path, _ = written
     chunks = list(synth.synthetic_acled(ROWS, SEED, chunk_rows=chunk_rows))
@@ -148,7 +148,7 @@ def test_output_does_not_depend_on_chunking(written, chunk_rows):
 @PROPERTY_SETTINGS
 @given(
     short=st.integers(min_value=1, max_value=600),
-    extra=st.integers(min_value=0, max_value=synth.BLOCK_ROWS + 50),
+    extra=st.integers(min_value=0, max_value=config.SYNTH_BLOCK_ROWS + 50),
     seed=st.integers(min_value=0, max_value=2**63),
     chunk_rows=st.integers(min_value=1, max_value=700),
 )
@@ -270,7 +270,7 @@ def test_deaths_are_whole_non_negative_and_skewed(table):
 
 def test_dates_years_precisions_and_timestamps(table):
     dates = pd.to_datetime(table["event_date"], format="%Y-%m-%d")
-    assert dates.min() >= pd.Timestamp(synth.DEFAULT_START) and dates.max() <= pd.Timestamp(synth.DEFAULT_END)
+    assert dates.min() >= pd.Timestamp(config.SYNTH_DEFAULT_START) and dates.max() <= pd.Timestamp(config.SYNTH_DEFAULT_END)
     assert (dates.dt.year == table["year"].astype(int)).all()
     assert dates.dt.year.nunique() == 13
     assert set(table["time_precision"]) == {"1", "2", "3"}

@@ -34,19 +34,15 @@ country's code and the row number), and any link between rows.
 Output is deterministic: the same ``(rows, seed)`` (and date range) gives
 the same rows, in the same order, whatever the chunk size, and the first rows of a longer
 file are the rows of a shorter one. Rows are drawn in fixed blocks of
-:data:`BLOCK_ROWS`, each from its own random stream, and then laid out in
+:data:`borderwatch.config.SYNTH_BLOCK_ROWS`, each from its own random stream, and then laid out in
 chunks of any size.
 """
 
 from borderwatch.synth.generate import synthetic_acled, write_synthetic_acled
-from borderwatch.synth.tables import ACLED_COLUMNS, BLOCK_ROWS, CHUNK_ROWS, DEFAULT_END, DEFAULT_START, TOWNS
+from borderwatch.synth.tables import ACLED_COLUMNS, TOWNS
 
 __all__ = [
     "ACLED_COLUMNS",
-    "BLOCK_ROWS",
-    "CHUNK_ROWS",
-    "DEFAULT_END",
-    "DEFAULT_START",
     "TOWNS",
     "synthetic_acled",
     "write_synthetic_acled",

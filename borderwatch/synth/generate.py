@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from borderwatch import config
 from borderwatch.synth.model import (
     _Calendar,
     _calendar,
@@ -24,23 +25,8 @@ from borderwatch.synth.tables import (
     _REGION,
     _UNIX_DAY,
     ACLED_COLUMNS,
-    BLOCK_ROWS,
-    BORDER_GEO_PRECISION_SHARES,
-    BORDER_SCATTER_KM,
-    BORDER_SHARE,
-    CHUNK_ROWS,
     COUNTRIES,
-    DEFAULT_END,
-    DEFAULT_START,
     KM_PER_DEGREE,
-    MAX_REDRAWS,
-    REVISED_MAX_DAYS,
-    REVISED_SHARE,
-    TIME_PRECISION_SHARES,
-    TIMESTAMP_MEAN_DAYS,
-    TOWN_GEO_PRECISION_SHARES,
-    TOWN_SCATTER_KM,
-    TWO_SOURCES,
 )
 
 
@@ -64,14 +50,14 @@ def _inside(model: _Model, country: np.ndarray, x: np.ndarray, y: np.ndarray) ->
 
 
 def _draw_block(model: _Model, calendar: _Calendar, seed: int, block: int) -> dict[str, np.ndarray]:
-    """Draw the numbers of rows ``block * BLOCK_ROWS`` to ``(block + 1) * BLOCK_ROWS - 1``.
+    """Draw the numbers of rows ``block * config.SYNTH_BLOCK_ROWS`` to ``(block + 1) * config.SYNTH_BLOCK_ROWS - 1``.
 
     Each block has its own stream (spawned from the seed), so a block's rows
     do not depend on how many blocks came before or how they were chunked.
     """
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
-    n = BLOCK_ROWS
-    on_border = rng.random(n) < BORDER_SHARE
+    n = config.SYNTH_BLOCK_ROWS
+    on_border = rng.random(n) < config.SYNTH_BORDER_SHARE
     side = (rng.random(n) < 0.5).astype(np.int64)
     town = np.minimum(np.searchsorted(model.town_cdf, rng.random(n), side="right"), len(model.town_cdf) - 1)
     anchor_draw = rng.random(n)
@@ -87,15 +73,17 @@ def _draw_block(model: _Model, calendar: _Calendar, seed: int, block: int) -> di
     town = np.where(on_border, model.anchor_town[side, anchor], town)
     profile = np.where(on_border, len(COUNTRIES) + side, country)
 
-    shares = np.stack([_cumulative(TOWN_GEO_PRECISION_SHARES), _cumulative(BORDER_GEO_PRECISION_SHARES)])
+    shares = np.stack([
+        _cumulative(config.SYNTH_TOWN_GEO_PRECISION_SHARES), _cumulative(config.SYNTH_BORDER_GEO_PRECISION_SHARES)
+    ])
     geo_precision = _draw(rng, shares, on_border.astype(np.int64)) + 1
-    town_sigma = np.array([0.0] + [TOWN_SCATTER_KM[code] for code in (1, 2, 3)])
-    border_sigma = np.array([0.0] + [BORDER_SCATTER_KM.get(code, 0.0) for code in (1, 2, 3)])
+    town_sigma = np.array([0.0] + [config.SYNTH_TOWN_SCATTER_KM[code] for code in (1, 2, 3)])
+    border_sigma = np.array([0.0] + [config.SYNTH_BORDER_SCATTER_KM.get(code, 0.0) for code in (1, 2, 3)])
     sigma = np.where(on_border, border_sigma[geo_precision], town_sigma[geo_precision])
 
     longitude, latitude = _scatter(rng, centre_x, centre_y, sigma)
     outside = ~_inside(model, country, longitude, latitude)
-    for _ in range(MAX_REDRAWS):
+    for _ in range(config.SYNTH_MAX_REDRAWS):
         if not outside.any():
             break
         redo = np.flatnonzero(outside)
@@ -114,7 +102,8 @@ def _draw_block(model: _Model, calendar: _Calendar, seed: int, block: int) -> di
         period[mine] = np.searchsorted(model.period_starts[index], calendar.first_day + day[mine], side="right") - 1
 
     pair = _draw(rng, model.profile_cum, profile)
-    time_precision = _draw(rng, _cumulative(TIME_PRECISION_SHARES)[None, :], np.zeros(n, dtype=np.int64)) + 1
+    time_shares = _cumulative(config.SYNTH_TIME_PRECISION_SHARES)[None, :]
+    time_precision = _draw(rng, time_shares, np.zeros(n, dtype=np.int64)) + 1
     group = country * len(model.pair_type) + pair
     dyad = _draw(rng, model.dyad_cum, group)
     actor1, actor2 = model.dyad_actor1[group, dyad], model.dyad_actor2[group, dyad]
@@ -127,19 +116,20 @@ def _draw_block(model: _Model, calendar: _Calendar, seed: int, block: int) -> di
 
     source1 = model.source_index[country, _draw(rng, model.source_cum, country)]
     source2 = model.source_index[country, _draw(rng, model.source_cum, country)]
-    source2 = np.where(rng.random(n) < TWO_SOURCES, source2, source1)
+    source2 = np.where(rng.random(n) < config.SYNTH_TWO_SOURCES, source2, source1)
 
     topic = np.minimum(np.searchsorted(model.topic_cdf, rng.random(n), side="right"), len(model.topics) - 1)
     crowd = np.minimum(np.searchsorted(model.crowd_cdf, rng.random(n), side="right"), len(model.crowd_cdf) - 1)
     crowd = np.where(model.pair_crowd[pair], crowd, len(model.crowd_tags) - 1)
 
-    lag_days = rng.geometric(1.0 / TIMESTAMP_MEAN_DAYS, n)
-    lag_days += np.where(rng.random(n) < REVISED_SHARE, rng.integers(30, REVISED_MAX_DAYS, n), 0)
+    lag_days = rng.geometric(1.0 / config.SYNTH_TIMESTAMP_MEAN_DAYS, n)
+    revised = rng.random(n) < config.SYNTH_REVISED_SHARE
+    lag_days += np.where(revised, rng.integers(30, config.SYNTH_REVISED_MAX_DAYS, n), 0)
     timestamp = calendar.unix[day] + lag_days * _UNIX_DAY + rng.integers(0, _UNIX_DAY, n)
     timestamp = np.minimum(timestamp, calendar.timestamp_cap)
 
     return {
-        "row": block * BLOCK_ROWS + np.arange(n, dtype=np.int64),
+        "row": block * config.SYNTH_BLOCK_ROWS + np.arange(n, dtype=np.int64),
         "country": country, "town": town, "longitude": longitude, "latitude": latitude,
         "geo_precision": geo_precision, "time_precision": time_precision, "day": day, "period": period,
         "pair": pair, "actor1": actor1, "actor2": actor2, "assoc1": assoc1, "assoc2": assoc2,
@@ -237,9 +227,9 @@ def synthetic_acled(
     rows: int,
     seed: int,
     *,
-    start: dt.date = DEFAULT_START,
-    end: dt.date = DEFAULT_END,
-    chunk_rows: int = CHUNK_ROWS,
+    start: dt.date = config.SYNTH_DEFAULT_START,
+    end: dt.date = config.SYNTH_DEFAULT_END,
+    chunk_rows: int = config.SYNTH_CHUNK_ROWS,
 ) -> Iterator[pd.DataFrame]:
     """Generate an invented ACLED export, chunk by chunk.
 
@@ -272,10 +262,10 @@ def synthetic_acled(
     model, calendar = _model(), _calendar(start, end)
     pending: list[dict[str, np.ndarray]] = []
     buffered = 0
-    for block in range(-(-rows // BLOCK_ROWS)):
+    for block in range(-(-rows // config.SYNTH_BLOCK_ROWS)):
         # A whole block is always drawn, then cut: a short run is the prefix of a long one.
         draws = _draw_block(model, calendar, seed, block)
-        keep = min(BLOCK_ROWS, rows - block * BLOCK_ROWS)
+        keep = min(config.SYNTH_BLOCK_ROWS, rows - block * config.SYNTH_BLOCK_ROWS)
         pending.append({key: value[:keep] for key, value in draws.items()})
         buffered += keep
         while buffered >= chunk_rows:
@@ -294,8 +284,8 @@ def write_synthetic_acled(
     seed: int,
     *,
     progress: Callable[[int], None] | None = None,
-    start: dt.date = DEFAULT_START,
-    end: dt.date = DEFAULT_END,
+    start: dt.date = config.SYNTH_DEFAULT_START,
+    end: dt.date = config.SYNTH_DEFAULT_END,
 ) -> int:
     """Write an invented ACLED export as a UTF-8 CSV file.
 
@@ -325,7 +315,7 @@ def write_synthetic_acled(
         The file cannot be written.
     """
     path = Path(path)
-    _check_arguments(rows, seed, start, end, CHUNK_ROWS)
+    _check_arguments(rows, seed, start, end, config.SYNTH_CHUNK_ROWS)
     # Written beside the target and renamed at the end: an interrupted run
     # leaves no half file that looks like a whole one.
     partial = path.with_name(f".{path.name}.partial")

@@ -24,36 +24,22 @@ from borderwatch.synth.tables import (
     _SCALE_ORDER,
     _UNIX_DAY,
     ASSOCIATED,
-    BORDER_ANCHOR_KM,
-    BORDER_ANCHORS,
-    BORDER_TOWN_BOOST,
-    BORDER_TOWN_KM,
     COUNTRIES,
-    COUNTRY_SHARES,
-    CROSSING_BOOST,
-    CROSSING_KM,
     CROWD_TAGS,
     DEATH_CHANCE,
     DEATH_TAIL,
-    DEFAULT_CROSSING_BOOST,
     DEFAULT_DEATH_TAIL,
-    DEFAULT_POPULATION,
-    DESERT_WEIGHT,
     DISORDER_BY_SUB_EVENT,
     DISORDER_TYPES,
     DYADS,
     INTER_CODES,
     KM_PER_DEGREE,
-    MAX_FATALITIES,
     NOTES,
     PLACE_ADMIN1,
-    POPULATION_EXPONENT,
     SOURCES,
     SUB_EVENT_MIX,
     SUB_EVENT_MIX_BY_COUNTRY,
-    TIMESTAMP_MARGIN_DAYS,
     TOPICS,
-    TOWN_KM,
     TOWNS,
     TYPE_MIX,
 )
@@ -188,7 +174,7 @@ def _town_table(places: pd.DataFrame) -> pd.DataFrame:
     columns = ["geonames_id", "name", "admin1", "iso3", "latitude", "longitude", "population"]
     table = pd.DataFrame(TOWNS, columns=columns)
     table["geonames_id"] = table["geonames_id"].astype(str)
-    towns = places[(places["kind"] == "town") & places["iso3"].isin(list(COUNTRY_SHARES))]
+    towns = places[(places["kind"] == "town") & places["iso3"].isin(list(config.SYNTH_COUNTRY_SHARES))]
     extra = []
     for place in towns.to_dict("records"):
         known = table["geonames_id"] == str(place["geonames_id"])
@@ -204,7 +190,7 @@ def _town_table(places: pd.DataFrame) -> pd.DataFrame:
             admin1 = same.at[offset.idxmin(), "admin1"]
         extra.append({"geonames_id": str(place["geonames_id"]), "name": _ASIDE.sub("", place["name"]).strip(),
                       "admin1": admin1, "iso3": place["iso3"], "latitude": place["latitude"],
-                      "longitude": place["longitude"], "population": DEFAULT_POPULATION})
+                      "longitude": place["longitude"], "population": config.SYNTH_DEFAULT_POPULATION})
     return pd.concat([table, pd.DataFrame(extra, columns=table.columns)], ignore_index=True)
 
 
@@ -349,11 +335,11 @@ def _sources() -> dict[str, Any]:
 def _border_anchors(border: LineString, polygons: Sequence[shapely.Geometry], towns: pd.DataFrame,
                     crossings: pd.DataFrame) -> dict[str, Any]:
     """Points a few km inside each side of the border, their nearest town and draw weights."""
-    along = (np.arange(BORDER_ANCHORS) + 0.5) / BORDER_ANCHORS
+    along = (np.arange(config.SYNTH_BORDER_ANCHORS) + 0.5) / config.SYNTH_BORDER_ANCHORS
     line_x, line_y = shapely.get_coordinates(shapely.line_interpolate_point(border, along, normalized=True)).T
     angles = np.linspace(0.0, 2.0 * np.pi, _ANCHOR_DIRECTIONS, endpoint=False)
-    step_x = BORDER_ANCHOR_KM / (KM_PER_DEGREE * np.cos(np.radians(line_y)))[:, None] * np.cos(angles)
-    step_y = BORDER_ANCHOR_KM / KM_PER_DEGREE * np.sin(angles)[None, :]
+    step_x = config.SYNTH_BORDER_ANCHOR_KM / (KM_PER_DEGREE * np.cos(np.radians(line_y)))[:, None] * np.cos(angles)
+    step_y = config.SYNTH_BORDER_ANCHOR_KM / KM_PER_DEGREE * np.sin(angles)[None, :]
     candidates_x = np.round(line_x[:, None] + step_x, 4)
     candidates_y = np.round(line_y[:, None] + step_y, 4)
     distance = shapely.distance(border, shapely.points(candidates_x, candidates_y))
@@ -363,8 +349,13 @@ def _border_anchors(border: LineString, polygons: Sequence[shapely.Geometry], to
     town_km = np.hypot(flat_x[:, None] - town_x, flat_y[:, None] - town_y).min(axis=1)
     crossing_x, crossing_y = _flat(crossings["longitude"].to_numpy(float), crossings["latitude"].to_numpy(float))
     crossing_km = np.hypot(flat_x[:, None] - crossing_x, flat_y[:, None] - crossing_y)
-    boost = np.array([CROSSING_BOOST.get(name, DEFAULT_CROSSING_BOOST) for name in crossings["id"]])
-    weight = DESERT_WEIGHT + np.exp(-town_km / TOWN_KM) + (boost * np.exp(-crossing_km / CROSSING_KM)).sum(axis=1)
+    boost = np.array(
+        [config.SYNTH_CROSSING_BOOST.get(name, config.SYNTH_DEFAULT_CROSSING_BOOST) for name in crossings["id"]]
+    )
+    weight = (
+        config.SYNTH_DESERT_WEIGHT + np.exp(-town_km / config.SYNTH_TOWN_KM)
+        + (boost * np.exp(-crossing_km / config.SYNTH_CROSSING_KM)).sum(axis=1)
+    )
 
     sides = np.array([_country_index("TUN"), _country_index("LBY")])
     result: dict[str, list[np.ndarray]] = {"anchor_x": [], "anchor_y": [], "anchor_town": [], "anchor_cdf": []}
@@ -373,7 +364,7 @@ def _border_anchors(border: LineString, polygons: Sequence[shapely.Geometry], to
         score = np.where(inside, distance, -1.0)
         best = score.argmax(axis=1)
         valid = score.max(axis=1) > 0
-        rows = np.arange(BORDER_ANCHORS)
+        rows = np.arange(config.SYNTH_BORDER_ANCHORS)
         x, y = candidates_x[rows, best], candidates_y[rows, best]
         mine = np.flatnonzero(towns["country"].to_numpy() == country)
         ax, ay = _flat(x, y)
@@ -407,11 +398,12 @@ def _model() -> _Model:
     # Weight by population, damped, and more near the border, the dashboard's subject.
     flat_border = shapely.transform(border, _flat_coordinates)
     flat_points = shapely.points(np.column_stack(_flat(towns["x"].to_numpy(float), towns["y"].to_numpy(float))))
-    near = shapely.distance(flat_border, flat_points) < BORDER_TOWN_KM
-    weight = towns["population"].to_numpy(float) ** POPULATION_EXPONENT * np.where(near, BORDER_TOWN_BOOST, 1.0)
+    near = shapely.distance(flat_border, flat_points) < config.SYNTH_BORDER_TOWN_KM
+    boosted = np.where(near, config.SYNTH_BORDER_TOWN_BOOST, 1.0)
+    weight = towns["population"].to_numpy(float) ** config.SYNTH_POPULATION_EXPONENT * boosted
     for index, country in enumerate(COUNTRIES):
         mine = towns["country"].to_numpy() == index
-        weight[mine] *= COUNTRY_SHARES[country.iso3] / weight[mine].sum()
+        weight[mine] *= config.SYNTH_COUNTRY_SHARES[country.iso3] / weight[mine].sum()
 
     pairs = _pairs_and_mixes()
     crossings = places[places["kind"] == "crossing"]
@@ -433,9 +425,10 @@ def _model() -> _Model:
         # The last entry, "", is the tag of every event that is no protest or riot.
         crowd_tags=np.array([tag for tag, _ in CROWD_TAGS] + [""], dtype=object),
         fatality_text=np.array(
-            ["", " 1 fatality."] + [f" {count} fatalities." for count in range(2, MAX_FATALITIES + 1)], dtype=object
+            ["", " 1 fatality."] + [f" {count} fatalities." for count in range(2, config.SYNTH_MAX_FATALITIES + 1)],
+            dtype=object,
         ),
-        max_fatalities=np.array([min(country.max_fatalities, MAX_FATALITIES) for country in COUNTRIES]),
+        max_fatalities=np.array([min(country.max_fatalities, config.SYNTH_MAX_FATALITIES) for country in COUNTRIES]),
     )
 
 
@@ -464,5 +457,5 @@ def _calendar(start: dt.date, end: dt.date) -> _Calendar:
         year=years.astype(np.int64),
         unix=(first_day + np.arange(len(days), dtype=np.int64)) * _UNIX_DAY,
         cdf=np.stack(cdf),
-        timestamp_cap=((end - _EPOCH).days + TIMESTAMP_MARGIN_DAYS) * _UNIX_DAY,
+        timestamp_cap=((end - _EPOCH).days + config.SYNTH_TIMESTAMP_MARGIN_DAYS) * _UNIX_DAY,
     )

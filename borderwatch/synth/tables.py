@@ -46,55 +46,6 @@ ACLED_COLUMNS: Final[tuple[str, ...]] = (
     "timestamp",
 )
 
-DEFAULT_START: Final[dt.date] = dt.date(2012, 1, 1)
-DEFAULT_END: Final[dt.date] = dt.date(2024, 12, 31)
-
-#: Rows per yielded chunk unless asked otherwise (as the importer reads): about
-#: 80 MB of Python objects at the peak, and no slower than larger chunks.
-CHUNK_ROWS: Final[int] = 50_000
-
-#: Rows drawn from one random stream. Fixed, so that the output does not
-#: depend on the chunk size; small, so that a short file costs little.
-BLOCK_ROWS: Final[int] = 10_000
-
-#: Share of rows placed along the Tunisia–Libya border line rather than at a town.
-BORDER_SHARE: Final[float] = 0.12
-
-#: Share of town rows per country. Libya and Algeria stop at the bundled
-#: basemap's box (18°E, 27°N), which the points are checked against.
-COUNTRY_SHARES: Final[dict[str, float]] = {"TUN": 0.52, "LBY": 0.44, "DZA": 0.04}
-
-#: Towns closer than this to the border line weigh :data:`BORDER_TOWN_BOOST` times more.
-BORDER_TOWN_KM: Final[float] = 80.0
-BORDER_TOWN_BOOST: Final[float] = 2.0
-#: Town weight is population to this power: ACLED's counts grow slower than cities.
-POPULATION_EXPONENT: Final[float] = 0.6
-
-#: Scatter (standard deviation, km) of a town row's point around the town, by geo_precision.
-TOWN_SCATTER_KM: Final[dict[int, float]] = {1: 1.0, 2: 4.0, 3: 8.0}
-#: Scatter of a border row's point around its anchor, by geo_precision.
-BORDER_SCATTER_KM: Final[dict[int, float]] = {2: 3.0, 3: 6.0}
-#: How far inside its country each border anchor is put.
-BORDER_ANCHOR_KM: Final[float] = 3.0
-#: Points along the border line that anchors are taken from (about one a kilometre).
-BORDER_ANCHORS: Final[int] = 450
-#: Weight of a point of the border line: ``DESERT_WEIGHT + exp(-town_km / TOWN_KM)`` plus, for
-#: each crossing of ``data/places.csv``, ``boost * exp(-km / CROSSING_KM)``. Incidents gather
-#: near the crossings and the towns of the north, and thin out along the desert stretch.
-DESERT_WEIGHT: Final[float] = 0.05
-TOWN_KM: Final[float] = 30.0
-CROSSING_KM: Final[float] = 20.0
-#: ``boost`` by crossing id; Ras Ajdir, on the coast road, is the busiest.
-CROSSING_BOOST: Final[dict[str, float]] = {"ras-ajdir": 10.0, "dehiba-wazin": 3.0}
-DEFAULT_CROSSING_BOOST: Final[float] = 3.0
-
-#: Redraws of a point that falls in the sea or across a border before it is
-#: put on its anchor: each round leaves a few per cent, so few reach the snap.
-MAX_REDRAWS: Final[int] = 6
-
-#: Largest fatality count drawn for one event anywhere (see :attr:`CountrySpec.max_fatalities`).
-MAX_FATALITIES: Final[int] = 250
-
 #: Kilometres per degree of latitude (and of longitude at the equator).
 KM_PER_DEGREE: Final[float] = 111.32
 
@@ -275,30 +226,12 @@ DEATH_CHANCE: Final[dict[str, float]] = {
 DEATH_TAIL: Final[dict[str, float]] = {"Suicide bomb": 1.6, "Air/drone strike": 1.9, "Armed clash": 1.9}
 DEFAULT_DEATH_TAIL: Final[float] = 2.3
 
-#: Share of rows citing two sources.
-TWO_SOURCES: Final[float] = 0.25
 #: Order of scales in a combined ``source_scale`` ("National-International").
 _SCALE_ORDER: Final[tuple[str, ...]] = ("Other", "New media", "Subnational", "National", "Regional", "International")
 
 
-#: Shares of time_precision 1 (day), 2 (week), 3 (month).
-TIME_PRECISION_SHARES: Final[tuple[float, float, float]] = (0.86, 0.10, 0.04)
-#: Shares of geo_precision 1, 2, 3 for town rows and for border rows.
-TOWN_GEO_PRECISION_SHARES: Final[tuple[float, float, float]] = (0.68, 0.25, 0.07)
-BORDER_GEO_PRECISION_SHARES: Final[tuple[float, float, float]] = (0.0, 0.70, 0.30)
-
-#: Days between an event and its ``timestamp``: geometric with this mean, and
-#: a share of records revised later, up to :data:`REVISED_MAX_DAYS`.
-TIMESTAMP_MEAN_DAYS: Final[float] = 6.0
-REVISED_SHARE: Final[float] = 0.08
-REVISED_MAX_DAYS: Final[int] = 900
-#: Timestamps stop this many days after the last date of the range.
-TIMESTAMP_MARGIN_DAYS: Final[int] = 30
-
 #: ACLED admin1 of the towns of ``data/places.csv`` that :data:`TOWNS` lacks.
 PLACE_ADMIN1: Final[dict[str, str]] = {"port-el-kantaoui": "Sousse", "sidi-ali-ben-aoun": "Sidi Bouzid"}
-#: Population assumed for a town of ``data/places.csv`` that :data:`TOWNS` lacks.
-DEFAULT_POPULATION: Final[int] = 15_000
 
 
 
