@@ -236,7 +236,9 @@ class GeodesicLine:
         position = np.clip(np.atleast_1d(np.asarray(position_km, dtype=float)), 0.0, self.length_km)
         segment = np.clip(np.searchsorted(self._offset_km, position, side="right") - 1, 0, len(self._offset_km) - 1)
         along_m = np.minimum(position - self._offset_km[segment], self._segment_km[segment]) * _METRES_PER_KM
-        lon, lat, _ = projection.geod().fwd(self._start[segment, 0], self._start[segment, 1], self._azimuth[segment], along_m)
+        lon, lat, _ = projection.geod().fwd(
+            self._start[segment, 0], self._start[segment, 1], self._azimuth[segment], along_m
+        )
         return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
     @cached_property
@@ -251,7 +253,7 @@ class GeodesicLine:
         """Centres every ``2 * radius`` km along each part; one nearer than ``radius`` to a kept centre is dropped."""
         positions = []
         part_starts = np.cumsum(self.part_lengths_km) - self.part_lengths_km
-        for start, length in zip(part_starts, self.part_lengths_km):
+        for start, length in zip(part_starts, self.part_lengths_km, strict=True):
             count = max(1, int(np.ceil(length / (2.0 * self.frame_radius_km))))
             positions.extend(start + (np.arange(count) + 0.5) * length / count)
         lon, lat = self.locate(positions)
@@ -398,7 +400,9 @@ class GeodesicLine:
             nearest_lat=measures["lat"],
         )
 
-    def distance_km(self, longitude: np.ndarray | Sequence[float], latitude: np.ndarray | Sequence[float]) -> np.ndarray:
+    def distance_km(
+        self, longitude: np.ndarray | Sequence[float], latitude: np.ndarray | Sequence[float]
+    ) -> np.ndarray:
         """Geodesic distance (km) from each point to the line; see :meth:`measure`."""
         return self.measure(longitude, latitude).distance_km
 
@@ -426,7 +430,9 @@ def geodesic_line(line: Line, frame_radius_km: float = config.GEODESY_FRAME_RADI
     return _cached_line(shapely.to_wkb(line), float(frame_radius_km))
 
 
-def distance_km(line: Line, longitude: np.ndarray | Sequence[float], latitude: np.ndarray | Sequence[float]) -> np.ndarray:
+def distance_km(
+    line: Line, longitude: np.ndarray | Sequence[float], latitude: np.ndarray | Sequence[float]
+) -> np.ndarray:
     """Geodesic distance (km) from points to any line, e.g. a barrier.
 
     Parameters

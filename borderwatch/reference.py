@@ -200,11 +200,11 @@ def _coordinate_problems(table: pd.DataFrame) -> list[str]:
     problems = []
     for column, limit in (("latitude", 90.0), ("longitude", 180.0)):
         values = pd.to_numeric(table[column], errors="coerce")
-        for row in table.index[values.isna() | (values.abs() > limit)]:
-            problems.append(
-                f"row {row + _FIRST_DATA_LINE}, column {column}: "
-                f"{table.at[row, column]!r} is not a number within ±{limit:g}"
-            )
+        problems += [
+            f"row {row + _FIRST_DATA_LINE}, column {column}: "
+            f"{table.at[row, column]!r} is not a number within ±{limit:g}"
+            for row in table.index[values.isna() | (values.abs() > limit)]
+        ]
     return problems
 
 

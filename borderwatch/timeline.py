@@ -10,6 +10,7 @@ barrier has no status before its first row (it had not been announced).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -122,7 +123,7 @@ def _feature_problems(table: pd.DataFrame, periods: dict[int, tuple[date, date |
                     f"{kinds.iloc[0]} in row {kinds.index[0] + _FIRST_DATA_LINE}, not a {kind}"
                 )
         dated = sorted((periods[index][0], index) for index in rows.index if index in periods)
-        for (_, earlier), (start, later) in zip(dated, dated[1:]):
+        for (_, earlier), (start, later) in itertools.pairwise(dated):
             earlier_end = periods[earlier][1]
             if earlier_end is None or earlier_end > start:
                 until = "open-ended" if earlier_end is None else f"until {earlier_end}"

@@ -55,7 +55,7 @@ class Grid:
     def polygon(self, country: int):
         cells = [
             box(*self.corner(column, row), *self.corner(column + 1, row + 1))
-            for row, column in zip(*np.nonzero(self.labels == country))
+            for row, column in zip(*np.nonzero(self.labels == country), strict=True)
         ]
         return shapely.set_precision(shapely.union_all(cells), 1e-6)
 
@@ -79,7 +79,7 @@ class Grid:
                     ~index[("h", column, row + 1)],
                     ~index[("v", column, row)],
                 ]]
-                for row, column in zip(*np.nonzero(self.labels == country))
+                for row, column in zip(*np.nonzero(self.labels == country), strict=True)
             ]
             geometries.append({
                 "type": "MultiPolygon",
@@ -179,7 +179,7 @@ def test_every_segment_of_an_oriented_border_has_the_first_country_on_its_left(g
         )
         for part in parts:
             coords = np.asarray(part.coords)
-            for start, end in zip(coords[:-1], coords[1:]):
+            for start, end in itertools.pairwise(coords):
                 probe = build_borders._side_probe(start, end)
                 assert first.contains(probe) and not second.contains(probe)
 

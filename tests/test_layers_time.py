@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -72,7 +73,10 @@ def _geojson_children(group: folium.FeatureGroup) -> list[folium.GeoJson]:
 
 @pytest.mark.parametrize(
     ("status", "colour", "dashed"),
-    [("complete", BARRIER_COLOUR, False), ("under construction", BARRIER_COLOUR, True), ("planned", PLANNED_COLOUR, True)],
+    [
+        ("complete", BARRIER_COLOUR, False), ("under construction", BARRIER_COLOUR, True),
+        ("planned", PLANNED_COLOUR, True),
+    ],
 )
 def test_barrier_style_follows_its_status(status, colour, dashed):
     layer = barrier_status_layer(_barrier(), status, date(2016, 1, 1))
@@ -183,7 +187,7 @@ def test_heat_weights_keep_one_incident_at_one_and_compress_dense_cells():
 @given(st.lists(st.integers(min_value=1, max_value=10**6), min_size=2, max_size=30))
 def test_heat_weights_keep_the_order_of_the_counts(counts):
     weights = heat_weights(pd.Series(counts))
-    for (count_a, weight_a), (count_b, weight_b) in zip(zip(counts, weights), zip(counts[1:], weights[1:])):
+    for (count_a, weight_a), (count_b, weight_b) in itertools.pairwise(zip(counts, weights, strict=True)):
         assert (count_a < count_b) == (weight_a < weight_b)
     assert (weights >= 1.0).all() and (weights <= math.log2(1 + 10**6)).all()
 

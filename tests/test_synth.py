@@ -67,7 +67,7 @@ def table(written: tuple[Path, list[int]]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def countries() -> dict[str, shapely.Geometry]:
     frame = reference.load_countries()
-    return dict(zip(frame["iso3"], frame.geometry))
+    return dict(zip(frame["iso3"], frame.geometry, strict=True))
 
 
 # --- the file ---------------------------------------------------------------
@@ -199,7 +199,7 @@ def test_ids_are_unique_and_carry_the_country_code(table):
 
 def test_all_six_event_types_with_valid_sub_types_and_disorder(table):
     assert set(table["event_type"]) == set(ACLED_EVENT_TYPES)
-    for event_type, sub in zip(table["event_type"], table["sub_event_type"]):
+    for event_type, sub in zip(table["event_type"], table["sub_event_type"], strict=True):
         assert sub in ACLED_EVENT_TYPES[event_type]
     political = table["event_type"].isin(["Battles", "Explosions/Remote violence", "Violence against civilians"])
     assert (table.loc[political, "disorder_type"] == "Political violence").all()
@@ -270,7 +270,8 @@ def test_deaths_are_whole_non_negative_and_skewed(table):
 
 def test_dates_years_precisions_and_timestamps(table):
     dates = pd.to_datetime(table["event_date"], format="%Y-%m-%d")
-    assert dates.min() >= pd.Timestamp(config.SYNTH_DEFAULT_START) and dates.max() <= pd.Timestamp(config.SYNTH_DEFAULT_END)
+    assert dates.min() >= pd.Timestamp(config.SYNTH_DEFAULT_START)
+    assert dates.max() <= pd.Timestamp(config.SYNTH_DEFAULT_END)
     assert (dates.dt.year == table["year"].astype(int)).all()
     assert dates.dt.year.nunique() == 13
     assert set(table["time_precision"]) == {"1", "2", "3"}

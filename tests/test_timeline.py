@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -112,9 +113,12 @@ def test_a_bad_file_gives_one_error_naming_every_row_and_column(tmp_path):
     # Line 9 is rejected for its empty source, so it is not compared for overlaps;
     # the overlap check sees it once the source is there.
     assert message.count("\n  - ") == 9
-    fixed = path.read_text(encoding="utf-8").replace("wazin,crossing,closed,2016-03-01,,,", "wazin,crossing,closed,2016-03-01,,src,")
+    fixed = path.read_text(encoding="utf-8").replace(
+        "wazin,crossing,closed,2016-03-01,,,", "wazin,crossing,closed,2016-03-01,,src,"
+    )
     path.write_text(fixed, encoding="utf-8")
-    with pytest.raises(ReferenceDataError, match=r"row 10, column start: 'wazin' from 2017-01-01 overlaps row 9 \(2016-03-01, open-ended\)"):
+    overlap = r"row 10, column start: 'wazin' from 2017-01-01 overlaps row 9 \(2016-03-01, open-ended\)"
+    with pytest.raises(ReferenceDataError, match=overlap):
         load_timeline(path)
 
 
@@ -181,7 +185,7 @@ def test_frames_tile_the_range_one_week_or_month_each(start, length, step):
     end = start + timedelta(days=length)
     frames = playback_frames(start, end, step)
     assert frames[0].start == start and frames[-1].end == end
-    for before, after in zip(frames, frames[1:]):
+    for before, after in itertools.pairwise(frames):
         assert after.start == before.end + timedelta(days=1)  # no gap, no overlap
         assert _period_key(before.end, step) != _period_key(after.start, step)  # frames are whole periods
     for frame in frames:

@@ -432,7 +432,8 @@ def _to_wgs84(path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray) -> tupl
             )
         return x, y, "the file gives no CRS: its coordinates were read as WGS84 longitude/latitude"
     if crs.is_geographic:
-        metres = outside.sum() > 0.5 * max(finite.sum(), 1) and np.nanmax(np.abs(np.where(finite, x, 0))) > config.GIS_PROJECTED_MAGNITUDE
+        largest = np.nanmax(np.abs(np.where(finite, x, 0)))
+        metres = outside.sum() > 0.5 * max(finite.sum(), 1) and largest > config.GIS_PROJECTED_MAGNITUDE
         if metres:
             raise _refuse(
                 path,
@@ -533,7 +534,8 @@ def map_batch(path: Path, batch: Batch, first_feature: int, mapping: Mapping[str
     table["type_original"] = raw_type
     for field_name in ("actor1", "actor2", "country", "admin1", "location", "description", "precision_km"):
         table[field_name] = column(field_name)
-    table["iso3"] = iso3_of(world, iso3=column("iso3"), numeric=pd.Series("", index=table.index, dtype=str), names=table["country"])
+    no_numeric = pd.Series("", index=table.index, dtype=str)
+    table["iso3"] = iso3_of(world, iso3=column("iso3"), numeric=no_numeric, names=table["country"])
     table["actors"] = table["actor1"].where(table["actor2"] == "", table["actor1"] + " vs " + table["actor2"])
     # A point file says nothing of precision unless mapped: the point is taken as the place itself.
     table["geo_precision"] = column("geo_precision").str.removesuffix(".0").where(lambda text: text != "", "1")

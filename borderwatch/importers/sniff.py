@@ -442,7 +442,7 @@ def header_keys(path: Path, header: list[str], renames: Mapping[str, str]) -> di
     """
     names = [name or f"column {position}" for position, name in enumerate(header, start=1)]
     keys = [name.lower() for name in names]
-    duplicated = sorted({name for name, key in zip(names, keys) if keys.count(key) > 1})
+    duplicated = sorted({name for name, key in zip(names, keys, strict=True) if keys.count(key) > 1})
     if duplicated:
         listed = ", ".join(map(quoted, duplicated[:5])) + (", …" if len(duplicated) > 5 else "")
         raise _refuse(path, f"has several columns named {listed}")
@@ -450,4 +450,4 @@ def header_keys(path: Path, header: list[str], renames: Mapping[str, str]) -> di
         if column.lower() not in keys:
             raise _refuse(path, f"the column mapping names {quoted(column)}, which is not a column of the file")
         keys[keys.index(column.lower())] = expected.lower()
-    return dict(zip(keys, names))
+    return dict(zip(keys, names, strict=True))

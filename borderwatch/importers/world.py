@@ -104,9 +104,12 @@ def load_world(path: Path = WORLD_COUNTRIES_PATH) -> World:
     if not path.is_file():
         raise ReferenceDataError(f"{path}: file not found (run scripts/build_world_countries.py)")
     frame = gpd.read_file(path)
-    by_name = {normalise_name(name): code for name, code in zip(frame["name"], frame["iso3"])}
+    by_name = {normalise_name(name): code for name, code in zip(frame["name"], frame["iso3"], strict=True)}
     by_name.update(
-        {normalise_name(alias): code for alias, code in zip(frame["aliases"].fillna(""), frame["iso3"]) if alias}
+        {
+            normalise_name(alias): code
+            for alias, code in zip(frame["aliases"].fillna(""), frame["iso3"], strict=True) if alias
+        }
     )
     by_name.update(NAME_ALIASES)
     by_name.update({code.lower(): code for code in frame["iso3"]})
@@ -117,9 +120,9 @@ def load_world(path: Path = WORLD_COUNTRIES_PATH) -> World:
     return World(
         polygons=polygons,
         by_name=by_name,
-        by_numeric={int(value): code for value, code in zip(numeric["iso_n3"], numeric["iso3"])},
+        by_numeric={int(value): code for value, code in zip(numeric["iso_n3"], numeric["iso3"], strict=True)},
         codes=frozenset(frame["iso3"]),
-        names=dict(zip(frame["iso3"], frame["name"])),
+        names=dict(zip(frame["iso3"], frame["name"], strict=True)),
         tree=shapely.STRtree(polygons.to_numpy()),
     )
 
