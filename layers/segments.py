@@ -70,7 +70,7 @@ def segment_colour(incidents: int, most: int) -> str:
 
 
 def _plural(count: float, word: str) -> str:
-    number = int(round(count))
+    number = round(count)
     return f"{number:,} {word}" if number == 1 else f"{number:,} {word}s"
 
 
@@ -133,7 +133,7 @@ def segment_features(segments: gpd.GeoDataFrame, summary: pd.DataFrame) -> dict:
     table = table.fillna({"incidents": 0, "deaths": 0, "trend_unit": "period", "hottest": False})
     most = int(table["incidents"].max()) if len(table) else 0
     features = []
-    for record, geometry in zip(table.to_dict("records"), lines.geometry):
+    for record, geometry in zip(table.to_dict("records"), lines.geometry, strict=True):
         incidents = int(record["incidents"])
         features.append({
             "type": "Feature",
