@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import pandas as pd
-import pytest
-from shapely.geometry import LineString, Point
 
-from borderwatch import config
 from borderwatch.analysis import monthly_timeline
-from tests.factories import incident_frame, incident_row
+from tests.factories import incident_row
 
 
 def test_monthly_timeline_counts_incidents_and_deaths_per_type(tmp_path):

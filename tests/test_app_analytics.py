@@ -155,7 +155,7 @@ def test_the_chosen_question_is_kept_in_the_link_and_opens_again_from_it(data_di
 def test_an_unknown_question_keeps_the_default_and_warns_until_a_question_is_picked(data_dir):
     at = _run("app_pages/analytics.py", question="hotspots")
     assert at.segmented_control(key="analytics_view").value == "distance"
-    assert any("Median distance" == metric.label for metric in at.metric)
+    assert any(metric.label == "Median distance" for metric in at.metric)
     assert "question='hotspots'" in " ".join(warning.value for warning in at.warning)
     assert _param(at, "question") == []
     # Other changes leave the warning up; picking a question answers it.
