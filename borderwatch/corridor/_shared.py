@@ -23,9 +23,6 @@ METRES_PER_KM = 1_000.0
 _COUNT_DECIMALS = 9
 
 
-# --- Checks and conversions -------------------------------------------------
-
-
 def require_columns(frame: pd.DataFrame, columns: Sequence[str], source: str = "incidents") -> None:
     problems = [f"column {column!r}: missing" for column in columns if column not in frame.columns]
     if problems:
@@ -94,8 +91,6 @@ def floor_index(values: np.ndarray, width: float) -> np.ndarray:
 
 def km_text(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
-
-
 
 
 def position_problems(incidents: pd.DataFrame, rows: pd.Series) -> list[str]:

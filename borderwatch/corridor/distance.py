@@ -115,7 +115,3 @@ def distance_statistics(incidents: pd.DataFrame, include_centroids: bool = False
     statistics["centroids_left_out"] = int(left_out.sum())
     statistics["without_distance"] = int(missing.sum())
     return statistics
-
-
-# --- Cross-border sequences -------------------------------------------------
-

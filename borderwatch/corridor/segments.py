@@ -149,7 +149,6 @@ def segment_of(
     return index
 
 
-
 def segment_activity(
     incidents: pd.DataFrame, segments: gpd.GeoDataFrame, period: str, corridor_km: float = config.CORRIDOR_KM,
     span: tuple[dt.date, dt.date] | None = None,
@@ -313,8 +312,3 @@ def segment_summary(
         "rank": rank,
         "hottest": (rank <= top) & (incidents > 0),
     })
-
-
-# --- Distances to the border ------------------------------------------------
-
-

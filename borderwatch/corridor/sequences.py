@@ -34,8 +34,6 @@ _SEQUENCE_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 
-
-
 def _check_sequence_arguments(days: int, radius_km: float, sides: Sequence[str], max_pairs: int) -> None:
     check_count(days, "days", 0)
     check_non_negative(radius_km, "radius_km")
@@ -303,6 +301,3 @@ def _sequence_frame(chosen: gpd.GeoDataFrame, keys: np.ndarray, truncated: bool)
     })
     pairs.attrs["truncated"] = truncated
     return pairs
-
-
-# --- Surge signal -----------------------------------------------------------

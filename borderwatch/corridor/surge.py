@@ -26,7 +26,6 @@ from borderwatch.errors import DataValidationError
 WHOLE_CORRIDOR: Final[str] = "whole corridor"
 
 
-
 def poisson_upper_tail(count: int, mean: float) -> float:
     """Return P(X >= count) for X Poisson-distributed with the given mean.
 

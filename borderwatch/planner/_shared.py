@@ -31,16 +31,16 @@ Method = Literal["even", "greedy"]
 #: Each way in a few words, for tables and file names.
 METHOD_NAMES: Final[dict[str, str]] = {"even": "evenly spaced", "greedy": "optimised"}
 
-_METRES_PER_KM: Final[float] = 1_000.0
+METRES_PER_KM: Final[float] = 1_000.0
 
 # Interval ends closer than this (metres) are one point: floating-point noise,
 # not a gap. It also lets a caller pass the line's length rounded to a millimetre.
-_TOLERANCE_M: Final[float] = 1e-3
+TOLERANCE_M: Final[float] = 1e-3
 
 _Checked = TypeVar("_Checked")
 
 # Source named in validation errors.
-_SOURCE: Final[str] = "surveillance planner"
+ERROR_SOURCE: Final[str] = "surveillance planner"
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,15 +109,15 @@ class Plan:
 # --- Projection and validation ---------------------------------------------
 
 
-def _is_number(value: object) -> TypeGuard[float | np.integer | np.floating]:
+def is_number(value: object) -> TypeGuard[float | np.integer | np.floating]:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
 
 
-def _finite(value: object) -> TypeGuard[float | np.integer | np.floating]:
-    return _is_number(value) and math.isfinite(float(value))
+def is_finite_number(value: object) -> TypeGuard[float | np.integer | np.floating]:
+    return is_number(value) and math.isfinite(float(value))
 
 
-def _metric_line(line: object, metric_crs: str, problems: list[str]) -> LineString | None:
+def metric_line(line: object, metric_crs: str, problems: list[str]) -> LineString | None:
     """Project ``line`` to ``metric_crs``, or note why it cannot be planned on."""
     if not isinstance(line, LineString) or line.is_empty:
         problems.append(f"line must be a non-empty LineString in EPSG:4326, got {type(line).__name__}")
@@ -133,7 +133,7 @@ def _metric_line(line: object, metric_crs: str, problems: list[str]) -> LineStri
     return metric
 
 
-def _count_problems(count: object) -> list[str]:
+def count_problems(count: object) -> list[str]:
     if (
         isinstance(count, (int, np.integer)) and not isinstance(count, (bool, np.bool_))
         and 1 <= count <= config.PLANNER_MAX_SENSORS
@@ -142,13 +142,13 @@ def _count_problems(count: object) -> list[str]:
     return [f"count must be a whole number of sensors from 1 to {config.PLANNER_MAX_SENSORS}, got {count!r}"]
 
 
-def _range_problems(range_km: object) -> list[str]:
-    if _finite(range_km) and range_km > 0:
+def range_problems(range_km: object) -> list[str]:
+    if is_finite_number(range_km) and range_km > 0:
         return []
     return [f"range_km must be a finite number of km > 0, got {range_km!r}"]
 
 
-def _incident_problems(incidents: object, *, need_ids: bool) -> list[str]:
+def incident_problems(incidents: object, *, need_ids: bool) -> list[str]:
     if not isinstance(incidents, gpd.GeoDataFrame):
         return [f"incidents must be a GeoDataFrame, got {type(incidents).__name__}"]
     problems = []
@@ -159,30 +159,30 @@ def _incident_problems(incidents: object, *, need_ids: bool) -> list[str]:
     return problems
 
 
-def _raise_if_any(problems: list[str]) -> None:
+def raise_if_any(problems: list[str]) -> None:
     if problems:
-        raise DataValidationError(_SOURCE, problems)
+        raise DataValidationError(ERROR_SOURCE, problems)
 
 
-def _vouched(problems: list[str], value: _Checked | None) -> _Checked:
+def vouched(problems: list[str], value: _Checked | None) -> _Checked:
     """Raise once listing every problem; else the value the checks produced.
 
     A check that leaves ``value`` None also notes a problem, so None is never returned.
     """
-    _raise_if_any(problems)
+    raise_if_any(problems)
     if value is None:
-        raise DataValidationError(_SOURCE, ["an input failed a check that noted no problem"])
+        raise DataValidationError(ERROR_SOURCE, ["an input failed a check that noted no problem"])
     return value
 
 
-def _incident_points(incidents: gpd.GeoDataFrame, metric_crs: str) -> np.ndarray:
+def incident_points(incidents: gpd.GeoDataFrame, metric_crs: str) -> np.ndarray:
     return incidents.geometry.to_crs(metric_crs).to_numpy()
 
 
 # --- Intervals along the line ----------------------------------------------
 
 
-def _reach_intervals(
+def reach_intervals(
     line_m: LineString, centres: np.ndarray, radius_m: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return the stretches of ``line_m`` within ``radius_m`` of each centre.
@@ -218,22 +218,22 @@ def _reach_intervals(
     )
 
 
-def _merge(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def merge(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Union of intervals as sorted, disjoint intervals (touching ones joined)."""
     if starts.size == 0:
         return starts, ends
     order = np.argsort(starts, kind="stable")
     starts, ends = starts[order], ends[order]
     reach = np.maximum.accumulate(ends)
-    first = np.flatnonzero(np.concatenate(([True], starts[1:] > reach[:-1] + _TOLERANCE_M)))
+    first = np.flatnonzero(np.concatenate(([True], starts[1:] > reach[:-1] + TOLERANCE_M)))
     return starts[first], np.maximum.reduceat(ends, first)
 
 
-def _complement(starts: np.ndarray, ends: np.ndarray, length: float) -> tuple[np.ndarray, np.ndarray]:
+def complement(starts: np.ndarray, ends: np.ndarray, length: float) -> tuple[np.ndarray, np.ndarray]:
     """The parts of [0, length] outside the sorted, disjoint intervals."""
     gap_starts = np.concatenate(([0.0], ends))
     gap_ends = np.concatenate((starts, [length]))
-    keep = gap_ends - gap_starts > _TOLERANCE_M
+    keep = gap_ends - gap_starts > TOLERANCE_M
     return gap_starts[keep], gap_ends[keep]
 
 
@@ -245,7 +245,7 @@ def _covered_upto(x: np.ndarray, starts: np.ndarray, ends: np.ndarray, cumulativ
     return np.where(after > 0, cumulative[last] + part, 0.0)
 
 
-def _covered_between(
+def covered_between(
     lows: np.ndarray, highs: np.ndarray, starts: np.ndarray, ends: np.ndarray
 ) -> np.ndarray:
     """Length of the sorted, disjoint intervals inside each [low, high]."""

@@ -16,22 +16,20 @@ from shapely.ops import substring
 
 from borderwatch import config
 from borderwatch.planner._shared import (
-    _METRES_PER_KM,
-    _TOLERANCE_M,
     METHODS,
+    METRES_PER_KM,
+    TOLERANCE_M,
     Method,
     Plan,
-    _complement,
-    _incident_points,
-    _incident_problems,
-    _merge,
-    _metric_line,
-    _range_problems,
-    _reach_intervals,
-    _vouched,
+    complement,
+    incident_points,
+    incident_problems,
+    merge,
+    metric_line,
+    range_problems,
+    reach_intervals,
+    vouched,
 )
-
-# --- Evaluation -------------------------------------------------------------
 
 
 def _position_problems(positions: np.ndarray | None, raw: object, line_m: LineString | None) -> list[str]:
@@ -42,8 +40,8 @@ def _position_problems(positions: np.ndarray | None, raw: object, line_m: LineSt
         problems.append(f"positions_km must hold 1 to {config.PLANNER_MAX_SENSORS} positions, got {positions.size}")
     bad = ~np.isfinite(positions)
     if line_m is not None:
-        bad |= (positions < 0) | (positions * _METRES_PER_KM > line_m.length + _TOLERANCE_M)
-        where = f"on the line, which runs from 0 to {line_m.length / _METRES_PER_KM:.3f} km"
+        bad |= (positions < 0) | (positions * METRES_PER_KM > line_m.length + TOLERANCE_M)
+        where = f"on the line, which runs from 0 to {line_m.length / METRES_PER_KM:.3f} km"
     else:
         where = "finite"
     problems += [f"positions_km[{index}] = {float(positions[index])!r} is not {where}" for index in np.flatnonzero(bad)]
@@ -98,7 +96,7 @@ def evaluate(
         Listing every bad input.
     """
     problems: list[str] = []
-    line_m = _metric_line(line, metric_crs, problems)
+    line_m = metric_line(line, metric_crs, problems)
     try:
         positions: np.ndarray | None = np.atleast_1d(np.asarray(positions_km, dtype=float))
     except (TypeError, ValueError):
@@ -106,29 +104,29 @@ def evaluate(
     if positions is not None and positions.ndim != 1:
         positions = None
     problems += _position_problems(positions, positions_km, line_m)
-    problems += _range_problems(range_km) + _incident_problems(incidents, need_ids=True)
+    problems += range_problems(range_km) + incident_problems(incidents, need_ids=True)
     if not isinstance(name, str) or not name.strip():
         problems.append(f"name must be non-empty text, got {name!r}")
     if method not in METHODS:
         problems.append(f"method must be one of {', '.join(METHODS)}, got {method!r}")
-    line_m = _vouched(problems, line_m)
-    positions = _vouched(problems, positions)
+    line_m = vouched(problems, line_m)
+    positions = vouched(problems, positions)
 
     length_m = line_m.length
-    range_m = range_km * _METRES_PER_KM
-    positions_m = np.minimum(np.sort(positions, kind="stable") * _METRES_PER_KM, length_m)
+    range_m = range_km * METRES_PER_KM
+    positions_m = np.minimum(np.sort(positions, kind="stable") * METRES_PER_KM, length_m)
     centres = shapely.line_interpolate_point(line_m, positions_m)
-    _, reach_start, reach_end = _reach_intervals(line_m, centres, range_m)
-    gap_start, gap_end = _complement(*_merge(reach_start, reach_end), length_m)
+    _, reach_start, reach_end = reach_intervals(line_m, centres, range_m)
+    gap_start, gap_end = complement(*merge(reach_start, reach_end), length_m)
 
-    points = _incident_points(incidents, metric_crs)
+    points = incident_points(incidents, metric_crs)
     in_range, sensor = shapely.STRtree(centres).query(points, predicate="dwithin", distance=range_m)
     covered_rows = np.unique(in_range)
 
     sensors = gpd.GeoDataFrame(
         {
             "sensor": np.arange(1, len(centres) + 1),
-            "position_km": positions_m / _METRES_PER_KM,
+            "position_km": positions_m / METRES_PER_KM,
             "incidents_in_range": np.bincount(sensor, minlength=len(centres)),
         },
         geometry=gpd.GeoSeries(centres, crs=metric_crs).to_crs(config.GEOGRAPHIC_CRS).values,
@@ -137,9 +135,9 @@ def evaluate(
     gaps = gpd.GeoDataFrame(
         {
             "gap": np.arange(1, len(gap_start) + 1),
-            "start_km": gap_start / _METRES_PER_KM,
-            "end_km": gap_end / _METRES_PER_KM,
-            "length_km": (gap_end - gap_start) / _METRES_PER_KM,
+            "start_km": gap_start / METRES_PER_KM,
+            "end_km": gap_end / METRES_PER_KM,
+            "length_km": (gap_end - gap_start) / METRES_PER_KM,
         },
         geometry=gpd.GeoSeries(
             [substring(line_m, start, end) for start, end in zip(gap_start, gap_end, strict=True)],
@@ -154,8 +152,8 @@ def evaluate(
         range_km=float(range_km),
         line=line,
         sensors=sensors,
-        line_km=length_m / _METRES_PER_KM,
-        covered_km=covered_m / _METRES_PER_KM,
+        line_km=length_m / METRES_PER_KM,
+        covered_km=covered_m / METRES_PER_KM,
         covered_share=covered_m / length_m,
         gaps=gaps,
         incidents_covered=len(covered_rows),

@@ -13,9 +13,7 @@ from shapely.geometry.base import BaseGeometry
 
 from borderwatch import config
 from borderwatch.export import neutralise_cell
-from borderwatch.planner._shared import _METRES_PER_KM, ASSUMPTIONS, METHOD_NAMES, Plan
-
-# --- Exports ----------------------------------------------------------------
+from borderwatch.planner._shared import ASSUMPTIONS, METHOD_NAMES, METRES_PER_KM, Plan
 
 
 def coverage_discs(plan: Plan) -> gpd.GeoSeries:
@@ -33,7 +31,7 @@ def coverage_discs(plan: Plan) -> gpd.GeoSeries:
         quarter circle (radius short by at most 0.0075 %).
     """
     centres = plan.sensors.geometry.to_crs(plan.metric_crs)
-    discs = centres.buffer(plan.range_km * _METRES_PER_KM, quad_segs=config.PLANNER_COVERAGE_QUAD_SEGS)
+    discs = centres.buffer(plan.range_km * METRES_PER_KM, quad_segs=config.PLANNER_COVERAGE_QUAD_SEGS)
     return discs.to_crs(config.GEOGRAPHIC_CRS)
 
 

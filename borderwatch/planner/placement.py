@@ -14,24 +14,22 @@ from shapely.ops import substring
 from borderwatch import config, projection
 from borderwatch.errors import DataValidationError
 from borderwatch.planner._shared import (
-    _METRES_PER_KM,
-    _SOURCE,
-    _TOLERANCE_M,
-    _complement,
-    _count_problems,
-    _covered_between,
-    _finite,
-    _incident_points,
-    _incident_problems,
-    _merge,
-    _metric_line,
-    _raise_if_any,
-    _range_problems,
-    _reach_intervals,
-    _vouched,
+    ERROR_SOURCE,
+    METRES_PER_KM,
+    TOLERANCE_M,
+    complement,
+    count_problems,
+    covered_between,
+    incident_points,
+    incident_problems,
+    is_finite_number,
+    merge,
+    metric_line,
+    raise_if_any,
+    range_problems,
+    reach_intervals,
+    vouched,
 )
-
-# --- Placement --------------------------------------------------------------
 
 
 def line_stretch(
@@ -61,20 +59,20 @@ def line_stretch(
         A ``ValueError`` listing every bad value, with the line's length.
     """
     problems: list[str] = []
-    line_m = _metric_line(line, metric_crs, problems)
+    line_m = metric_line(line, metric_crs, problems)
     for label, value in (("start_km", start_km), ("end_km", end_km)):
-        if not _finite(value):
+        if not is_finite_number(value):
             problems.append(f"{label} must be a finite number of km, got {value!r}")
     if line_m is not None and not problems:
-        length_km = line_m.length / _METRES_PER_KM
+        length_km = line_m.length / METRES_PER_KM
         if start_km < 0 or start_km >= length_km:
             problems.append(f"start_km {start_km!r} is outside the line, which runs from 0 to {length_km:.3f} km")
-        if end_km <= 0 or end_km * _METRES_PER_KM > line_m.length + _TOLERANCE_M:
+        if end_km <= 0 or end_km * METRES_PER_KM > line_m.length + TOLERANCE_M:
             problems.append(f"end_km {end_km!r} is outside the line, which runs from 0 to {length_km:.3f} km")
         if start_km >= end_km:
             problems.append(f"start_km {start_km!r} must be less than end_km {end_km!r} (line {length_km:.3f} km)")
-    line_m = _vouched(problems, line_m)
-    stretch = substring(line_m, start_km * _METRES_PER_KM, min(end_km * _METRES_PER_KM, line_m.length))
+    line_m = vouched(problems, line_m)
+    stretch = substring(line_m, start_km * METRES_PER_KM, min(end_km * METRES_PER_KM, line_m.length))
     # start_km < end_km was checked: the stretch is a line, not a point.
     return projection.reproject(cast(LineString, stretch), metric_crs, config.GEOGRAPHIC_CRS)
 
@@ -100,11 +98,11 @@ def incidents_near(
     geopandas.GeoDataFrame
         The rows of ``incidents`` that qualify, in their order.
     """
-    if not (_finite(within_km) and within_km >= 0):
-        raise DataValidationError(_SOURCE, [f"within_km must be a number >= 0, not {within_km!r}"])
+    if not (is_finite_number(within_km) and within_km >= 0):
+        raise DataValidationError(ERROR_SOURCE, [f"within_km must be a number >= 0, not {within_km!r}"])
     metric = projection.reproject(line, config.GEOGRAPHIC_CRS, metric_crs)
     distances = incidents.geometry.to_crs(metric_crs).distance(metric)
-    return incidents[(distances <= within_km * _METRES_PER_KM).to_numpy()]
+    return incidents[(distances <= within_km * METRES_PER_KM).to_numpy()]
 
 
 def place_even(
@@ -139,10 +137,10 @@ def place_even(
         Listing every bad input.
     """
     problems: list[str] = []
-    line_m = _metric_line(line, metric_crs, problems)
-    problems += _count_problems(count) + _range_problems(range_km)
-    line_m = _vouched(problems, line_m)
-    return (np.arange(count) + 0.5) * (line_m.length / _METRES_PER_KM) / count
+    line_m = metric_line(line, metric_crs, problems)
+    problems += count_problems(count) + range_problems(range_km)
+    line_m = vouched(problems, line_m)
+    return (np.arange(count) + 0.5) * (line_m.length / METRES_PER_KM) / count
 
 
 def candidate_positions(length_km: float, step_km: float) -> np.ndarray:
@@ -165,10 +163,10 @@ def candidate_positions(length_km: float, step_km: float) -> np.ndarray:
     borderwatch.errors.DataValidationError
         When either value is not a finite number of km > 0.
     """
-    _raise_if_any([
+    raise_if_any([
         f"{label} must be a finite number of km > 0, got {value!r}"
         for label, value in (("length_km", length_km), ("step_km", step_km))
-        if not (_finite(value) and value > 0)
+        if not (is_finite_number(value) and value > 0)
     ])
     steps = math.ceil(length_km / step_km - 1e-9)  # 100 km in 1 km steps is 100 steps, not 101
     return np.minimum(np.arange(steps + 1) * step_km, length_km)
@@ -194,9 +192,9 @@ def line_length_km(line: LineString, metric_crs: str = config.METRIC_CRS) -> flo
         When the line is not a non-empty LineString in degrees.
     """
     problems: list[str] = []
-    line_m = _metric_line(line, metric_crs, problems)
-    line_m = _vouched(problems, line_m)
-    return line_m.length / _METRES_PER_KM
+    line_m = metric_line(line, metric_crs, problems)
+    line_m = vouched(problems, line_m)
+    return line_m.length / METRES_PER_KM
 
 
 def most_sensors(length_km: float, step_km: float = config.PLANNER_CANDIDATE_STEP_KM) -> int:
@@ -296,38 +294,38 @@ def place_greedy(
     computed exactly (see :func:`evaluate`).
     """
     problems: list[str] = []
-    line_m = _metric_line(line, metric_crs, problems)
-    problems += _count_problems(count) + _range_problems(range_km) + _incident_problems(incidents, need_ids=False)
-    if not (_finite(step_km) and step_km > 0):
+    line_m = metric_line(line, metric_crs, problems)
+    problems += count_problems(count) + range_problems(range_km) + incident_problems(incidents, need_ids=False)
+    if not (is_finite_number(step_km) and step_km > 0):
         problems.append(f"step_km must be a finite number of km > 0, got {step_km!r}")
     elif line_m is not None:
-        length_km = line_m.length / _METRES_PER_KM
+        length_km = line_m.length / METRES_PER_KM
         candidates_count = math.ceil(length_km / step_km - 1e-9) + 1
         if candidates_count > config.PLANNER_MAX_CANDIDATES:
             problems.append(
                 f"step_km {step_km!r} gives {candidates_count:,} candidates on the {length_km:.3f} km line; "
                 f"at most {config.PLANNER_MAX_CANDIDATES:,} are allowed"
             )
-        elif not _count_problems(count) and count > candidates_count:
+        elif not count_problems(count) and count > candidates_count:
             problems.append(
                 f"count {count!r} exceeds the {candidates_count} candidate positions "
                 f"(line {length_km:.3f} km, step_km {step_km!r})"
             )
-    line_m = _vouched(problems, line_m)
+    line_m = vouched(problems, line_m)
 
-    range_m = range_km * _METRES_PER_KM
-    positions = candidate_positions(line_m.length / _METRES_PER_KM, step_km)
-    centres = shapely.line_interpolate_point(line_m, positions * _METRES_PER_KM)
-    points = _incident_points(incidents, metric_crs)
+    range_m = range_km * METRES_PER_KM
+    positions = candidate_positions(line_m.length / METRES_PER_KM, step_km)
+    centres = shapely.line_interpolate_point(line_m, positions * METRES_PER_KM)
+    points = incident_points(incidents, metric_crs)
     pair_incident, pair_candidate = shapely.STRtree(centres).query(points, predicate="dwithin", distance=range_m)
-    reach = _reach_intervals(line_m, centres, range_m)
+    reach = reach_intervals(line_m, centres, range_m)
     chosen, for_incidents = _greedy(pair_candidate, pair_incident, len(points), reach, len(positions), count)
     placed = positions[chosen[:for_incidents]]
     if for_incidents == count:
         return placed
     spread = np.concatenate((placed, _spread_over_gaps(line_m, placed, count - for_incidents, range_m)))
     one_at_a_time = positions[chosen]
-    if _covered_m(line_m, one_at_a_time, range_m) > _covered_m(line_m, spread, range_m) + _TOLERANCE_M:
+    if _covered_m(line_m, one_at_a_time, range_m) > _covered_m(line_m, spread, range_m) + TOLERANCE_M:
         return one_at_a_time
     return spread
 
@@ -356,19 +354,19 @@ def _greedy(
         new_incidents = np.bincount(pair_candidate[uncovered[pair_incident]], minlength=candidate_count)
         new_line = np.bincount(
             owner,
-            weights=reach_length - _covered_between(reach_start, reach_end, union_start, union_end),
+            weights=reach_length - covered_between(reach_start, reach_end, union_start, union_end),
             minlength=candidate_count,
         )
         most_incidents = new_incidents[available].max()
         for_incidents += int(most_incidents > 0)
         tied = available & (new_incidents == most_incidents)
-        tied &= new_line >= new_line[tied].max() - _TOLERANCE_M
+        tied &= new_line >= new_line[tied].max() - TOLERANCE_M
         pick = int(np.flatnonzero(tied)[0])  # candidates run along the line: the first is the smallest position
         chosen.append(pick)
         available[pick] = False
         uncovered[pair_incident[pair_candidate == pick]] = False
         mine = owner == pick
-        union_start, union_end = _merge(
+        union_start, union_end = merge(
             np.concatenate((union_start, reach_start[mine])), np.concatenate((union_end, reach_end[mine]))
         )
     return chosen, for_incidents
@@ -376,9 +374,9 @@ def _greedy(
 
 def _covered_intervals(line_m: LineString, positions_km: np.ndarray, range_m: float) -> tuple[np.ndarray, np.ndarray]:
     """The stretches of the line within range of a sensor: sorted, disjoint, in metres along it."""
-    centres = shapely.line_interpolate_point(line_m, np.asarray(positions_km, dtype=float) * _METRES_PER_KM)
-    _, starts, ends = _reach_intervals(line_m, centres, range_m)
-    return _merge(starts, ends)
+    centres = shapely.line_interpolate_point(line_m, np.asarray(positions_km, dtype=float) * METRES_PER_KM)
+    _, starts, ends = reach_intervals(line_m, centres, range_m)
+    return merge(starts, ends)
 
 
 def _covered_m(line_m: LineString, positions_km: np.ndarray, range_m: float) -> float:
@@ -388,7 +386,7 @@ def _covered_m(line_m: LineString, positions_km: np.ndarray, range_m: float) -> 
 
 def _spread_over_gaps(line_m: LineString, placed_km: np.ndarray, extra: int, range_m: float) -> np.ndarray:
     """Positions in km of ``extra`` more sensors spread over the gaps ``placed_km`` leave (see :func:`place_greedy`)."""
-    gap_start, gap_end = _complement(*_covered_intervals(line_m, placed_km, range_m), line_m.length)
+    gap_start, gap_end = complement(*_covered_intervals(line_m, placed_km, range_m), line_m.length)
     if gap_start.size == 0:  # the line is covered already: the extra sensors add nothing wherever they go
         gap_start, gap_end = np.array([0.0]), np.array([line_m.length])
     lengths = gap_end - gap_start
@@ -397,10 +395,10 @@ def _spread_over_gaps(line_m: LineString, placed_km: np.ndarray, extra: int, ran
         gain = np.minimum(lengths, 2 * range_m * (sensors + 1)) - np.minimum(lengths, 2 * range_m * sensors)
         spacing = lengths / (sensors + 1)
         # lexsort sorts by its last key first and keeps order on ties: most line (to the mm), widest spacing, first gap.
-        sensors[np.lexsort((-spacing, -np.round(gain / _TOLERANCE_M)))[0]] += 1
+        sensors[np.lexsort((-spacing, -np.round(gain / TOLERANCE_M)))[0]] += 1
     return np.concatenate([
         start + (np.arange(number) + 0.5) * length / number
         for start, length, number in zip(gap_start, lengths, sensors, strict=True) if number
-    ]) / _METRES_PER_KM
+    ]) / METRES_PER_KM
 
 

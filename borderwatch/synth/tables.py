@@ -234,7 +234,6 @@ _SCALE_ORDER: Final[tuple[str, ...]] = ("Other", "New media", "Subnational", "Na
 PLACE_ADMIN1: Final[dict[str, str]] = {"port-el-kantaoui": "Sousse", "sidi-ali-ben-aoun": "Sidi Bouzid"}
 
 
-
 # --- Tables of data/synth/ (see its README for where each comes from) -------
 
 _TABLES: Final[Path] = config.DATA_DIR / "synth"
