@@ -25,14 +25,6 @@ from borderwatch import config, projection
 from borderwatch.errors import BarrierGeometryError
 from borderwatch.projection import GeometryT
 
-# Share of an offset candidate's length that must fall inside the country
-# for that side to count as the country's side.
-_INSIDE_SHARE = 0.5
-
-# Consecutive vertices closer than this (metres) are duplicates left by the
-# offset's joins, not shape.
-_REPEATED_POINT_TOLERANCE_M = 0.01
-
 
 def _reproject(geometry: GeometryT, source_crs: str, target_crs: str) -> GeometryT:
     result = projection.reproject(geometry, source_crs, target_crs)
@@ -96,7 +88,7 @@ def _single_line(offset: BaseGeometry, source: LineString) -> LineString:
             f"the offset curve falls apart into {shapely.get_num_geometries(offset)} disconnected pieces: "
             "the border is too convoluted for this offset"
         )
-    offset = shapely.remove_repeated_points(offset, tolerance=_REPEATED_POINT_TOLERANCE_M)
+    offset = shapely.remove_repeated_points(offset, tolerance=config.BARRIER_REPEATED_POINT_TOLERANCE_M)
     # GEOS before 3.11 reverses right-hand offsets; keep the source's direction.
     start, end = Point(offset.coords[0]), Point(offset.coords[-1])
     source_start = Point(source.coords[0])
@@ -159,7 +151,7 @@ def derive_barrier_alignment(
     # Positive distances offset to the left of the line's direction, negative to the right.
     candidates = [stretch.offset_curve(side * offset_m) for side in (1.0, -1.0)]
     shares = [_share_inside(candidate, country_m) for candidate in candidates]
-    inside = [share > _INSIDE_SHARE for share in shares]
+    inside = [share > config.BARRIER_INSIDE_SHARE for share in shares]
     if inside.count(True) != 1:
         raise BarrierGeometryError(
             "cannot tell which side of the border lies in the country: share of each offset inside it "

@@ -53,9 +53,6 @@ MEASURE_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 _METRES_PER_KM = 1_000.0
-# Simplifying the coastlines this much before growing them changes the
-# snapping zone by at most this, and makes it quick to build.
-_COAST_TOLERANCE_M = 500.0
 
 
 @dataclass(frozen=True)
@@ -161,7 +158,8 @@ def build_zone(
     # Prepared geometries answer millions of point-in-polygon tests quickly.
     shapely.prepare(metric_countries.geometry.values)
     shapely.prepare(world.geometry.values)
-    coasts = metric_countries.geometry.simplify(_COAST_TOLERANCE_M).buffer(config.SEA_SNAP_KM * _METRES_PER_KM)
+    simplified = metric_countries.geometry.simplify(config.COAST_SIMPLIFY_TOLERANCE_M)
+    coasts = simplified.buffer(config.SEA_SNAP_KM * _METRES_PER_KM)
     shapely.prepare(coasts.values)
     return BorderZone(
         border=lines.iloc[0],

@@ -55,13 +55,6 @@ from borderwatch import config, projection
 _METRES_PER_KM: Final[float] = 1_000.0
 #: Mean Earth radius (km), only to turn the frame radius into an angle when choosing frame centres.
 _EARTH_RADIUS_KM: Final[float] = 6_371.0
-# The search tree indexes runs of this many consecutive segments, with this
-# many children per node: measured two to four times faster than one
-# segment per item with GEOS's default of ten, on borders of 60 to 2,000 segments.
-_SEGMENTS_PER_PIECE: Final[int] = 8
-_TREE_NODE_CAPACITY: Final[int] = 4
-# Points are searched this many at a time, so the candidates' arrays stay in the CPU's cache.
-_CHUNK_POINTS: Final[int] = 16_384
 
 Line = LineString | MultiLineString
 
@@ -211,13 +204,16 @@ class GeodesicLine:
 
     @staticmethod
     def _piece_table(parts: np.ndarray) -> np.ndarray:
-        """Segments of each piece, ``(pieces, _SEGMENTS_PER_PIECE)``; a short piece repeats its last segment."""
+        """Segments of each piece, ``(pieces, config.GEODESY_SEGMENTS_PER_PIECE)``.
+
+        A short piece repeats its last segment.
+        """
         rows = []
         for part in np.unique(parts):
             segments = np.flatnonzero(parts == part)
-            for first in range(0, len(segments), _SEGMENTS_PER_PIECE):
-                row = segments[first : first + _SEGMENTS_PER_PIECE]
-                rows.append(np.pad(row, (0, _SEGMENTS_PER_PIECE - len(row)), mode="edge"))
+            for first in range(0, len(segments), config.GEODESY_SEGMENTS_PER_PIECE):
+                row = segments[first : first + config.GEODESY_SEGMENTS_PER_PIECE]
+                rows.append(np.pad(row, (0, config.GEODESY_SEGMENTS_PER_PIECE - len(row)), mode="edge"))
         return np.asarray(rows)
 
     def locate(self, position_km: np.ndarray | Sequence[float] | float) -> tuple[np.ndarray, np.ndarray]:
@@ -278,7 +274,7 @@ class GeodesicLine:
         vertex_x = np.column_stack([start_x[self._pieces], end_x[self._pieces[:, -1]]])
         vertex_y = np.column_stack([start_y[self._pieces], end_y[self._pieces[:, -1]]])
         pieces = np.asarray(shapely.linestrings(np.stack([vertex_x, vertex_y], axis=-1)))
-        tree = shapely.STRtree(pieces, node_capacity=_TREE_NODE_CAPACITY)
+        tree = shapely.STRtree(pieces, node_capacity=config.GEODESY_TREE_NODE_CAPACITY)
         dx, dy = (end_x - start_x)[self._pieces], (end_y - start_y)[self._pieces]
         square = dx * dx + dy * dy
         # Segments shorter than the plane's rounding have no direction: their start is their point.
@@ -334,8 +330,8 @@ class GeodesicLine:
         placed = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
         if placed.size == 0:
             return segment, fraction, side
-        for first in range(0, placed.size, _CHUNK_POINTS):
-            rows = placed[first : first + _CHUNK_POINTS]
+        for first in range(0, placed.size, config.GEODESY_CHUNK_POINTS):
+            rows = placed[first : first + config.GEODESY_CHUNK_POINTS]
             px, py = x[rows], y[rows]
             piece = frame.tree.nearest(shapely.points(px, py))
             # From each candidate segment's start to the point, then to the point from its nearest point.

@@ -49,12 +49,6 @@ from borderwatch.errors import BorderWatchError
 from borderwatch.importers import sniff
 from borderwatch.importers.base import ParsedChunk
 
-#: How often the child checks that its parent is still there, in seconds.
-_WATCH_SECONDS: Final[float] = 0.5
-
-#: Seconds the child gets to end after being asked to, before it is killed.
-_STOP_SECONDS: Final[float] = 5.0
-
 #: Compression of the messages from the child ("lz4" is LZ4 frame), None if Arrow lacks it.
 _CODEC: Final[str | None] = "lz4" if pa.Codec.is_available("lz4") else None
 _PLAIN: Final[bytes] = b"p"
@@ -172,7 +166,7 @@ def read_in_background(path: Path, options: Mapping[str, Any]) -> Iterator[Parse
                     kind, payload = _unpack(receiver.recv_bytes())
                 except EOFError:
                     try:
-                        code = child.wait(_STOP_SECONDS)
+                        code = child.wait(config.IMPORT_BACKGROUND_STOP_SECONDS)
                     except subprocess.TimeoutExpired:
                         code = None
                     raise BackgroundReadError(
@@ -219,7 +213,7 @@ def _stop(child: subprocess.Popen[bytes]) -> None:
     if child.poll() is None:
         child.terminate()
         try:
-            child.wait(_STOP_SECONDS)
+            child.wait(config.IMPORT_BACKGROUND_STOP_SECONDS)
         except subprocess.TimeoutExpired:
             child.kill()
     child.wait()
@@ -239,7 +233,7 @@ def _stop_all() -> None:
 def _watch_parent(parent: int) -> None:
     """End this process once its parent is gone (it was killed, or exited without ending us)."""
     while True:
-        time.sleep(_WATCH_SECONDS)
+        time.sleep(config.IMPORT_BACKGROUND_WATCH_SECONDS)
         if os.getppid() != parent:
             os._exit(1)
 

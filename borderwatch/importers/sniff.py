@@ -47,9 +47,6 @@ _UTF32_BOMS: Final[tuple[bytes, ...]] = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_B
 #: Other separators a "CSV" may use, with their names for messages.
 _OTHER_DELIMITERS: Final[dict[str, str]] = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
-#: Share of control characters above which text is taken for binary data.
-_MAX_CONTROL_SHARE: Final[float] = 0.05
-
 _SHAPEFILE_PARTS: Final[tuple[str, ...]] = (".shx", ".dbf")
 
 
@@ -189,7 +186,7 @@ def _text_kind(path: Path, sample: bytes) -> str:
             return "geojson"
         raise _refuse(path, "is JSON but not GeoJSON (no \"FeatureCollection\" or \"Feature\")")
     controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\r\n")
-    if controls > _MAX_CONTROL_SHARE * max(len(text), 1):
+    if controls > config.SNIFF_MAX_CONTROL_SHARE * max(len(text), 1):
         raise _refuse(path, "is a binary file, not CSV text")
     return "csv"
 
