@@ -25,8 +25,10 @@ import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 
-from borderwatch import config
 from borderwatch.errors import OfflineAssetError
+
+#: BorderWatch's own browser code and styles, in this package's folder ``web``.
+WEB_ASSETS_DIR = Path(__file__).resolve().parent / "web"
 
 #: Folder of the packages' files under the assets URL (and in a folder of copies).
 VENDOR_FOLDER = "vendor"
@@ -90,8 +92,8 @@ VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
     # BorderWatch's own browser code (layers/web), served and inlined like the packages.
     VendorPackage(
         name="borderwatch",
-        base_dir=config.WEB_ASSETS_DIR,
-        version=_content_version(config.WEB_ASSETS_DIR, _OWN_SCRIPTS + _OWN_STYLES),
+        base_dir=WEB_ASSETS_DIR,
+        version=_content_version(WEB_ASSETS_DIR, _OWN_SCRIPTS + _OWN_STYLES),
         scripts=_OWN_SCRIPTS,
         styles=_OWN_STYLES,
     ),

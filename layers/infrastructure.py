@@ -171,7 +171,7 @@ def crossings_status_layer(
     places : geopandas.GeoDataFrame
         Gazetteer rows; only ``kind == "crossing"`` are drawn. Not changed.
     statuses : dict of str to str
-        Crossing id to status, from :func:`borderwatch.timeline.statuses_on`;
+        Crossing id to status, from :func:`borderwatch.timeline.status_on`;
         a crossing missing from it is :data:`borderwatch.timeline.DEFAULT_CROSSING_STATUS`.
     day : datetime.date
         The day shown, quoted in the tooltips.

@@ -195,24 +195,3 @@ def segments_layer(segments: gpd.GeoDataFrame, summary: pd.DataFrame) -> folium.
     return group
 
 
-def clicked_segment(map_state: Mapping[str, object] | None) -> int | None:
-    """Return the number of the border segment a map click selected, if any.
-
-    Parameters
-    ----------
-    map_state : mapping or None
-        What ``st_folium`` returns; its ``last_active_drawing`` is the GeoJSON
-        feature clicked last.
-
-    Returns
-    -------
-    int or None
-        The feature's :data:`ID_PROPERTY`; None when nothing, or something
-        other than a segment, was clicked.
-    """
-    drawing = (map_state or {}).get("last_active_drawing") or {}
-    properties = drawing.get("properties") if isinstance(drawing, Mapping) else None
-    properties = properties or {}
-    segment = properties.get(ID_PROPERTY)
-    is_number = isinstance(segment, int) and not isinstance(segment, bool)
-    return segment if is_number and properties.get("kind") == FEATURE_KIND else None

@@ -44,7 +44,6 @@ from borderwatch import config, reference
 from borderwatch.borderzone import measure
 from borderwatch.cli import positive_int
 from borderwatch.corridor import (
-    SEQUENCE_TOLERANCE_M,
     border_segments,
     cross_border_sequences,
     incidents_of_points,
@@ -266,7 +265,7 @@ def _naive_distances(latitude: np.ndarray, longitude: np.ndarray, border: BaseGe
 def _naive_sequences(incidents: gpd.GeoDataFrame, days: int, radius_km: float) -> int:
     """Pairs by a spatial self-join within R km (GeoPandas ``sjoin`` "dwithin"), then the date and side tests."""
     metric = incidents.to_crs(config.METRIC_CRS)[["id", "event_date", "border_side", "geometry"]]
-    joined = metric.sjoin(metric, predicate="dwithin", distance=radius_km * 1000 + SEQUENCE_TOLERANCE_M)
+    joined = metric.sjoin(metric, predicate="dwithin", distance=radius_km * 1000 + config.SEQUENCE_TOLERANCE_M)
     lag = (joined["event_date_right"] - joined["event_date_left"]).dt.days
     both_sides = ("Tunisia", "Libya")
     sides = joined["border_side_left"].isin(both_sides) & joined["border_side_right"].isin(both_sides)
