@@ -11,10 +11,8 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from layers.assets import asset_urls
-from layers.barrier import LAYER_NAME as BARRIER_NAME
 from layers.barrier import barrier_layer, barrier_style
 from layers.basemap import base_map, tiles_layer
-from layers.border import LAYER_NAME as BORDER_NAME
 from layers.border import border_layer, border_style
 from layers.countries import LAND_PANE_Z_INDEX
 from layers.incidents import (

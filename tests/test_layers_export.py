@@ -486,7 +486,7 @@ def test_the_credit_line_names_natural_earth_and_the_incident_sources():
 
 
 @pytest.fixture(scope="module")
-def store_sources(imported) -> tuple[Attribution, ...]:  # noqa: F811 - the fixture imported above
+def store_sources(imported) -> tuple[Attribution, ...]:
     """The credits of every dataset in a store with imported ACLED, UCDP, GTD and GIS rows."""
     store = imported[0]
     return dataset_attributions(store_incidents_per_dataset(store, IncidentQuery()), store.datasets())
