@@ -45,3 +45,16 @@ def test_explicit_allow_anonymous_makes_everyone_a_viewer():
 @given(address=st.ip_addresses().map(str), anonymous=st.booleans())
 def test_sign_in_configured_allows_any_address(address, anonymous):
     assert exposure(address, sign_in_configured=True, allow_anonymous=anonymous) is Exposure.SIGNED_IN
+
+
+def test_a_loopback_server_that_answers_to_a_public_name_counts_as_reachable():
+    # Behind a reverse proxy the app listens on loopback, but people reach it under the proxy's name.
+    with pytest.raises(SettingsError) as refused:
+        exposure("127.0.0.1", sign_in_configured=False, served_names=["borderwatch.unit.example"])
+    assert "answers to borderwatch.unit.example" in str(refused.value)
+    assert exposure("127.0.0.1", False, allow_anonymous=True, served_names=["bw.example"]) is Exposure.ANONYMOUS
+
+
+def test_loopback_names_alone_keep_the_server_local():
+    names = ["localhost", "127.0.0.1", "", "[::1]"]
+    assert exposure("localhost", sign_in_configured=False, served_names=names) is Exposure.LOCAL
