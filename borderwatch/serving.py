@@ -102,3 +102,30 @@ def role_without_sign_in(mode: Exposure) -> Role:
     if mode is Exposure.SIGNED_IN:
         raise ValueError("with sign-in configured, roles come from each user's claims")
     return Role.ADMIN if mode is Exposure.LOCAL else Role.VIEWER
+
+
+def where_to_open(address: str | None, port: int, base_path: str = "", host_name: str = "localhost") -> str:
+    """The line the server prints at start: the address to open, found without asking any outside service.
+
+    Parameters
+    ----------
+    address : str or None
+        Streamlit's ``server.address`` (None, empty or a wildcard: every interface).
+    port : int
+        ``server.port``.
+    base_path : str
+        ``server.baseUrlPath``.
+    host_name : str
+        This machine's name, shown for a server on every interface.
+
+    Returns
+    -------
+    str
+    """
+    path = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    text = (address or "").strip()
+    if text in ("", "0.0.0.0", "::", "[::]"):
+        return (f"BorderWatch is serving on every network interface: open http://localhost:{port}{path} here, "
+                f"or http://{host_name}:{port}{path} from another machine")
+    shown = f"[{text}]" if ":" in text and not text.startswith("[") else text
+    return f"BorderWatch is serving: open http://{shown}:{port}{path}"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from borderwatch.errors import SettingsError
 from borderwatch.roles import Role
-from borderwatch.serving import Exposure, exposure, is_loopback, role_without_sign_in
+from borderwatch.serving import Exposure, exposure, is_loopback, role_without_sign_in, where_to_open
 
 
 @pytest.mark.parametrize("address", ["localhost", "LOCALHOST", "127.0.0.1", "127.8.9.10", "::1", "[::1]"])
@@ -58,3 +58,10 @@ def test_a_loopback_server_that_answers_to_a_public_name_counts_as_reachable():
 def test_loopback_names_alone_keep_the_server_local():
     names = ["localhost", "127.0.0.1", "", "[::1]"]
     assert exposure("localhost", sign_in_configured=False, served_names=names) is Exposure.LOCAL
+
+
+def test_the_start_line_names_the_address_to_open():
+    assert where_to_open("localhost", 8501) == "BorderWatch is serving: open http://localhost:8501"
+    assert where_to_open("::1", 8502, "/bw/") == "BorderWatch is serving: open http://[::1]:8502/bw"
+    line = where_to_open("0.0.0.0", 8501, "", "watch-01")
+    assert "http://localhost:8501" in line and "http://watch-01:8501" in line
