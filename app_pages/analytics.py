@@ -101,7 +101,8 @@ if view == "distance":
         + "."
     )
     median, within_10, within_25, strip = st.columns(4)
-    median.metric("Median distance", "–" if math.isnan(statistics["median_km"]) else f"{statistics['median_km']:.1f} km")
+    median_km = statistics["median_km"]
+    median.metric("Median distance", "–" if math.isnan(median_km) else f"{median_km:.1f} km")
     within_10.metric("Within 10 km", _share(statistics["share_within_10_km"]))
     within_25.metric("Within 25 km", _share(statistics["share_within_25_km"]))
     strip.metric("Between barrier and border", _share(statistics["share_between_barrier_and_border"]),
@@ -141,7 +142,7 @@ elif view == "segments":
     else:
         st.markdown("**Hottest segments:** " + "; ".join(
             f"km {row.start_km:g}–{row.end_km:g} ({_plural(int(row.incidents), 'incident')}, "
-            f"{_plural(int(round(row.deaths)), 'death')})"
+            f"{_plural(round(row.deaths), 'death')})"
             for row in hottest.itertuples()))
     _map([segments_layer(pieces, summary)], key="segments-map")
     if not hottest.empty:

@@ -33,7 +33,9 @@ DATASET_LABELS = {
     "rejected": "Rejected", "added": "Added", "updated": "Updated", "unchanged": "Unchanged",
     "notes": "Notes", "incidents": "Incidents now", "probable_duplicates": "Probable duplicates",
 }
-REASON_LABELS = {"column": "Column", "problem": "Problem", "rows": "Rows", "example": "Example", "first_rows": "First rows"}
+REASON_LABELS = {
+    "column": "Column", "problem": "Problem", "rows": "Rows", "example": "Example", "first_rows": "First rows",
+}
 NOT_MAPPED = "(none)"
 # The outcome of the last import, shown after the rerun that refreshes the sidebar.
 STORED_KEY = "import_stored_message"

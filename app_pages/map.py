@@ -16,7 +16,6 @@ from layers.stable import freeze_names
 from ui import cache
 from ui.details import render_details
 from ui.maplayers import render_layer_choice, switchable_layers
-from ui.mapshare import render_share
 from ui.mappage import (
     ASSUMED_MAP_WIDTH_PX,
     fit_map_to_window,
@@ -25,6 +24,7 @@ from ui.mappage import (
     render_incident_list,
     render_search,
 )
+from ui.mapshare import render_share
 from ui.permalink import OPENING_VIEW_KEY, reopen_at_last_view
 from ui.playback import render_time_controls
 from ui.selection import MAP_KEY, RECORD_DIALOG_KEY, focus_request, select_clicked_incident

@@ -13,36 +13,21 @@ lengths and offsets are computed in a metric CRS.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from typing import cast
 
 import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
-from borderwatch import config
+from borderwatch import config, projection
 from borderwatch.errors import BarrierGeometryError
-
-# Share of an offset candidate's length that must fall inside the country
-# for that side to count as the country's side.
-_INSIDE_SHARE = 0.5
-
-# Consecutive vertices closer than this (metres) are duplicates left by the
-# offset's joins, not shape.
-_REPEATED_POINT_TOLERANCE_M = 0.01
+from borderwatch.projection import GeometryT
 
 
-@lru_cache(maxsize=8)
-def _transformer(source_crs: str, target_crs: str) -> Transformer:
-    # always_xy: shapely geometries are (lon, lat) whatever the CRS's axis order.
-    return Transformer.from_crs(source_crs, target_crs, always_xy=True)
-
-
-def _reproject(geometry: BaseGeometry, source_crs: str, target_crs: str) -> BaseGeometry:
-    transformer = _transformer(source_crs, target_crs)
-    result = shapely.transform(geometry, transformer.transform, interleaved=False)
+def _reproject(geometry: GeometryT, source_crs: str, target_crs: str) -> GeometryT:
+    result = projection.reproject(geometry, source_crs, target_crs)
     # Points outside the CRS's domain (e.g. metres passed as degrees) come back as inf.
     if not np.isfinite(shapely.get_coordinates(result)).all():
         raise BarrierGeometryError(
@@ -100,10 +85,10 @@ def _single_line(offset: BaseGeometry, source: LineString) -> LineString:
         offset = shapely.line_merge(offset)
     if not isinstance(offset, LineString):
         raise BarrierGeometryError(
-            f"the offset curve falls apart into {len(offset.geoms)} disconnected pieces: "
+            f"the offset curve falls apart into {shapely.get_num_geometries(offset)} disconnected pieces: "
             "the border is too convoluted for this offset"
         )
-    offset = shapely.remove_repeated_points(offset, tolerance=_REPEATED_POINT_TOLERANCE_M)
+    offset = shapely.remove_repeated_points(offset, tolerance=config.BARRIER_REPEATED_POINT_TOLERANCE_M)
     # GEOS before 3.11 reverses right-hand offsets; keep the source's direction.
     start, end = Point(offset.coords[0]), Point(offset.coords[-1])
     source_start = Point(source.coords[0])
@@ -160,12 +145,13 @@ def derive_barrier_alignment(
     cut_m = border_m.project(end_m)
     if cut_m <= 0:
         raise BarrierGeometryError("southern_end is nearest the border's start: nothing to offset")
-    stretch = substring(border_m, 0.0, cut_m)
+    # cut_m > 0: the stretch is a line, not a point.
+    stretch = cast(LineString, substring(border_m, 0.0, cut_m))
 
     # Positive distances offset to the left of the line's direction, negative to the right.
     candidates = [stretch.offset_curve(side * offset_m) for side in (1.0, -1.0)]
     shares = [_share_inside(candidate, country_m) for candidate in candidates]
-    inside = [share > _INSIDE_SHARE for share in shares]
+    inside = [share > config.BARRIER_INSIDE_SHARE for share in shares]
     if inside.count(True) != 1:
         raise BarrierGeometryError(
             "cannot tell which side of the border lies in the country: share of each offset inside it "

@@ -43,14 +43,6 @@ BORDER_PROPERTIES: Final[tuple[str, ...]] = (
 #: Columns of :func:`border_table`, in order.
 TABLE_COLUMNS: Final[tuple[str, ...]] = ("border", "code_a", "code_b", "name_a", "name_b", "length_km", "parts")
 
-#: How many close codes an error message offers.
-SUGGESTIONS: Final[int] = 5
-#: Similarity (difflib ratio) a code needs to be offered as a close match: one letter of three differs.
-CODE_CUTOFF: Final[float] = 0.6
-#: Similarity a country name needs for a failed search to fall back on it
-#: ("south sudan" to "s sudan" is 0.78, "atlantis" to "albania" 0.67).
-NAME_CUTOFF: Final[float] = 0.75
-
 _CODE = re.compile(r"[A-Z]{3}")
 _SEPARATORS = re.compile(r"[\s\-–—_/,;:|.]+")
 
@@ -99,15 +91,18 @@ class Border:
 
 
 def _feature_problems(row: int, feature: pd.Series) -> list[str]:
-    problems = []
-    for column in ("code_a", "code_b"):
-        if not isinstance(feature[column], str) or not _CODE.fullmatch(feature[column]):
-            problems.append(f"feature {row}, {column}: {feature[column]!r} is not three capital letters")
+    problems = [
+        f"feature {row}, {column}: {feature[column]!r} is not three capital letters"
+        for column in ("code_a", "code_b")
+        if not isinstance(feature[column], str) or not _CODE.fullmatch(feature[column])
+    ]
     if not problems and feature["code_a"] >= feature["code_b"]:
         problems.append(f"feature {row}: codes {feature['code_a']}, {feature['code_b']} are not in alphabetical order")
-    for column in ("name_a", "name_b", "source", "licence"):
-        if not isinstance(feature[column], str) or not feature[column].strip():
-            problems.append(f"feature {row}, {column}: empty")
+    problems += [
+        f"feature {row}, {column}: empty"
+        for column in ("name_a", "name_b", "source", "licence")
+        if not isinstance(feature[column], str) or not feature[column].strip()
+    ]
     geometry = feature.geometry
     if not isinstance(geometry, (LineString, MultiLineString)) or geometry.is_empty:
         kind = "no geometry" if geometry is None else f"a {geometry.geom_type}"
@@ -254,7 +249,9 @@ def find_border(text: str, path: Path = config.BORDERS_PATH) -> Border:
     if unknown:
         hints = []
         for code in unknown:
-            close = difflib.get_close_matches(code, names, n=SUGGESTIONS, cutoff=CODE_CUTOFF)
+            close = difflib.get_close_matches(
+                code, names, n=config.BORDER_SUGGESTIONS, cutoff=config.BORDER_CODE_CUTOFF
+            )
             offered = ", ".join(f"{match} ({names[match]})" for match in close)
             hints.append(f"{code} is no country with a land border" + (f"; close codes: {offered}" if offered else ""))
         known = [code for code in (first, second) if code in names]
@@ -301,13 +298,14 @@ def search_borders(query: str, path: Path = config.BORDERS_PATH) -> tuple[Border
     borders = load_borders(path)
 
     def matches(border: Border) -> bool:
-        haystack = " ".join(_normalised(value) for value in (border.name_a, border.name_b, border.code_a, border.code_b))
+        fields = (border.name_a, border.name_b, border.code_a, border.code_b)
+        haystack = " ".join(_normalised(value) for value in fields)
         return all(word in haystack for word in words)
 
     found = tuple(border for border in borders if matches(border))
     if found or not words:
         return found
     by_name = {_normalised(name): code for code, name in _country_names(path).items()}
-    closest = difflib.get_close_matches(" ".join(words), by_name, n=1, cutoff=NAME_CUTOFF)
+    closest = difflib.get_close_matches(" ".join(words), by_name, n=1, cutoff=config.BORDER_NAME_CUTOFF)
     codes = {by_name[name] for name in closest}
     return tuple(border for border in borders if codes & {border.code_a, border.code_b})

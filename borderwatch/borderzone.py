@@ -12,7 +12,7 @@ million points:
 ``border_side``
     Name of the country the point lies in (the detailed polygons of the
     region first, then the world's 1:110m ones); a point at sea takes the
-    nearest detailed country within :data:`SEA_SNAP_KM`, else ``""``.
+    nearest detailed country within :data:`borderwatch.config.SEA_SNAP_KM`, else ``""``.
 ``between_barrier_and_border``
     Whether the point lies in the strip between the barrier and the border.
 ``border_position_km``
@@ -37,10 +37,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 from shapely.geometry import LineString, Polygon
+from shapely.ops import substring
 
-from borderwatch import config, reference
+from borderwatch import config, projection, reference
 from borderwatch.errors import BarrierGeometryError
 
 #: The stored measures, in the order the store keeps them.
@@ -51,13 +51,8 @@ MEASURE_COLUMNS: Final[tuple[str, ...]] = (
     "between_barrier_and_border",
     "border_position_km",
 )
-#: A point at sea is counted on the side of the nearest country within this distance.
-SEA_SNAP_KM: Final[float] = 25.0
 
 _METRES_PER_KM = 1_000.0
-# Simplifying the coastlines this much before growing them changes the
-# snapping zone by at most this, and makes it quick to build.
-_COAST_TOLERANCE_M = 500.0
 
 
 @dataclass(frozen=True)
@@ -75,7 +70,7 @@ class BorderZone:
     world : tuple of (str, shapely geometry)
         Coarse polygons of every country, in degrees (containment only).
     coasts : tuple of (str, shapely geometry)
-        Each detailed country grown by :data:`SEA_SNAP_KM`, in metres.
+        Each detailed country grown by :data:`borderwatch.config.SEA_SNAP_KM`, in metres.
     signature : str
         Digest of the files the zone was built from: the store re-measures
         its incidents when it changes.
@@ -110,7 +105,7 @@ def strip_between(border: LineString, barrier: LineString) -> Polygon:
         If the two lines enclose no area.
     """
     start, end = (border.project(shapely.Point(point)) for point in (barrier.coords[0], barrier.coords[-1]))
-    stretch = shapely.ops.substring(border, min(start, end), max(start, end))
+    stretch = substring(border, min(start, end), max(start, end))
     stretch_coords = list(stretch.coords)
     if start > end:
         stretch_coords.reverse()
@@ -119,7 +114,7 @@ def strip_between(border: LineString, barrier: LineString) -> Polygon:
     strip = shapely.make_valid(Polygon(ring))
     if strip.is_empty or strip.area == 0:
         raise BarrierGeometryError("the barrier and the border enclose no area")
-    if strip.geom_type != "Polygon":
+    if not isinstance(strip, Polygon):
         strip = max(getattr(strip, "geoms", [strip]), key=attrgetter("area"))
     return strip
 
@@ -163,7 +158,8 @@ def build_zone(
     # Prepared geometries answer millions of point-in-polygon tests quickly.
     shapely.prepare(metric_countries.geometry.values)
     shapely.prepare(world.geometry.values)
-    coasts = metric_countries.geometry.simplify(_COAST_TOLERANCE_M).buffer(SEA_SNAP_KM * _METRES_PER_KM)
+    simplified = metric_countries.geometry.simplify(config.COAST_SIMPLIFY_TOLERANCE_M)
+    coasts = simplified.buffer(config.SEA_SNAP_KM * _METRES_PER_KM)
     shapely.prepare(coasts.values)
     return BorderZone(
         border=lines.iloc[0],
@@ -196,11 +192,6 @@ def load_zone(
 def bundled_zone() -> BorderZone:
     """The zone of the bundled reference data, read once per process."""
     return load_zone()
-
-
-@lru_cache(maxsize=4)
-def _to_metric(metric_crs: str) -> Transformer:
-    return Transformer.from_crs(config.GEOGRAPHIC_CRS, metric_crs, always_xy=True)
 
 
 def _sides(zone: BorderZone, x: np.ndarray, y: np.ndarray, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
@@ -256,7 +247,7 @@ def measure(
     zone = zone or bundled_zone()
     latitude = np.asarray(latitude, dtype=float)
     longitude = np.asarray(longitude, dtype=float)
-    x, y = _to_metric(metric_crs).transform(longitude, latitude)
+    x, y = projection.transformer(config.GEOGRAPHIC_CRS, metric_crs).transform(longitude, latitude)
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     # Points the projection cannot place (the far side of the globe) get no distances.
     placed = np.isfinite(x) & np.isfinite(y)

@@ -24,7 +24,6 @@ from typing import Final, TextIO
 import pandas as pd
 import psycopg
 
-from borderwatch import config
 from borderwatch.errors import (
     BorderWatchError,
     StoreDamagedError,
@@ -430,19 +429,8 @@ def _synth(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _bench(args: argparse.Namespace) -> int:
-    from borderwatch import bench  # imports folium and the map layers: only when asked
-
-    def say(line: str) -> None:
-        print(f"bench: {line}", file=sys.stderr, flush=True)
-
-    results = bench.run(tuple(args.rows), seed=args.seed,
-                        work_dir=Path(args.work_dir) if args.work_dir else None, progress=say)
-    print(json.dumps(results) if args.json else bench.format_results(results))
-    return EXIT_OK
-
-
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1, written with ``_`` or ``,`` between digits if wished."""
     try:
         value = int(text.replace("_", "").replace(",", ""))
     except ValueError:
@@ -472,8 +460,8 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
         Sub-commands ``import``, ``datasets``, ``remove``, ``export``,
-        ``synth``, ``bench``, ``upgrade-db``, ``migrate``; each
-        sets ``handler``, the function that runs it.
+        ``synth``, ``upgrade-db``, ``migrate``; each sets ``handler``, the function that runs it.
+        (The benchmark is ``python -m scripts.bench``, from the checkout.)
     """
     # --data-dir is accepted before and after the command; SUPPRESS keeps a
     # sub-command's unset copy from overwriting a value given before it.
@@ -592,29 +580,10 @@ def build_parser() -> argparse.ArgumentParser:
         f"example:\n  {PROG} synth --rows 1000000 --seed 1 -o synthetic.csv\n"
         f"  {PROG} import synthetic.csv --dataset synthetic",
     )
-    synthesizing.add_argument("--rows", type=_positive_int, required=True, metavar="N", help="rows to write")
+    synthesizing.add_argument("--rows", type=positive_int, required=True, metavar="N", help="rows to write")
     synthesizing.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     synthesizing.add_argument("-o", "--output", metavar="FILE", required=True, help="CSV file to write (replaced)")
     synthesizing.set_defaults(handler=_synth)
-
-    benchmarking = command(
-        "bench", "measure import, filters and map at scale against folium baselines",
-        "For each N: generate N synthetic ACLED rows, import them into a fresh store\n"
-        "(in a temporary folder, never your store), and measure import rows/s; map data\n"
-        "after a filter change (date range, type set) and a map move, p50/p95; the\n"
-        "map layer's build time and payload at zooms 6, 9 and 12; peak memory. The\n"
-        "same points drawn the three usual folium ways give the baselines each figure\n"
-        "is compared with, in the same run.",
-        f"examples:\n  {PROG} bench\n  {PROG} bench --rows 10000 --json",
-    )
-    benchmarking.add_argument("--rows", type=_positive_int, nargs="+", metavar="N",
-                              default=list(config.BENCH_ROWS),
-                              help="store sizes (default: 10000 100000 1000000)")
-    benchmarking.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
-    benchmarking.add_argument("--work-dir", metavar="DIR",
-                              help="folder for the synthetic files and stores (default: a temporary one)")
-    benchmarking.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    benchmarking.set_defaults(handler=_bench)
 
     upgrading = command(
         "upgrade-db", "create or upgrade the tables of a PostGIS database",

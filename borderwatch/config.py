@@ -6,17 +6,17 @@ else in the project hard-codes them.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from importlib import resources
 from pathlib import Path
 from typing import Final
 
 import platformdirs
 
-#: Root of the repository (the folder that holds ``app.py``).
-REPO_ROOT: Final[Path] = Path(__file__).resolve().parent.parent
-
-#: Folder of the bundled reference data (small, committed, see ``data/README.md``).
-DATA_DIR: Final[Path] = REPO_ROOT / "data"
+#: Folder of the bundled reference data (small, committed, see ``data/README.md``):
+#: the installed package ``borderwatch.bundled``, wherever it was installed.
+DATA_DIR: Final[Path] = Path(str(resources.files("borderwatch.bundled")))
 
 BORDER_PATH: Final[Path] = DATA_DIR / "border.geojson"
 BARRIER_PATH: Final[Path] = DATA_DIR / "barrier.geojson"
@@ -31,9 +31,6 @@ PLACES_PATH: Final[Path] = DATA_DIR / "places.csv"
 INCIDENTS_PATH: Final[Path] = Path(
     os.environ.get("BORDERWATCH_INCIDENTS_FILE") or DATA_DIR / "incidents.csv"
 )
-
-#: BorderWatch's own browser code and styles (served with Leaflet, see ``layers.assets``).
-WEB_ASSETS_DIR: Final[Path] = REPO_ROOT / "layers" / "web"
 
 #: Environment variable naming the folder of files the app writes while it runs (see :func:`cache_dir`).
 CACHE_DIR_ENV: Final[str] = "BORDERWATCH_CACHE_DIR"
@@ -77,7 +74,7 @@ MAP_CENTER: Final[tuple[float, float]] = (33.6, 11.4)
 MAP_ZOOM: Final[float] = 6.5
 MAP_HEIGHT_PX: Final[int] = 700
 
-#: Store sizes ``python -m borderwatch bench`` measures by default (issue 5's 10k, 100k and 1M).
+#: Store sizes ``python -m scripts.bench`` measures by default (issue 5's 10k, 100k and 1M).
 BENCH_ROWS: Final[tuple[int, ...]] = (10_000, 100_000, 1_000_000)
 
 # --- Border analytics (issue 6) -------------------------------------------
@@ -106,6 +103,25 @@ SURGE_BASELINE_PERIODS: Final[int] = 6
 SURGE_MIN_RATIO: Final[float] = 2.0
 #: ... and this unlikely under a Poisson count with the baseline's mean.
 SURGE_MAX_P: Final[float] = 0.05
+#: Lowest baseline mean (events per period) the surge signal divides by and
+#: tests against: after quiet periods a few events are unusual, not infinitely so.
+SURGE_BASELINE_FLOOR: Final[float] = 0.5
+#: Fewest events in the current period that can make a surge: one or two
+#: after a quiet spell are too few to call.
+SURGE_MIN_COUNT: Final[int] = 3
+
+#: Two incidents count as within a sequence's radius up to this many metres
+#: beyond it: points placed exactly on the radius survive the round trip
+#: through degrees (errors of a micrometre), and a metre is nothing at 150 km.
+SEQUENCE_TOLERANCE_M: Final[float] = 1.0
+#: Most cross-border sequences returned by default (the earliest ones).
+SEQUENCE_MAX_PAIRS: Final[int] = 5_000
+#: Most candidate pairs one spatial query of the sequence sweep may return, so
+#: memory stays bounded however many incidents share a day.
+SEQUENCE_PAIR_BLOCK: Final[int] = 1_000_000
+
+#: Thresholds (km from the border) of the shares the distance statistics report.
+STATISTICS_WITHIN_KM: Final[tuple[float, ...]] = (5.0, 10.0, 25.0)
 
 #: ACLED geo_precision of events placed at a district or province centroid:
 #: their distances to the border say little, so statistics leave them out unless asked.
@@ -116,6 +132,37 @@ CENTROID_GEO_PRECISION: Final[int] = 3
 SENSOR_RANGE_KM: Final[float] = 10.0
 SENSOR_COUNT: Final[int] = 8
 PLANNER_CANDIDATE_STEP_KM: Final[float] = 1.0
+#: Most sensors in one plan: several times what full coverage of the whole
+#: border needs at a realistic range, and it bounds the greedy's cost.
+PLANNER_MAX_SENSORS: Final[int] = 500
+
+#: Most candidate positions the greedy placement weighs (e.g. 0.1 km steps
+#: along the whole 449.6 km border); more would only cost memory and time.
+PLANNER_MAX_CANDIDATES: Final[int] = 5_000
+
+#: Segments per quarter circle of the coverage discs in the GeoJSON export.
+#: The 256-gon is inscribed in the circle, so its radius falls short by at
+#: most R (1 - cos(pi / 256)), about 0.0075 % of R (0.75 m at 10 km).
+PLANNER_COVERAGE_QUAD_SEGS: Final[int] = 64
+
+#: A point at sea is counted on the side of the nearest country within this distance (border measures).
+SEA_SNAP_KM: Final[float] = 25.0
+
+#: Most frames :func:`borderwatch.timeline.playback_frames` builds: beyond it a slider is unusable
+#: (5,000 weeks are about 96 years).
+MAX_PLAYBACK_FRAMES: Final[int] = 5_000
+
+#: The sea-snapping zone is grown from coastlines simplified by this much:
+#: the zone moves by at most this, and is quick to build.
+COAST_SIMPLIFY_TOLERANCE_M: Final[float] = 500.0
+
+#: Barrier derivation: share of an offset candidate's length that must fall
+#: inside the country for that side to count as the country's side.
+BARRIER_INSIDE_SHARE: Final[float] = 0.5
+
+#: Consecutive vertices of the offset barrier closer than this (metres) are
+#: duplicates left by the offset's joins, not shape.
+BARRIER_REPEATED_POINT_TOLERANCE_M: Final[float] = 0.01
 
 # --- Hostile input (issue 11) ----------------------------------------------
 
@@ -156,12 +203,54 @@ CRS_AREA_MARGIN_DEGREES: Final[float] = 1.0
 #: can be downloaded.
 DETAILS_MAX_CHARS: Final[int] = 2_000
 
+#: Largest count taken as plausible: beyond it a cell is an error (and would overflow Int64).
+MAX_COUNT: Final[int] = 10_000_000
+
+#: Latest source timestamp accepted, Unix seconds (the year 5138): beyond it a cell is an error.
+MAX_TIMESTAMP: Final[int] = 10**11
+
+#: Files at least this big are read in a child process (unless the caller says otherwise).
+#: Starting the child and passing chunks over cost the caller about 1.5 s, which
+#: reading a CSV export of some 150,000 records (50 MB) in the child saves.
+IMPORT_BACKGROUND_MIN_BYTES: Final[int] = 48 * 1024 * 1024
+
+#: The same for a workbook, some 25 times slower to parse per record than CSV.
+IMPORT_BACKGROUND_MIN_WORKBOOK_BYTES: Final[int] = 8 * 1024 * 1024
+
+#: A GIS file whose coordinates mostly exceed degree ranges by this much is in metres,
+#: whatever its label says.
+GIS_PROJECTED_MAGNITUDE: Final[float] = 1000.0
+
+#: How many example rows a group of an import report lists.
+REPORT_EXAMPLE_ROWS: Final[int] = 5
+
+#: Bytes read to tell an imported file's kind and header.
+SNIFF_SAMPLE_BYTES: Final[int] = 64 * 1024
+
+#: A point is called "in the wrong country" only when it lies farther than
+#: this outside the polygon of the country its record names: 1:110m
+#: polygons cut coasts and borders by several kilometres.
+WRONG_COUNTRY_KM: Final[float] = 25.0
+
+#: Tolerance, in degrees, when the country is taken from the point alone (a
+#: coastal town can fall just off the coarse polygon): about 25 km.
+POINT_TOLERANCE_DEGREES: Final[float] = 0.25
+
+#: How often a background import's child checks that its parent is still there, in seconds.
+IMPORT_BACKGROUND_WATCH_SECONDS: Final[float] = 0.5
+
+#: Seconds a background import's child gets to end after being asked to, before it is killed.
+IMPORT_BACKGROUND_STOP_SECONDS: Final[float] = 5.0
+
+#: Share of control characters above which an imported file's text is taken for binary data.
+SNIFF_MAX_CONTROL_SHARE: Final[float] = 0.05
+
 # --- Any land border (issue 14) -------------------------------------------
 
 #: Every land border of Natural Earth 1:10m (see ``data/README.md``, built by ``scripts/build_borders.py``).
 BORDERS_PATH: Final[Path] = DATA_DIR / "borders.geojson"
 
-#: Ellipsoid of every geodesic measure (:mod:`borderwatch.geodesy`).
+#: Ellipsoid of every geodesic measure (:func:`borderwatch.projection.geod`).
 GEODESY_ELLIPSOID: Final[str] = "WGS84"
 
 #: Largest distance along a line from the centre of a projection frame to
@@ -183,3 +272,103 @@ DUPLICATE_DAY_WINDOW: Final[int] = 1
 #: Environment variable holding a ``postgresql://`` URL: when set (and no other store is
 #: named), the app and the CLI use that PostGIS database instead of the embedded store.
 DATABASE_URL_ENV: Final[str] = "BORDERWATCH_DATABASE_URL"
+
+#: How many close border codes an error message offers.
+BORDER_SUGGESTIONS: Final[int] = 5
+
+#: Similarity (difflib ratio) a code needs to be offered as a close match: one letter of three differs.
+BORDER_CODE_CUTOFF: Final[float] = 0.6
+
+#: Similarity a country name needs for a failed search to fall back on it
+#: ("south sudan" to "s sudan" is 0.78, "atlantis" to "albania" 0.67).
+BORDER_NAME_CUTOFF: Final[float] = 0.75
+
+#: The geodesic search tree indexes runs of this many consecutive segments, with
+#: this many children per node: measured two to four times faster than one
+#: segment per item with GEOS's default of ten, on borders of 60 to 2,000 segments.
+GEODESY_SEGMENTS_PER_PIECE: Final[int] = 8
+GEODESY_TREE_NODE_CAPACITY: Final[int] = 4
+
+#: Points are searched this many at a time, so the candidates' arrays stay in the CPU's cache.
+GEODESY_CHUNK_POINTS: Final[int] = 16_384
+
+# --- Synthetic ACLED exports (borderwatch.synth) ----------------------------
+
+#: Date range of the rows unless asked otherwise.
+SYNTH_DEFAULT_START: Final[dt.date] = dt.date(2012, 1, 1)
+SYNTH_DEFAULT_END: Final[dt.date] = dt.date(2024, 12, 31)
+
+#: Rows per yielded chunk unless asked otherwise (as the importer reads): about
+#: 80 MB of Python objects at the peak, and no slower than larger chunks.
+SYNTH_CHUNK_ROWS: Final[int] = 50_000
+
+#: Rows drawn from one random stream. Fixed, so that the output does not
+#: depend on the chunk size; small, so that a short file costs little.
+SYNTH_BLOCK_ROWS: Final[int] = 10_000
+
+#: Share of rows placed along the Tunisia–Libya border line rather than at a town.
+SYNTH_BORDER_SHARE: Final[float] = 0.12
+
+#: Share of town rows per country. Libya and Algeria stop at the bundled
+#: basemap's box (18°E, 27°N), which the points are checked against.
+SYNTH_COUNTRY_SHARES: Final[dict[str, float]] = {"TUN": 0.52, "LBY": 0.44, "DZA": 0.04}
+
+#: Towns closer than this to the border line weigh :data:`SYNTH_BORDER_TOWN_BOOST` times more.
+SYNTH_BORDER_TOWN_KM: Final[float] = 80.0
+SYNTH_BORDER_TOWN_BOOST: Final[float] = 2.0
+
+#: Town weight is population to this power: ACLED's counts grow slower than cities.
+SYNTH_POPULATION_EXPONENT: Final[float] = 0.6
+
+#: Scatter (standard deviation, km) of a town row's point around the town, by geo_precision.
+SYNTH_TOWN_SCATTER_KM: Final[dict[int, float]] = {1: 1.0, 2: 4.0, 3: 8.0}
+
+#: Scatter of a border row's point around its anchor, by geo_precision.
+SYNTH_BORDER_SCATTER_KM: Final[dict[int, float]] = {2: 3.0, 3: 6.0}
+
+#: How far inside its country each border anchor is put.
+SYNTH_BORDER_ANCHOR_KM: Final[float] = 3.0
+
+#: Points along the border line that anchors are taken from (about one a kilometre).
+SYNTH_BORDER_ANCHORS: Final[int] = 450
+
+#: Weight of a point of the border line: ``SYNTH_DESERT_WEIGHT + exp(-town_km / SYNTH_TOWN_KM)``
+#: plus, for each crossing of ``data/places.csv``, ``boost * exp(-km / SYNTH_CROSSING_KM)``.
+#: Incidents gather near the crossings and the towns of the north, and thin out along the desert stretch.
+SYNTH_DESERT_WEIGHT: Final[float] = 0.05
+SYNTH_TOWN_KM: Final[float] = 30.0
+SYNTH_CROSSING_KM: Final[float] = 20.0
+
+#: ``boost`` by crossing id; Ras Ajdir, on the coast road, is the busiest.
+SYNTH_CROSSING_BOOST: Final[dict[str, float]] = {"ras-ajdir": 10.0, "dehiba-wazin": 3.0}
+SYNTH_DEFAULT_CROSSING_BOOST: Final[float] = 3.0
+
+#: Redraws of a point that falls in the sea or across a border before it is
+#: put on its anchor: each round leaves a few per cent, so few reach the snap.
+SYNTH_MAX_REDRAWS: Final[int] = 6
+
+#: Largest fatality count drawn for one event anywhere
+#: (see :attr:`borderwatch.synth.tables.CountrySpec.max_fatalities`).
+SYNTH_MAX_FATALITIES: Final[int] = 250
+
+#: Share of rows citing two sources.
+SYNTH_TWO_SOURCES: Final[float] = 0.25
+
+#: Shares of time_precision 1 (day), 2 (week), 3 (month).
+SYNTH_TIME_PRECISION_SHARES: Final[tuple[float, float, float]] = (0.86, 0.10, 0.04)
+
+#: Shares of geo_precision 1, 2, 3 for town rows and for border rows.
+SYNTH_TOWN_GEO_PRECISION_SHARES: Final[tuple[float, float, float]] = (0.68, 0.25, 0.07)
+SYNTH_BORDER_GEO_PRECISION_SHARES: Final[tuple[float, float, float]] = (0.0, 0.70, 0.30)
+
+#: Days between an event and its ``timestamp``: geometric with this mean, and
+#: a share of records revised later, up to :data:`SYNTH_REVISED_MAX_DAYS`.
+SYNTH_TIMESTAMP_MEAN_DAYS: Final[float] = 6.0
+SYNTH_REVISED_SHARE: Final[float] = 0.08
+SYNTH_REVISED_MAX_DAYS: Final[int] = 900
+
+#: Timestamps stop this many days after the last date of the range.
+SYNTH_TIMESTAMP_MARGIN_DAYS: Final[int] = 30
+
+#: Population assumed for a town of ``data/places.csv`` that :data:`borderwatch.synth.tables.TOWNS` lacks.
+SYNTH_DEFAULT_POPULATION: Final[int] = 15_000

@@ -173,24 +173,3 @@ def parse_count(text: str | None) -> CountRange | None:
     return CountRange(low, range_best(low, high), None if open_ended else high)
 
 
-def sum_counts(*parts: CountRange) -> CountRange:
-    """Add counts of disjoint groups (e.g. victims and attackers).
-
-    Parameters
-    ----------
-    *parts : CountRange
-        At least one count.
-
-    Returns
-    -------
-    CountRange
-        Bounds and best added; ``high`` is ``None`` if any part's is.
-    """
-    if not parts:
-        raise ValueError("sum_counts needs at least one count")
-    highs = [part.high for part in parts]
-    return CountRange(
-        low=sum(part.low for part in parts),
-        best=sum(part.best for part in parts),
-        high=None if None in highs else sum(high for high in highs if high is not None),
-    )

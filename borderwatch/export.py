@@ -6,7 +6,7 @@ requires; ``docs/importing.md``, "Exporting"): GeoJSON as a top-level
 ``"attribution"`` member, GeoPackage as the layer's description and
 metadata; CSV has no place for it that every parser skips, so the command
 line writes it beside the file and the dashboard offers it beside the
-download. The map exports (:mod:`borderwatch.mapexport`) draw the same
+download. The map exports (:mod:`layers.export`) draw the same
 credits. :func:`export_file_name` names every export after its dates and
 filters.
 """

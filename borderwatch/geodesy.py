@@ -43,33 +43,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
-from borderwatch import config
+from borderwatch import config, projection
 
 _METRES_PER_KM: Final[float] = 1_000.0
 #: Mean Earth radius (km), only to turn the frame radius into an angle when choosing frame centres.
 _EARTH_RADIUS_KM: Final[float] = 6_371.0
-# The search tree indexes runs of this many consecutive segments, with this
-# many children per node: measured two to four times faster than one
-# segment per item with GEOS's default of ten, on borders of 60 to 2,000 segments.
-_SEGMENTS_PER_PIECE: Final[int] = 8
-_TREE_NODE_CAPACITY: Final[int] = 4
-# Points are searched this many at a time, so the candidates' arrays stay in the CPU's cache.
-_CHUNK_POINTS: Final[int] = 16_384
 
 Line = LineString | MultiLineString
-
-
-@lru_cache(maxsize=1)
-def geod() -> Geod:
-    """The ellipsoid every measure uses (``config.GEODESY_ELLIPSOID``)."""
-    return Geod(ellps=config.GEODESY_ELLIPSOID)
 
 
 def length_km(line: Line) -> float:
@@ -86,7 +73,7 @@ def length_km(line: Line) -> float:
     """
     if line.is_empty:
         return 0.0
-    return geod().geometry_length(line) / _METRES_PER_KM
+    return projection.geod().geometry_length(line) / _METRES_PER_KM
 
 
 def _unit_vectors(longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
@@ -177,7 +164,7 @@ class GeodesicLine:
         self._segment_part = parts
         self._previous, self._following = previous, following
         self._pieces = self._piece_table(parts)
-        azimuth, _, metres = geod().inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])
+        azimuth, _, metres = projection.geod().inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])
         self._azimuth = np.asarray(azimuth, dtype=float)
         self._segment_km = np.asarray(metres, dtype=float) / _METRES_PER_KM
         #: Length of each part (km), in stored order.
@@ -217,13 +204,16 @@ class GeodesicLine:
 
     @staticmethod
     def _piece_table(parts: np.ndarray) -> np.ndarray:
-        """Segments of each piece, ``(pieces, _SEGMENTS_PER_PIECE)``; a short piece repeats its last segment."""
+        """Segments of each piece, ``(pieces, config.GEODESY_SEGMENTS_PER_PIECE)``.
+
+        A short piece repeats its last segment.
+        """
         rows = []
         for part in np.unique(parts):
             segments = np.flatnonzero(parts == part)
-            for first in range(0, len(segments), _SEGMENTS_PER_PIECE):
-                row = segments[first : first + _SEGMENTS_PER_PIECE]
-                rows.append(np.pad(row, (0, _SEGMENTS_PER_PIECE - len(row)), mode="edge"))
+            for first in range(0, len(segments), config.GEODESY_SEGMENTS_PER_PIECE):
+                row = segments[first : first + config.GEODESY_SEGMENTS_PER_PIECE]
+                rows.append(np.pad(row, (0, config.GEODESY_SEGMENTS_PER_PIECE - len(row)), mode="edge"))
         return np.asarray(rows)
 
     def locate(self, position_km: np.ndarray | Sequence[float] | float) -> tuple[np.ndarray, np.ndarray]:
@@ -242,7 +232,9 @@ class GeodesicLine:
         position = np.clip(np.atleast_1d(np.asarray(position_km, dtype=float)), 0.0, self.length_km)
         segment = np.clip(np.searchsorted(self._offset_km, position, side="right") - 1, 0, len(self._offset_km) - 1)
         along_m = np.minimum(position - self._offset_km[segment], self._segment_km[segment]) * _METRES_PER_KM
-        lon, lat, _ = geod().fwd(self._start[segment, 0], self._start[segment, 1], self._azimuth[segment], along_m)
+        lon, lat, _ = projection.geod().fwd(
+            self._start[segment, 0], self._start[segment, 1], self._azimuth[segment], along_m
+        )
         return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
     @cached_property
@@ -257,7 +249,7 @@ class GeodesicLine:
         """Centres every ``2 * radius`` km along each part; one nearer than ``radius`` to a kept centre is dropped."""
         positions = []
         part_starts = np.cumsum(self.part_lengths_km) - self.part_lengths_km
-        for start, length in zip(part_starts, self.part_lengths_km):
+        for start, length in zip(part_starts, self.part_lengths_km, strict=True):
             count = max(1, int(np.ceil(length / (2.0 * self.frame_radius_km))))
             positions.extend(start + (np.arange(count) + 0.5) * length / count)
         lon, lat = self.locate(positions)
@@ -275,14 +267,14 @@ class GeodesicLine:
         # PROJ eight times longer, and a spherical one skews distances by up
         # to 0.5 % with direction, enough to pick the wrong one of two near-equal stretches.
         plane = f"+proj=sterea +lat_0={lat:.8f} +lon_0={lon:.8f} +k=1 +ellps=WGS84 +units=m +no_defs"
-        to_plane = Transformer.from_crs(config.GEOGRAPHIC_CRS, plane, always_xy=True)
+        to_plane = projection.transformer(config.GEOGRAPHIC_CRS, plane)
         start_x, start_y = (np.asarray(v) for v in to_plane.transform(self._start[:, 0], self._start[:, 1]))
         end_x, end_y = (np.asarray(v) for v in to_plane.transform(self._end[:, 0], self._end[:, 1]))
         # A piece's vertices: its segments' starts, then the last one's end.
         vertex_x = np.column_stack([start_x[self._pieces], end_x[self._pieces[:, -1]]])
         vertex_y = np.column_stack([start_y[self._pieces], end_y[self._pieces[:, -1]]])
-        pieces = shapely.linestrings(np.stack([vertex_x, vertex_y], axis=-1))
-        tree = shapely.STRtree(pieces, node_capacity=_TREE_NODE_CAPACITY)
+        pieces = np.asarray(shapely.linestrings(np.stack([vertex_x, vertex_y], axis=-1)))
+        tree = shapely.STRtree(pieces, node_capacity=config.GEODESY_TREE_NODE_CAPACITY)
         dx, dy = (end_x - start_x)[self._pieces], (end_y - start_y)[self._pieces]
         square = dx * dx + dy * dy
         # Segments shorter than the plane's rounding have no direction: their start is their point.
@@ -338,8 +330,8 @@ class GeodesicLine:
         placed = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
         if placed.size == 0:
             return segment, fraction, side
-        for first in range(0, placed.size, _CHUNK_POINTS):
-            rows = placed[first : first + _CHUNK_POINTS]
+        for first in range(0, placed.size, config.GEODESY_CHUNK_POINTS):
+            rows = placed[first : first + config.GEODESY_CHUNK_POINTS]
             px, py = x[rows], y[rows]
             piece = frame.tree.nearest(shapely.points(px, py))
             # From each candidate segment's start to the point, then to the point from its nearest point.
@@ -385,10 +377,10 @@ class GeodesicLine:
         found = np.flatnonzero(segment >= 0)
         seg = segment[found]
         along_km = fraction[found] * self._segment_km[seg]
-        foot_lon, foot_lat, _ = geod().fwd(
+        foot_lon, foot_lat, _ = projection.geod().fwd(
             self._start[seg, 0], self._start[seg, 1], self._azimuth[seg], along_km * _METRES_PER_KM
         )
-        _, _, metres = geod().inv(lon[found], lat[found], foot_lon, foot_lat)
+        _, _, metres = projection.geod().inv(lon[found], lat[found], foot_lon, foot_lat)
         measures = {name: np.full(lon.size, np.nan) for name in ("distance", "position", "lon", "lat")}
         measures["distance"][found] = np.asarray(metres) / _METRES_PER_KM
         measures["position"][found] = self._offset_km[seg] + along_km
@@ -404,14 +396,17 @@ class GeodesicLine:
             nearest_lat=measures["lat"],
         )
 
-    def distance_km(self, longitude: np.ndarray | Sequence[float], latitude: np.ndarray | Sequence[float]) -> np.ndarray:
+    def distance_km(
+        self, longitude: np.ndarray | Sequence[float], latitude: np.ndarray | Sequence[float]
+    ) -> np.ndarray:
         """Geodesic distance (km) from each point to the line; see :meth:`measure`."""
         return self.measure(longitude, latitude).distance_km
 
 
 @lru_cache(maxsize=16)
 def _cached_line(wkb: bytes, frame_radius_km: float) -> GeodesicLine:
-    return GeodesicLine(shapely.from_wkb(wkb), frame_radius_km)
+    # The WKB is that of a Line (see geodesic_line).
+    return GeodesicLine(cast(Line, shapely.from_wkb(wkb)), frame_radius_km)
 
 
 def geodesic_line(line: Line, frame_radius_km: float = config.GEODESY_FRAME_RADIUS_KM) -> GeodesicLine:
@@ -431,7 +426,9 @@ def geodesic_line(line: Line, frame_radius_km: float = config.GEODESY_FRAME_RADI
     return _cached_line(shapely.to_wkb(line), float(frame_radius_km))
 
 
-def distance_km(line: Line, longitude: np.ndarray | Sequence[float], latitude: np.ndarray | Sequence[float]) -> np.ndarray:
+def distance_km(
+    line: Line, longitude: np.ndarray | Sequence[float], latitude: np.ndarray | Sequence[float]
+) -> np.ndarray:
     """Geodesic distance (km) from points to any line, e.g. a barrier.
 
     Parameters

@@ -39,10 +39,6 @@ PLACE_COLUMNS: tuple[str, ...] = (
 )
 PLACE_KINDS: tuple[str, ...] = ("town", "crossing", "landmark")
 
-#: Largest count accepted: more deaths than any recorded event, far below
-#: the int64 limit, so a typo like 1e30 is reported instead of overflowing.
-MAX_COUNT = 10_000_000
-
 # A CSV's first data row is line 2 of the file (line 1 holds the header).
 _FIRST_DATA_LINE = 2
 
@@ -204,11 +200,11 @@ def _coordinate_problems(table: pd.DataFrame) -> list[str]:
     problems = []
     for column, limit in (("latitude", 90.0), ("longitude", 180.0)):
         values = pd.to_numeric(table[column], errors="coerce")
-        for row in table.index[values.isna() | (values.abs() > limit)]:
-            problems.append(
-                f"row {row + _FIRST_DATA_LINE}, column {column}: "
-                f"{table.at[row, column]!r} is not a number within ±{limit:g}"
-            )
+        problems += [
+            f"row {row + _FIRST_DATA_LINE}, column {column}: "
+            f"{table.at[row, column]!r} is not a number within ±{limit:g}"
+            for row in table.index[values.isna() | (values.abs() > limit)]
+        ]
     return problems
 
 
@@ -294,9 +290,9 @@ def validate_incident_table(table: pd.DataFrame, source: str) -> pd.DataFrame:
     for column in COUNT_COLUMNS:
         numbers = _numbers_or_missing(table[column])
         unparsed = numbers.isna() & (table[column].str.strip() != "")
-        bad = unparsed | (numbers < 0) | (numbers > MAX_COUNT) | (numbers.notna() & (numbers % 1 != 0))
+        bad = unparsed | (numbers < 0) | (numbers > config.MAX_COUNT) | (numbers.notna() & (numbers % 1 != 0))
         for row in table.index[bad]:
-            report(row, column, f"{table.at[row, column]!r} is not a whole number from 0 to {MAX_COUNT:,}")
+            report(row, column, f"{table.at[row, column]!r} is not a whole number from 0 to {config.MAX_COUNT:,}")
         numbers = numbers.where(~bad)
         counts[column] = numbers
     for prefix in sorted({column.rsplit("_", 1)[0] for column in COUNT_COLUMNS}):

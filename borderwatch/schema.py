@@ -58,9 +58,6 @@ GEO_PRECISION_LABELS: Final[dict[int, str]] = {
     3: "regional centroid",
 }
 
-#: The sides that deaths are split into where sources give it.
-DEATH_SIDES: Final[tuple[str, ...]] = ("militants", "security", "civilians")
-
 #: Columns of a normalised incident table, in order. ``*_low / _best / _high``
 #: hold counts (nullable integers): low and high bound what sources report,
 #: best is the figure shown; all three are empty where sources give nothing.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+from collections.abc import Sequence
 
 from borderwatch.errors import SettingsError
 from borderwatch.roles import Role
@@ -43,7 +44,12 @@ def is_loopback(address: str | None) -> bool:
         return False  # a host name other than localhost may resolve anywhere
 
 
-def exposure(address: str | None, sign_in_configured: bool, allow_anonymous: bool = False) -> Exposure:
+def exposure(
+    address: str | None,
+    sign_in_configured: bool,
+    allow_anonymous: bool = False,
+    served_names: Sequence[str] = (),
+) -> Exposure:
     """Decide how the server may run.
 
     Parameters
@@ -54,6 +60,11 @@ def exposure(address: str | None, sign_in_configured: bool, allow_anonymous: boo
         Whether ``[auth]`` is set in the secrets, so ``st.login`` works.
     allow_anonymous : bool
         The operator's explicit ``--allow-anonymous``.
+    served_names : sequence of str
+        Host names the server answers to (``server.allowedHosts``,
+        ``browser.serverAddress``). A server on loopback behind a reverse proxy
+        is reached from the network under such a name, so one that is not
+        loopback counts as a network address.
 
     Returns
     -------
@@ -67,13 +78,19 @@ def exposure(address: str | None, sign_in_configured: bool, allow_anonymous: boo
     """
     if sign_in_configured:
         return Exposure.SIGNED_IN
-    if is_loopback(address):
+    public_names = [name for name in served_names if name.strip() and not is_loopback(name)]
+    if is_loopback(address) and not public_names:
         return Exposure.LOCAL
     if allow_anonymous:
         return Exposure.ANONYMOUS
-    where = f"on {address}" if address else "on every network interface"
+    if is_loopback(address):
+        reach = (f"BorderWatch listens on {address} but answers to {', '.join(public_names)}, "
+                 "as behind a reverse proxy, so other machines reach it")
+    else:
+        where = f"on {address}" if address else "on every network interface"
+        reach = f"BorderWatch would listen {where}, reachable from other machines"
     raise SettingsError("the server's address and sign-in", [
-        f"BorderWatch would listen {where}, reachable from other machines, but no sign-in is configured: "
+        f"{reach}, but no sign-in is configured: "
         "anyone who reaches the port could import and remove data. Configure sign-in ([auth] in "
         ".streamlit/secrets.toml, see docs/deploy.md), listen on localhost (--server.address localhost), "
         "or start with --allow-anonymous to let everyone in as a viewer."
@@ -85,3 +102,30 @@ def role_without_sign_in(mode: Exposure) -> Role:
     if mode is Exposure.SIGNED_IN:
         raise ValueError("with sign-in configured, roles come from each user's claims")
     return Role.ADMIN if mode is Exposure.LOCAL else Role.VIEWER
+
+
+def where_to_open(address: str | None, port: int, base_path: str = "", host_name: str = "localhost") -> str:
+    """The line the server prints at start: the address to open, found without asking any outside service.
+
+    Parameters
+    ----------
+    address : str or None
+        Streamlit's ``server.address`` (None, empty or a wildcard: every interface).
+    port : int
+        ``server.port``.
+    base_path : str
+        ``server.baseUrlPath``.
+    host_name : str
+        This machine's name, shown for a server on every interface.
+
+    Returns
+    -------
+    str
+    """
+    path = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    text = (address or "").strip()
+    if text in ("", "0.0.0.0", "::", "[::]"):
+        return (f"BorderWatch is serving on every network interface: open http://localhost:{port}{path} here, "
+                f"or http://{host_name}:{port}{path} from another machine")
+    shown = f"[{text}]" if ":" in text and not text.startswith("[") else text
+    return f"BorderWatch is serving: open http://{shown}:{port}{path}"

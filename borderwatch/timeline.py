@@ -10,6 +10,7 @@ barrier has no status before its first row (it had not been announced).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -35,10 +36,6 @@ DEFAULT_CROSSING_STATUS: Final[str] = "open"
 
 #: Steps of the playback: ISO weeks (Monday to Sunday) or calendar months.
 PLAYBACK_STEPS: Final[tuple[str, ...]] = ("week", "month")
-
-#: Most frames :func:`playback_frames` builds: beyond it a slider is unusable
-#: (5,000 weeks are about 96 years).
-MAX_PLAYBACK_FRAMES: Final[int] = 5_000
 
 #: English month names, so labels do not depend on the machine's locale.
 MONTH_NAMES: Final[tuple[str, ...]] = (
@@ -126,7 +123,7 @@ def _feature_problems(table: pd.DataFrame, periods: dict[int, tuple[date, date |
                     f"{kinds.iloc[0]} in row {kinds.index[0] + _FIRST_DATA_LINE}, not a {kind}"
                 )
         dated = sorted((periods[index][0], index) for index in rows.index if index in periods)
-        for (_, earlier), (start, later) in zip(dated, dated[1:]):
+        for (_, earlier), (start, later) in itertools.pairwise(dated):
             earlier_end = periods[earlier][1]
             if earlier_end is None or earlier_end > start:
                 until = "open-ended" if earlier_end is None else f"until {earlier_end}"
@@ -233,25 +230,6 @@ def status_on(timeline: pd.DataFrame, feature_id: str, day: date) -> str | None:
     return None
 
 
-def statuses_on(timeline: pd.DataFrame, day: date) -> dict[str, str]:
-    """Return the status on a day of every feature in the timeline that has one.
-
-    Parameters
-    ----------
-    timeline : pandas.DataFrame
-        As :func:`load_timeline` returns it.
-    day : datetime.date
-
-    Returns
-    -------
-    dict of str to str
-        Feature id to status (see :func:`status_on`); features without a
-        status that day (the barrier before its announcement) are absent.
-    """
-    statuses = {feature_id: status_on(timeline, feature_id, day) for feature_id in timeline["feature_id"].unique()}
-    return {feature_id: status for feature_id, status in statuses.items() if status is not None}
-
-
 def crossing_days_during(timeline: pd.DataFrame, start: date, end: date) -> dict[str, date]:
     """For each crossing, the day of ``start``..``end`` that shows it at its most notable.
 
@@ -278,23 +256,6 @@ def crossing_days_during(timeline: pd.DataFrame, start: date, end: date) -> dict
         if overlaps and row["status"] != DEFAULT_CROSSING_STATUS:
             days[row["feature_id"]] = max(row["start"], start)
     return days
-
-
-def barrier_status_changes(timeline: pd.DataFrame) -> list[date]:
-    """Return the days on which any feature's status changes, for slider marks.
-
-    Parameters
-    ----------
-    timeline : pandas.DataFrame
-        As :func:`load_timeline` returns it.
-
-    Returns
-    -------
-    list of datetime.date
-        Every ``start`` and ``end`` in the timeline, sorted, without repeats.
-    """
-    days = set(timeline["start"]) | {end for end in timeline["end"] if end is not None}
-    return sorted(days)
 
 
 def describe_period(start: date, end: date | None) -> str:
@@ -370,17 +331,17 @@ def playback_frames(start: date, end: date, step: str) -> list[Frame]:
     ------
     ValueError
         If ``step`` is unknown, ``end`` is before ``start``, or there would
-        be more than :data:`MAX_PLAYBACK_FRAMES` frames.
+        be more than :data:`borderwatch.config.MAX_PLAYBACK_FRAMES` frames.
     """
     if step not in PLAYBACK_STEPS:
         raise ValueError(f"step {step!r} is not one of {PLAYBACK_STEPS}")
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     count = _frame_count(start, end, step)
-    if count > MAX_PLAYBACK_FRAMES:
+    if count > config.MAX_PLAYBACK_FRAMES:
         coarser = "a coarser step (month)" if step == "week" else "a shorter range"
         raise ValueError(
-            f"{start} to {end} by {step} gives {count:,} frames, more than {MAX_PLAYBACK_FRAMES:,}: "
+            f"{start} to {end} by {step} gives {count:,} frames, more than {config.MAX_PLAYBACK_FRAMES:,}: "
             f"choose {coarser}"
         )
     frames = []

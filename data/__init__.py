@@ -1,1 +1,4 @@
-"""The bundled reference data, installed as the package ``borderwatch.bundled`` (see pyproject.toml and data/README.md)."""
+"""The bundled reference data, installed as the package ``borderwatch.bundled``.
+
+See pyproject.toml and data/README.md.
+"""

@@ -25,8 +25,10 @@ import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 import xstatic.pkg.leaflet_markercluster
 
-from borderwatch import config
 from borderwatch.errors import OfflineAssetError
+
+#: BorderWatch's own browser code and styles, in this package's folder ``web``.
+WEB_ASSETS_DIR = Path(__file__).resolve().parent / "web"
 
 #: Folder of the packages' files under the assets URL (and in a folder of copies).
 VENDOR_FOLDER = "vendor"
@@ -52,7 +54,7 @@ def _content_version(folder: Path, names: tuple[str, ...]) -> str:
     return digest.hexdigest()[:12]
 
 
-_OWN_SCRIPTS = ("map.js", "labels.js", "sites.js", "precision.js", "focus.js")
+_OWN_SCRIPTS = ("map.js", "labels.js", "sites.js", "precision.js", "focus.js", "features.js")
 _OWN_STYLES = ("borderwatch.css",)
 
 VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
@@ -90,8 +92,8 @@ VENDOR_PACKAGES: tuple[VendorPackage, ...] = (
     # BorderWatch's own browser code (layers/web), served and inlined like the packages.
     VendorPackage(
         name="borderwatch",
-        base_dir=config.WEB_ASSETS_DIR,
-        version=_content_version(config.WEB_ASSETS_DIR, _OWN_SCRIPTS + _OWN_STYLES),
+        base_dir=WEB_ASSETS_DIR,
+        version=_content_version(WEB_ASSETS_DIR, _OWN_SCRIPTS + _OWN_STYLES),
         scripts=_OWN_SCRIPTS,
         styles=_OWN_STYLES,
     ),
@@ -136,7 +138,7 @@ def vendor_files() -> dict[str, Path]:
 def install_vendor_assets(folder: Path) -> Path:
     """Copy the map's scripts and styles from the installed packages into one folder.
 
-    A saved map inlines them from there (see :mod:`borderwatch.mapexport`).
+    A saved map inlines them from there (see :mod:`layers.export.html`).
     Copies only what changed, so it is cheap to call again.
 
     Parameters

@@ -7,14 +7,14 @@ import geopandas as gpd
 
 from borderwatch.escape import escape_html
 from layers.lines import line_feature_group
-from layers.style import BARRIER_COLOUR
+from layers.style import BARRIER_LINES
 
 LAYER_NAME = "Trench and berm (barrier)"
 
 
 def barrier_style(_feature: dict) -> dict:
     """Leaflet style of the barrier: a thick ochre line."""
-    return {"color": BARRIER_COLOUR, "weight": 5, "opacity": 0.85}
+    return BARRIER_LINES["complete"].leaflet()
 
 
 def barrier_popup_html(barrier: gpd.GeoDataFrame) -> str:

@@ -9,7 +9,7 @@ import geopandas as gpd
 from branca.element import Element
 
 from borderwatch import config
-from layers.countries import country_labels, countries_layer
+from layers.countries import countries_layer, country_labels
 from layers.legend import legend_html
 from layers.script import ScriptCall
 from layers.style import CSS_VARIABLES

@@ -7,14 +7,14 @@ import geopandas as gpd
 
 from borderwatch.escape import escape_html
 from layers.lines import line_feature_group
-from layers.style import BORDER_COLOUR
+from layers.style import BORDER_LINE
 
 LAYER_NAME = "Tunisia–Libya border"
 
 
 def border_style(_feature: dict) -> dict:
     """Leaflet style of the border: a dark red dashed line."""
-    return {"color": BORDER_COLOUR, "weight": 3, "opacity": 0.9, "dashArray": "8 5"}
+    return BORDER_LINE.leaflet()
 
 
 def border_layer(border: gpd.GeoDataFrame) -> folium.FeatureGroup:

@@ -6,8 +6,8 @@ from operator import attrgetter
 
 import folium
 import geopandas as gpd
-from shapely.ops import polylabel
 from shapely.geometry import box
+from shapely.ops import polylabel
 
 from borderwatch import config
 from layers.script import ScriptCall

@@ -26,5 +26,6 @@ def focus_layer(request: Mapping[str, object]) -> folium.FeatureGroup:
         To send last, after the attack sites it may open.
     """
     group = folium.FeatureGroup(name="Focus", control=False)
-    ScriptCall("focus", {key: request[key] for key in ("token", "lat", "lon", "zoom", "incident", "move")}).add_to(group)
+    keys = ("token", "lat", "lon", "zoom", "incident", "move")
+    ScriptCall("focus", {key: request[key] for key in keys}).add_to(group)
     return group

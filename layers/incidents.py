@@ -16,8 +16,16 @@ from collections.abc import Mapping
 import folium
 import numpy as np
 import pandas as pd
+
 from layers.script import ScriptCall
-from layers.style import EVENT_TYPE_COLOURS, UNKNOWN_TYPE_COLOUR, radius_for_deaths
+from layers.style import (
+    EVENT_TYPE_COLOURS,
+    SITE_FILL_OPACITY,
+    SITE_RIM,
+    SITE_RIM_PX,
+    UNKNOWN_TYPE_COLOUR,
+    radius_for_deaths,
+)
 
 LAYER_NAME = "Attack sites"
 
@@ -133,7 +141,8 @@ def incidents_layer(points: pd.DataFrame) -> folium.FeatureGroup:
     if points.empty:
         return group
     ScriptCall("sites", encode_points(points),
-               {"clusterRadius": CLUSTER_RADIUS_PX, "cssClass": INCIDENT_CSS_CLASS}).add_to(group)
+               {"clusterRadius": CLUSTER_RADIUS_PX, "cssClass": INCIDENT_CSS_CLASS,
+                "rim": SITE_RIM, "rimPx": SITE_RIM_PX, "fillOpacity": SITE_FILL_OPACITY}).add_to(group)
     return group
 
 

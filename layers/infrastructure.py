@@ -23,30 +23,29 @@ from layers.barrier import LAYER_NAME as BARRIER_LAYER_NAME
 from layers.barrier import barrier_popup_html, barrier_style
 from layers.lines import line_feature_group
 from layers.places import CROSSINGS_LAYER_NAME
+from layers.style import (
+    BARRIER_LINES,
+    CROSSING_CLOSED_MARK,
+    CROSSING_MARKER_PX,
+    CROSSING_RIM_PX,
+    CROSSING_STATUS_COLOURS,
+)
 
-#: Colour of a barrier that is planned but not yet being built.
-PLANNED_COLOUR: Final[str] = "#8C8C8C"
-#: Dashes of a barrier being built, and (shorter) of a planned one.
-UNDER_CONSTRUCTION_DASH: Final[str] = "12 8"
-PLANNED_DASH: Final[str] = "4 8"
-
-#: Colours of an open and a closed crossing.
-OPEN_CROSSING_COLOUR: Final[str] = "#1B7837"
-CLOSED_CROSSING_COLOUR: Final[str] = "#C0392B"
-#: Diameter of a crossing's marker, in pixels.
-CROSSING_MARKER_PX: Final[int] = 18
-#: Mark inside a closed crossing's marker (multiplication sign).
-CLOSED_MARK: Final[str] = "\u00d7"
+#: Colour of a barrier that is planned but not yet being built (from :data:`layers.style.BARRIER_LINES`).
+PLANNED_COLOUR: Final[str] = BARRIER_LINES["planned"].colour
+#: Colours of an open and a closed crossing (from :data:`layers.style.CROSSING_STATUS_COLOURS`).
+OPEN_CROSSING_COLOUR: Final[str] = CROSSING_STATUS_COLOURS["open"]
+CLOSED_CROSSING_COLOUR: Final[str] = CROSSING_STATUS_COLOURS["closed"]
 
 
-def under_construction_style(feature: dict) -> dict:
+def under_construction_style(_feature: dict) -> dict:
     """Leaflet style of a barrier being built: the complete barrier's ochre line, dashed."""
-    return {**barrier_style(feature), "dashArray": UNDER_CONSTRUCTION_DASH}
+    return BARRIER_LINES["under construction"].leaflet()
 
 
 def planned_style(_feature: dict) -> dict:
     """Leaflet style of a planned barrier: grey, short dashes."""
-    return {"color": PLANNED_COLOUR, "weight": 4, "opacity": 0.85, "dashArray": PLANNED_DASH}
+    return BARRIER_LINES["planned"].leaflet()
 
 
 #: Style of the barrier per status; ``complete`` is the static layer's solid line.
@@ -116,27 +115,23 @@ def barrier_status_layer(barrier: gpd.GeoDataFrame, status: str | None, day: dat
 def crossing_status_style(feature: dict) -> dict:
     """Leaflet icon options of a crossing: a green dot when open, a red one with a white × when closed."""
     closed = feature["properties"]["status"] == "closed"
-    colour = CLOSED_CROSSING_COLOUR if closed else OPEN_CROSSING_COLOUR
-    size = CROSSING_MARKER_PX
+    colour = CROSSING_STATUS_COLOURS["closed" if closed else "open"]
+    size, rim = CROSSING_MARKER_PX, CROSSING_RIM_PX
     return {
         "className": f"bw-crossing bw-crossing-{'closed' if closed else 'open'}",
         "html": (
             f'<div style="width:{size}px;height:{size}px;border-radius:50%;background:{colour};'
-            "border:2px solid #FFFFFF;box-sizing:border-box;box-shadow:0 0 3px rgba(0,0,0,0.5);"
-            f'color:#FFFFFF;font:700 13px/{size - 4}px sans-serif;text-align:center">'
-            f"{CLOSED_MARK if closed else ''}</div>"
+            f"border:{rim}px solid #FFFFFF;box-sizing:border-box;box-shadow:0 0 3px rgba(0,0,0,0.5);"
+            f'color:#FFFFFF;font:700 13px/{size - 2 * rim}px sans-serif;text-align:center">'
+            f"{CROSSING_CLOSED_MARK if closed else ''}</div>"
         ),
         "iconSize": [size, size],
         "iconAnchor": [size // 2, size // 2],
     }
 
 
-# Tooltips bound per point from escaped properties, as in layers.places.
-_BIND_CROSSING = JsCode(
-    """function bindCrossing(feature, layer) {
-        layer.bindTooltip(feature.properties.tooltip_html, {direction: "right"});
-    }"""
-)
+# Tooltips bound per point from escaped properties, as in layers.places (layers/web/features.js).
+_BIND_CROSSING = JsCode("BorderWatch.bindCrossing")
 
 
 def _crossing_tooltip(name: str, status: str, day: date, period: StatusPeriod | None) -> str:
@@ -176,7 +171,7 @@ def crossings_status_layer(
     places : geopandas.GeoDataFrame
         Gazetteer rows; only ``kind == "crossing"`` are drawn. Not changed.
     statuses : dict of str to str
-        Crossing id to status, from :func:`borderwatch.timeline.statuses_on`;
+        Crossing id to status, from :func:`borderwatch.timeline.status_on`;
         a crossing missing from it is :data:`borderwatch.timeline.DEFAULT_CROSSING_STATUS`.
     day : datetime.date
         The day shown, quoted in the tooltips.

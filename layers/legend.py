@@ -5,18 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from borderwatch.escape import escape_html
-from layers.infrastructure import CLOSED_CROSSING_COLOUR, OPEN_CROSSING_COLOUR, PLANNED_COLOUR
+from layers.infrastructure import CLOSED_CROSSING_COLOUR, OPEN_CROSSING_COLOUR
 from layers.precision import PRECISION_COLOUR
 from layers.segments import SEGMENT_PALETTE
-from layers.sequences import SEQUENCE_COLOUR
 from layers.style import (
-    BARRIER_COLOUR,
-    BORDER_COLOUR,
+    BARRIER_LINES,
+    BORDER_LINE,
     CELL_COLOUR,
     CLUSTER_FILL,
     CLUSTER_RING,
     LEGEND_DEATH_STEPS,
     PLACE_COLOUR,
+    SEQUENCE_LINE,
+    LineStyle,
     event_type_colour,
     radius_for_deaths,
 )
@@ -33,6 +34,15 @@ def _dot(colour: str, extra: str = "") -> str:
 
 def _line(css: str) -> str:
     return f'<span class="bw-line" style="border-top:{css}"></span>'
+
+
+def _border_css(style: LineStyle) -> str:
+    """A map line as a CSS border: its width and colour; dotted when its dashes are no longer than it is wide."""
+    if style.dash is None:
+        pattern = "solid"
+    else:
+        pattern = "dotted" if float(style.dash.split()[0]) <= style.weight_px else "dashed"
+    return f"{style.weight_px:g}px {pattern} {style.colour}"
 
 
 def legend_html(event_types: Sequence[str]) -> str:
@@ -54,10 +64,10 @@ def legend_html(event_types: Sequence[str]) -> str:
              "Numbered white disc: sites close together; click to fan them out or zoom in"),
         _row("sites", _dot(CELL_COLOUR),
              "Dark numbered circle: incidents in that area, when too many to draw one by one; click to zoom in"),
-        _row("border", _line(f"3px dashed {BORDER_COLOUR}"), "Tunisia–Libya border"),
-        _row("barrier", _line(f"5px solid {BARRIER_COLOUR}"), "Trench and berm (barrier, approx.): complete"),
-        _row("barrier", _line(f"5px dashed {BARRIER_COLOUR}"), "… under construction"),
-        _row("barrier", _line(f"5px dotted {PLANNED_COLOUR}"), "… planned"),
+        _row("border", _line(_border_css(BORDER_LINE)), "Tunisia–Libya border"),
+        _row("barrier", _line(_border_css(BARRIER_LINES["complete"])), "Trench and berm (barrier, approx.): complete"),
+        _row("barrier", _line(_border_css(BARRIER_LINES["under construction"])), "… under construction"),
+        _row("barrier", _line(_border_css(BARRIER_LINES["planned"])), "… planned"),
         _row("crossings", _dot(OPEN_CROSSING_COLOUR), "Crossing open on the date shown"),
         _row("crossings", _dot(CLOSED_CROSSING_COLOUR), "Crossing closed on the date shown"),
         _row("precision", _dot("none", f"border:2px solid {PRECISION_COLOUR}"),
@@ -66,7 +76,7 @@ def legend_html(event_types: Sequence[str]) -> str:
         _row("heatmap", _line("6px solid #F4A261"), "Heatmap: where incidents concentrate"),
         _row("segments", _line(f"5px solid {SEGMENT_PALETTE[-1]}"),
              "Border segment: the darker, the more incidents near it; the hottest outlined"),
-        _row("sequences", _line(f"2px dashed {SEQUENCE_COLOUR}"),
+        _row("sequences", _line(_border_css(SEQUENCE_LINE)),
              "Cross-border sequence: an incident, then one across the border soon after"),
     ]
     # Folded at first: open, it covers a third of a laptop-sized map.

@@ -11,7 +11,7 @@ from folium.utilities import JsCode
 
 from borderwatch.escape import escape_html
 from layers.script import ScriptCall
-from layers.style import CROSSING_COLOUR, FEATURED_PLACE_COLOUR, PLACE_COLOUR
+from layers.style import FEATURED_PLACE_DOT, PLACE_DOT
 
 PLACES_LAYER_NAME = "Places"
 #: CSS class of a place's dot: names on the map keep clear of it (``layers/web/labels.js``).
@@ -32,12 +32,8 @@ def _place_popup(place: dict) -> str:
 # One GeoJSON layer per group, its popups and tooltips bound per point from
 # escaped properties: a folium Popup per place compiled a Jinja template per
 # place on every rerun, which cost more than the rest of the map.
-_BIND_PLACE = JsCode(
-    """function bindPlace(feature, layer) {
-        layer.bindPopup(feature.properties.popup_html, {maxWidth: 320});
-        layer.bindTooltip(feature.properties.tooltip_html, {direction: "right"});
-    }"""
-)
+# The function is in layers/web/features.js.
+_BIND_PLACE = JsCode("BorderWatch.bindPlace")
 
 #: Zoom from which each kind of place is named on the map (where there is
 #: room; see ``layers/web/labels.js``); the featured town always is.
@@ -48,17 +44,8 @@ LABEL_OFFSET_PX: dict[bool, int] = {True: 9, False: 4}
 
 def place_style(feature: dict) -> dict:
     """Leaflet style of a town or landmark; the featured one is larger, white with a dark rim."""
-    if feature["properties"]["featured"]:
-        return {"radius": 8, "color": FEATURED_PLACE_COLOUR, "weight": 3, "fill": True,
-                "fillColor": "#FFFFFF", "fillOpacity": 1.0, "className": PLACE_CSS_CLASS}
-    return {"radius": 3.5, "color": PLACE_COLOUR, "weight": 1, "fill": True,
-            "fillColor": PLACE_COLOUR, "fillOpacity": 1.0, "className": PLACE_CSS_CLASS}
-
-
-def crossing_style(_feature: dict) -> dict:
-    """Style of a crossing drawn without its status (the PNG export): a white ring in the crossings' colour."""
-    return {"radius": 7, "color": CROSSING_COLOUR, "weight": 3, "fill": True,
-            "fillColor": "#FFFFFF", "fillOpacity": 1.0}
+    dot = FEATURED_PLACE_DOT if feature["properties"]["featured"] else PLACE_DOT
+    return {**dot.leaflet(), "className": PLACE_CSS_CLASS}
 
 
 def _place_features(places: gpd.GeoDataFrame, featured_id: str | None) -> dict:

@@ -8,6 +8,7 @@ import folium
 
 from borderwatch.escape import escape_html
 from borderwatch.planner import Plan
+from layers.style import COVERAGE_FILL_OPACITY, COVERAGE_RIM_OPACITY, COVERAGE_RIM_PX, GAP_LINE
 
 #: Start of every plan layer's name in the layer control; the plan's name follows.
 LAYER_PREFIX: Final[str] = "Sensor plan: "
@@ -16,7 +17,7 @@ LAYER_PREFIX: Final[str] = "Sensor plan: "
 #: from the event-type, border and barrier colours).
 PLAN_COLOUR: Final[str] = "#56B4E9"
 #: Colour of the uncovered stretches: red, so gaps read as the warning they are.
-GAP_COLOUR: Final[str] = "#E41A1C"
+GAP_COLOUR: Final[str] = GAP_LINE.colour
 
 #: CSS classes of the plan's shapes, for styling and for browser tests.
 SENSOR_CSS_CLASS: Final[str] = "bw-plan-sensor"
@@ -32,13 +33,14 @@ def sensor_style(colour: str) -> dict:
 
 def coverage_style(colour: str) -> dict:
     """Leaflet options of a coverage disc: a faint fill, so the incidents under it stay readable."""
-    return {"color": colour, "weight": 1, "opacity": 0.6, "fill": True, "fill_color": colour,
-            "fill_opacity": 0.15, "class_name": COVERAGE_CSS_CLASS}
+    return {"color": colour, "weight": COVERAGE_RIM_PX, "opacity": COVERAGE_RIM_OPACITY, "fill": True,
+            "fill_color": colour, "fill_opacity": COVERAGE_FILL_OPACITY, "class_name": COVERAGE_CSS_CLASS}
 
 
 def gap_style() -> dict:
     """Leaflet options of a gap: a thick dashed red line."""
-    return {"color": GAP_COLOUR, "weight": 6, "opacity": 0.9, "dash_array": "10 8", "class_name": GAP_CSS_CLASS}
+    return {"color": GAP_LINE.colour, "weight": GAP_LINE.weight_px, "opacity": GAP_LINE.opacity,
+            "dash_array": GAP_LINE.dash, "class_name": GAP_CSS_CLASS}
 
 
 def _km(value: float) -> str:

@@ -14,7 +14,9 @@ from typing import Final
 import folium
 import numpy as np
 import pandas as pd
+
 from layers.script import ScriptCall
+from layers.style import PRECISION_CIRCLE, PRECISION_FILL_OPACITY
 
 LAYER_NAME: Final[str] = "Location precision"
 
@@ -22,7 +24,7 @@ LAYER_NAME: Final[str] = "Location precision"
 PRECISION_CSS_CLASS: Final[str] = "bw-precision"
 
 #: Colour of the circles: a neutral slate, apart from the event-type colours.
-PRECISION_COLOUR: Final[str] = "#4A5A70"
+PRECISION_COLOUR: Final[str] = PRECISION_CIRCLE.colour
 
 #: What each ACLED ``geo_precision`` code places, in the tooltip's words.
 PRECISION_WORDS: Final[dict[int, str]] = {1: "place named", 2: "near the place named", 3: "district"}
@@ -91,5 +93,6 @@ def precision_layer(points: pd.DataFrame) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name=LAYER_NAME, show=True)
     data = encode_circles(points)
     if data["lat"]:
-        ScriptCall("precision", data, {"colour": PRECISION_COLOUR, "cssClass": PRECISION_CSS_CLASS}).add_to(group)
+        options = {**PRECISION_CIRCLE.leaflet(), "fillOpacity": PRECISION_FILL_OPACITY, "cssClass": PRECISION_CSS_CLASS}
+        ScriptCall("precision", data, options).add_to(group)
     return group

@@ -39,11 +39,8 @@ SEGMENT_WEIGHT_PX: Final[float] = 6.0
 HOTTEST_WEIGHT_PX: Final[float] = 10.0
 HOTTEST_OUTLINE_WEIGHT_PX: Final[float] = 15.0
 
-_BIND_TOOLTIP = JsCode(
-    """function bindSegmentTooltip(feature, layer) {
-        layer.bindTooltip(feature.properties.tooltip_html, {sticky: true});
-    }"""
-)
+# The function is in layers/web/features.js.
+_BIND_TOOLTIP = JsCode("BorderWatch.bindSegmentTooltip")
 
 
 def segment_colour(incidents: int, most: int) -> str:
@@ -70,7 +67,7 @@ def segment_colour(incidents: int, most: int) -> str:
 
 
 def _plural(count: float, word: str) -> str:
-    number = int(round(count))
+    number = round(count)
     return f"{number:,} {word}" if number == 1 else f"{number:,} {word}s"
 
 
@@ -133,7 +130,7 @@ def segment_features(segments: gpd.GeoDataFrame, summary: pd.DataFrame) -> dict:
     table = table.fillna({"incidents": 0, "deaths": 0, "trend_unit": "period", "hottest": False})
     most = int(table["incidents"].max()) if len(table) else 0
     features = []
-    for record, geometry in zip(table.to_dict("records"), lines.geometry):
+    for record, geometry in zip(table.to_dict("records"), lines.geometry, strict=True):
         incidents = int(record["incidents"])
         features.append({
             "type": "Feature",
@@ -198,24 +195,3 @@ def segments_layer(segments: gpd.GeoDataFrame, summary: pd.DataFrame) -> folium.
     return group
 
 
-def clicked_segment(map_state: Mapping[str, object] | None) -> int | None:
-    """Return the number of the border segment a map click selected, if any.
-
-    Parameters
-    ----------
-    map_state : mapping or None
-        What ``st_folium`` returns; its ``last_active_drawing`` is the GeoJSON
-        feature clicked last.
-
-    Returns
-    -------
-    int or None
-        The feature's :data:`ID_PROPERTY`; None when nothing, or something
-        other than a segment, was clicked.
-    """
-    drawing = (map_state or {}).get("last_active_drawing") or {}
-    properties = drawing.get("properties") if isinstance(drawing, Mapping) else None
-    properties = properties or {}
-    segment = properties.get(ID_PROPERTY)
-    is_number = isinstance(segment, int) and not isinstance(segment, bool)
-    return segment if is_number and properties.get("kind") == FEATURE_KIND else None

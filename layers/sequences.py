@@ -10,41 +10,23 @@ import folium
 import pandas as pd
 from folium.utilities import JsCode
 
-from borderwatch.escape import escape_html
+from borderwatch.escape import escape_html, script_json
+from layers.style import SEQUENCE_END, SEQUENCE_LINE
 
 LAYER_NAME: Final[str] = "Cross-border sequences"
 
-SEQUENCE_COLOUR: Final[str] = "#5E3C99"
-#: Radius (px) of the dot that marks a line's later end, where the sequence arrives.
-END_RADIUS_PX: Final[float] = 4.0
+SEQUENCE_COLOUR: Final[str] = SEQUENCE_LINE.colour
 #: Side (px) of the arrowhead drawn halfway along each line; the same at every zoom.
 ARROW_SIZE_PX: Final[int] = 14
 #: CSS class of an arrowhead's marker (it replaces Leaflet's white divIcon box).
 ARROW_CLASS: Final[str] = "bw-sequence-arrow"
 
-_BIND_TOOLTIP = JsCode(
-    """function bindSequenceTooltip(feature, layer) {
-        layer.bindTooltip(feature.properties.tooltip_html, {sticky: true});
-    }"""
-)
-
-
-# A triangle pointing east, turned by the feature's screen angle. The angle is
-# a number this module computes, never text from the data. Arrowheads take no
-# hover, click or Tab: the line under them carries the tooltip.
+# The functions are in layers/web/features.js; the arrowheads' settings go as JSON.
+_BIND_TOOLTIP = JsCode("BorderWatch.bindSequenceTooltip")
 _ARROW_MARKER = JsCode(
-    """function sequenceArrow(feature, latlng) {
-        var size = %(size)d;
-        var svg = '<svg width="' + size + '" height="' + size + '" viewBox="0 0 12 12" '
-            + 'style="display:block;transform:rotate(' + Number(feature.properties.angle) + 'deg)">'
-            + '<path d="M1 1.5 L11 6 L1 10.5 Z" fill="%(colour)s" stroke="#FFFFFF" stroke-width="1"/></svg>';
-        return L.marker(latlng, {
-            icon: L.divIcon({className: "%(css_class)s", html: svg, iconSize: [size, size],
-                             iconAnchor: [size / 2, size / 2]}),
-            interactive: false, keyboard: false
-        });
-    }"""
-    % {"size": ARROW_SIZE_PX, "colour": SEQUENCE_COLOUR, "css_class": ARROW_CLASS}
+    "BorderWatch.sequenceArrow("
+    + script_json({"size": ARROW_SIZE_PX, "colour": SEQUENCE_COLOUR, "cssClass": ARROW_CLASS})
+    + ")"
 )
 
 
@@ -145,13 +127,12 @@ def sequence_features(pairs: pd.DataFrame) -> tuple[dict, dict, dict]:
 
 def sequence_style(_feature: dict) -> dict:
     """Leaflet style of a sequence line: thin, purple, dashed, see-through where many overlap."""
-    return {"color": SEQUENCE_COLOUR, "weight": 2, "opacity": 0.6, "dashArray": "6 4"}
+    return SEQUENCE_LINE.leaflet()
 
 
 def sequence_end_style(_feature: dict) -> dict:
     """Leaflet style of the dot at a sequence's later end; it lets hovers and clicks through to the line."""
-    return {"radius": END_RADIUS_PX, "color": "#FFFFFF", "weight": 1, "fill": True,
-            "fillColor": SEQUENCE_COLOUR, "fillOpacity": 0.9, "interactive": False}
+    return {**SEQUENCE_END.leaflet(), "interactive": False}
 
 
 def sequences_layer(pairs: pd.DataFrame) -> folium.FeatureGroup:

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python scripts/bench_geodesy.py [--points 1000000] [--borders TUN-LBY CAN-USA ...]
+    python -m scripts.bench_geodesy [--points 1000000] [--borders TUN-LBY CAN-USA ...]
 
 For each border it draws the same random points (seeded, uniform in the
 border's bounding box widened by 1°) and times
@@ -24,21 +24,17 @@ Times on a shared machine vary; the ratios of one run compare fairly.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from borderwatch import config  # noqa: E402
-from borderwatch.borders import find_border  # noqa: E402
-from borderwatch.geodesy import GeodesicLine  # noqa: E402
+from borderwatch import config
+from borderwatch.borders import find_border
+from borderwatch.geodesy import GeodesicLine
 
 DEFAULT_BORDERS: Final[tuple[str, ...]] = ("TUN-LBY", "DZA-MAR", "NOR-RUS", "CAN-USA", "KAZ-RUS")
 #: Borders with at most this many vertices get the baseline on every point.

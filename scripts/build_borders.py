@@ -2,7 +2,7 @@
 
 Run by hand, from the repository root::
 
-    python scripts/build_borders.py
+    python -m scripts.build_borders
 
 Like ``scripts/build_reference_data.py`` (whose fetching and reading it
 reuses) it takes ``countries-10m.json`` from the npm package ``world-atlas@2``
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -38,10 +37,13 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from borderwatch import config
+from borderwatch.errors import ReferenceDataError
+from borderwatch.geodesy import length_km
+
 # Fetching, reading and snapping exactly as the single Tunisia–Libya build
 # does, so that this file's TUN–LBY line is that build's line.
-from build_reference_data import (  # noqa: E402
+from scripts.build_reference_data import (
     COORDINATE_DECIMALS,
     SOURCE_LICENCE,
     TOPOJSON_LAYER,
@@ -52,10 +54,6 @@ from build_reference_data import (  # noqa: E402
     read_world,
     snap_to_grid,
 )
-
-from borderwatch import config  # noqa: E402
-from borderwatch.errors import ReferenceDataError  # noqa: E402
-from borderwatch.geodesy import length_km  # noqa: E402
 
 #: Codes of the Natural Earth entities that world-atlas gives no ISO 3166-1
 #: numeric id but that share a land border. None has an ISO alpha-3 code:
@@ -351,7 +349,9 @@ def border_features(package_dir: Path) -> tuple[list[dict[str, object]], list[st
     arcs = decode_arcs(topology)
     countries = {country.index: country for country in country_codes(geometries)}
     world = read_world(path)
-    polygon_by_name = {name: polygonal_part(geometry) for name, geometry in zip(world["name"], world.geometry)}
+    polygon_by_name = {
+        name: polygonal_part(geometry) for name, geometry in zip(world["name"], world.geometry, strict=True)
+    }
 
     features, problems, left_out = [], [], []
     for pair in shared_arcs(geometries):

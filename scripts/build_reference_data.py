@@ -2,7 +2,7 @@
 
 Run by hand, from the repository root::
 
-    python scripts/build_reference_data.py
+    python -m scripts.build_reference_data
 
 It fetches the npm package ``world-atlas@2`` (Natural Earth 1:10m, packaged
 as TopoJSON) into a temporary folder with ``npm pack``, reads
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -29,12 +28,9 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-# Run as a file, the script's own folder is on sys.path, not the repository.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from borderwatch import config  # noqa: E402
-from borderwatch.barrier import derive_barrier_alignment, length_km  # noqa: E402
-from borderwatch.errors import ReferenceDataError  # noqa: E402
+from borderwatch import config
+from borderwatch.barrier import derive_barrier_alignment, length_km
+from borderwatch.errors import ReferenceDataError
 
 PACKAGE_SPEC: Final[str] = "world-atlas@2"
 TOPOJSON_NAME: Final[str] = "countries-10m.json"
@@ -216,7 +212,8 @@ def barrier_frame(barrier: LineString, version: str) -> gpd.GeoDataFrame:
             "approximate": True,
             "derivation": (
                 "No public dataset gives the path: this is the Natural Earth 1:10m border "
-                f"(world-atlas {version}) from its coastal end to the point nearest Dehiba ({dehiba_lat} N, {dehiba_lon} E), "
+                f"(world-atlas {version}) from its coastal end to the point nearest Dehiba "
+                f"({dehiba_lat} N, {dehiba_lon} E), "
                 f"offset {config.BARRIER_OFFSET_M / 1000.0:g} km into Tunisia in {config.METRIC_CRS}."
             ),
             "sources": " ; ".join(BARRIER_SOURCES),

@@ -4,7 +4,7 @@ The importers use it to name the country a point lies in and to flag
 coordinates that are probably swapped (see ``docs/importing.md``). Run by
 hand, from the repository root::
 
-    python scripts/build_world_countries.py
+    python -m scripts.build_world_countries
 
 It fetches the npm package ``world-atlas@2`` (Natural Earth 1:110m,
 packaged as TopoJSON) into a temporary folder with ``npm pack``, reads
@@ -18,7 +18,6 @@ runs this script.
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 from pathlib import Path
 from typing import Final
@@ -28,14 +27,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-# Run as a file, the script's own folder is on sys.path, not the repository.
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from build_reference_data import fetch_package, package_version, polygonal_part  # noqa: E402
-
-from borderwatch import config  # noqa: E402
-from borderwatch.errors import ReferenceDataError  # noqa: E402
+from borderwatch import config
+from borderwatch.errors import ReferenceDataError
+from scripts.build_reference_data import fetch_package, package_version, polygonal_part
 
 TOPOJSON_NAME: Final[str] = "countries-110m.json"
 TOPOJSON_LAYER: Final[str] = "countries"
@@ -78,7 +72,7 @@ def world_countries(topojson: Path) -> gpd.GeoDataFrame:
     merged = world.dissolve(by="iso3", aggfunc={"name": "first", "iso_n3": "first"}).reset_index()
     merged["aliases"] = [
         geonames.get(code, "") if geonames.get(code, "") != name else ""
-        for code, name in zip(merged["iso3"], merged["name"])
+        for code, name in zip(merged["iso3"], merged["name"], strict=True)
     ]
     snapped = shapely.set_precision(merged.geometry.values, 10.0**-COORDINATE_DECIMALS)
     merged = merged.set_geometry([polygonal_part(geometry) for geometry in snapped])

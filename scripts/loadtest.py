@@ -2,9 +2,9 @@
 
 Run by hand from the repository root (figures go in the issue notes and the README):
 
-    .venv/bin/python scripts/loadtest.py --sessions 20
-    .venv/bin/python scripts/loadtest.py --sessions 20 --json
-    .venv/bin/python scripts/loadtest.py --sessions 20 --url http://127.0.0.1:8501 --pid 12345
+    .venv/bin/python -m scripts.loadtest --sessions 20
+    .venv/bin/python -m scripts.loadtest --sessions 20 --json
+    .venv/bin/python -m scripts.loadtest --sessions 20 --url http://127.0.0.1:8501 --pid 12345
 
 Without ``--url`` it starts its own server (``streamlit run app.py`` on a free
 loopback port, store in ``--data-dir`` or a temporary folder) and always stops
@@ -319,7 +319,8 @@ def read_element(message: ForwardMsg, result: SessionResult, elapsed: float) -> 
         result.map_arrived = True
     elif kind == "exception":
         # client.showErrorDetails = "none" hides the message; the type still says something.
-        result.errors.append(f"exception element: {element.exception.type or 'hidden'} {element.exception.message}".strip())
+        error_type = element.exception.type or "hidden"
+        result.errors.append(f"exception element: {error_type} {element.exception.message}".strip())
     elif kind == "alert" and element.alert.format == element.alert.ERROR:
         # The app reports a bad data file with st.error, then stops before the map.
         result.errors.append(f"error box: {element.alert.body[:200]}")
@@ -604,11 +605,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Open N real Streamlit sessions on the map page at once and report times and memory.",
     )
     parser.add_argument("--sessions", type=int, default=20, help="sessions opened together (default 20)")
-    parser.add_argument("--data-dir", type=Path, help="store folder for the server started here (default: a temporary one)")
+    parser.add_argument("--data-dir", type=Path,
+                        help="store folder for the server started here (default: a temporary one)")
     parser.add_argument("--url", help="test a running server instead of starting one, e.g. http://127.0.0.1:8501")
     parser.add_argument("--pid", type=int, help="with --url: the server's process id, to read its memory")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a session counts as failed (default 60)")
-    parser.add_argument("--target-s", type=float, default=5.0, help="seconds every session must finish within (default 5)")
+    parser.add_argument("--timeout", type=float, default=60.0,
+                        help="seconds before a session counts as failed (default 60)")
+    parser.add_argument("--target-s", type=float, default=5.0,
+                        help="seconds every session must finish within (default 5)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of the table")
     args = parser.parse_args(argv)
     if args.sessions < 1:

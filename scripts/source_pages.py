@@ -73,5 +73,7 @@ def cite_original_pages(text: str) -> str:
         cited = cited.replace(copy, original)
     left = [host for host in MIRROR_HOSTS if host in cited]
     if left:
-        raise ValueError(f"source {text!r} cites a copy of a page ({', '.join(left)}): add its original to ORIGINAL_PAGES")
+        raise ValueError(
+            f"source {text!r} cites a copy of a page ({', '.join(left)}): add its original to ORIGINAL_PAGES"
+        )
     return cited

@@ -45,7 +45,8 @@ def test_urls_follow_the_base_path_and_load_leaflet_first():
         f"{root}/jquery/jquery.min.js",
         f"{root}/leaflet_markercluster/leaflet.markercluster.js",
         f"{root}/leaflet_heat/leaflet_heat.min.js",
-        *(f"{root}/borderwatch/{name}" for name in ("map.js", "labels.js", "sites.js", "precision.js", "focus.js")),
+        *(f"{root}/borderwatch/{name}" for name in ("map.js", "labels.js", "sites.js", "precision.js", "focus.js",
+                                                               "features.js")),
     ]
     assert _paths(styles) == [
         f"{root}/leaflet/leaflet.css",

@@ -1,4 +1,4 @@
-"""``python -m borderwatch bench`` runs at a small size in CI, so it cannot rot; no timing is asserted."""
+"""``python -m scripts.bench`` runs at a small size in CI, so it cannot rot; no timing is asserted."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 def test_bench_prints_every_figure_and_its_ratio_to_the_baselines(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "borderwatch", "bench", "--rows", "2500", "--json", "--work-dir", str(tmp_path)],
+        [sys.executable, "-m", "scripts.bench", "--rows", "2500", "--json", "--work-dir", str(tmp_path)],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=True,
     )
     figures = json.loads(result.stdout)
@@ -47,7 +47,7 @@ def test_bench_prints_every_figure_and_its_ratio_to_the_baselines(tmp_path):
 
 def test_bench_report_is_readable(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "borderwatch", "bench", "--rows", "500", "--work-dir", str(tmp_path)],
+        [sys.executable, "-m", "scripts.bench", "--rows", "500", "--work-dir", str(tmp_path)],
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300, check=True,
     )
     assert "== 500 incidents ==" in result.stdout

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,12 +27,9 @@ from borderwatch import config
 from borderwatch.borders import find_border
 from borderwatch.errors import ReferenceDataError
 from borderwatch.geodesy import length_km
+from scripts import build_borders
 
-# The builders are scripts, not a package: import them from their folder.
-sys.path.insert(0, str(config.REPO_ROOT / "scripts"))
-import build_borders  # noqa: E402
-
-WORLD_ATLAS = config.REPO_ROOT / "node_modules" / "world-atlas"
+WORLD_ATLAS = Path(__file__).resolve().parents[1] / "node_modules" / "world-atlas"
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SEA = -1
 # Lines and polygons come out on the 1e-6° grid; a point closer than this lies on a boundary.
@@ -59,7 +55,7 @@ class Grid:
     def polygon(self, country: int):
         cells = [
             box(*self.corner(column, row), *self.corner(column + 1, row + 1))
-            for row, column in zip(*np.nonzero(self.labels == country))
+            for row, column in zip(*np.nonzero(self.labels == country), strict=True)
         ]
         return shapely.set_precision(shapely.union_all(cells), 1e-6)
 
@@ -83,7 +79,7 @@ class Grid:
                     ~index[("h", column, row + 1)],
                     ~index[("v", column, row)],
                 ]]
-                for row, column in zip(*np.nonzero(self.labels == country))
+                for row, column in zip(*np.nonzero(self.labels == country), strict=True)
             ]
             geometries.append({
                 "type": "MultiPolygon",
@@ -183,7 +179,7 @@ def test_every_segment_of_an_oriented_border_has_the_first_country_on_its_left(g
         )
         for part in parts:
             coords = np.asarray(part.coords)
-            for start, end in zip(coords[:-1], coords[1:]):
+            for start, end in itertools.pairwise(coords):
                 probe = build_borders._side_probe(start, end)
                 assert first.contains(probe) and not second.contains(probe)
 

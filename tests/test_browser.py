@@ -213,7 +213,7 @@ def store_of_100k(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["synth", "--rows", "100000", "--seed", "5", "-o", str(csv_path)],
         ["--data-dir", str(folder / "store"), "import", str(csv_path), "--dataset", "synthetic"],
     ):
-        subprocess.run([sys.executable, "-m", "borderwatch", *command], cwd=config.REPO_ROOT,
+        subprocess.run([sys.executable, "-m", "borderwatch", *command], cwd=Path(__file__).resolve().parents[1],
                        check=True, capture_output=True, timeout=300)
     csv_path.unlink()
     return folder / "store"

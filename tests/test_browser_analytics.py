@@ -73,7 +73,9 @@ def test_the_planner_draws_sensors_and_gaps_and_keeps_plans_to_compare(page, das
     count.press("Enter")
     page.wait_for_function(
         """() => [...document.querySelectorAll('iframe')].some((f) => {
-            try { return f.contentDocument.querySelectorAll('.bw-plan-sensor').length === 12; } catch (e) { return false; }
+            try {
+                return f.contentDocument.querySelectorAll('.bw-plan-sensor').length === 12;
+            } catch (e) { return false; }
         })""",
         timeout=LOAD_TIMEOUT_MS,
     )
@@ -85,7 +87,7 @@ def test_the_planner_draws_sensors_and_gaps_and_keeps_plans_to_compare(page, das
 
 def test_a_link_reproduces_filters_layers_period_selection_and_view(page, browser, dashboard_url, artifacts):
     raid_id = "TN-2016-03-07-BENGUERDANE"
-    frame = open_map(page, f"{dashboard_url}/?from=2016-01-01&to=2016-06-30")
+    open_map(page, f"{dashboard_url}/?from=2016-01-01&to=2016-06-30")
     page.get_by_role("button", name="Heatmap").click()
     page.get_by_text("By month", exact=True).click()
     _caption(page, r"January 2016: \d+ incidents").wait_for(timeout=LOAD_TIMEOUT_MS)

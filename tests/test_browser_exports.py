@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 from PIL import Image
 
-from borderwatch.mapexport import PNG_ATTRIBUTION_KEY
+from layers.export.credits import PNG_ATTRIBUTION_KEY
 from layers.style import BORDER_COLOUR
 from tests.conftest import RequestLog, start_dashboard, stop_dashboard
 from tests.test_importers import acled_file

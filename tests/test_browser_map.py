@@ -159,7 +159,8 @@ def test_the_first_view_fits_the_window_names_the_countries_and_draws_the_border
                 .filter((e) => getComputedStyle(e).visibility !== 'hidden').map((e) => e.getBoundingClientRect());
             const sites = boxes('.bw-incident, .bw-cluster');
             const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-            return boxes('.bw-label-place .bw-label-text').filter((label) => sites.some((site) => hit(label, site))).length;
+            return boxes('.bw-label-place .bw-label-text')
+                .filter((label) => sites.some((site) => hit(label, site))).length;
         }""")
         assert overlaps == 0
         # The border is drawn after (above) the barrier that runs 2 km from it.
@@ -168,7 +169,8 @@ def test_the_first_view_fits_the_window_names_the_countries_and_draws_the_border
             ".filter((c) => colours.includes(c))", [BORDER_COLOUR, BARRIER_COLOUR])
         assert order.index(BARRIER_COLOUR) < len(order) - 1 - order[::-1].index(BORDER_COLOUR)
         fills = frame.locator("body").evaluate(
-            "() => [...new Set([...document.querySelectorAll('.leaflet-pane path')].map((p) => p.getAttribute('fill')))]")
+            "() => [...new Set([...document.querySelectorAll('.leaflet-pane path')]"
+            ".map((p) => p.getAttribute('fill')))]")
         from layers.style import FOCUS_LAND_COLOURS
         assert FOCUS_LAND_COLOURS["TUN"] in fills and FOCUS_LAND_COLOURS["LBY"] in fills
         person.page.screenshot(path=str(artifacts / f"map-first-view-{width}.png"))

@@ -7,6 +7,7 @@ in UTM 32N (the metric CRS) and converted to degrees, so distances are known.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from unittest import mock
 
@@ -18,10 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from borderwatch import config, corridor
+from borderwatch import config
+from borderwatch.config import SEQUENCE_TOLERANCE_M, SURGE_BASELINE_FLOOR
 from borderwatch.corridor import (
-    SEQUENCE_TOLERANCE_M,
-    SURGE_BASELINE_FLOOR,
     baseline_start,
     border_segments,
     corridor_surge,
@@ -73,7 +73,7 @@ def test_segments_of_a_25_km_line_are_10_10_and_5_km():
     # Pieces follow each other from the line's first vertex.
     pieces = list(segments.geometry)
     assert Point(pieces[0].coords[0]).distance(Point(_line_km(25.0).coords[0])) < 1e-9
-    for before, after in zip(pieces, pieces[1:]):
+    for before, after in itertools.pairwise(pieces):
         assert Point(before.coords[-1]).distance(Point(after.coords[0])) < 1e-9
 
 
@@ -214,7 +214,7 @@ def _activity(counts: dict[int, list[int]], deaths: dict[int, float], start: str
     periods = pd.period_range(start, periods=len(next(iter(counts.values()))), freq="M")
     rows = [
         {"segment": segment, "period": period, "incidents": count, "deaths": deaths[segment] if i == 0 else 0.0}
-        for segment, series in counts.items() for i, (period, count) in enumerate(zip(periods, series))
+        for segment, series in counts.items() for i, (period, count) in enumerate(zip(periods, series, strict=True))
     ]
     return pd.DataFrame(rows)
 
@@ -388,7 +388,7 @@ def test_sequences_on_constructed_points():
     #   day 22: F -> C (17, sqrt(101) = 10.05)
     # Not: A -> C (22 days), A -> E and E -> F (over 150 km), F -> B (150.003 km),
     # A -> F (same side), anything with G (Algeria), A -> H (H came first).
-    assert list(zip(pairs["first_id"], pairs["then_id"])) == [
+    assert list(zip(pairs["first_id"], pairs["then_id"], strict=True)) == [
         ("A", "I"), ("I", "A"), ("H", "A"), ("I", "F"), ("H", "F"), ("A", "B"), ("F", "C")]
     assert pairs["lag_days"].tolist() == [0, 0, 3, 5, 8, 21, 17]
     assert pairs["distance_km"].tolist() == pytest.approx([1, 1, 0, math.sqrt(2), 1, 150, math.sqrt(101)], abs=1e-6)
@@ -405,17 +405,17 @@ def test_sequences_on_constructed_points():
 def test_sequence_limits_are_inclusive_and_sharp():
     incidents = _sequence_frame(SEQUENCE_POINTS)
     one_day_less = cross_border_sequences(incidents, days=20, radius_km=150.0)
-    assert ("A", "B") not in set(zip(one_day_less["first_id"], one_day_less["then_id"]))
+    assert ("A", "B") not in set(zip(one_day_less["first_id"], one_day_less["then_id"], strict=True))
     # E is 2 m beyond 150 km of A: within 150.001 (the tolerance of 1 m) it is out, within 150.002 in.
     assert SEQUENCE_TOLERANCE_M == 1.0
     wider = cross_border_sequences(incidents, days=21, radius_km=150.002)
-    assert ("A", "E") in set(zip(wider["first_id"], wider["then_id"]))
+    assert ("A", "E") in set(zip(wider["first_id"], wider["then_id"], strict=True))
 
 
 def test_sequences_stop_at_max_pairs_keeping_the_earliest():
     incidents = _sequence_frame(SEQUENCE_POINTS)
     pairs = cross_border_sequences(incidents, days=21, radius_km=150.0, max_pairs=3)
-    assert list(zip(pairs["first_id"], pairs["then_id"])) == [("A", "I"), ("I", "A"), ("H", "A")]
+    assert list(zip(pairs["first_id"], pairs["then_id"], strict=True)) == [("A", "I"), ("I", "A"), ("H", "A")]
     assert pairs.attrs["truncated"] is True
     exact = cross_border_sequences(incidents, days=21, radius_km=150.0, max_pairs=7)
     assert len(exact) == 7 and exact.attrs["truncated"] is False
@@ -425,7 +425,7 @@ def test_sequences_other_sides_and_nothing_to_pair():
     incidents = _sequence_frame(SEQUENCE_POINTS)
     with_algeria = cross_border_sequences(incidents, days=21, radius_km=150.0, sides=("Algeria", "Libya"))
     # G (Algeria, day 1, at A's place) follows A (Libya, day 0) and precedes F (day 5, 1 km away).
-    assert list(zip(with_algeria["first_id"], with_algeria["then_id"])) == [("A", "G"), ("G", "F")]
+    assert list(zip(with_algeria["first_id"], with_algeria["then_id"], strict=True)) == [("A", "G"), ("G", "F")]
     empty = cross_border_sequences(incidents[incidents["border_side"] == "Tunisia"])
     assert empty.empty and empty.attrs["truncated"] is False
     assert list(empty.columns) == list(cross_border_sequences(incidents).columns)
@@ -501,16 +501,18 @@ def test_sequences_match_the_brute_force_definition(rows, days, radius_km, max_p
     names = [f"id{n}" for n in range(len(rows))]
     seed.shuffle(names)  # ids out of row order, and "id10" < "id2" as text
     incidents = _sequence_frame({
-        name: (side, day, float(east), float(north)) for name, (day, side, east, north) in zip(names, rows)})
+        name: (side, day, float(east), float(north))
+        for name, (day, side, east, north) in zip(names, rows, strict=True)
+    })
     expected, truncated = _brute_force(incidents, days, float(radius_km), ("Tunisia", "Libya"), max_pairs)
     pairs = cross_border_sequences(incidents, days=days, radius_km=float(radius_km), max_pairs=max_pairs)
-    assert list(zip(pairs["first_id"], pairs["then_id"])) == expected
+    assert list(zip(pairs["first_id"], pairs["then_id"], strict=True)) == expected
     assert pairs.attrs["truncated"] is truncated
     # Queries of at most 2 candidate pairs: many chunks a day, and the lag-by-lag
     # search with a shrinking radius once the kept pairs are full.
-    with mock.patch.object(corridor, "_PAIR_BLOCK", 2):
+    with mock.patch.object(config, "SEQUENCE_PAIR_BLOCK", 2):
         chunked = cross_border_sequences(incidents, days=days, radius_km=float(radius_km), max_pairs=max_pairs)
-    assert list(zip(chunked["first_id"], chunked["then_id"])) == expected
+    assert list(zip(chunked["first_id"], chunked["then_id"], strict=True)) == expected
     assert chunked.attrs["truncated"] is truncated
 
 
@@ -522,8 +524,8 @@ def test_a_crowded_day_keeps_the_nearest_pairs():
     incidents = _sequence_frame(points)
     pairs = cross_border_sequences(incidents, days=0, radius_km=100.0, max_pairs=5)
     expected, truncated = _brute_force(incidents, 0, 100.0, ("Tunisia", "Libya"), 5)
-    assert list(zip(pairs["first_id"], pairs["then_id"])) == expected and truncated
-    with mock.patch.object(corridor, "_PAIR_BLOCK", 30):  # one "then" incident per query
+    assert list(zip(pairs["first_id"], pairs["then_id"], strict=True)) == expected and truncated
+    with mock.patch.object(config, "SEQUENCE_PAIR_BLOCK", 30):  # one "then" incident per query
         chunked = cross_border_sequences(incidents, days=0, radius_km=100.0, max_pairs=5)
     assert chunked.equals(pairs)
     assert pairs["distance_km"].tolist() == pytest.approx([0.5] * 5, abs=1e-6)

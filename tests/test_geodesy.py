@@ -13,8 +13,6 @@ America, three parts), Afghanistan–Pakistan.
 
 from __future__ import annotations
 
-import sys
-
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -25,9 +23,7 @@ from shapely.geometry import LineString, MultiLineString, Polygon
 from borderwatch import config
 from borderwatch.borders import find_border
 from borderwatch.geodesy import GeodesicLine, distance_km, geodesic_line, length_km, side_of
-
-sys.path.insert(0, str(config.REPO_ROOT / "scripts"))
-import bench_geodesy  # noqa: E402
+from scripts import bench_geodesy
 
 GEOD = Geod(ellps="WGS84")
 #: The agreement issue 14 asks for.
@@ -45,8 +41,11 @@ def reference(line, longitude, latitude, step_m: float = REFERENCE_STEP_M) -> tu
         azimuth, _, metres = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
         samples = np.maximum(1, np.ceil(metres / step_m)).astype(int)
         segment = np.repeat(np.arange(len(metres)), samples)
-        along = (np.arange(samples.sum()) - np.repeat(np.cumsum(samples) - samples, samples)) / np.repeat(samples, samples)
-        sample_lon, sample_lat, _ = GEOD.fwd(coords[segment, 0], coords[segment, 1], azimuth[segment], along * metres[segment])
+        first_sample = np.repeat(np.cumsum(samples) - samples, samples)
+        along = (np.arange(samples.sum()) - first_sample) / np.repeat(samples, samples)
+        sample_lon, sample_lat, _ = GEOD.fwd(
+            coords[segment, 0], coords[segment, 1], azimuth[segment], along * metres[segment]
+        )
         starts = np.concatenate([[0.0], np.cumsum(metres)])
         lon += [sample_lon, coords[-1:, 0]]
         lat += [sample_lat, coords[-1:, 1]]
@@ -54,7 +53,7 @@ def reference(line, longitude, latitude, step_m: float = REFERENCE_STEP_M) -> tu
         offset += starts[-1]
     lon, lat, position = np.concatenate(lon), np.concatenate(lat), np.concatenate(position)
     distances, positions = [], []
-    for x, y in zip(longitude, latitude):
+    for x, y in zip(longitude, latitude, strict=True):
         _, _, metres = GEOD.inv(np.full(lon.size, x), np.full(lon.size, y), lon, lat)
         nearest = np.argmin(metres)
         distances.append(metres[nearest])
@@ -120,7 +119,9 @@ def square_offsets(line, share: float):
     azimuth, _, metres = GEOD.inv(starts[:, 0], starts[:, 1], ends[:, 0], ends[:, 1])
     for segment in np.argsort(-metres):
         offset_m = share * metres[segment]
-        middle_lon, middle_lat, back = GEOD.fwd(starts[segment, 0], starts[segment, 1], azimuth[segment], metres[segment] / 2)
+        middle_lon, middle_lat, back = GEOD.fwd(
+            starts[segment, 0], starts[segment, 1], azimuth[segment], metres[segment] / 2
+        )
         heading = back + 180.0
         lon, lat, _ = GEOD.fwd([middle_lon] * 2, [middle_lat] * 2, [heading - 90.0, heading + 90.0], [offset_m] * 2)
         expected_km, _ = reference(line, lon, lat)

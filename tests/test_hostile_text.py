@@ -170,11 +170,12 @@ def _upload_folders(temporary: Path) -> list[Path]:
 
 
 def test_a_server_removes_its_upload_folder_when_it_stops(tmp_path):
-    script = ("import sys; sys.path.insert(0, sys.argv[1]); from ui.imports import saved_upload; "
+    script = ("from ui.imports import saved_upload; "
               "path, _ = saved_upload('events.csv', b'a,b\\n'); print(path, flush=True); "
               "import time; time.sleep(60)")
+    # python -c puts the working directory first on the path: the checkout, where ui/ lives.
     env = {**os.environ, "TMPDIR": str(tmp_path)}
-    process = subprocess.Popen([sys.executable, "-c", script, str(REPO)], stdout=subprocess.PIPE, text=True,
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True,
                                env=env, stderr=subprocess.DEVNULL)
     try:
         saved = Path(process.stdout.readline().strip())

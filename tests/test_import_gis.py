@@ -271,7 +271,7 @@ def test_damaged_geopackage(tmp_path):
 def test_suggest_mapping_refuses_a_csv(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
-    with pytest.raises(FileRejectedError, match="^a.csv: is a CSV text file, not a GIS file: it needs no mapping$"):
+    with pytest.raises(FileRejectedError, match=r"^a\.csv: is a CSV text file, not a GIS file: it needs no mapping$"):
         suggest_mapping(path)
 
 

@@ -52,14 +52,16 @@ def _check_accepted(incidents: pd.DataFrame) -> None:
     assert incidents["longitude"].between(-180, 180).all()
     assert (incidents["event_date"] <= pd.Timestamp(date.today())).all()
     assert incidents["date_precision"].isin(DATE_PRECISIONS).all()
-    for event_type, sub_type in zip(incidents["event_type"], incidents["sub_event_type"]):
+    for event_type, sub_type in zip(incidents["event_type"], incidents["sub_event_type"], strict=True):
         assert sub_type in ACLED_EVENT_TYPES[event_type]
     assert (incidents[["deaths_low", "deaths_best", "deaths_high"]].fillna(0) >= 0).all().all()
     assert (incidents[["location", "sources", "iso3", "country"]] != "").all().all()
 
 
 @PROPERTY_SETTINGS
-@given(prefix=st.sampled_from(PREFIXES), body=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".zip"]))
+@given(
+    prefix=st.sampled_from(PREFIXES), body=st.binary(max_size=400), suffix=st.sampled_from([".csv", ".xlsx", ".zip"])
+)
 def test_arbitrary_bytes_raise_nothing_but_a_file_refusal(prefix, body, suffix):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"

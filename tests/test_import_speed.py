@@ -25,6 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from borderwatch import config
 from borderwatch.errors import DataValidationError, FileRejectedError
 from borderwatch.importers import BackgroundReadError, ParsedChunk, Rejection, background, read_incidents, tables
 from borderwatch.importers.validate import numbers_of, records_as_json, records_as_json_array
@@ -121,7 +122,7 @@ def csv_texts(draw) -> tuple[str, int]:
             line = {"blank": "", "spaces": " \t ", "commas": "," * width}[kind]
         lines.append(line)
     endings = draw(st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=len(lines), max_size=len(lines)))
-    text = "".join(line + ending for line, ending in zip(lines, endings))
+    text = "".join(line + ending for line, ending in zip(lines, endings, strict=True))
     if draw(st.booleans()):
         text = text.rstrip("\r\n")
     return text, width
@@ -170,14 +171,14 @@ ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
 @given(st.lists(ANY_TEXT, min_size=1, max_size=5, unique=True), st.data())
 def test_original_records_are_the_json_of_each_row_keys_in_file_order(names, data):
     rows = data.draw(st.lists(st.lists(ANY_TEXT, min_size=len(names), max_size=len(names)), max_size=6))
-    columns = list(zip(*rows)) if rows else [()] * len(names)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
     frame = pd.DataFrame({f"k{position}": tables.text_array(column) for position, column in enumerate(columns)})
     made = records_as_json_array(frame, names)
     assert str(made.dtype) == "str"
     assert list(made) == records_as_json(frame.set_axis(names, axis=1))  # byte for byte as before
-    for text, row in zip(made, rows):
+    for text, row in zip(made, rows, strict=True):
         decoded = json.loads(text)
-        assert decoded == dict(zip(names, row))
+        assert decoded == dict(zip(names, row, strict=True))
         assert list(decoded) == names
         assert "\n" not in text and "\r" not in text
 
@@ -239,7 +240,7 @@ def stream_of(path: Path, background_read: bool, chunk_rows: int) -> tuple[list[
     chunks = []
     try:
         for chunk in read_incidents(path, dataset="speed", chunk_rows=chunk_rows, background=background_read):
-            chunks.append(chunk)
+            chunks.append(chunk)  # noqa: PERF402 - keeps the chunks read before an error
     except Exception as error:  # noqa: BLE001 - compared below
         return chunks, (type(error), str(error))
     return chunks, None
@@ -247,7 +248,7 @@ def stream_of(path: Path, background_read: bool, chunk_rows: int) -> tuple[list[
 
 def assert_same_chunks(left: Sequence[ParsedChunk], right: Sequence[ParsedChunk]) -> None:
     assert len(left) == len(right)
-    for one, other in zip(left, right):
+    for one, other in zip(left, right, strict=True):
         pd.testing.assert_frame_equal(one.incidents, other.incidents)
         assert one.rejections == other.rejections
         assert one.rows_read == other.rows_read
@@ -357,7 +358,7 @@ def test_the_child_never_outlives_its_reader(tmp_path, end):
     path = hostile_acled_file(tmp_path / "long.csv", copies=60)
     reader = subprocess.run(
         [sys.executable, "-c", READER_SCRIPT, str(path), end],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
     )
     assert reader.returncode != 0
@@ -386,9 +387,9 @@ def test_small_files_are_read_in_this_process(tmp_path, monkeypatch):
     assert background.use_background(path, True)
     assert not background.use_background(tmp_path / "missing.csv", None)
     several = background._cpus() >= 2
-    monkeypatch.setattr(background, "BACKGROUND_MIN_WORKBOOK_BYTES", 1)
+    monkeypatch.setattr(config, "IMPORT_BACKGROUND_MIN_WORKBOOK_BYTES", 1)
     assert background.use_background(workbook, None) == several  # workbooks: a lower bar
     assert not background.use_background(path, None)
-    monkeypatch.setattr(background, "BACKGROUND_MIN_BYTES", 1)
+    monkeypatch.setattr(config, "IMPORT_BACKGROUND_MIN_BYTES", 1)
     assert background.use_background(path, None) == several
     assert not background.use_background(path, False)

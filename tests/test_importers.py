@@ -6,9 +6,9 @@ republishing its data: the GTD rows here are invented.
 
 from __future__ import annotations
 
-import re
 import codecs
 import csv
+import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -30,18 +30,19 @@ from tests.factories import incident_frame, incident_row
 
 # --- file writers ---------------------------------------------------------
 
-ACLED_COLUMNS = (
-    "event_id_cnty event_date year time_precision disorder_type event_type sub_event_type actor1 "
-    "assoc_actor_1 inter1 actor2 assoc_actor_2 inter2 interaction civilian_targeting iso region country "
-    "admin1 admin2 admin3 location latitude longitude geo_precision source source_scale notes fatalities "
-    "tags timestamp population_1km population_best"
-).split()
+ACLED_COLUMNS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type", "actor1",
+    "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting", "iso",
+    "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source",
+    "source_scale", "notes", "fatalities", "tags", "timestamp", "population_1km", "population_best",
+]
 
-ACLED_OLD_COLUMNS = (
-    "data_id iso event_id_cnty event_id_no_cnty event_date year time_precision event_type sub_event_type "
-    "actor1 assoc_actor_1 inter1 actor2 assoc_actor_2 inter2 interaction region country admin1 admin2 "
-    "admin3 location latitude longitude geo_precision source source_scale notes fatalities timestamp iso3"
-).split()
+ACLED_OLD_COLUMNS = [
+    "data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "region",
+    "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision", "source",
+    "source_scale", "notes", "fatalities", "timestamp", "iso3",
+]
 
 ACLED_ROW = {
     "event_id_cnty": "TUN1",
@@ -82,12 +83,13 @@ ACLED_ROW = {
     "population_best": "12000",
 }
 
-GTD_COLUMNS = (
-    "eventid iyear imonth iday approxdate extended resolution country country_txt region region_txt "
-    "provstate city latitude longitude specificity vicinity summary crit1 success suicide attacktype1 "
-    "attacktype1_txt targtype1 targtype1_txt corp1 target1 natlty1_txt gname motive weaptype1_txt "
-    "nkill nkillus nkillter nwound property scite1 scite2 scite3 dbsource"
-).split()
+GTD_COLUMNS = [
+    "eventid", "iyear", "imonth", "iday", "approxdate", "extended", "resolution", "country", "country_txt", "region",
+    "region_txt", "provstate", "city", "latitude", "longitude", "specificity", "vicinity", "summary", "crit1",
+    "success", "suicide", "attacktype1", "attacktype1_txt", "targtype1", "targtype1_txt", "corp1", "target1",
+    "natlty1_txt", "gname", "motive", "weaptype1_txt", "nkill", "nkillus", "nkillter", "nwound", "property", "scite1",
+    "scite2", "scite3", "dbsource",
+]
 
 GTD_ROW = {
     "eventid": "201603070001",
@@ -132,14 +134,15 @@ GTD_ROW = {
     "dbsource": "START Primary Collection",
 }
 
-UCDP_COLUMNS = (
-    "id relid year active_year code_status type_of_violence conflict_dset_id conflict_new_id conflict_name "
-    "dyad_dset_id dyad_new_id dyad_name side_a_dset_id side_a_new_id side_a side_b_dset_id side_b_new_id "
-    "side_b number_of_sources source_article source_office source_date source_headline source_original "
-    "where_prec where_coordinates where_description adm_1 adm_2 latitude longitude geom_wkt priogrid_gid "
-    "country country_id region event_clarity date_prec date_start date_end deaths_a deaths_b "
-    "deaths_civilians deaths_unknown best high low gwnoa gwnob"
-).split()
+UCDP_COLUMNS = [
+    "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id", "conflict_new_id",
+    "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name", "side_a_dset_id", "side_a_new_id", "side_a",
+    "side_b_dset_id", "side_b_new_id", "side_b", "number_of_sources", "source_article", "source_office", "source_date",
+    "source_headline", "source_original", "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2",
+    "latitude", "longitude", "geom_wkt", "priogrid_gid", "country", "country_id", "region", "event_clarity",
+    "date_prec", "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high",
+    "low", "gwnoa", "gwnob",
+]
 
 UCDP_ROW = {column: "" for column in UCDP_COLUMNS} | {
     "id": "123456",
@@ -324,7 +327,9 @@ def test_acled_time_precision(tmp_path, code, precision):
 
 def test_acled_inter_labels_as_written(tmp_path):
     row = only_row(acled_file(tmp_path, {"inter1": "State forces", "inter2": "Rebel groups", "assoc_actor_1": ""}))
-    assert row["actors"] == "Military Forces of Tunisia (2014-2019) (State forces) vs Islamic State (Tunisia) (Rebel groups)"
+    assert row["actors"] == (
+        "Military Forces of Tunisia (2014-2019) (State forces) vs Islamic State (Tunisia) (Rebel groups)"
+    )
 
 
 def test_acled_iso3_from_iso_numeric_and_from_name(tmp_path):
@@ -431,7 +436,10 @@ def test_gtd_unknown_month_and_day_keep_the_event(tmp_path):
          ("Violence against civilians", "Abduction/forced disappearance")),
         ("Hostage Taking (Barricade Incident)", "Military", "0", ("Battles", "Armed clash")),
         ("Hijacking", "Airports & Aircraft", "0", ("Violence against civilians", "Abduction/forced disappearance")),
-        ("Facility/Infrastructure Attack", "Utilities", "0", ("Strategic developments", "Looting/property destruction")),
+        (
+            "Facility/Infrastructure Attack", "Utilities", "0",
+            ("Strategic developments", "Looting/property destruction"),
+        ),
         ("Unarmed Assault", "Educational Institution", "0", ("Violence against civilians", "Attack")),
         ("Unknown", "Unknown", "0", ("Violence against civilians", "Attack")),
     ],
@@ -477,7 +485,8 @@ def test_ucdp_maps_every_field(tmp_path):
     assert (row["event_type"], row["sub_event_type"], row["type_original"]) == (
         "Battles", "Armed clash", "state-based conflict"
     )
-    assert (row["actor1"], row["actor2"], row["actors"]) == ("Government of Tunisia", "IS", "Government of Tunisia vs IS")
+    expected = ("Government of Tunisia", "IS", "Government of Tunisia vs IS")
+    assert (row["actor1"], row["actor2"], row["actors"]) == expected
     assert (row["country"], row["iso3"], row["admin1"], row["location"]) == (
         "Tunisia", "TUN", "Medenine governorate", "Ben Gardane town"
     )
@@ -752,7 +761,8 @@ def test_an_unclosed_quote_refuses_the_file_instead_of_swallowing_rows(tmp_path)
 
 
 def test_a_workbook_that_misstates_its_size_is_read_whole(tmp_path):
-    path = xlsx_file(tmp_path / "book.xlsx", ACLED_COLUMNS, [ACLED_ROW | {"event_id_cnty": f"TUN{n}"} for n in range(12)])
+    rows = [ACLED_ROW | {"event_id_cnty": f"TUN{n}"} for n in range(12)]
+    path = xlsx_file(tmp_path / "book.xlsx", ACLED_COLUMNS, rows)
     # Some writers record a stale sheet size; rewrite it to claim two rows and three columns.
     damaged = tmp_path / "stale.xlsx"
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:

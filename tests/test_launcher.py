@@ -93,7 +93,7 @@ def test_a_network_address_without_sign_in_stops_the_server_with_the_reason():
     assert "no sign-in is configured" in output and "--allow-anonymous" in output
 
 
-def test_allow_anonymous_lets_a_network_server_start():
+def test_allow_anonymous_lets_a_network_server_start_and_it_asks_no_outside_service_for_its_address():
     port = _free_port()
     process = _start_on_every_interface(port, "--allow-anonymous")
     try:
@@ -107,3 +107,7 @@ def test_allow_anonymous_lets_a_network_server_start():
         assert healthy, process.stdout.read() if process.poll() is not None and process.stdout else "no answer"
     finally:
         stop_dashboard(process)
+    output = process.stdout.read() if process.stdout else ""
+    assert "BorderWatch is serving on every network interface" in output
+    # Streamlit's welcome would look the public IP up at checkip.amazonaws.com (and warn, offline).
+    assert "External URL" not in output and "external IP" not in output

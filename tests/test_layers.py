@@ -11,10 +11,8 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from layers.assets import asset_urls
-from layers.barrier import LAYER_NAME as BARRIER_NAME
 from layers.barrier import barrier_layer, barrier_style
 from layers.basemap import base_map, tiles_layer
-from layers.border import LAYER_NAME as BORDER_NAME
 from layers.border import border_layer, border_style
 from layers.countries import LAND_PANE_Z_INDEX
 from layers.incidents import (
@@ -111,7 +109,7 @@ def test_places_put_crossings_in_their_own_layer_and_label_the_featured_town():
     crossings_html = _render(crossings_status_layer(_places(), {}, _DAY))
     assert "Ben Gardane" in places_html and "Ras Ajdir" not in places_html
     assert "Ras Ajdir" in crossings_html and "Ben Gardane" not in crossings_html
-    featured = [f for f in places_layer(_places(), "ben-guerdane")._children.values()][0].data["features"]
+    featured = next(iter(places_layer(_places(), "ben-guerdane")._children.values())).data["features"]
     assert [f["properties"]["featured"] for f in featured].count(True) == 1
     labels = place_labels(_places()[lambda frame: frame["kind"] != "crossing"], "ben-guerdane")
     assert labels["text"][0].startswith("Ben Gardane") and labels["kind"][0] == "featured"
@@ -140,7 +138,9 @@ def test_template_code_in_data_is_not_run_on_the_server():
     assert "&#123;% if true %&#125;yes&#123;% endif %&#125;" in html
 
 
-@pytest.mark.parametrize(("deaths", "expected"), [(None, MIN_RADIUS_PX), (0, MIN_RADIUS_PX), (4, 9.4), (10_000, MAX_RADIUS_PX)])
+@pytest.mark.parametrize(
+    ("deaths", "expected"), [(None, MIN_RADIUS_PX), (0, MIN_RADIUS_PX), (4, 9.4), (10_000, MAX_RADIUS_PX)]
+)
 def test_radius_grows_with_the_square_root_of_deaths(deaths, expected):
     assert radius_for_deaths(deaths) == pytest.approx(expected)
 
@@ -192,7 +192,8 @@ def test_online_tiles_are_a_layer_over_the_bundled_land_that_says_when_it_fails(
 
 def test_base_map_opens_at_the_view_asked_for():
     scripts, styles = asset_urls("/app/static")
-    html = base_map(_countries(), scripts, styles, ["Battles"], location=(33.14, 11.22), zoom_start=9).get_root().render()
+    fmap = base_map(_countries(), scripts, styles, ["Battles"], location=(33.14, 11.22), zoom_start=9)
+    html = fmap.get_root().render()
     assert "[33.14, 11.22]" in html and '"zoom": 9' in html
 
 

@@ -17,7 +17,6 @@ from layers.segments import (
     FEATURE_KIND,
     QUIET_COLOUR,
     SEGMENT_PALETTE,
-    clicked_segment,
     segment_colour,
     segment_features,
     segment_style,
@@ -223,16 +222,3 @@ def test_no_pairs_give_an_empty_layer():
     assert group.layer_name == "Cross-border sequences" and not _geojsons(group)
 
 
-@pytest.mark.parametrize(
-    ("state", "expected"),
-    [
-        ({"last_active_drawing": {"properties": {"kind": FEATURE_KIND, "segment": 12}}}, 12),
-        ({"last_active_drawing": {"properties": {"segment": 12}}}, None),  # another layer's feature
-        ({"last_active_drawing": {"properties": {"kind": FEATURE_KIND, "segment": True}}}, None),
-        ({"last_active_drawing": {"properties": {"incident_id": "TN-1"}}}, None),
-        ({"last_active_drawing": None}, None),
-        (None, None),
-    ],
-)
-def test_clicked_segment_reads_the_segment_number_only(state, expected):
-    assert clicked_segment(state) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -16,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from borderwatch.timeline import load_timeline, statuses_on
+from borderwatch.timeline import load_timeline, status_on
 from layers.assets import asset_urls
 from layers.barrier import LAYER_NAME as BARRIER_NAME
 from layers.basemap import offline_map
@@ -72,7 +73,11 @@ def _geojson_children(group: folium.FeatureGroup) -> list[folium.GeoJson]:
 
 @pytest.mark.parametrize(
     ("status", "colour", "dashed"),
-    [("complete", BARRIER_COLOUR, False), ("under construction", BARRIER_COLOUR, True), ("planned", PLANNED_COLOUR, True)],
+    [
+        ("complete", BARRIER_COLOUR, False),
+        ("under construction", BARRIER_COLOUR, True),
+        ("planned", PLANNED_COLOUR, True),
+    ],
 )
 def test_barrier_style_follows_its_status(status, colour, dashed):
     layer = barrier_status_layer(_barrier(), status, date(2016, 1, 1))
@@ -108,10 +113,16 @@ def test_unknown_barrier_status_is_refused():
 
 # --- crossings ---------------------------------------------------------------
 
+def _crossing_statuses(timeline, day):
+    """Each crossing's status on a day, as the map's layer builder is handed them."""
+    crossings = timeline.loc[timeline["feature_kind"] == "crossing", "feature_id"].unique()
+    return {crossing: status_on(timeline, crossing, day) for crossing in crossings}
+
+
 def test_crossings_are_green_when_open_and_red_with_a_cross_when_closed():
     timeline = load_timeline()
     day = date(2024, 5, 1)  # Ras Ajdir closed 19 Mar – 1 Jul 2024, Dehiba–Wazin open
-    layer = crossings_status_layer(_places(), statuses_on(timeline, day), day, timeline)
+    layer = crossings_status_layer(_places(), _crossing_statuses(timeline, day), day, timeline)
     assert layer.layer_name == CROSSINGS_LAYER_NAME
     (geojson,) = _geojson_children(layer)
     features = {feature["id"]: feature for feature in geojson.data["features"]}
@@ -128,7 +139,7 @@ def test_crossings_are_green_when_open_and_red_with_a_cross_when_closed():
 def test_crossing_tooltip_quotes_the_closure_of_march_2016():
     timeline = load_timeline()
     day = date(2016, 3, 10)
-    html = _render(crossings_status_layer(_places(), statuses_on(timeline, day), day, timeline))
+    html = _render(crossings_status_layer(_places(), _crossing_statuses(timeline, day), day, timeline))
     assert "Ras Ajdir border crossing\\u003c/b\\u003e \\u2014 closed on 2016-03-10 (7\\u201322 March 2016)" in html
 
 
@@ -177,7 +188,7 @@ def test_heat_weights_keep_one_incident_at_one_and_compress_dense_cells():
 @given(st.lists(st.integers(min_value=1, max_value=10**6), min_size=2, max_size=30))
 def test_heat_weights_keep_the_order_of_the_counts(counts):
     weights = heat_weights(pd.Series(counts))
-    for (count_a, weight_a), (count_b, weight_b) in zip(zip(counts, weights), zip(counts[1:], weights[1:])):
+    for (count_a, weight_a), (count_b, weight_b) in itertools.pairwise(zip(counts, weights, strict=True)):
         assert (count_a < count_b) == (weight_a < weight_b)
     assert (weights >= 1.0).all() and (weights <= math.log2(1 + 10**6)).all()
 

@@ -23,7 +23,7 @@ SCRIPT = REPO_ROOT / "scripts" / "loadtest.py"
 def run_script(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(SCRIPT), *args],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout,
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False,
     )
 
 

@@ -47,6 +47,7 @@ def test_a_point_lies_in_its_cell(latitude, longitude, zoom):
 def test_cells_nest_from_one_zoom_to_the_next(latitude, longitude, zoom):
     x, y = grid_xy(np.array([latitude]), np.array([longitude]))
     assert (x >> cell_shift(zoom)) >> 1 == x >> cell_shift(zoom - 1)
+    assert (y >> cell_shift(zoom)) >> 1 == y >> cell_shift(zoom - 1)
 
 
 def test_summary_levels_cover_every_zoom_up_to_the_finest():

@@ -21,8 +21,6 @@ from borderwatch.planner import (
     ASSUMPTIONS,
     COMPARE_COLUMNS,
     CSV_COLUMNS,
-    MAX_CANDIDATES,
-    MAX_SENSORS,
     candidate_positions,
     compare,
     evaluate,
@@ -259,7 +257,7 @@ def test_most_sensors_is_one_per_candidate_position():
     assert most_sensors(100.0) == 101
     assert most_sensors(179.486) == 181
     assert most_sensors(0.4) == 2
-    assert most_sensors(10_000.0) == MAX_SENSORS
+    assert most_sensors(10_000.0) == config.PLANNER_MAX_SENSORS
 
 
 def test_candidates_include_both_ends():
@@ -443,10 +441,10 @@ def test_bad_inputs_are_all_reported_at_once():
         (lambda: place_even(Point(10, 33), 3, 5.0), "line must be a non-empty LineString"),
         (lambda: place_even(_to_wgs84(LineString([(X0, Y0), (X0, Y0)])), 3, 5.0), "line length must be > 0"),
         (lambda: place_even(LineString([(X0, Y0), (X0 + 1000, Y0)]), 3, 5.0), "lon/lat degrees"),
-        (lambda: place_even(LINE, MAX_SENSORS + 1, 5.0), f"from 1 to {MAX_SENSORS}"),
+        (lambda: place_even(LINE, config.PLANNER_MAX_SENSORS + 1, 5.0), f"from 1 to {config.PLANNER_MAX_SENSORS}"),
         (lambda: place_even(LINE, 2.5, 5.0), "whole number"),
         (lambda: place_greedy(LINE, 102, 5.0, NO_INCIDENTS), "exceeds the 101 candidate positions"),
-        (lambda: place_greedy(LINE, 2, 5.0, NO_INCIDENTS, step_km=0.01), f"at most {MAX_CANDIDATES:,}"),
+        (lambda: place_greedy(LINE, 2, 5.0, NO_INCIDENTS, step_km=0.01), f"at most {config.PLANNER_MAX_CANDIDATES:,}"),
         (lambda: place_greedy(LINE, 2, 5.0, NO_INCIDENTS, step_km=0), "step_km must be"),
         (lambda: place_greedy(LINE, 2, 5.0, gpd.GeoDataFrame(geometry=[Point(10, 33)])), "no CRS"),
         (lambda: evaluate(LINE, ["a"], 5.0, NO_INCIDENTS, "x", "even"), "sequence of numbers"),

@@ -92,7 +92,8 @@ def test_no_module_of_the_core_is_longer_than_one_sitting():
 
 
 def _sys_path_edits(tree: ast.AST) -> list[int]:
-    """Lines that change ``sys.path`` (a call of one of its methods, or an assignment to it)."""
+    """Lines that change ``sys.path`` (a call of one of its methods, or an assignment to it),
+    also in code passed as a string (``python -c``)."""
 
     def is_sys_path(node: ast.AST) -> bool:
         return (
@@ -108,6 +109,12 @@ def _sys_path_edits(tree: ast.AST) -> list[int]:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(is_sys_path(t) or (isinstance(t, ast.Subscript) and is_sys_path(t.value)) for t in targets):
                 lines.append(node.lineno)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and "sys.path" in node.value:
+            try:
+                code = ast.parse(node.value)
+            except SyntaxError:
+                continue
+            lines.extend(node.lineno for _ in _sys_path_edits(code))
     return lines
 
 

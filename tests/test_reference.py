@@ -78,7 +78,7 @@ def test_unreadable_files_get_one_clear_message(tmp_path, content, message):
 
 
 def test_a_missing_file_is_named(tmp_path):
-    with pytest.raises(ReferenceDataError, match="nope.csv: file not found"):
+    with pytest.raises(ReferenceDataError, match=r"nope\.csv: file not found"):
         load_incidents(tmp_path / "nope.csv")
 
 

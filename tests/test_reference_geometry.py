@@ -145,7 +145,7 @@ def test_countries_hold_the_three_neighbours_with_valid_geometry(countries: gpd.
     assert countries.geometry.is_valid.all()
     assert not countries.geometry.is_empty.any()
     assert set(countries.geom_type) <= {"Polygon", "MultiPolygon"}
-    ids = dict(zip(countries["iso3"], countries["ne_id"]))
+    ids = dict(zip(countries["iso3"], countries["ne_id"], strict=True))
     assert (ids["TUN"], ids["LBY"], ids["DZA"]) == ("788", "434", "012")
 
 
@@ -277,7 +277,7 @@ def bordered_countries(draw: st.DrawFn) -> tuple[LineString, Polygon, Point, flo
     for step in steps:
         ys.append(ys[-1] - step)
     xs = draw(st.lists(st.floats(-15_000, 15_000), min_size=len(ys), max_size=len(ys)))
-    border = LineString([(X + dx, y) for dx, y in zip(xs, ys)])
+    border = LineString([(X + dx, y) for dx, y in zip(xs, ys, strict=True)])
     # The country extends 20 km past both ends of the border so the offset's
     # ends lie inside it, as at a real coast or tripoint.
     far_x = X + draw(st.sampled_from([-100_000.0, 100_000.0]))

@@ -54,7 +54,8 @@ def test_wrong_settings_are_all_named_at_once():
 
 def test_each_action_needs_its_role_and_the_refusal_says_which():
     require(Role.ANALYST, "import")
-    with pytest.raises(PermissionDeniedError, match="only an admin may remove datasets; you are signed in as an analyst"):
+    refusal = "only an admin may remove datasets; you are signed in as an analyst"
+    with pytest.raises(PermissionDeniedError, match=refusal):
         require(Role.ANALYST, "remove_dataset")
     with pytest.raises(PermissionDeniedError, match="only an analyst may import data; you are signed in as a viewer"):
         require(Role.VIEWER, "import")

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from borderwatch.errors import SettingsError
 from borderwatch.roles import Role
-from borderwatch.serving import Exposure, exposure, is_loopback, role_without_sign_in
+from borderwatch.serving import Exposure, exposure, is_loopback, role_without_sign_in, where_to_open
 
 
 @pytest.mark.parametrize("address", ["localhost", "LOCALHOST", "127.0.0.1", "127.8.9.10", "::1", "[::1]"])
@@ -45,3 +45,23 @@ def test_explicit_allow_anonymous_makes_everyone_a_viewer():
 @given(address=st.ip_addresses().map(str), anonymous=st.booleans())
 def test_sign_in_configured_allows_any_address(address, anonymous):
     assert exposure(address, sign_in_configured=True, allow_anonymous=anonymous) is Exposure.SIGNED_IN
+
+
+def test_a_loopback_server_that_answers_to_a_public_name_counts_as_reachable():
+    # Behind a reverse proxy the app listens on loopback, but people reach it under the proxy's name.
+    with pytest.raises(SettingsError) as refused:
+        exposure("127.0.0.1", sign_in_configured=False, served_names=["borderwatch.unit.example"])
+    assert "answers to borderwatch.unit.example" in str(refused.value)
+    assert exposure("127.0.0.1", False, allow_anonymous=True, served_names=["bw.example"]) is Exposure.ANONYMOUS
+
+
+def test_loopback_names_alone_keep_the_server_local():
+    names = ["localhost", "127.0.0.1", "", "[::1]"]
+    assert exposure("localhost", sign_in_configured=False, served_names=names) is Exposure.LOCAL
+
+
+def test_the_start_line_names_the_address_to_open():
+    assert where_to_open("localhost", 8501) == "BorderWatch is serving: open http://localhost:8501"
+    assert where_to_open("::1", 8502, "/bw/") == "BorderWatch is serving: open http://[::1]:8502/bw"
+    line = where_to_open("0.0.0.0", 8501, "", "watch-01")
+    assert "http://localhost:8501" in line and "http://watch-01:8501" in line

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from borderwatch import config
 from borderwatch.errors import ReferenceDataError
 from borderwatch.reference import load_places
 from borderwatch.timeline import (
-    MAX_PLAYBACK_FRAMES,
     STATUSES,
     Frame,
     StatusPeriod,
-    barrier_status_changes,
     crossing_days_during,
     describe_period,
     load_timeline,
     period_on,
     playback_frames,
     status_on,
-    statuses_on,
 )
 
 HEADER = "feature_id,feature_kind,status,start,end,source,note\n"
@@ -47,29 +46,6 @@ def test_bundled_timeline_loads_with_sources_and_known_crossings(timeline):
     assert all(isinstance(day, date) for day in timeline["start"])
 
 
-@pytest.mark.parametrize(
-    ("day", "expected"),
-    [
-        # Before the announcement of 7 Jul 2015 the barrier has no status; crossings are open by default.
-        ("2015-06-01", {"ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2015-07-06", {"ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2015-07-07", {"barrier": "under construction", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2015-09-01", {"barrier": "under construction", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2016-02-05", {"barrier": "under construction", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        # end is exclusive: 6 Feb 2016 is the first day the barrier is complete.
-        ("2016-02-06", {"barrier": "complete", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2016-03-06", {"barrier": "complete", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2016-03-07", {"barrier": "complete", "ras-ajdir": "closed", "dehiba-wazin": "closed"}),
-        ("2016-03-21", {"barrier": "complete", "ras-ajdir": "closed", "dehiba-wazin": "closed"}),
-        ("2016-03-22", {"barrier": "complete", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-        ("2024-05-01", {"barrier": "complete", "ras-ajdir": "closed", "dehiba-wazin": "open"}),
-        ("2024-07-01", {"barrier": "complete", "ras-ajdir": "open", "dehiba-wazin": "open"}),
-    ],
-)
-def test_statuses_on_the_days_the_sources_name(timeline, day, expected):
-    assert statuses_on(timeline, date.fromisoformat(day)) == expected
-
-
 def test_status_on_a_single_feature(timeline):
     assert status_on(timeline, "barrier", date(2015, 6, 1)) is None
     assert status_on(timeline, "barrier", date(2030, 1, 1)) == "complete"
@@ -82,11 +58,6 @@ def test_period_on_returns_the_covering_row(timeline):
         "closed", date(2016, 3, 7), date(2016, 3, 22))
     assert period_on(timeline, "barrier", date(2020, 1, 1)) == StatusPeriod("complete", date(2016, 2, 6), None)
     assert period_on(timeline, "ras-ajdir", date(2016, 3, 22)) is None
-
-
-def test_change_days_are_every_start_and_end_sorted_once(timeline):
-    assert barrier_status_changes(timeline) == [
-        date(2015, 7, 7), date(2016, 2, 6), date(2016, 3, 7), date(2016, 3, 22), date(2024, 3, 19), date(2024, 7, 1)]
 
 
 @pytest.mark.parametrize(
@@ -142,9 +113,12 @@ def test_a_bad_file_gives_one_error_naming_every_row_and_column(tmp_path):
     # Line 9 is rejected for its empty source, so it is not compared for overlaps;
     # the overlap check sees it once the source is there.
     assert message.count("\n  - ") == 9
-    fixed = path.read_text(encoding="utf-8").replace("wazin,crossing,closed,2016-03-01,,,", "wazin,crossing,closed,2016-03-01,,src,")
+    fixed = path.read_text(encoding="utf-8").replace(
+        "wazin,crossing,closed,2016-03-01,,,", "wazin,crossing,closed,2016-03-01,,src,"
+    )
     path.write_text(fixed, encoding="utf-8")
-    with pytest.raises(ReferenceDataError, match=r"row 10, column start: 'wazin' from 2017-01-01 overlaps row 9 \(2016-03-01, open-ended\)"):
+    overlap = r"row 10, column start: 'wazin' from 2017-01-01 overlaps row 9 \(2016-03-01, open-ended\)"
+    with pytest.raises(ReferenceDataError, match=overlap):
         load_timeline(path)
 
 
@@ -195,7 +169,7 @@ def test_bad_playback_requests_are_refused():
     assert len(playback_frames(date(1900, 1, 1), date(2020, 1, 1), "month")) == 1_441
     with pytest.raises(ValueError, match="shorter range"):
         playback_frames(date(1000, 1, 1), date(1500, 1, 1), "month")
-    assert MAX_PLAYBACK_FRAMES == 5_000
+    assert config.MAX_PLAYBACK_FRAMES == 5_000
 
 
 def _period_key(day: date, step: str) -> tuple[int, int]:
@@ -211,7 +185,7 @@ def test_frames_tile_the_range_one_week_or_month_each(start, length, step):
     end = start + timedelta(days=length)
     frames = playback_frames(start, end, step)
     assert frames[0].start == start and frames[-1].end == end
-    for before, after in zip(frames, frames[1:]):
+    for before, after in itertools.pairwise(frames):
         assert after.start == before.end + timedelta(days=1)  # no gap, no overlap
         assert _period_key(before.end, step) != _period_key(after.start, step)  # frames are whole periods
     for frame in frames:

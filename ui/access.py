@@ -57,7 +57,8 @@ def sign_in_configured() -> bool:
 @st.cache_resource(show_spinner=False)
 def serving_mode() -> Exposure:
     """How this server is reached (decided once per process; a refusal stops the page)."""
-    return exposure(st.get_option("server.address"), sign_in_configured(), anonymous_allowed())
+    names = [*(st.get_option("server.allowedHosts") or []), st.get_option("browser.serverAddress") or ""]
+    return exposure(st.get_option("server.address"), sign_in_configured(), anonymous_allowed(), names)
 
 
 def current_role() -> Role:

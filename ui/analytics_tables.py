@@ -208,8 +208,8 @@ def surge_table(by_segment: pd.DataFrame, labels: Mapping[int, str], period: str
             help=f"Mean incidents per {period} over the {period}s before it"),
         "ratio": st.column_config.NumberColumn(
             "Ratio", width=80, format="%.1f×",
-            help=f"This {period} over the baseline (a baseline under {corridor.SURGE_BASELINE_FLOOR:g} counts as "
-                 f"{corridor.SURGE_BASELINE_FLOOR:g})"),
+            help=f"This {period} over the baseline (a baseline under {config.SURGE_BASELINE_FLOOR:g} counts as "
+                 f"{config.SURGE_BASELINE_FLOOR:g})"),
         "chance_pct": st.column_config.NumberColumn(
             "Chance (%)", width=110, format="%.1f",
             help=f"Chance of a count this high if the baseline held (Poisson); a surge needs "
@@ -217,5 +217,5 @@ def surge_table(by_segment: pd.DataFrame, labels: Mapping[int, str], period: str
         "surge": st.column_config.CheckboxColumn(
             "Surge", width=80,
             help=f"At least {config.SURGE_MIN_RATIO:g}× the baseline, a chance of {config.SURGE_MAX_P:.0%} or "
-                 f"less, and at least {corridor.SURGE_MIN_COUNT} incidents"),
+                 f"less, and at least {config.SURGE_MIN_COUNT} incidents"),
     })

@@ -49,6 +49,15 @@ def heat_points(shown: MapData) -> pd.DataFrame:
     return shown.cells.loc[:, ["latitude", "longitude"]].assign(weight=shown.cells["incidents"].astype(float))
 
 
+def crossing_days(day: dt.date, since: dt.date | None) -> dict[str, dt.date]:
+    """Crossing id to the day it is drawn as of, for the period from ``since`` to ``day``.
+
+    See :func:`borderwatch.timeline.crossing_days_during`: a crossing closed
+    on any day of the period is drawn closed; without ``since``, as on ``day``.
+    """
+    return crossing_days_during(cache.timeline(), min(since or day, day), day)
+
+
 def switchable_layers(
     visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData, as_of: dt.date | None,
     since: dt.date | None = None,
@@ -90,7 +99,7 @@ def switchable_layers(
         groups["places"] = places_layer(cache.places(), config.FEATURED_PLACE_ID)
     if "crossings" in visible:
         timeline = cache.timeline()
-        days = crossing_days_during(timeline, min(since or day, day), day)
+        days = crossing_days(day, since)
         statuses = {crossing: status_on(timeline, crossing, shown_day) for crossing, shown_day in days.items()}
         groups["crossings"] = crossings_status_layer(cache.places(), statuses, day, timeline, days)
     if "sequences" in visible:

@@ -13,17 +13,15 @@ import streamlit as st
 from borderwatch import config
 from borderwatch.export import Attribution, dataset_attributions, export_file_name, store_incidents_per_dataset
 from borderwatch.filters import IncidentQuery
-from borderwatch.mapexport import MapLayers, map_png, standalone_html
 from borderwatch.mapview import MapData, MapView
-from borderwatch.timeline import status_on
+from borderwatch.timeline import DEFAULT_CROSSING_STATUS, status_on
 from layers.basemap import base_map
+from layers.export.html import standalone_html
+from layers.export.png import MapLayers, map_png
 from ui import cache
-from ui.maplayers import switchable_layers
+from ui.maplayers import crossing_days, switchable_layers
 from ui.playback import Shown
 from ui.selection import MAP_LAYERS
-
-SEQUENCE_LINE_COLOUR = "#6A3D9A"
-
 
 #: Layers the PNG does not draw (the HTML export draws every layer).
 NOT_IN_PNG = ("heatmap", "precision", "segments")
@@ -81,26 +79,29 @@ def export_png(visible: tuple[str, ...], query: IncidentQuery, period_query: Inc
                shown_time: Shown, view: MapView) -> bytes:
     """The map as shown, drawn as a PNG of the same view (without the layers in :data:`NOT_IN_PNG`)."""
     day = shown_time.as_of or dt.date.today()
-    lines = None
+    sequences = None
     if "sequences" in visible:
         pairs = cache.sequences(query, config.SEQUENCE_DAYS, config.SEQUENCE_RADIUS_KM)
-        lines = gpd.GeoDataFrame(
-            {"colour": SEQUENCE_LINE_COLOUR, "label": "Cross-border sequence"},
+        sequences = gpd.GeoDataFrame(
             index=range(len(pairs)),
             geometry=gpd.GeoSeries.from_xy(pairs["first_lon"], pairs["first_lat"]).shortest_line(
                 gpd.GeoSeries.from_xy(pairs["then_lon"], pairs["then_lat"])),
             crs=config.GEOGRAPHIC_CRS,
         )
-    places = cache.places()
+    timeline = cache.timeline()
+    crossing_statuses = {crossing: status_on(timeline, crossing, shown_day) or DEFAULT_CROSSING_STATUS
+                         for crossing, shown_day in crossing_days(day, shown_time.since).items()}
+    barrier_status = status_on(timeline, "barrier", day)
     layers = MapLayers(
         countries=cache.basemap_land(),
         border=cache.border() if "border" in visible else None,
-        barrier=cache.barrier() if "barrier" in visible and status_on(cache.timeline(), "barrier", day) else None,
-        barrier_status=status_on(cache.timeline(), "barrier", day),
-        places=_png_places(places, visible),
+        barrier=cache.barrier() if "barrier" in visible and barrier_status else None,
+        barrier_status=barrier_status,
+        places=_png_places(cache.places(), visible),
+        crossing_statuses=crossing_statuses,
         points=shown.points if "sites" in visible else None,
         cells=shown.cells if "sites" in visible else None,
-        lines=lines,
+        sequences=sequences,
     )
     drawn = tuple(layer for layer in visible if layer not in NOT_IN_PNG)
     return map_png(view.bbox, layers, title=_title(period_query),

@@ -213,7 +213,8 @@ def _view_of(returned: dict) -> tuple[tuple[float, float], float] | None:
         zoom = float(returned["zoom"])
     except (KeyError, TypeError, ValueError):
         return None
-    if not all(math.isfinite(value) for value in (south, north, west, east, zoom)) or abs(south) >= 90 or abs(north) >= 90:
+    finite = all(math.isfinite(value) for value in (south, north, west, east, zoom))
+    if not finite or abs(south) >= 90 or abs(north) >= 90:
         return None
     mercator = (math.asinh(math.tan(math.radians(south))) + math.asinh(math.tan(math.radians(north)))) / 2
     latitude = math.degrees(math.atan(math.sinh(mercator)))

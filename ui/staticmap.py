@@ -10,7 +10,7 @@ from branca.element import Element
 from folium.utilities import JsCode
 from streamlit_folium import st_folium
 
-from borderwatch.escape import escape_html
+from borderwatch.escape import escape_html, script_json
 from layers.barrier import barrier_layer
 from layers.basemap import base_map
 from layers.border import border_layer
@@ -40,16 +40,8 @@ _PLACE_NAME_CSS = (
     f" .leaflet-tooltip.{PLACE_NAME_CLASS}::before {{ display: none; }}</style>"
 )
 
-# Names go in Leaflet's shadow pane, under the marker pane: an incident drawn
-# at a named town (the planner's map) covers the name, never the reverse.
-_BIND_NAME = JsCode(
-    f"""function bindPlaceName(feature, layer) {{
-        layer.bindTooltip(feature.properties.name_html, {{
-            permanent: true, direction: feature.properties.side, className: "{PLACE_NAME_CLASS}",
-            pane: "shadowPane"
-        }});
-    }}"""
-)
+# The function is in layers/web/features.js; its CSS class goes as JSON.
+_BIND_NAME = JsCode(f"BorderWatch.bindPlaceName({script_json({'className': PLACE_NAME_CLASS})})")
 
 
 def _short_name(name: str) -> str:

@@ -28,11 +28,11 @@ from borderwatch.importers.validate import SeenIds, check_and_type, records_as_j
 from borderwatch.importers.world import load_world
 
 __all__ = [
-    "BackgroundReadError",
     "EXTRA_COLUMNS",
     "FORMATS",
     "GIS_FIELDS",
     "GIS_REQUIRED_FIELDS",
+    "BackgroundReadError",
     "ParsedChunk",
     "Rejection",
     "detect_format",

@@ -44,23 +44,10 @@ from typing import Any, Final
 
 import pyarrow as pa
 
+from borderwatch import config
 from borderwatch.errors import BorderWatchError
 from borderwatch.importers import sniff
 from borderwatch.importers.base import ParsedChunk
-
-#: Files at least this big are read in a child process (unless the caller says otherwise).
-#: Starting the child and passing chunks over cost the caller about 1.5 s, which
-#: reading a CSV export of some 150,000 records (50 MB) in the child saves.
-BACKGROUND_MIN_BYTES: Final[int] = 48 * 1024 * 1024
-
-#: The same for a workbook, some 25 times slower to parse per record than CSV.
-BACKGROUND_MIN_WORKBOOK_BYTES: Final[int] = 8 * 1024 * 1024
-
-#: How often the child checks that its parent is still there, in seconds.
-_WATCH_SECONDS: Final[float] = 0.5
-
-#: Seconds the child gets to end after being asked to, before it is killed.
-_STOP_SECONDS: Final[float] = 5.0
 
 #: Compression of the messages from the child ("lz4" is LZ4 frame), None if Arrow lacks it.
 _CODEC: Final[str | None] = "lz4" if pa.Codec.is_available("lz4") else None
@@ -104,8 +91,8 @@ def use_background(path: Path, background: bool | None) -> bool:
         ``True`` or ``False`` decides; ``None`` (the default of
         :func:`~borderwatch.importers.read_incidents`): on a POSIX system
         with at least two CPUs to run on, when the file has at least
-        :data:`BACKGROUND_MIN_BYTES`, or is a workbook of at least
-        :data:`BACKGROUND_MIN_WORKBOOK_BYTES`.
+        :data:`borderwatch.config.IMPORT_BACKGROUND_MIN_BYTES`, or is a workbook of at least
+        :data:`borderwatch.config.IMPORT_BACKGROUND_MIN_WORKBOOK_BYTES`.
 
     Returns
     -------
@@ -117,9 +104,9 @@ def use_background(path: Path, background: bool | None) -> bool:
         return False
     try:
         size = path.stat().st_size
-        if size >= BACKGROUND_MIN_BYTES:
+        if size >= config.IMPORT_BACKGROUND_MIN_BYTES:
             return True
-        return size >= BACKGROUND_MIN_WORKBOOK_BYTES and sniff.file_kind(path) == "xlsx"
+        return size >= config.IMPORT_BACKGROUND_MIN_WORKBOOK_BYTES and sniff.file_kind(path) == "xlsx"
     except Exception:  # noqa: BLE001 - only a guess: reading in this process reports the problem
         return False
 
@@ -179,7 +166,7 @@ def read_in_background(path: Path, options: Mapping[str, Any]) -> Iterator[Parse
                     kind, payload = _unpack(receiver.recv_bytes())
                 except EOFError:
                     try:
-                        code = child.wait(_STOP_SECONDS)
+                        code = child.wait(config.IMPORT_BACKGROUND_STOP_SECONDS)
                     except subprocess.TimeoutExpired:
                         code = None
                     raise BackgroundReadError(
@@ -226,7 +213,7 @@ def _stop(child: subprocess.Popen[bytes]) -> None:
     if child.poll() is None:
         child.terminate()
         try:
-            child.wait(_STOP_SECONDS)
+            child.wait(config.IMPORT_BACKGROUND_STOP_SECONDS)
         except subprocess.TimeoutExpired:
             child.kill()
     child.wait()
@@ -246,7 +233,7 @@ def _stop_all() -> None:
 def _watch_parent(parent: int) -> None:
     """End this process once its parent is gone (it was killed, or exited without ending us)."""
     while True:
-        time.sleep(_WATCH_SECONDS)
+        time.sleep(config.IMPORT_BACKGROUND_WATCH_SECONDS)
         if os.getppid() != parent:
             os._exit(1)
 

@@ -23,10 +23,10 @@ import pyarrow.parquet as pq
 import pyogrio
 import pyogrio.errors
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from pyproj.exceptions import CRSError
 
-from borderwatch import config
+from borderwatch import config, projection
 from borderwatch.errors import FileRejectedError, quoted, shortened
 from borderwatch.importers.base import Rejection
 from borderwatch.importers.sniff import KIND_NAMES, cell_text
@@ -72,9 +72,6 @@ DATE_FORMATS: Final[tuple[str, ...]] = (
     "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%d-%m-%Y", "%d %B %Y", "%d %b %Y",
 )
 DATE_FORMS: Final[str] = "expected yyyy-mm-dd, dd-mm-yyyy or 07 March 2016"
-
-#: A file whose coordinates mostly exceed degree ranges by this much is in metres, whatever its label says.
-PROJECTED_MAGNITUDE: Final[float] = 1000.0
 
 #: Column that rejections about the feature's geometry name.
 GEOMETRY: Final[str] = "geometry"
@@ -435,7 +432,8 @@ def _to_wgs84(path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray) -> tupl
             )
         return x, y, "the file gives no CRS: its coordinates were read as WGS84 longitude/latitude"
     if crs.is_geographic:
-        metres = outside.sum() > 0.5 * max(finite.sum(), 1) and np.nanmax(np.abs(np.where(finite, x, 0))) > PROJECTED_MAGNITUDE
+        largest = np.nanmax(np.abs(np.where(finite, x, 0)))
+        metres = outside.sum() > 0.5 * max(finite.sum(), 1) and largest > config.GIS_PROJECTED_MAGNITUDE
         if metres:
             raise _refuse(
                 path,
@@ -444,7 +442,7 @@ def _to_wgs84(path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray) -> tupl
             )
         if crs.equals(config.GEOGRAPHIC_CRS, ignore_axis_order=True) or crs.equals("OGC:CRS84"):
             return x, y, ""
-    transformer = Transformer.from_crs(crs, config.GEOGRAPHIC_CRS, always_xy=True)
+    transformer = projection.transformer(crs, config.GEOGRAPHIC_CRS)
     longitude, latitude = transformer.transform(x, y, errcheck=False)
     return np.asarray(longitude, dtype=float), np.asarray(latitude, dtype=float), ""
 
@@ -536,7 +534,8 @@ def map_batch(path: Path, batch: Batch, first_feature: int, mapping: Mapping[str
     table["type_original"] = raw_type
     for field_name in ("actor1", "actor2", "country", "admin1", "location", "description", "precision_km"):
         table[field_name] = column(field_name)
-    table["iso3"] = iso3_of(world, iso3=column("iso3"), numeric=pd.Series("", index=table.index, dtype=str), names=table["country"])
+    no_numeric = pd.Series("", index=table.index, dtype=str)
+    table["iso3"] = iso3_of(world, iso3=column("iso3"), numeric=no_numeric, names=table["country"])
     table["actors"] = table["actor1"].where(table["actor2"] == "", table["actor1"] + " vs " + table["actor2"])
     # A point file says nothing of precision unless mapped: the point is taken as the place itself.
     table["geo_precision"] = column("geo_precision").str.removesuffix(".0").where(lambda text: text != "", "1")

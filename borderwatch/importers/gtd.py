@@ -102,7 +102,7 @@ def event_types(attack: pd.Series, target: pd.Series, suicide: pd.Series) -> pd.
         Columns ``event_type`` and ``sub_event_type``.
     """
     pairs = []
-    for kind, aimed_at, self_killing in zip(attack.str.lower(), target.str.lower(), suicide):
+    for kind, aimed_at, self_killing in zip(attack.str.lower(), target.str.lower(), suicide, strict=True):
         if kind == BOMBING:
             pairs.append(SUICIDE_BOMB if self_killing in ("1", "1.0") else REMOTE_BOMB)
         elif kind in ATTACK_TYPES:
@@ -134,7 +134,7 @@ def _dates(frame: pd.DataFrame, rows: pd.Series, labels: Mapping[str, str]) -> t
     text = pd.Series(
         [
             f"{int(y):04d}-{int(m) if m_ok else 1:02d}-{int(d) if d_ok else 1:02d}" if not wrong else ""
-            for y, m, d, m_ok, d_ok, wrong in zip(year, month, day, month_known, day_known, bad)
+            for y, m, d, m_ok, d_ok, wrong in zip(year, month, day, month_known, day_known, bad, strict=True)
         ],
         index=frame.index,
         dtype=str,
@@ -209,7 +209,9 @@ def map_chunk(frame: pd.DataFrame, labels: Mapping[str, str], world: World) -> M
         for index in frame.index[specificity == NO_COORDINATES]
     ]
     problems += [
-        Rejection(int(rows[index]), labels["specificity"], f"{quoted(specificity[index])} is not a GTD specificity 1..5")
+        Rejection(
+            int(rows[index]), labels["specificity"], f"{quoted(specificity[index])} is not a GTD specificity 1..5"
+        )
         for index in frame.index[(table["geo_precision"] == "") & (specificity != NO_COORDINATES)]
     ]
     table["latitude"] = cells(frame, "latitude")

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from borderwatch import config
 from borderwatch.export import neutralise_cell
 from borderwatch.importers.base import Rejection
 
@@ -18,9 +19,6 @@ _QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _NUMBER = r"-?\d[\d.eE+:-]*"
 _LEADING_VALUE = re.compile(rf"^((?:[a-z_]+ )?){_NUMBER}(?:, {_NUMBER})?(?= )")
 _WORD_VALUE = re.compile(rf"\b(row|has|low|best|high|by) {_NUMBER}")
-
-#: How many example rows a group lists.
-EXAMPLE_ROWS = 5
 
 
 def _mask_leading(match: re.Match[str]) -> str:
@@ -50,7 +48,7 @@ def mask_reason(reason: str) -> str:
 
 
 def _first_rows(rows: pd.Series) -> str:
-    return ", ".join(str(row) for row in rows.iloc[:EXAMPLE_ROWS])
+    return ", ".join(str(row) for row in rows.iloc[:config.REPORT_EXAMPLE_ROWS])
 
 
 def rejection_table(
@@ -120,7 +118,7 @@ def group_rejections(rejections: Iterable[Rejection]) -> pd.DataFrame:
     pandas.DataFrame
         Columns ``column``, ``problem`` (the reason with its varying values
         replaced by "…"), ``rows`` (how many), ``example`` (one full reason)
-        and ``first_rows`` (up to :data:`EXAMPLE_ROWS` row numbers, as text);
+        and ``first_rows`` (up to :data:`borderwatch.config.REPORT_EXAMPLE_ROWS` row numbers, as text);
         the most frequent first.
     """
     table = rejection_table(rejections)

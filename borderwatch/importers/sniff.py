@@ -1,6 +1,6 @@
 """Whole-file checks: what kind of file this is, its text encoding, its header.
 
-Everything here reads at most the first :data:`SAMPLE_BYTES` of a file, except
+Everything here reads at most the first :data:`borderwatch.config.SNIFF_SAMPLE_BYTES` of a file, except
 :func:`csv_encoding`, which streams the whole file once through a decoder.
 Each refusal is one :class:`~borderwatch.errors.FileRejectedError` whose
 message starts with the file's name and says what to do.
@@ -22,9 +22,6 @@ import pandas as pd
 
 from borderwatch import config
 from borderwatch.errors import FileRejectedError, quoted, shortened
-
-#: Bytes read to tell a file's kind and header.
-SAMPLE_BYTES: Final[int] = 64 * 1024
 
 #: Kinds of file, as :func:`file_kind` names them.
 TABULAR_KINDS: Final[tuple[str, ...]] = ("csv", "xlsx")
@@ -50,9 +47,6 @@ _UTF32_BOMS: Final[tuple[bytes, ...]] = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_B
 #: Other separators a "CSV" may use, with their names for messages.
 _OTHER_DELIMITERS: Final[dict[str, str]] = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
-#: Share of control characters above which text is taken for binary data.
-_MAX_CONTROL_SHARE: Final[float] = 0.05
-
 _SHAPEFILE_PARTS: Final[tuple[str, ...]] = (".shx", ".dbf")
 
 
@@ -61,11 +55,11 @@ def _refuse(path: Path, message: str) -> FileRejectedError:
 
 
 def read_sample(path: Path) -> bytes:
-    """The first :data:`SAMPLE_BYTES` of a file; refuse a missing or empty one."""
+    """The first :data:`borderwatch.config.SNIFF_SAMPLE_BYTES` of a file; refuse a missing or empty one."""
     if not path.is_file():
         raise _refuse(path, "file not found")
     with path.open("rb") as stream:
-        sample = stream.read(SAMPLE_BYTES)
+        sample = stream.read(config.SNIFF_SAMPLE_BYTES)
     if not sample.strip(b" \t\r\n\x00"):
         raise _refuse(path, "the file is empty")
     return sample
@@ -192,7 +186,7 @@ def _text_kind(path: Path, sample: bytes) -> str:
             return "geojson"
         raise _refuse(path, "is JSON but not GeoJSON (no \"FeatureCollection\" or \"Feature\")")
     controls = sum(1 for char in text if ord(char) < 32 and char not in "\t\r\n")
-    if controls > _MAX_CONTROL_SHARE * max(len(text), 1):
+    if controls > config.SNIFF_MAX_CONTROL_SHARE * max(len(text), 1):
         raise _refuse(path, "is a binary file, not CSV text")
     return "csv"
 
@@ -445,7 +439,7 @@ def header_keys(path: Path, header: list[str], renames: Mapping[str, str]) -> di
     """
     names = [name or f"column {position}" for position, name in enumerate(header, start=1)]
     keys = [name.lower() for name in names]
-    duplicated = sorted({name for name, key in zip(names, keys) if keys.count(key) > 1})
+    duplicated = sorted({name for name, key in zip(names, keys, strict=True) if keys.count(key) > 1})
     if duplicated:
         listed = ", ".join(map(quoted, duplicated[:5])) + (", …" if len(duplicated) > 5 else "")
         raise _refuse(path, f"has several columns named {listed}")
@@ -453,4 +447,4 @@ def header_keys(path: Path, header: list[str], renames: Mapping[str, str]) -> di
         if column.lower() not in keys:
             raise _refuse(path, f"the column mapping names {quoted(column)}, which is not a column of the file")
         keys[keys.index(column.lower())] = expected.lower()
-    return dict(zip(keys, names))
+    return dict(zip(keys, names, strict=True))

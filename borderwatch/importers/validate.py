@@ -35,15 +35,10 @@ from borderwatch.schema import (
 )
 
 #: Columns a format module fills as text (``id`` and ``dataset`` are set here).
-TEXT_COLUMNS: Final[tuple[str, ...]] = tuple(
-    column for column in INCIDENT_COLUMNS if column not in ("id", "dataset")
-) + ("source_id", "source_timestamp", "original")
-
-#: Largest count taken as plausible: beyond it a cell is an error (and would overflow Int64).
-MAX_COUNT: Final[int] = 10_000_000
-
-#: Latest source timestamp accepted, Unix seconds (the year 5138): beyond it a cell is an error.
-MAX_TIMESTAMP: Final[int] = 10**11
+TEXT_COLUMNS: Final[tuple[str, ...]] = (
+    *(column for column in INCIDENT_COLUMNS if column not in ("id", "dataset")),
+    "source_id", "source_timestamp", "original",
+)
 
 #: Characters that re-order the text around them when shown (embeddings,
 #: overrides and isolates of Unicode's bidirectional algorithm): a name
@@ -99,7 +94,7 @@ def records_as_json(frame: pd.DataFrame) -> list[str]:
     columns = [str(column) for column in frame.columns]
     # Plain Python lists: iterating pandas' Arrow-backed strings cell by cell is far slower.
     return [
-        json.dumps(dict(zip(columns, values)), ensure_ascii=False)
+        json.dumps(dict(zip(columns, values, strict=True)), ensure_ascii=False)
         for values in frame.to_numpy(dtype=object).tolist()
     ]
 
@@ -334,12 +329,12 @@ def _coordinates(table: pd.DataFrame, report: _Report) -> tuple[pd.Series, pd.Se
         text = table[column]
         value = numbers_of(text)
         report.add_empty(text == "", column)
-        report.add(value.isna() & (text != ""), column, lambda i: f"{column} {quoted(text[i])} is not a number")
+        report.add(value.isna() & (text != ""), column, lambda i: f"{column} {quoted(text[i])} is not a number")  # noqa: B023 - report.add calls it at once
         infinite = value.notna() & ~np.isfinite(value.fillna(0.0))
-        report.add(infinite, column, lambda i: f"{column} {quoted(text[i])} is not a finite number")
+        report.add(infinite, column, lambda i: f"{column} {quoted(text[i])} is not a finite number")  # noqa: B023 - report.add calls it at once
         outside = np.isfinite(value.fillna(np.inf)) & (value.abs() > limit)
         report.add(outside, column,
-                   lambda i: f"{column} {_number_text(value[i])} is outside {-limit:g}..{limit:g}")
+                   lambda i: f"{column} {_number_text(value[i])} is outside {-limit:g}..{limit:g}")  # noqa: B023 - report.add calls it at once
         usable &= np.isfinite(value.fillna(np.inf)) & (value.abs() <= limit)
         numbers[column] = value
     at_zero = usable & (numbers["latitude"] == 0) & (numbers["longitude"] == 0)
@@ -360,9 +355,9 @@ def _dates(table: pd.DataFrame, report: _Report, today: date) -> tuple[pd.Series
         # written as "-001-01-01") is refused here, never stored.
         iso = text.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
         parsed[column] = pd.to_datetime(text.where(iso), format="%Y-%m-%d", errors="coerce")
-        report.add((text != "") & parsed[column].isna(), column, lambda i: f"{quoted(text[i])} is not a date")
+        report.add((text != "") & parsed[column].isna(), column, lambda i: f"{quoted(text[i])} is not a date")  # noqa: B023 - report.add calls it at once
         future = parsed[column] > pd.Timestamp(today)
-        report.add(future, column, lambda i: f"{table.at[i, column]!s} is in the future")
+        report.add(future, column, lambda i: f"{table.at[i, column]!s} is in the future")  # noqa: B023 - report.add calls it at once
     before = parsed["end_date"] < parsed["event_date"]
     report.add(before, "end_date", lambda i: f"{table.at[i, 'end_date']!s} is before the start date")
     return parsed["event_date"].astype("datetime64[us]"), parsed["end_date"].astype("datetime64[us]")
@@ -424,11 +419,11 @@ def _counts(table: pd.DataFrame, report: _Report) -> dict[str, pd.Series]:
             counts[column] = value
             empty.add(column)
             continue
-        report.add(value.isna() & (text != ""), column, lambda i: f"{quoted(text[i])} is not a number")
-        report.add(value < 0, column, lambda i: f"{text[i]} is negative")
-        report.add((value >= 0) & (value % 1 != 0), column, lambda i: f"{text[i]} is not a whole number")
-        report.add(value > MAX_COUNT, column, lambda i: f"{text[i]} is too large for a count")
-        counts[column] = value.where((value >= 0) & (value % 1 == 0) & (value <= MAX_COUNT))
+        report.add(value.isna() & (text != ""), column, lambda i: f"{quoted(text[i])} is not a number")  # noqa: B023 - report.add calls it at once
+        report.add(value < 0, column, lambda i: f"{text[i]} is negative")  # noqa: B023 - report.add calls it at once
+        report.add((value >= 0) & (value % 1 != 0), column, lambda i: f"{text[i]} is not a whole number")  # noqa: B023 - report.add calls it at once
+        report.add(value > config.MAX_COUNT, column, lambda i: f"{text[i]} is too large for a count")  # noqa: B023 - report.add calls it at once
+        counts[column] = value.where((value >= 0) & (value % 1 == 0) & (value <= config.MAX_COUNT))
     for prefix in dict.fromkeys(column.rsplit("_", 1)[0] for column in COUNT_COLUMNS):
         if {f"{prefix}_{bound}" for bound in ("low", "best", "high")} <= empty:
             continue
@@ -437,7 +432,7 @@ def _counts(table: pd.DataFrame, report: _Report) -> dict[str, pd.Series]:
         labels = dict.fromkeys(report.label(f"{prefix}_{bound}") for bound in ("low", "best", "high"))
         field_name = "/".join(labels)
         report.add(disordered, field_name,
-                   lambda i: f"low {low[i]:g}, best {best[i]:g}, high {high[i]:g}: need low <= best <= high")
+                   lambda i: f"low {low[i]:g}, best {best[i]:g}, high {high[i]:g}: need low <= best <= high")  # noqa: B023 - report.add calls it at once
     return counts
 
 
@@ -461,7 +456,8 @@ def _countries(
     table.loc[filled, "iso3"] = found[filled]
     named = filled & (table["country"] != "")
     table["notes"] = append_note(
-        table["notes"], named, "iso3 from the coordinates: " + table["country"] + " is not a country name BorderWatch knows"
+        table["notes"], named,
+        "iso3 from the coordinates: " + table["country"] + " is not a country name BorderWatch knows",
     )
     unnamed = filled & (table["country"] == "")
     table.loc[unnamed, "country"] = found[unnamed].map(world.names)
@@ -564,7 +560,7 @@ def check_and_type(
     geo_precision, precision_km = _precisions(table, report)
     counts = _counts(table, report)
     timestamp = numbers_of(table["source_timestamp"])
-    bad_time = timestamp.isna() | (timestamp % 1 != 0) | (timestamp < 0) | (timestamp > MAX_TIMESTAMP)
+    bad_time = timestamp.isna() | (timestamp % 1 != 0) | (timestamp < 0) | (timestamp > config.MAX_TIMESTAMP)
     report.add(
         bad_time & (table["source_timestamp"] != ""),
         "source_timestamp",
@@ -581,7 +577,7 @@ def check_and_type(
     first = seen_ids.first_rows(hashes)
     first = np.where(first >= 0, first, np.where(first_in_chunk != rows, first_in_chunk, -1))
     repeated = first >= 0
-    for index, row, earlier in zip(table.index[ok][repeated], rows[repeated], first[repeated]):
+    for index, row, earlier in zip(table.index[ok][repeated], rows[repeated], first[repeated], strict=True):
         source_id = table.at[index, "source_id"]
         report.found.append(
             Rejection(int(row), report.label("source_id"), f"{quoted(source_id)} repeats the id of row {earlier}")

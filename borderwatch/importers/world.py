@@ -18,22 +18,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 from shapely.ops import nearest_points
 
-from borderwatch import config
+from borderwatch import config, projection
 from borderwatch.errors import ReferenceDataError
 
 WORLD_COUNTRIES_PATH: Final[Path] = config.DATA_DIR / "world_countries.geojson"
-
-#: A point is called "in the wrong country" only when it lies farther than
-#: this outside the polygon of the country its record names: 1:110m
-#: polygons cut coasts and borders by several kilometres.
-WRONG_COUNTRY_KM: Final[float] = 25.0
-
-#: Tolerance, in degrees, when the country is taken from the point alone (a
-#: coastal town can fall just off the coarse polygon): about 25 km.
-POINT_TOLERANCE_DEGREES: Final[float] = 0.25
 
 #: Names sources use that neither Natural Earth nor GeoNames spells so
 #: (GTD's and UCDP's conventions), lower-case, without a bracketed aside.
@@ -63,9 +53,6 @@ NAME_ALIASES: Final[dict[str, str]] = {
 
 _ASIDE: Final[re.Pattern[str]] = re.compile(r"\s*\([^)]*\)")
 _SPACES: Final[re.Pattern[str]] = re.compile(r"\s+")
-
-_GEOD: Final[Geod] = Geod(ellps="WGS84")
-
 
 def normalise_name(name: str) -> str:
     """Lower-case a country name, drop bracketed asides ("Russia (Soviet Union)") and extra spaces."""
@@ -117,9 +104,12 @@ def load_world(path: Path = WORLD_COUNTRIES_PATH) -> World:
     if not path.is_file():
         raise ReferenceDataError(f"{path}: file not found (run scripts/build_world_countries.py)")
     frame = gpd.read_file(path)
-    by_name = {normalise_name(name): code for name, code in zip(frame["name"], frame["iso3"])}
+    by_name = {normalise_name(name): code for name, code in zip(frame["name"], frame["iso3"], strict=True)}
     by_name.update(
-        {normalise_name(alias): code for alias, code in zip(frame["aliases"].fillna(""), frame["iso3"]) if alias}
+        {
+            normalise_name(alias): code
+            for alias, code in zip(frame["aliases"].fillna(""), frame["iso3"], strict=True) if alias
+        }
     )
     by_name.update(NAME_ALIASES)
     by_name.update({code.lower(): code for code in frame["iso3"]})
@@ -130,9 +120,9 @@ def load_world(path: Path = WORLD_COUNTRIES_PATH) -> World:
     return World(
         polygons=polygons,
         by_name=by_name,
-        by_numeric={int(value): code for value, code in zip(numeric["iso_n3"], numeric["iso3"])},
+        by_numeric={int(value): code for value, code in zip(numeric["iso_n3"], numeric["iso3"], strict=True)},
         codes=frozenset(frame["iso3"]),
-        names=dict(zip(frame["iso3"], frame["name"])),
+        names=dict(zip(frame["iso3"], frame["name"], strict=True)),
         tree=shapely.STRtree(polygons.to_numpy()),
     )
 
@@ -164,7 +154,7 @@ def iso3_of(world: World, *, iso3: pd.Series, numeric: pd.Series, names: pd.Seri
 
 
 def country_at(world: World, longitude: np.ndarray, latitude: np.ndarray) -> np.ndarray:
-    """ISO alpha-3 of the country each point lies in or near (see :data:`POINT_TOLERANCE_DEGREES`).
+    """ISO alpha-3 of the country each point lies in or near (see :data:`borderwatch.config.POINT_TOLERANCE_DEGREES`).
 
     Parameters
     ----------
@@ -181,7 +171,7 @@ def country_at(world: World, longitude: np.ndarray, latitude: np.ndarray) -> np.
     found = np.array([""] * len(longitude), dtype=object)
     if len(longitude) == 0:
         return found
-    inputs, nearest = world.tree.query_nearest(points, max_distance=POINT_TOLERANCE_DEGREES, all_matches=False)
+    inputs, nearest = world.tree.query_nearest(points, max_distance=config.POINT_TOLERANCE_DEGREES, all_matches=False)
     found[inputs] = world.polygons.index.values[nearest]
     return found
 
@@ -206,12 +196,12 @@ def outside_named_country(
     Returns
     -------
     swapped : numpy.ndarray of bool
-        True where the point is more than :data:`WRONG_COUNTRY_KM` outside
+        True where the point is more than :data:`borderwatch.config.WRONG_COUNTRY_KM` outside
         the named country and (longitude, latitude) = (latitude, longitude)
         lies inside it.
     km_outside : numpy.ndarray of float
         Geodesic distance to the named country's polygon, in km: 0 inside,
-        NaN where the country has no polygon. Below :data:`WRONG_COUNTRY_KM`
+        NaN where the country has no polygon. Below :data:`borderwatch.config.WRONG_COUNTRY_KM`
         it may be an upper bound rather than the distance itself.
     """
     polygons = world.polygons.reindex(iso3).to_numpy()
@@ -224,9 +214,9 @@ def outside_named_country(
         # latitude, bounds the geodesic one: only farther points are measured.
         degrees = shapely.distance(polygons[outside], shapely.points(longitude[outside], latitude[outside]))
         km_outside[outside] = degrees * _KM_PER_DEGREE
-        for index in np.flatnonzero(outside)[km_outside[outside] > WRONG_COUNTRY_KM]:
+        for index in np.flatnonzero(outside)[km_outside[outside] > config.WRONG_COUNTRY_KM]:
             km_outside[index] = _km_outside(polygons[index], longitude[index], latitude[index])
-    swapped = outside & (km_outside > WRONG_COUNTRY_KM) & (np.abs(longitude) <= 90.0)
+    swapped = outside & (km_outside > config.WRONG_COUNTRY_KM) & (np.abs(longitude) <= 90.0)
     swapped[swapped] = shapely.contains_xy(polygons[swapped], latitude[swapped], longitude[swapped])
     return swapped, km_outside
 
@@ -236,5 +226,4 @@ def _km_outside(polygon: shapely.Geometry, longitude: float, latitude: float) ->
     # The nearest point in degrees is not exactly the geodesically nearest,
     # but the error is far below the 25 km tolerance this is compared with.
     nearest = nearest_points(polygon, shapely.Point(longitude, latitude))[0]
-    _, _, metres = _GEOD.inv(longitude, latitude, nearest.x, nearest.y)
-    return metres / 1000.0
+    return float(projection.geodesic_distance_m(longitude, latitude, nearest.x, nearest.y)) / 1000.0

@@ -23,8 +23,8 @@
     }
     for (var i = 0; i < data.lat.length; i++) {
       var circle = L.circle([data.lat[i], data.lon[i]], {
-        radius: data.radius_m[i], color: options.colour, weight: 1, opacity: 0.6,
-        fill: true, fillColor: options.colour, fillOpacity: 0.12,
+        radius: data.radius_m[i], color: options.color, weight: options.weight, opacity: options.opacity,
+        fill: true, fillColor: options.color, fillOpacity: options.fillOpacity,
         className: options.cssClass
       });
       circle.bindTooltip(tooltipFor(i), { sticky: true });

@@ -212,8 +212,8 @@
     for (var i = 0; i < data.id.length; i++) {
       var id = data.id[i];
       var circle = L.circleMarker([data.lat[i], data.lon[i]], {
-        radius: data.radius[i], color: "#FFFFFF", weight: 1.5, fill: true,
-        fillColor: data.colours[data.type[i]], fillOpacity: 0.85,
+        radius: data.radius[i], color: options.rim, weight: options.rimPx, fill: true,
+        fillColor: data.colours[data.type[i]], fillOpacity: options.fillOpacity,
         className: options.cssClass, pane: SITES_PANE
       });
       // The feature st_folium reports for a click: the id, and a count of

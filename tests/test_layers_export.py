@@ -32,30 +32,32 @@ from borderwatch import reference
 from borderwatch.errors import OfflineAssetError
 from borderwatch.export import Attribution, dataset_attributions, store_incidents_per_dataset
 from borderwatch.filters import IncidentQuery
-from borderwatch.mapexport import (
-    DEFAULT_TITLE,
-    PNG_ATTRIBUTION_KEY,
-    MapLayers,
-    attribution_text,
-    fitted_extent,
-    map_png,
-    standalone_html,
-)
 from layers.assets import asset_urls, install_vendor_assets
 from layers.barrier import barrier_layer
 from layers.basemap import base_map, tiles_layer
 from layers.border import border_layer
 from layers.countries import land_with_surroundings
+from layers.export.credits import DEFAULT_TITLE, PNG_ATTRIBUTION_KEY, attribution_text
+from layers.export.html import standalone_html
+from layers.export.mercator import fitted_extent
+from layers.export.png import MapLayers, map_png
 from layers.heatmap import heatmap_layer
 from layers.incidents import incidents_layer
 from layers.infrastructure import crossings_status_layer
 from layers.places import places_layer
-from layers.style import BARRIER_COLOUR, BORDER_COLOUR, EVENT_TYPE_COLOURS, FOCUS_LAND_COLOURS, SEA_COLOUR
+from layers.style import (
+    BARRIER_COLOUR,
+    BORDER_COLOUR,
+    COVERAGE_FILL_OPACITY,
+    EVENT_TYPE_COLOURS,
+    FOCUS_LAND_COLOURS,
+    SEA_COLOUR,
+)
 from tests.conftest import REPO_ROOT
 from tests.factories import incident_frame, incident_row
 from tests.test_export import ACLED_CREDIT_START, GIS_CREDIT, imported  # noqa: F401 - a fixture
 
-STATIC_URL = "/app/static"
+STATIC_URL = "/_assets"
 HOSTILE_JS = (
     'window.bwHostile = "</script><script>window.pwned = 1;</script>";\n'
     'window.bwComment = "<!--<script>";\n'
@@ -281,7 +283,7 @@ def test_every_problem_is_named_at_once(bundled, points, static_dir):
 
 
 def test_assets_not_installed_are_named(bundled, points, tmp_path):
-    with pytest.raises(OfflineAssetError, match="leaflet.js"):
+    with pytest.raises(OfflineAssetError, match=r"leaflet\.js"):
         standalone_html(app_map(bundled, points), tmp_path, STATIC_URL)
 
 
@@ -416,7 +418,8 @@ def test_discs_are_measured_on_the_ground():
     metres_per_px = max((x1 - x0) / 800, (y1 - y0) / 800)
     radius_px = 50_000 / math.cos(math.radians(33.0)) / metres_per_px
     column, row = pixel(12.0, 33.0, view, 800, 800)
-    tint = blend("#00A000", 0.18, SEA_COLOUR)
+    # Tinted as a plan's coverage on the map (the one style table).
+    tint = blend("#00A000", COVERAGE_FILL_OPACITY, SEA_COLOUR)
     assert near_colour(image, column + int(0.85 * radius_px), row, tint, reach=0, tolerance=6)
     assert near_colour(image, column + int(1.15 * radius_px), row, rgb(SEA_COLOUR), reach=0, tolerance=3)
 
@@ -558,7 +561,7 @@ def test_the_picture_shows_all_of_the_view_centred_at_one_scale(
 def test_drawing_leaves_pyplot_alone():
     code = (
         "import sys\n"
-        "from borderwatch.mapexport import MapLayers, map_png\n"
+        "from layers.export.png import MapLayers, map_png\n"
         "png = map_png((9.0, 30.0, 12.0, 33.0), MapLayers(), width_px=64, height_px=48)\n"
         "print(png[:4] == b'\\x89PNG', 'matplotlib.pyplot' in sys.modules)\n"
     )

@@ -1,0 +1,46 @@
+"""Border analytics: segments of the border, the corridor along it, and links across it.
+
+Everything is measured along or near the Tunisia–Libya border line:
+
+* :func:`border_segments` cuts the line into pieces of equal length from its
+  coastal end; :func:`segment_of` says which piece a position falls in;
+* :func:`segment_activity` and :func:`segment_summary` count corridor
+  incidents (those within ``corridor_km`` of the border) per piece and period
+  and rank the pieces;
+* :func:`distance_histogram` and :func:`distance_statistics` describe how
+  far incidents lie from the border;
+* :func:`cross_border_sequences` links an incident on one side to later ones
+  on the other side, close in time and space;
+* :func:`corridor_surge` compares the latest period with the ones before it.
+
+Incident frames carry the stored border measures ``distance_border_km``,
+``distance_barrier_km``, ``border_side``, ``between_barrier_and_border`` and
+``border_position_km``. Lengths and distances are in the metric CRS
+:data:`borderwatch.config.METRIC_CRS`, never in degrees.
+"""
+
+from borderwatch.corridor.distance import distance_histogram, distance_statistics
+from borderwatch.corridor.segments import (
+    border_segments,
+    incidents_of_points,
+    segment_activity,
+    segment_of,
+    segment_summary,
+)
+from borderwatch.corridor.sequences import cross_border_sequences
+from borderwatch.corridor.surge import WHOLE_CORRIDOR, baseline_start, corridor_surge, poisson_upper_tail
+
+__all__ = [
+    "WHOLE_CORRIDOR",
+    "baseline_start",
+    "border_segments",
+    "corridor_surge",
+    "cross_border_sequences",
+    "distance_histogram",
+    "distance_statistics",
+    "incidents_of_points",
+    "poisson_upper_tail",
+    "segment_activity",
+    "segment_of",
+    "segment_summary",
+]

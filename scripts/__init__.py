@@ -1,0 +1,1 @@
+"""Tools run by hand from the checkout: ``python -m scripts.<name>`` (builders of data/, benchmarks, load test)."""
