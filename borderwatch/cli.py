@@ -24,6 +24,7 @@ from typing import Final, TextIO
 import pandas as pd
 import psycopg
 
+from borderwatch import config
 from borderwatch.errors import (
     BorderWatchError,
     StoreDamagedError,
