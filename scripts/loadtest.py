@@ -107,6 +107,8 @@ class SessionResult:
     status: str | None = None
     script_run_id: str = ""
     errors: list[str] = field(default_factory=list)
+    # The texts of the run's markdown elements and info/error boxes, in order (what the page says).
+    texts: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -119,7 +121,9 @@ class SessionResult:
 
     def as_dict(self) -> dict[str, Any]:
         """The figures as JSON-ready values, with ``ok`` spelled out."""
-        return {**asdict(self), "ok": self.ok}
+        figures = asdict(self)
+        del figures["texts"]  # the page's words, not a figure
+        return {**figures, "ok": self.ok}
 
 
 @dataclass
@@ -313,6 +317,10 @@ def read_element(message: ForwardMsg, result: SessionResult, elapsed: float) -> 
     """Record what a new element tells: the map component, an exception, an error box."""
     element = message.delta.new_element
     kind = element.WhichOneof("type")
+    if kind == "markdown":
+        result.texts.append(element.markdown.body)
+    elif kind == "alert":
+        result.texts.append(element.alert.body)
     if kind == "component_instance" and MAP_COMPONENT in element.component_instance.component_name:
         if not result.map_arrived:
             result.map_s = elapsed
@@ -353,6 +361,7 @@ async def receive_run(websocket: ClientConnection, result: SessionResult, starte
             result.script_run_id = message.metadata.run.script_run_id
             result.map_arrived = False
             result.map_s = None
+            result.texts.clear()
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             read_element(message, result, elapsed)
         elif kind == "session_event" and message.session_event.WhichOneof("type") == "script_compilation_exception":

@@ -2,7 +2,10 @@
 
 The one module that holds ``st.cache_data`` / ``st.cache_resource``
 wrappers. Query results are cached under the store's revision, so every
-session sees an import as soon as it lands. Folium objects are never cached:
+session sees an import as soon as it lands. The revision is read from the
+store on every call, not cached: one row by its key (about 0.2 ms on PostGIS
+over loopback), so an import by another app process or the command line
+shows on this process's next run. Folium objects are never cached:
 st_folium adds to the map it is given, so maps are rebuilt on every run.
 """
 

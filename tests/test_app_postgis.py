@@ -1,0 +1,72 @@
+"""The dashboard on PostGIS, served for real: two app processes on one database.
+
+Sessions speak Streamlit's websocket protocol (scripts/loadtest.py), as a
+browser tab does, and read what the map page says: its summary line
+("shown of total incidents") is the store's count as that process sees it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import sys
+
+import pytest
+
+from borderwatch.store import open_store
+from scripts.loadtest import SessionResult, make_target, open_session, wait_healthy
+from tests.conftest import REPO_ROOT, start_dashboard, stop_dashboard
+
+pytestmark = pytest.mark.usefixtures("artifacts")
+SUMMARY_LINE = re.compile(r"\*\*([\d,]+) of ([\d,]+) incidents")
+
+
+def open_map(url: str) -> SessionResult:
+    """One fresh session on ``url`` running the map page to its end."""
+    target = make_target(url, wait_healthy(url, None, None), timeout_s=60)
+    held: list = []
+
+    async def run() -> SessionResult:
+        result = await open_session(target, "test", 0, held)
+        await asyncio.gather(*(websocket.close() for websocket in held))
+        return result
+
+    return asyncio.run(run())
+
+
+def stored_total(result: SessionResult) -> int:
+    """The total of the page's summary line."""
+    for text in result.texts:
+        found = SUMMARY_LINE.search(text)
+        if found:
+            return int(found.group(2).replace(",", ""))
+    raise AssertionError(f"no summary line on the page: {result.texts} {result.errors}")
+
+
+def borderwatch_cli(url: str, *args: str) -> None:
+    """Run the command-line tool as another machine would: its own process, the same database."""
+    subprocess.run([sys.executable, "-m", "borderwatch", "--database-url", url, *args],
+                   cwd=REPO_ROOT, check=True, capture_output=True, timeout=120)
+
+
+def test_an_import_through_one_process_shows_in_the_other(postgis_url, tmp_path):
+    with open_store(database_url=postgis_url) as store:  # created and seeded before the apps start
+        before = store.count()
+    first, first_url = start_dashboard({"BORDERWATCH_DATABASE_URL": postgis_url})
+    try:
+        second, second_url = start_dashboard({"BORDERWATCH_DATABASE_URL": postgis_url})
+        try:
+            # Both processes have read (and cached) the store as it was.
+            assert stored_total(open_map(first_url)) == before
+            assert stored_total(open_map(second_url)) == before
+            extra = tmp_path / "extra.csv"
+            borderwatch_cli(postgis_url, "synth", "--rows", "40", "-o", str(extra))
+            borderwatch_cli(postgis_url, "import", str(extra), "--dataset", "extra")
+            # The next run of either process shows it, without a restart or a cache clear.
+            assert stored_total(open_map(second_url)) == before + 40
+            assert stored_total(open_map(first_url)) == before + 40
+        finally:
+            stop_dashboard(second)
+    finally:
+        stop_dashboard(first)
