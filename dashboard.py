@@ -11,6 +11,7 @@ from ui import cache, permalink
 from ui.access import current_role, show_account
 from ui.selection import DEFAULT_LAYERS
 from ui.sidebar import render_filters
+from ui.storestatus import show_unavailable
 
 st.set_page_config(
     page_title="BorderWatch",
@@ -38,6 +39,9 @@ st.sidebar.caption("Incidents along the Tunisia–Libya border")
 show_account(role)
 try:
     options = cache.filter_options()
+except StoreUnavailableError as error:
+    show_unavailable(error)
+    st.stop()
 except BorderWatchError as error:
     # Tracebacks are hidden from users (client.showErrorDetails), so say here
     # what is wrong and where; st.code shows the text from the file as text.
@@ -50,7 +54,9 @@ render_filters(options)
 permalink.show_problems()
 try:
     navigation.run()
-except (StoreDamagedError, StoreUnavailableError) as error:
+except StoreUnavailableError as error:
+    show_unavailable(error)
+except StoreDamagedError as error:
     # The store broke while the app ran: say what to do rather than "an error occurred".
     st.error("BorderWatch cannot read or write its incident store. Nothing was changed.")
     st.code(str(error), language=None)

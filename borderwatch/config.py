@@ -372,3 +372,9 @@ SYNTH_TIMESTAMP_MARGIN_DAYS: Final[int] = 30
 
 #: Population assumed for a town of ``data/places.csv`` that :data:`borderwatch.synth.tables.TOWNS` lacks.
 SYNTH_DEFAULT_POPULATION: Final[int] = 15_000
+
+# --- Serving ----------------------------------------------------------------
+
+#: While the incident store cannot be reached (a database restart), the page
+#: checks again this often and comes back by itself once the store answers.
+STORE_RETRY_S: Final[float] = 5.0

@@ -109,6 +109,9 @@ class SessionResult:
     errors: list[str] = field(default_factory=list)
     # The texts of the run's markdown elements and info/error boxes, in order (what the page says).
     texts: list[str] = field(default_factory=list)
+    # The page the run showed, and the fragments it asked the browser to rerun on a timer (id: seconds).
+    page_script_hash: str = ""
+    timed_fragments: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -122,7 +125,8 @@ class SessionResult:
     def as_dict(self) -> dict[str, Any]:
         """The figures as JSON-ready values, with ``ok`` spelled out."""
         figures = asdict(self)
-        del figures["texts"]  # the page's words, not a figure
+        for words in ("texts", "page_script_hash", "timed_fragments"):  # what the page said, not figures
+            del figures[words]
         return {**figures, "ok": self.ok}
 
 
@@ -313,6 +317,16 @@ def rerun_message(target: Target) -> bytes:
     return message.SerializeToString()
 
 
+def fragment_rerun_message(target: Target, result: SessionResult, fragment_id: str) -> bytes:
+    """The BackMsg a browser sends when a fragment's timer (``st.fragment(run_every=...)``) fires."""
+    message = BackMsg()
+    message.ParseFromString(rerun_message(target))
+    message.rerun_script.page_script_hash = result.page_script_hash
+    message.rerun_script.fragment_id = fragment_id
+    message.rerun_script.is_auto_rerun = True
+    return message.SerializeToString()
+
+
 def read_element(message: ForwardMsg, result: SessionResult, elapsed: float) -> None:
     """Record what a new element tells: the map component, an exception, an error box."""
     element = message.delta.new_element
@@ -362,6 +376,9 @@ async def receive_run(websocket: ClientConnection, result: SessionResult, starte
             result.map_arrived = False
             result.map_s = None
             result.texts.clear()
+            result.page_script_hash = message.new_session.page_script_hash
+        elif kind == "auto_rerun":
+            result.timed_fragments[message.auto_rerun.fragment_id] = message.auto_rerun.interval
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             read_element(message, result, elapsed)
         elif kind == "session_event" and message.session_event.WhichOneof("type") == "script_compilation_exception":

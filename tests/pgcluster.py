@@ -119,6 +119,15 @@ class PgCluster:
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
 
+    def pause(self) -> None:
+        """Stop the server as a restart would (connections cut, data kept); :meth:`resume` starts it again."""
+        self._run("pg_ctl", "stop", "--pgdata", str(self.datadir), "--mode", "fast", "--wait", "--timeout", "60")
+
+    def resume(self) -> None:
+        """Start the server that :meth:`pause` stopped, on the same port with the same data."""
+        self._run("pg_ctl", "start", "--pgdata", str(self.datadir), "--log", str(self.logfile),
+                  "--wait", "--timeout", "60")
+
     def url(self, dbname: str) -> str:
         """Connection URL of database ``dbname`` as the superuser."""
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{dbname}"

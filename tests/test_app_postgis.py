@@ -11,11 +11,20 @@ import asyncio
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 
 from borderwatch.store import open_store
-from scripts.loadtest import SessionResult, make_target, open_session, wait_healthy
+from scripts.loadtest import (
+    SessionResult,
+    Target,
+    fragment_rerun_message,
+    make_target,
+    open_session,
+    receive_run,
+    wait_healthy,
+)
 from tests.conftest import REPO_ROOT, start_dashboard, stop_dashboard
 
 pytestmark = pytest.mark.usefixtures("artifacts")
@@ -70,3 +79,53 @@ def test_an_import_through_one_process_shows_in_the_other(postgis_url, tmp_path)
             stop_dashboard(second)
     finally:
         stop_dashboard(first)
+
+
+async def left_alone(target: Target, websocket, shown: SessionResult) -> SessionResult:
+    """What a tab showing ``shown`` does when nobody touches it: its timed fragments fire (as the
+    browser fires them) until a full run of the page follows; that run's result."""
+    (fragment_id, interval), = shown.timed_fragments.items()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        await asyncio.sleep(interval)
+        await websocket.send(fragment_rerun_message(target, shown, fragment_id))
+        back = SessionResult(phase="back", index=0)
+        try:
+            # receive_run passes over fragment runs: it returns only once the whole page has run.
+            await asyncio.wait_for(receive_run(websocket, back, time.monotonic()), timeout=interval)
+        except TimeoutError:
+            continue
+        return back
+    raise AssertionError("the page did not come back by itself")
+
+
+def test_a_database_restart_is_said_and_the_page_comes_back_by_itself(pg_cluster, postgis_url):
+    with open_store(database_url=postgis_url) as store:
+        before = store.count()
+    process, url = start_dashboard({"BORDERWATCH_DATABASE_URL": postgis_url})
+    target = make_target(url, wait_healthy(url, None, None), timeout_s=60)
+    held: list = []
+
+    async def restart_during_a_session() -> tuple[SessionResult, SessionResult]:
+        pg_cluster.pause()
+        try:
+            down = await open_session(target, "down", 0, held)
+        finally:
+            pg_cluster.resume()
+        back = await left_alone(target, held[0], down)
+        await asyncio.gather(*(websocket.close() for websocket in held))
+        return down, back
+
+    try:
+        assert stored_total(open_map(url)) == before
+        started = time.monotonic()
+        down, back = asyncio.run(restart_during_a_session())
+        took = time.monotonic() - started
+        assert down.status == "FINISHED_SUCCESSFULLY"
+        assert not [error for error in down.errors if not error.startswith("error box")], down.errors
+        assert any("incident store is unavailable" in text for text in down.texts), down.texts
+        assert back.map_arrived and not back.errors, back.errors
+        assert stored_total(back) == before  # nothing lost
+        assert took < 40
+    finally:
+        stop_dashboard(process)

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from borderwatch import config, corridor, reference
+from borderwatch.errors import StoreUnavailableError
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
 from borderwatch.store import DATABASE_FILE, IncidentStore, data_dir, open_store
@@ -100,6 +101,15 @@ def _current() -> tuple[str, str]:
     """Where the store is and its revision: what cached results are kept under."""
     location = store_location()
     return location, _store(location).revision()
+
+
+def store_answers() -> bool:
+    """Whether the store can be opened and read now (after it was unavailable)."""
+    try:
+        _current()
+    except StoreUnavailableError:
+        return False
+    return True
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
