@@ -68,18 +68,18 @@ def copy_floor(url: str, scratch: Path) -> dict[str, float]:
     """
     dump = scratch / "floor.copy"
     with psycopg.connect(url, autocommit=True) as connection:
-        with connection.cursor() as cursor, open(dump, "wb") as out:
-            with cursor.copy("COPY (SELECT * FROM incidents WHERE dataset = 'synthetic')"
-                             " TO STDOUT (FORMAT BINARY)") as copy:
-                for chunk in copy:
-                    out.write(chunk)
+        stored_rows = "SELECT * FROM incidents WHERE dataset = 'synthetic'"
+        with (connection.cursor() as cursor, open(dump, "wb") as out,
+              cursor.copy(f"COPY ({stored_rows}) TO STDOUT (FORMAT BINARY)") as copy):
+            for chunk in copy:
+                out.write(chunk)
         connection.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
         connection.execute(f"CREATE TABLE {FLOOR_TABLE} (LIKE incidents)")
         started = time.perf_counter()
-        with connection.transaction(), connection.cursor() as cursor, open(dump, "rb") as source:
-            with cursor.copy(f"COPY {FLOOR_TABLE} FROM STDIN (FORMAT BINARY)") as copy:
-                while chunk := source.read(COPY_CHUNK_BYTES):
-                    copy.write(chunk)
+        with (connection.transaction(), connection.cursor() as cursor, open(dump, "rb") as source,
+              cursor.copy(f"COPY {FLOOR_TABLE} FROM STDIN (FORMAT BINARY)") as copy):
+            while chunk := source.read(COPY_CHUNK_BYTES):
+                copy.write(chunk)
         seconds = time.perf_counter() - started
         rows = connection.execute(f"SELECT count(*) FROM {FLOOR_TABLE}").fetchone()
         connection.execute(f"DROP TABLE {FLOOR_TABLE}")
@@ -164,13 +164,11 @@ def format_results(results: dict[str, Any]) -> str:
              f"PostgreSQL {machine.get('postgresql', '?')}, PostGIS {machine.get('postgis', '?')}"]
     for size in results["sizes"]:
         sqlite, postgis, floor, ratios = size["sqlite"], size["postgis"], size["copy_floor"], size["ratios"]
+        lines += ["", f"== {size['rows']:,} incidents ==", "import                          seconds     rows/s"]
+        for name, figures in (("SQLite (embedded)", sqlite["import"]), ("PostGIS", postgis["import"]),
+                              ("COPY into a bare table", floor)):
+            lines.append(f"  {name:<26} {figures['seconds']:9.1f}  {figures['rows_per_s']:9,.0f}")
         lines += [
-            "",
-            f"== {size['rows']:,} incidents ==",
-            "import                          seconds     rows/s",
-            f"  SQLite (embedded)           {sqlite['import']['seconds']:9.1f}  {sqlite['import']['rows_per_s']:9,.0f}",
-            f"  PostGIS                     {postgis['import']['seconds']:9.1f}  {postgis['import']['rows_per_s']:9,.0f}",
-            f"  COPY into a bare table      {floor['seconds']:9.1f}  {floor['rows_per_s']:9,.0f}",
             f"  PostGIS / COPY {ratios['import_postgis_over_copy']:.1f}x,"
             f" PostGIS / SQLite {ratios['import_postgis_over_sqlite']:.2f}x",
             "map data (uncached)      SQLite p50   p95    PostGIS p50   p95    ratio p50  p95",
