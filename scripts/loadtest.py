@@ -112,6 +112,8 @@ class SessionResult:
     # The page the run showed, and the fragments it asked the browser to rerun on a timer (id: seconds).
     page_script_hash: str = ""
     timed_fragments: dict[str, float] = field(default_factory=dict)
+    # The run's widgets by label (components by name): the ids a browser sends their values under.
+    widget_ids: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -125,7 +127,7 @@ class SessionResult:
     def as_dict(self) -> dict[str, Any]:
         """The figures as JSON-ready values, with ``ok`` spelled out."""
         figures = asdict(self)
-        for words in ("texts", "page_script_hash", "timed_fragments"):  # what the page said, not figures
+        for words in ("texts", "page_script_hash", "timed_fragments", "widget_ids"):  # what the page said, not figures
             del figures[words]
         return {**figures, "ok": self.ok}
 
@@ -160,10 +162,14 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
 
 
-def start_server(data_dir: Path, log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``streamlit run app.py`` on a free loopback port; return it and its URL."""
+def start_server(data_dir: Path, log_path: Path,
+                 database_url: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``streamlit run app.py`` on a free loopback port (on the PostGIS ``database_url`` if
+    given); return it and its URL."""
     port = free_port()
     env = {**os.environ, "BORDERWATCH_DATA_DIR": str(data_dir)}
+    if database_url is not None:
+        env["BORDERWATCH_DATABASE_URL"] = database_url
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py",
@@ -331,6 +337,11 @@ def read_element(message: ForwardMsg, result: SessionResult, elapsed: float) -> 
     """Record what a new element tells: the map component, an exception, an error box."""
     element = message.delta.new_element
     kind = element.WhichOneof("type")
+    widget: Any = getattr(element, kind) if kind else None
+    if kind == "component_instance":
+        result.widget_ids[element.component_instance.component_name] = element.component_instance.id
+    elif getattr(widget, "id", "") and getattr(widget, "label", ""):
+        result.widget_ids[widget.label] = widget.id
     if kind == "markdown":
         result.texts.append(element.markdown.body)
     elif kind == "alert":
