@@ -53,6 +53,8 @@ CONNECT_TIMEOUT_S: Final[int] = 10
 READ_POOL_SIZE: Final[int] = 4
 #: The command that creates or upgrades the tables (for a role that may), named in messages.
 UPGRADE_COMMAND: Final[str] = "python -m borderwatch --database-url URL upgrade-db"
+# Rows copied at once after which the table's planner statistics are renewed (in the transaction).
+_ANALYZE_AFTER_ROWS = 10_000
 # Rows re-measured per batch when the reference files change.
 _REMEASURE_BATCH = 50_000
 # "INSERT INTO table (columns) VALUES (?, ?, ...)": a plain insert of many rows, loaded with COPY.
@@ -119,9 +121,15 @@ class PostgresConnection:
                     cursor.executemany(psycopg_sql(sql), rows)
                 return
             table, columns = plain.groups()
+            copied = 0
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in parameters:
                     copy.write_row(row)
+                    copied += 1
+            if copied >= _ANALYZE_AFTER_ROWS:
+                # The planner's statistics still describe the table before this import: without
+                # fresh ones, the next chunk's look-ups by key would scan the whole table.
+                cursor.execute(f"ANALYZE {table}")
 
 
 class PostGISStore(IncidentWrites):
