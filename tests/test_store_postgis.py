@@ -75,11 +75,17 @@ def test_a_missing_database_and_a_role_without_rights_say_what_to_do(pg_cluster:
         conn.execute("CREATE ROLE visitor LOGIN")
         conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     visitor = url.replace("postgres@", "visitor@")
+    bare = pg_cluster.url("without_postgis")
+    with psycopg.connect(pg_cluster.url("postgres"), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE without_postgis TEMPLATE template0")
     try:
         with pytest.raises(StoreUnavailableError, match="upgrade-db"):
             open_store(database_url=visitor)
         assert main(["--database-url", url, "upgrade-db"]) == 0
+        with pytest.raises(StoreUnavailableError, match="PostGIS is missing.*CREATE EXTENSION postgis"):
+            open_store(database_url=bare.replace("postgres@", "visitor@"))
     finally:
+        pg_cluster.drop_database(bare)
         pg_cluster.drop_database(url)
         with psycopg.connect(pg_cluster.url("postgres"), autocommit=True) as conn:
             conn.execute("DROP ROLE visitor")

@@ -82,14 +82,15 @@ def unavailable(url: str, error: Exception) -> StoreUnavailableError:
     """What to say when the database cannot be used: which, why, and what to do."""
     where = safe_url(url)
     detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    if isinstance(error, pg_errors.InsufficientPrivilege):
-        return StoreUnavailableError(
-            f"{where}: the database has no (or older) BorderWatch tables and this role may not create them"
-            f" ({detail}); run `{UPGRADE_COMMAND}` as the database's owner")
+    # First: a role that may not create the extension is refused with a privilege error too.
     if isinstance(error, (pg_errors.UndefinedFile, pg_errors.FeatureNotSupported)) or "postgis" in detail.lower():
         return StoreUnavailableError(
             f"{where}: PostGIS is missing ({detail}); install it on the server (Debian 12:"
             " postgresql-15-postgis-3) and run `CREATE EXTENSION postgis` in the database as a superuser")
+    if isinstance(error, pg_errors.InsufficientPrivilege):
+        return StoreUnavailableError(
+            f"{where}: the database has no (or older) BorderWatch tables and this role may not create them"
+            f" ({detail}); run `{UPGRADE_COMMAND}` as the database's owner")
     if isinstance(error, (pg_errors.InvalidPassword, pg_errors.InvalidAuthorizationSpecification)) or (
             "authentication failed" in detail or "password" in detail):
         return StoreUnavailableError(f"{where}: the server refused the login ({detail}); check the user and password")
