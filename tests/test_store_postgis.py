@@ -82,7 +82,7 @@ def test_a_missing_database_and_a_role_without_rights_say_what_to_do(pg_cluster:
         with pytest.raises(StoreUnavailableError, match="upgrade-db"):
             open_store(database_url=visitor)
         assert main(["--database-url", url, "upgrade-db"]) == 0
-        with pytest.raises(StoreUnavailableError, match="PostGIS is missing.*CREATE EXTENSION postgis"):
+        with pytest.raises(StoreUnavailableError, match=r"PostGIS is missing.*CREATE EXTENSION postgis"):
             open_store(database_url=bare.replace("postgres@", "visitor@"))
     finally:
         pg_cluster.drop_database(bare)
