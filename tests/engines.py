@@ -2,8 +2,9 @@
 
 ``engine`` (per test) and ``module_engine`` (per module) hand out an :class:`Engine`:
 ``engine.open()`` opens a store of that engine (SQLite: a file in a temporary folder;
-PostGIS: a fresh database copied from the cluster's template, 0.05 s), and opening the
-same name again reopens the same store. The PostGIS runs carry the ``postgres`` marker.
+PostGIS: a fresh database copied from a template that holds a new store already, with
+its tables and the bundled incidents, 0.05 s), and opening the same name again reopens
+the same store. The PostGIS runs carry the ``postgres`` marker.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import psycopg
 import pytest
 
 from borderwatch.store import IncidentStore, open_store
-from tests.pgcluster import PgCluster
+from tests.pgcluster import TEMPLATE_DB, PgCluster
+
+#: The database copied for each PostGIS store: what open_store makes of an empty one.
+STORE_TEMPLATE = "borderwatch_store_template"
 
 #: The engines every parametrised store test runs on.
 ENGINES = ("sqlite", pytest.param("postgis", marks=pytest.mark.postgres))
@@ -38,7 +42,7 @@ class Engine:
         if self._cluster is None:
             return str(self.folder / f"{name}.sqlite")
         if name not in self._urls:
-            self._urls[name] = self._cluster.create_database()
+            self._urls[name] = self._cluster.create_database(store_template(self._cluster))
         return self._urls[name]
 
     def open(self, name: str = "store", **options: object) -> IncidentStore:
@@ -68,6 +72,16 @@ class Engine:
         if self._cluster is not None:
             for url in self._urls.values():
                 self._cluster.drop_database(url)
+
+
+def store_template(cluster: PgCluster) -> str:
+    """The name of the database with a new store in it, made once per cluster."""
+    if not getattr(cluster, "store_template_made", False):
+        with psycopg.connect(cluster.url("postgres"), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {STORE_TEMPLATE} TEMPLATE {TEMPLATE_DB}")
+        open_store(database_url=cluster.url(STORE_TEMPLATE)).close()
+        cluster.store_template_made = True  # type: ignore[attr-defined]
+    return STORE_TEMPLATE
 
 
 def _sqlite_dump(path: Path) -> dict[str, list[tuple]]:

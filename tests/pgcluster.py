@@ -136,11 +136,11 @@ class PgCluster:
         with psycopg.connect(self.url(dbname), autocommit=True) as connection:
             connection.execute(sql)
 
-    def create_database(self) -> str:
-        """Create a new database with PostGIS (a copy of the template); return its URL."""
+    def create_database(self, template: str = TEMPLATE_DB) -> str:
+        """Create a new database with PostGIS (a copy of ``template``); return its URL."""
         self._databases_made += 1
         name = f"test_{self._databases_made}"
-        self._execute("postgres", f"CREATE DATABASE {name} TEMPLATE {TEMPLATE_DB}")
+        self._execute("postgres", f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.url(name)
 
     def drop_database(self, url: str) -> None:

@@ -75,11 +75,17 @@ def test_a_missing_database_and_a_role_without_rights_say_what_to_do(pg_cluster:
         conn.execute("CREATE ROLE visitor LOGIN")
         conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     visitor = url.replace("postgres@", "visitor@")
+    bare = pg_cluster.url("without_postgis")
+    with psycopg.connect(pg_cluster.url("postgres"), autocommit=True) as conn:
+        conn.execute("CREATE DATABASE without_postgis TEMPLATE template0")
     try:
         with pytest.raises(StoreUnavailableError, match="upgrade-db"):
             open_store(database_url=visitor)
         assert main(["--database-url", url, "upgrade-db"]) == 0
+        with pytest.raises(StoreUnavailableError, match=r"PostGIS is missing.*CREATE EXTENSION postgis"):
+            open_store(database_url=bare.replace("postgres@", "visitor@"))
     finally:
+        pg_cluster.drop_database(bare)
         pg_cluster.drop_database(url)
         with psycopg.connect(pg_cluster.url("postgres"), autocommit=True) as conn:
             conn.execute("DROP ROLE visitor")
@@ -147,3 +153,27 @@ def test_migrate_copies_everything_into_an_empty_database_and_refuses_a_full_one
 def test_urls_are_shown_without_their_password():
     assert safe_url("postgresql://bw:hunter2@db.example:5433/borderwatch") == \
         "postgresql://bw@db.example:5433/borderwatch"
+
+
+def test_the_app_reads_the_database_of_the_environment(postgis_url, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(config.DATABASE_URL_ENV, postgis_url)
+    with open_store(database_url=postgis_url) as store:
+        _import(store, "team", incident_row(id="shared"))
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=60).run()
+    assert not app.exception, app.exception
+    assert any(m.value.strip("*").startswith("31 of 31 incidents") for m in app.markdown)
+    assert not (tmp_path / "borderwatch.sqlite").exists()
+
+
+def test_the_app_says_the_database_is_unavailable(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv(config.DATABASE_URL_ENV, f"postgresql://bw:secret@127.0.0.1:{_free_port()}/gone")
+    app = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=60).run()
+    assert not app.exception, app.exception
+    shown = " ".join(element.value for element in app.code)
+    assert "database is unavailable" in shown and "secret" not in shown

@@ -53,6 +53,8 @@ CONNECT_TIMEOUT_S: Final[int] = 10
 READ_POOL_SIZE: Final[int] = 4
 #: The command that creates or upgrades the tables (for a role that may), named in messages.
 UPGRADE_COMMAND: Final[str] = "python -m borderwatch --database-url URL upgrade-db"
+# Rows copied at once after which the table's planner statistics are renewed (in the transaction).
+_ANALYZE_AFTER_ROWS = 10_000
 # Rows re-measured per batch when the reference files change.
 _REMEASURE_BATCH = 50_000
 # "INSERT INTO table (columns) VALUES (?, ?, ...)": a plain insert of many rows, loaded with COPY.
@@ -80,14 +82,15 @@ def unavailable(url: str, error: Exception) -> StoreUnavailableError:
     """What to say when the database cannot be used: which, why, and what to do."""
     where = safe_url(url)
     detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    if isinstance(error, pg_errors.InsufficientPrivilege):
-        return StoreUnavailableError(
-            f"{where}: the database has no (or older) BorderWatch tables and this role may not create them"
-            f" ({detail}); run `{UPGRADE_COMMAND}` as the database's owner")
+    # First: a role that may not create the extension is refused with a privilege error too.
     if isinstance(error, (pg_errors.UndefinedFile, pg_errors.FeatureNotSupported)) or "postgis" in detail.lower():
         return StoreUnavailableError(
             f"{where}: PostGIS is missing ({detail}); install it on the server (Debian 12:"
             " postgresql-15-postgis-3) and run `CREATE EXTENSION postgis` in the database as a superuser")
+    if isinstance(error, pg_errors.InsufficientPrivilege):
+        return StoreUnavailableError(
+            f"{where}: the database has no (or older) BorderWatch tables and this role may not create them"
+            f" ({detail}); run `{UPGRADE_COMMAND}` as the database's owner")
     if isinstance(error, (pg_errors.InvalidPassword, pg_errors.InvalidAuthorizationSpecification)) or (
             "authentication failed" in detail or "password" in detail):
         return StoreUnavailableError(f"{where}: the server refused the login ({detail}); check the user and password")
@@ -119,9 +122,15 @@ class PostgresConnection:
                     cursor.executemany(psycopg_sql(sql), rows)
                 return
             table, columns = plain.groups()
+            copied = 0
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in parameters:
                     copy.write_row(row)
+                    copied += 1
+            if copied >= _ANALYZE_AFTER_ROWS:
+                # The planner's statistics still describe the table before this import: without
+                # fresh ones, the next chunk's look-ups by key would scan the whole table.
+                cursor.execute(f"ANALYZE {table}")
 
 
 class PostGISStore(IncidentWrites):
