@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import math
 import os
@@ -51,6 +52,7 @@ from borderwatch.importers.report import group_rejections
 from borderwatch.store import (
     DATA_DIR_ENV,
     DATABASE_FILE,
+    Actor,
     ImportReport,
     IncidentStore,
     data_dir,
@@ -91,6 +93,7 @@ examples:
   {PROG} import acled-export.csv --json > report.json
   {PROG} datasets
   {PROG} remove ucdp-ged-24
+  {PROG} audit --limit 20
   {PROG} export --format gpkg --from 2016-01-01 --type Battles -o battles.gpkg
 
 store: one SQLite file ({DATABASE_FILE}) in --data-dir, else ${DATA_DIR_ENV},
@@ -214,6 +217,15 @@ def _open(args: argparse.Namespace, *, allow_damaged: bool = False) -> IncidentS
                       allow_damaged=allow_damaged)
 
 
+def command_line_actor() -> Actor:
+    """Who runs this command, as the audit trail records them: ``cli:`` and the OS user name."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # a user id without a name (some containers)
+        user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    return Actor.command_line(user)
+
+
 def _upgrade_db(args: argparse.Namespace) -> int:
     url = configured_database_url(args.database_url)
     if url is None:
@@ -258,7 +270,7 @@ def _import(args: argparse.Namespace) -> int:
                 read_incidents(path, format=format, dataset=dataset, column_mapping=mapping,
                                chunk_rows=CHUNK_ROWS),
                 dataset=dataset, format=format, file_name=path.name, file_hash=file_hash,
-                strict=args.strict, progress=progress, mapping=mapping,
+                strict=args.strict, progress=progress, mapping=mapping, actor=command_line_actor(),
             )
         except StrictImportError as error:
             progress.finish()
@@ -340,8 +352,60 @@ def _datasets(args: argparse.Namespace) -> int:
 
 def _remove(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        removed = store.remove_dataset(args.name)
+        removed = store.remove_dataset(args.name, actor=command_line_actor())
     print(f"removed dataset {quoted(args.name)}: {counted(removed, 'incident')}")
+    return EXIT_OK
+
+
+def format_audit(frame: pd.DataFrame) -> str:
+    """Return the audit trail as an aligned text table, newest first.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The store's ``audit_log()``.
+
+    Returns
+    -------
+    str
+        One line per entry: time (UTC), who, which way, action and outcome,
+        dataset, file and the first 12 hex digits of its SHA-256, and the counts.
+    """
+    header = ("recorded (UTC)", "actor", "via", "action", "outcome", "dataset", "file", "sha256",
+              "added", "updated", "unchanged", "rejected", "removed")
+    rows = [
+        (
+            pd.Timestamp(row["recorded_at"]).strftime("%Y-%m-%d %H:%M:%S"),
+            *(_one_line(str(row[column])) for column in ("actor", "via", "action", "outcome", "dataset",
+                                                          "file_name")),
+            str(row["file_hash"])[:12],
+            *(f"{int(row[column]):,}" for column in ("added", "updated", "unchanged", "rejected", "removed")),
+        )
+        for row in frame.to_dict("records")
+    ]
+    widths = [max(len(line[index]) for line in (header, *rows)) for index in range(len(header))]
+    numeric = range(8, len(header))
+    return "\n".join(
+        "  ".join(cell.rjust(width) if index in numeric else cell.ljust(width)
+                  for index, (cell, width) in enumerate(zip(line, widths, strict=True))).rstrip()
+        for line in (header, *rows)
+    )
+
+
+def _audit(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        frame = store.audit_log(args.limit)
+    if args.json:
+        records = [
+            {**{str(key): value.item() if hasattr(value, "item") else value for key, value in row.items()},
+             "recorded_at": pd.Timestamp(row["recorded_at"]).isoformat()}
+            for row in frame.to_dict("records")
+        ]
+        print(json.dumps(records, ensure_ascii=False))
+    elif frame.empty:
+        print("the audit trail is empty")
+    else:
+        print(format_audit(frame))
     return EXIT_OK
 
 
@@ -471,7 +535,7 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        Sub-commands ``import``, ``datasets``, ``remove``, ``export``,
+        Sub-commands ``import``, ``datasets``, ``remove``, ``audit``, ``export``,
         ``synth``, ``bench``, ``upgrade-db``, ``migrate``; each
         sets ``handler``, the function that runs it.
     """
@@ -547,6 +611,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     removing.add_argument("name", metavar="NAME", help="the dataset's name, as `datasets` lists it")
     removing.set_defaults(handler=_remove)
+
+    auditing = command(
+        "audit", "list the audit trail: who imported, updated or removed what",
+        "List the store's audit trail, newest first: when (UTC), who (cli:USER on the\n"
+        "command line, the signed-in e-mail in the app), which way (app, cli), what\n"
+        "(import of a new dataset, update of an existing one, removal; done, or refused\n"
+        "by the person's role), the dataset, the file and its SHA-256, and the counts\n"
+        "added, updated, unchanged, rejected and removed. An import that changed nothing\n"
+        "(the same file again) is not recorded. Entries cannot be changed or deleted.",
+        f"examples:\n  {PROG} audit\n  {PROG} audit --json --limit 100",
+    )
+    auditing.add_argument("--limit", type=_positive_int, metavar="N", help="only the newest N entries")
+    auditing.add_argument("--json", action="store_true",
+                          help="print a JSON list of objects, one per entry, newest first")
+    auditing.set_defaults(handler=_audit)
 
     exporting = command(
         "export", "export filtered incidents",

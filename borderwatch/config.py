@@ -183,3 +183,7 @@ DUPLICATE_DAY_WINDOW: Final[int] = 1
 #: Environment variable holding a ``postgresql://`` URL: when set (and no other store is
 #: named), the app and the CLI use that PostGIS database instead of the embedded store.
 DATABASE_URL_ENV: Final[str] = "BORDERWATCH_DATABASE_URL"
+
+# -- Audit trail -------------------------------------------------------------------
+#: Newest entries of the audit trail the Import data page shows admins (the CLI lists all).
+AUDIT_ROWS_SHOWN: Final[int] = 500

@@ -25,7 +25,7 @@ from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.schema import ACLED_EVENT_TYPES
 from borderwatch.store import BUNDLED, IncidentStore
 from tests.engines import Engine
-from tests.factories import incident_row
+from tests.factories import TESTER, incident_row
 from tests.pgcluster import PgCluster
 from tests.store_worker import chunk
 
@@ -98,14 +98,14 @@ def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
 
 def _write(store: IncidentStore, action: str, dataset: str, rows: list[dict[str, str]], stamp: int) -> None:
     if action == "import" and dataset == BUNDLED:
-        store.reseed_bundled()
+        store.reseed_bundled(actor=TESTER)
         return
     if action == "remove":
         if dataset in set(store.datasets()["name"]):
-            store.remove_dataset(dataset)
+            store.remove_dataset(dataset, actor=TESTER)
         return
     store.import_chunks([chunk(*rows, timestamps=[stamp] * len(rows))], dataset=dataset, format="acled",
-                        file_name=f"{dataset}.csv", file_hash=f"{stamp:064d}")
+                        file_name=f"{dataset}.csv", file_hash=f"{stamp:064d}", actor=TESTER)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,

@@ -5,7 +5,7 @@ Callers type against :class:`IncidentStore` and get one from
 each in its module: :mod:`.interface` (the protocol and shared records),
 :mod:`.query` (an IncidentQuery as SQL), :mod:`.dialect` (what is particular
 to SQLite), :mod:`.schema` and :mod:`.migrations` (the tables),
-:mod:`.imports` (writing), :mod:`.duplicates` (probable duplicates),
+:mod:`.imports` (writing), :mod:`.audit` (the audit trail), :mod:`.duplicates` (probable duplicates),
 :mod:`.summaries` (map cells), :mod:`.reads` (queries), :mod:`.sqlite` (the
 SQLite store composing them), :mod:`.paths` and :mod:`.factory` (where it
 lives, and opening it).
@@ -18,6 +18,7 @@ from borderwatch.store.interface import (
     BUNDLED,
     ID_QUALIFIER,
     POINT_COLUMNS,
+    Actor,
     BBox,
     ImportReport,
     IncidentStore,
@@ -38,6 +39,7 @@ __all__ = [
     "ID_QUALIFIER",
     "POINT_COLUMNS",
     "SCHEMA_VERSION",
+    "Actor",
     "BBox",
     "ImportReport",
     "IncidentQuery",
