@@ -4,7 +4,7 @@ Each example imports one random dataset (re-imports, updates and removals
 too) into an embedded store and a PostGIS store side by side, then asks
 both the same random queries: counts, every grouping of ``aggregate`` at
 random zooms and map views, ``query``, ``points``, the sidebar's options,
-the dataset list and the duplicate flags. Counts, ids and every field must
+the dataset list, the audit trail and the duplicate flags. Counts, ids and every field must
 be equal; mean positions (float sums, added up in each engine's own
 order) equal to 12 significant digits.
 """
@@ -123,6 +123,8 @@ def test_both_engines_answer_every_read_alike(pg_cluster, tmp_path_factory, data
         assert sqlite.revision() != "" and postgis.revision() != ""
         listed = [frame.drop(columns="imported_at") for frame in (sqlite.datasets(), postgis.datasets())]
         pd.testing.assert_frame_equal(*listed)
+        trails = [frame.drop(columns="recorded_at") for frame in (sqlite.audit_log(), postgis.audit_log())]
+        pd.testing.assert_frame_equal(*trails)
         for _ in range(5):
             query = data.draw(_queries(_DATASETS))
             box = data.draw(_BOXES)
