@@ -183,3 +183,28 @@ def test_the_command_line_records_its_user_and_lists_the_trail(capsys, data, tmp
     assert code == 0 and len(lines) == 4  # a header, two entries, the seeding
     assert lines[0].split()[:4] == ["recorded", "(UTC)", "actor", "via"]
     assert lines[1].split()[2:5] == [user, "cli", "remove"]
+
+
+@pytest.mark.postgres
+def test_grants_alone_keep_the_trail_append_only_for_the_apps_role(postgis_url):
+    # docs/deploy.md's recipe: the owner creates the tables, the app's role may append and read the trail only.
+    open_store(database_url=postgis_url).close()
+    with psycopg.connect(postgis_url, autocommit=True) as owner:
+        owner.execute("CREATE ROLE trail_app LOGIN")
+        owner.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO trail_app")
+        owner.execute("REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM trail_app")
+        owner.execute("DROP TRIGGER audit_log_no_change ON audit_log")  # the grants hold without it
+    app_url = postgis_url.replace("postgres@", "trail_app@")
+    try:
+        with open_store(database_url=app_url) as store:
+            _import(store, chunk(incident_row(id="a")))
+            store.remove_dataset("acled-test", actor=ADMIN)
+            assert store.audit_log()["action"].tolist() == ["remove", "import", "import"]
+        with psycopg.connect(app_url, autocommit=True) as app:
+            for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log"):
+                with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                    app.execute(statement)
+    finally:
+        with psycopg.connect(postgis_url, autocommit=True) as owner:
+            owner.execute("DROP OWNED BY trail_app")
+            owner.execute("DROP ROLE trail_app")
