@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 import ui.access
 from borderwatch.roles import Role
-from borderwatch.store import DATABASE_FILE, open_store
+from borderwatch.store import DATABASE_FILE, file_sha256, open_store
+from tests.test_app_import import _acled_export, _upload
 from ui.access import serving_mode
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -63,6 +64,19 @@ def test_the_local_admin_reads_the_trail_and_a_removal_lands_in_it(import_page, 
         "local user", "app", "remove", "bundled")
     shown = at.dataframe[-1].value
     assert shown["Who"].tolist()[:2] == ["local user", "borderwatch"]
+
+
+def test_an_import_in_the_app_is_recorded_with_the_file_and_its_sha256(import_page, tmp_path):
+    at = import_page()
+    export = _acled_export(tmp_path)
+    _upload(at, export)
+    at.button[0].click().run()
+    assert not at.exception
+    latest = at.dataframe[-1].value.iloc[0]
+    assert (latest["Who"], latest["Way"], latest["Action"], latest["Dataset"], latest["File"]) == (
+        "local user", "app", "import", "acled", export.name)
+    assert latest["SHA-256"] == file_sha256(export)
+    assert (latest["Added"], latest["Rejected"]) == (2, 1)
 
 
 @pytest.mark.parametrize("role", [Role.ANALYST, Role.VIEWER])
