@@ -22,7 +22,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final, TextIO
 
-import pandas as pd
 import psycopg
 
 from borderwatch import config
@@ -49,6 +48,7 @@ from borderwatch.export import (
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers import FORMATS, detect_format, read_incidents
 from borderwatch.importers.report import group_rejections
+from borderwatch.listings import format_audit, format_datasets, records
 from borderwatch.store import (
     DATA_DIR_ENV,
     DATABASE_FILE,
@@ -292,57 +292,12 @@ def _print_report(report: ImportReport, file_name: str, *, as_json: bool) -> Non
     print(json.dumps(report.to_dict(), ensure_ascii=False) if as_json else format_report(report, file_name))
 
 
-def _dataset_records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    records: list[dict[str, object]] = []
-    for row in frame.to_dict("records"):
-        row["imported_at"] = pd.Timestamp(row["imported_at"]).isoformat()
-        records.append({str(key): value.item() if hasattr(value, "item") else value for key, value in row.items()})
-    return records
-
-
-def format_datasets(frame: pd.DataFrame) -> str:
-    """Return the dataset list as an aligned text table.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The store's ``datasets()``.
-
-    Returns
-    -------
-    str
-        One line per dataset: name, format, file, the first 12 hex digits of
-        its SHA-256, import time (UTC), rows read / accepted / rejected by
-        that import, incidents stored now and probable duplicates among them.
-    """
-    header = ("name", "format", "file", "sha256", "imported (UTC)", "read", "accepted", "rejected",
-              "incidents", "duplicates")
-    rows = [
-        (
-            str(row["name"]), str(row["format"]), str(row["file_name"]), str(row["file_hash"])[:12],
-            pd.Timestamp(row["imported_at"]).strftime("%Y-%m-%d %H:%M"),
-            *(f"{int(row[column]):,}" for column in ("rows_read", "accepted", "rejected", "incidents",
-                                                      "probable_duplicates")),
-        )
-        for row in frame.to_dict("records")
-    ]
-    widths = [max(len(line[index]) for line in (header, *rows)) for index in range(len(header))]
-    numeric = range(5, len(header))
-
-    def render(cells: Sequence[str]) -> str:
-        parts = [cell.rjust(width) if index in numeric else cell.ljust(width)
-                 for index, (cell, width) in enumerate(zip(cells, widths, strict=True))]
-        return "  ".join(parts).rstrip()
-
-    return "\n".join([render(header), *(render(row) for row in rows)])
-
-
 def _datasets(args: argparse.Namespace) -> int:
     with _open(args) as store:
         frame = store.datasets()
         _warn_of_unreadable_dates(store)
     if args.json:
-        print(json.dumps(_dataset_records(frame), ensure_ascii=False))
+        print(json.dumps(records(frame, "imported_at"), ensure_ascii=False))
     elif frame.empty:
         print("the store holds no dataset")
     else:
@@ -357,55 +312,13 @@ def _remove(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def format_audit(frame: pd.DataFrame) -> str:
-    """Return the audit trail as an aligned text table, newest first.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The store's ``audit_log()``.
-
-    Returns
-    -------
-    str
-        One line per entry: time (UTC), who, which way, action and outcome,
-        dataset, file and the first 12 hex digits of its SHA-256, and the counts.
-    """
-    header = ("recorded (UTC)", "actor", "via", "action", "outcome", "dataset", "file", "sha256",
-              "added", "updated", "unchanged", "rejected", "removed")
-    rows = [
-        (
-            pd.Timestamp(row["recorded_at"]).strftime("%Y-%m-%d %H:%M:%S"),
-            *(_one_line(str(row[column])) for column in ("actor", "via", "action", "outcome", "dataset",
-                                                          "file_name")),
-            str(row["file_hash"])[:12],
-            *(f"{int(row[column]):,}" for column in ("added", "updated", "unchanged", "rejected", "removed")),
-        )
-        for row in frame.to_dict("records")
-    ]
-    widths = [max(len(line[index]) for line in (header, *rows)) for index in range(len(header))]
-    numeric = range(8, len(header))
-    return "\n".join(
-        "  ".join(cell.rjust(width) if index in numeric else cell.ljust(width)
-                  for index, (cell, width) in enumerate(zip(line, widths, strict=True))).rstrip()
-        for line in (header, *rows)
-    )
-
-
 def _audit(args: argparse.Namespace) -> int:
     with _open(args) as store:
         frame = store.audit_log(args.limit)
     if args.json:
-        records = [
-            {**{str(key): value.item() if hasattr(value, "item") else value for key, value in row.items()},
-             "recorded_at": pd.Timestamp(row["recorded_at"]).isoformat()}
-            for row in frame.to_dict("records")
-        ]
-        print(json.dumps(records, ensure_ascii=False))
-    elif frame.empty:
-        print("the audit trail is empty")
+        print(json.dumps(records(frame, "recorded_at"), ensure_ascii=False))
     else:
-        print(format_audit(frame))
+        print(format_audit(frame) if not frame.empty else "the audit trail is empty")
     return EXIT_OK
 
 

@@ -208,3 +208,13 @@ def test_grants_alone_keep_the_trail_append_only_for_the_apps_role(postgis_url):
         with psycopg.connect(postgis_url, autocommit=True) as owner:
             owner.execute("DROP OWNED BY trail_app")
             owner.execute("DROP ROLE trail_app")
+
+
+def test_the_text_table_keeps_one_entry_on_one_line(tmp_path):
+    from borderwatch.listings import format_audit
+
+    with open_store(tmp_path / "store.sqlite") as store:
+        store.record_refusal("import", actor=Actor.app("eve@example.org\nforged row"), dataset="x\ny")
+        table = format_audit(store.audit_log())
+    assert len(table.splitlines()) == 3
+    assert "eve@example.org forged row" in table.splitlines()[1]
