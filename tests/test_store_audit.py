@@ -218,3 +218,20 @@ def test_the_text_table_keeps_one_entry_on_one_line(tmp_path):
         table = format_audit(store.audit_log())
     assert len(table.splitlines()) == 3
     assert "eve@example.org forged row" in table.splitlines()[1]
+
+
+@pytest.mark.postgres
+def test_a_database_at_migration_1_gains_the_trail_by_migration_2(postgis_url):
+    with open_store(database_url=postgis_url) as store:
+        _import(store, chunk(incident_row(id="a")))
+    with psycopg.connect(postgis_url, autocommit=True) as owner:
+        owner.execute("DROP TABLE audit_log")
+        owner.execute("DROP FUNCTION audit_log_append_only()")
+        owner.execute("DELETE FROM schema_migrations WHERE version = 2")
+    with open_store(database_url=postgis_url) as store:
+        assert store.schema_version() == 2  # type: ignore[attr-defined]
+        assert store.audit_log().empty and store.count() == 31
+        store.remove_dataset("acled-test", actor=TESTER)
+        assert store.audit_log()["action"].tolist() == ["remove"]
+    with psycopg.connect(postgis_url, autocommit=True) as owner, pytest.raises(psycopg.Error, match="append-only"):
+        owner.execute("DELETE FROM audit_log")
