@@ -140,13 +140,14 @@ class IncidentWrites(IncidentReads):
             No dataset of that name; the message lists those there are.
         """
         with self._write() as conn:
-            if conn.execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone() is None:
+            # What the audit trail records of the dataset removed.
+            provenance = conn.execute(
+                "SELECT format, file_name, file_hash FROM datasets WHERE name = ?", (name,)).fetchone()
+            if provenance is None:
                 known = [row[0] for row in conn.execute("SELECT name FROM datasets ORDER BY import_order")]
                 raise UnknownDatasetError(
                     f"no dataset named {quoted(name)}; the store holds: {', '.join(known) or 'none'}"
                 )
-            format, file_name, file_hash = conn.execute(
-                "SELECT format, file_name, file_hash FROM datasets WHERE name = ?", (name,)).fetchone()
             conn.execute("DELETE FROM touched")
             conn.execute("DELETE FROM affected")
             conn.execute(
@@ -159,6 +160,7 @@ class IncidentWrites(IncidentReads):
             duplicates.reflag_affected(conn, self.dialect)
             summaries.refresh_cells(conn, self.dialect, {name, *summaries.affected_datasets(conn)})
             summaries.recount_longest_span(conn, self.dialect)
+            format, file_name, file_hash = provenance
             audit.record(conn, actor, "remove", dataset=name, format=format, file_name=file_name,
                          file_hash=file_hash, removed=removed)
             return removed
