@@ -38,7 +38,9 @@ AUDIT_LABELS = {
     "dataset": "Dataset", "format": "Format", "file_name": "File", "file_hash": "SHA-256", "added": "Added",
     "updated": "Updated", "unchanged": "Unchanged", "rejected": "Rejected", "removed": "Removed",
 }
-REASON_LABELS = {"column": "Column", "problem": "Problem", "rows": "Rows", "example": "Example", "first_rows": "First rows"}
+REASON_LABELS = {
+    "column": "Column", "problem": "Problem", "rows": "Rows", "example": "Example", "first_rows": "First rows",
+}
 NOT_MAPPED = "(none)"
 # The outcome of the last import, shown after the rerun that refreshes the sidebar.
 STORED_KEY = "import_stored_message"
