@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from borderwatch.store import open_store
+from tests.engines import _sqlite_dump as dump
 from tests.factories import TESTER
-from tests.test_store import dump
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
