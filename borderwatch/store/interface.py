@@ -2,7 +2,8 @@
 
 Callers type against :class:`IncidentStore`; only :func:`borderwatch.store.open_store`
 names an engine (SQLite now; a PostGIS store for teams plugs in beside it).
-Every read takes one :class:`~borderwatch.filters.IncidentQuery`.
+Every read takes one :class:`~borderwatch.filters.IncidentQuery`; every write
+that changes data takes the :class:`Actor` the audit trail records with it.
 """
 
 from __future__ import annotations

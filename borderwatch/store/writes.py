@@ -186,6 +186,8 @@ class IncidentWrites(IncidentReads):
     def record_refusal(self, action: str, *, actor: Actor, dataset: str = "") -> None:
         """Record in the audit trail that ``actor``'s role refused ``action``, in a transaction of its own.
 
+        Like any write, it waits for an import that holds the writer lock.
+
         Parameters
         ----------
         action : str
