@@ -23,7 +23,7 @@ from layers.basemap import offline_map
 from layers.countries import countries_layer
 from layers.incidents import incidents_layer
 from ui import cache
-from ui.access import may, permitted
+from ui.access import current_actor, may, permitted
 from ui.imports import check_upload, message_of, saved_upload
 
 GIS_FORMATS = ("geojson", "gpkg", "geoparquet", "shapefile")
@@ -32,6 +32,11 @@ DATASET_LABELS = {
     "imported_at": "Imported at (UTC)", "rows_read": "Rows read", "accepted": "Accepted",
     "rejected": "Rejected", "added": "Added", "updated": "Updated", "unchanged": "Unchanged",
     "notes": "Notes", "incidents": "Incidents now", "probable_duplicates": "Probable duplicates",
+}
+AUDIT_LABELS = {
+    "recorded_at": "When (UTC)", "actor": "Who", "via": "Way", "action": "Action", "outcome": "Outcome",
+    "dataset": "Dataset", "format": "Format", "file_name": "File", "file_hash": "SHA-256", "added": "Added",
+    "updated": "Updated", "unchanged": "Unchanged", "rejected": "Rejected", "removed": "Removed",
 }
 REASON_LABELS = {
     "column": "Column", "problem": "Problem", "rows": "Rows", "example": "Example", "first_rows": "First rows",
@@ -143,7 +148,7 @@ if upload is not None:
 
         if checked.accepted and st.button(
             f"Store {counted(checked.accepted, 'incident')} in dataset “{escape_markdown(dataset)}”", type="primary"
-        ) and permitted("import"):
+        ) and permitted("import", store=cache.store(), dataset=dataset):
             progress = st.progress(0.0, text="Storing…")
             total = checked.accepted + checked.rejected_rows
 
@@ -155,7 +160,7 @@ if upload is not None:
                 report = cache.store().import_chunks(
                     read_incidents(path, format=file_format, dataset=dataset, column_mapping=mapping or None),
                     dataset=dataset, format=file_format, file_name=upload.name, file_hash=digest,
-                    progress=show_progress, mapping=mapping or None,
+                    progress=show_progress, mapping=mapping or None, actor=current_actor(),
                 )
             except BorderWatchError as error:
                 progress.empty()
@@ -190,9 +195,11 @@ if not datasets.empty and may("remove_dataset"):
     left, right = st.columns([2, 1])
     doomed = left.selectbox("Remove a dataset", datasets["name"].tolist(), index=None, placeholder="Choose a dataset")
     confirmed = right.checkbox("Yes, remove its incidents", disabled=doomed is None)
-    if right.button("Remove", disabled=not (doomed and confirmed)) and permitted("remove_dataset"):
+    if right.button("Remove", disabled=not (doomed and confirmed)) and permitted(
+        "remove_dataset", store=store, dataset=doomed or ""
+    ):
         try:
-            removed = store.remove_dataset(doomed)
+            removed = store.remove_dataset(doomed, actor=current_actor())
         except BorderWatchError as error:
             st.error(f"Nothing was removed: {escape_markdown(message_of(error))}")
         else:
@@ -200,3 +207,19 @@ if not datasets.empty and may("remove_dataset"):
                 f"Removed “{escape_markdown(doomed)}” and its {counted(removed, 'incident')}."
             )
             st.rerun()
+
+# Read only for admins: the section is neither drawn nor queried for anyone else.
+if may("read_audit"):
+    st.header("Audit trail", anchor=False)
+    st.caption(
+        "Every import, update and removal, newest first: who, when, which way (app or command line), "
+        "the file with its SHA-256 and the counts. Refused attempts are listed too. Entries cannot be "
+        f"changed or deleted; the newest {config.AUDIT_ROWS_SHOWN:,} are shown (`borderwatch audit` lists all)."
+    )
+    st.dataframe(
+        store.audit_log(config.AUDIT_ROWS_SHOWN).rename(columns=AUDIT_LABELS),
+        hide_index=True,
+        width="stretch",
+        column_config={"When (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm:ss")},
+        key="audit-trail",
+    )

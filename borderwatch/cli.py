@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import math
 import os
@@ -21,7 +22,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Final, TextIO
 
-import pandas as pd
 import psycopg
 
 from borderwatch import config
@@ -48,9 +48,11 @@ from borderwatch.export import (
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers import FORMATS, detect_format, read_incidents
 from borderwatch.importers.report import group_rejections
+from borderwatch.listings import format_audit, format_datasets, records
 from borderwatch.store import (
     DATA_DIR_ENV,
     DATABASE_FILE,
+    Actor,
     ImportReport,
     IncidentStore,
     data_dir,
@@ -91,6 +93,7 @@ examples:
   {PROG} import acled-export.csv --json > report.json
   {PROG} datasets
   {PROG} remove ucdp-ged-24
+  {PROG} audit --limit 20
   {PROG} export --format gpkg --from 2016-01-01 --type Battles -o battles.gpkg
 
 store: one SQLite file ({DATABASE_FILE}) in --data-dir, else ${DATA_DIR_ENV},
@@ -214,6 +217,15 @@ def _open(args: argparse.Namespace, *, allow_damaged: bool = False) -> IncidentS
                       allow_damaged=allow_damaged)
 
 
+def command_line_actor() -> Actor:
+    """Who runs this command, as the audit trail records them: ``cli:`` and the OS user name."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # a user id without a name (some containers)
+        user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+    return Actor.command_line(user)
+
+
 def _upgrade_db(args: argparse.Namespace) -> int:
     url = configured_database_url(args.database_url)
     if url is None:
@@ -258,7 +270,7 @@ def _import(args: argparse.Namespace) -> int:
                 read_incidents(path, format=format, dataset=dataset, column_mapping=mapping,
                                chunk_rows=CHUNK_ROWS),
                 dataset=dataset, format=format, file_name=path.name, file_hash=file_hash,
-                strict=args.strict, progress=progress, mapping=mapping,
+                strict=args.strict, progress=progress, mapping=mapping, actor=command_line_actor(),
             )
         except StrictImportError as error:
             progress.finish()
@@ -280,57 +292,12 @@ def _print_report(report: ImportReport, file_name: str, *, as_json: bool) -> Non
     print(json.dumps(report.to_dict(), ensure_ascii=False) if as_json else format_report(report, file_name))
 
 
-def _dataset_records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    records: list[dict[str, object]] = []
-    for row in frame.to_dict("records"):
-        row["imported_at"] = pd.Timestamp(row["imported_at"]).isoformat()
-        records.append({str(key): value.item() if hasattr(value, "item") else value for key, value in row.items()})
-    return records
-
-
-def format_datasets(frame: pd.DataFrame) -> str:
-    """Return the dataset list as an aligned text table.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The store's ``datasets()``.
-
-    Returns
-    -------
-    str
-        One line per dataset: name, format, file, the first 12 hex digits of
-        its SHA-256, import time (UTC), rows read / accepted / rejected by
-        that import, incidents stored now and probable duplicates among them.
-    """
-    header = ("name", "format", "file", "sha256", "imported (UTC)", "read", "accepted", "rejected",
-              "incidents", "duplicates")
-    rows = [
-        (
-            str(row["name"]), str(row["format"]), str(row["file_name"]), str(row["file_hash"])[:12],
-            pd.Timestamp(row["imported_at"]).strftime("%Y-%m-%d %H:%M"),
-            *(f"{int(row[column]):,}" for column in ("rows_read", "accepted", "rejected", "incidents",
-                                                      "probable_duplicates")),
-        )
-        for row in frame.to_dict("records")
-    ]
-    widths = [max(len(line[index]) for line in (header, *rows)) for index in range(len(header))]
-    numeric = range(5, len(header))
-
-    def render(cells: Sequence[str]) -> str:
-        parts = [cell.rjust(width) if index in numeric else cell.ljust(width)
-                 for index, (cell, width) in enumerate(zip(cells, widths, strict=True))]
-        return "  ".join(parts).rstrip()
-
-    return "\n".join([render(header), *(render(row) for row in rows)])
-
-
 def _datasets(args: argparse.Namespace) -> int:
     with _open(args) as store:
         frame = store.datasets()
         _warn_of_unreadable_dates(store)
     if args.json:
-        print(json.dumps(_dataset_records(frame), ensure_ascii=False))
+        print(json.dumps(records(frame, "imported_at"), ensure_ascii=False))
     elif frame.empty:
         print("the store holds no dataset")
     else:
@@ -340,8 +307,18 @@ def _datasets(args: argparse.Namespace) -> int:
 
 def _remove(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        removed = store.remove_dataset(args.name)
+        removed = store.remove_dataset(args.name, actor=command_line_actor())
     print(f"removed dataset {quoted(args.name)}: {counted(removed, 'incident')}")
+    return EXIT_OK
+
+
+def _audit(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        frame = store.audit_log(args.limit)
+    if args.json:
+        print(json.dumps(records(frame, "recorded_at"), ensure_ascii=False))
+    else:
+        print(format_audit(frame) if not frame.empty else "the audit trail is empty")
     return EXIT_OK
 
 
@@ -460,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        Sub-commands ``import``, ``datasets``, ``remove``, ``export``,
+        Sub-commands ``import``, ``datasets``, ``remove``, ``audit``, ``export``,
         ``synth``, ``upgrade-db``, ``migrate``; each sets ``handler``, the function that runs it.
         (The benchmark is ``python -m scripts.bench``, from the checkout.)
     """
@@ -536,6 +513,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     removing.add_argument("name", metavar="NAME", help="the dataset's name, as `datasets` lists it")
     removing.set_defaults(handler=_remove)
+
+    auditing = command(
+        "audit", "list the audit trail: who imported, updated or removed what",
+        "List the store's audit trail, newest first: when (UTC), who (cli:USER on the\n"
+        "command line, the signed-in e-mail in the app), which way (app, cli), what\n"
+        "(import of a new dataset, update of an existing one, removal; done, or refused\n"
+        "by the person's role), the dataset, the file and its SHA-256, and the counts\n"
+        "added, updated, unchanged, rejected and removed. An import that changed nothing\n"
+        "(the same file again) is not recorded. Entries cannot be changed or deleted.",
+        f"examples:\n  {PROG} audit\n  {PROG} audit --json --limit 100",
+    )
+    auditing.add_argument("--limit", type=_positive_int, metavar="N", help="only the newest N entries")
+    auditing.add_argument("--json", action="store_true",
+                          help="print a JSON list of objects, one per entry, newest first")
+    auditing.set_defaults(handler=_audit)
 
     exporting = command(
         "export", "export filtered incidents",

@@ -378,3 +378,7 @@ SYNTH_DEFAULT_POPULATION: Final[int] = 15_000
 #: While the incident store cannot be reached (a database restart), the page
 #: checks again this often and comes back by itself once the store answers.
 STORE_RETRY_S: Final[float] = 5.0
+
+# -- Audit trail -------------------------------------------------------------------
+#: Newest entries of the audit trail the Import data page shows admins (the CLI lists all).
+AUDIT_ROWS_SHOWN: Final[int] = 500

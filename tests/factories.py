@@ -8,6 +8,10 @@ import pandas as pd
 from borderwatch.borderzone import MEASURE_COLUMNS, measure
 from borderwatch.reference import validate_incident_table
 from borderwatch.schema import INCIDENT_COLUMNS
+from borderwatch.store import Actor
+
+#: Who the tests' writes are recorded as in the audit trail.
+TESTER = Actor.command_line("tester")
 
 _DEFAULTS = {
     "event_date": "2016-03-07",

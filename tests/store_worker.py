@@ -20,7 +20,7 @@ from borderwatch.importers.base import ParsedChunk, Rejection
 from borderwatch.reference import validate_incident_table
 from borderwatch.schema import INCIDENT_COLUMNS
 from borderwatch.store import open_store
-from tests.factories import incident_row
+from tests.factories import TESTER, incident_row
 
 
 def typed_incidents(
@@ -96,6 +96,7 @@ def main(argv: list[str]) -> None:
         report = store.import_chunks(
             paced(), dataset=dataset, format="acled", file_name="synthetic.csv",
             file_hash="0" * 64, progress=progress,
+            actor=TESTER,
         )
     print(json.dumps(report.to_dict()), flush=True)
 

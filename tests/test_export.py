@@ -38,7 +38,7 @@ from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers import read_incidents
 from borderwatch.schema import INCIDENT_COLUMNS
 from borderwatch.store import IncidentStore, file_sha256, open_store
-from tests.factories import incident_frame, incident_row
+from tests.factories import TESTER, incident_frame, incident_row
 from tests.test_import_gis import MAPPING, features
 from tests.test_importers import UCDP_ROW, acled_file, gtd_file, ucdp_file
 
@@ -151,7 +151,7 @@ def import_file(store: IncidentStore, path: Path, format: str, dataset: str, map
     """Import a file as the Import data page and the command line do."""
     store.import_chunks(read_incidents(path, format=format, dataset=dataset, column_mapping=mapping),
                         dataset=dataset, format=format, file_name=path.name, file_hash=file_sha256(path),
-                        mapping=mapping)
+                        mapping=mapping, actor=TESTER)
 
 
 @pytest.fixture(scope="module")

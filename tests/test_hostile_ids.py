@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 from borderwatch.cli import main
 from borderwatch.filters import IncidentQuery
-from borderwatch.store import DATABASE_FILE, open_store, qualified_id
+from borderwatch.store import DATABASE_FILE, SCHEMA_VERSION, open_store, qualified_id
+from tests.factories import TESTER
 from tests.hostile import acled_rows
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -59,7 +60,7 @@ def test_links_resolve_qualified_ids_and_unambiguous_old_ones(two_analysts, tmp_
         assert store.resolve_incident_id("ACLED-TUN77") is None
         assert store.incident_ids_for("ACLED-TUN77") == ("ACLED-TUN77@analyst-a", "ACLED-TUN77@analyst-b")
         assert store.resolve_incident_id("ACLED-TUN7") is None
-        store.remove_dataset("analyst-b")
+        store.remove_dataset("analyst-b", actor=TESTER)
         assert store.resolve_incident_id("ACLED-TUN77") == "ACLED-TUN77@analyst-a"
 
 
@@ -85,7 +86,7 @@ def test_a_store_of_schema_version_3_gets_qualified_ids_and_duplicate_links(two_
         after = store.query(IncidentQuery(datasets=("analyst-a", "analyst-b")))
         assert after.drop(columns="geometry").equals(before.drop(columns="geometry"))
     with sqlite3.connect(two_analysts) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("4",)
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (SCHEMA_VERSION,)
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute("UPDATE incidents SET id = 'ACLED-TUN77@analyst-a' WHERE dataset = 'analyst-b'")
 

@@ -16,6 +16,7 @@ from borderwatch.cli import main
 from borderwatch.errors import DatasetNameError, StoreDamagedError, StoreUnavailableError
 from borderwatch.filters import IncidentQuery
 from borderwatch.store import DATABASE_FILE, open_store
+from tests.factories import TESTER
 from tests.hostile import acled_rows, damage, frame_of
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -68,9 +69,9 @@ def test_a_write_checks_the_store_first(damaged):
     # Opened to read what can be read, the store still refuses every write.
     with open_store(damaged / DATABASE_FILE, allow_damaged=True) as store:
         with pytest.raises(StoreDamagedError, match="the store file is damaged"):
-            store.remove_dataset("bundled")
+            store.remove_dataset("bundled", actor=TESTER)
         with pytest.raises(StoreDamagedError):
-            store.reseed_bundled()
+            store.reseed_bundled(actor=TESTER)
 
 
 def test_every_page_says_the_store_is_damaged_and_what_to_do(damaged, monkeypatch):
@@ -164,4 +165,4 @@ def test_the_cli_refuses_a_dataset_name_no_page_could_show(tmp_path, capsys, nam
 
 def test_the_store_refuses_a_dataset_name_whatever_calls_it(tmp_path):
     with open_store(tmp_path / DATABASE_FILE) as store, pytest.raises(DatasetNameError):
-        store.import_chunks([], dataset="a\r\nb", format="acled", file_name="x.csv", file_hash="0" * 64)
+        store.import_chunks([], dataset="a\r\nb", format="acled", file_name="x.csv", file_hash="0" * 64, actor=TESTER)

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.mapview import MAX_ZOOM, MapView, fetch_area, left_out_in_view, map_data, points_in
 from borderwatch.store import open_store
-from tests.factories import incident_row
+from tests.factories import TESTER, incident_row
 from tests.store_worker import chunk
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -28,7 +28,7 @@ def crowded_store(tmp_path_factory):
     store = open_store(tmp_path_factory.mktemp("crowded") / "store.sqlite")
     # 2,100 incidents on one town, and 50 a degree away: more than the map draws one by one.
     store.import_chunks([chunk(*_crowd(2_100), *_crowd(50, 5_000, (34.14, 11.22)))], dataset="crowd",
-                        format="test", file_name="crowd", file_hash="crowd")
+                        format="test", file_name="crowd", file_hash="crowd", actor=TESTER)
     yield store
     store.close()
 

@@ -130,6 +130,8 @@ def test_each_role_sees_the_import_and_removal_controls_it_may_use(
     assert (uploader.count() == 1) is may_import
     assert (page.get_by_text("importing needs an analyst or an admin").count() == 1) is not may_import
     assert (page.get_by_text("Remove a dataset").count() == 1) is may_remove
+    # Only admins may read the audit trail: the section is not drawn for anyone else.
+    assert (page.get_by_role("heading", name="Audit trail").count() == 1) is may_remove
 
 
 def test_signing_out_of_the_dashboard_returns_to_the_sign_in_page(page, signed_in_dashboard):

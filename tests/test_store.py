@@ -36,7 +36,7 @@ from borderwatch.store import (
     qualified_id,
 )
 from tests.engines import Engine
-from tests.factories import incident_row
+from tests.factories import TESTER, incident_row
 from tests.store_worker import chunk, typed_incidents
 
 #: Columns a store query returns besides the schema.
@@ -45,7 +45,7 @@ EXTRA_COLUMNS = ("source_id", "probable_duplicate", "duplicate_of", *MEASURE_COL
 
 def do_import(store: IncidentStore, *chunks: ParsedChunk, dataset: str = "acled-test", **options) -> ImportReport:
     arguments = {"format": "acled", "file_name": "export.csv", "file_hash": "a" * 64, **options}
-    return store.import_chunks(list(chunks), dataset=dataset, **arguments)
+    return store.import_chunks(list(chunks), dataset=dataset, **arguments, actor=TESTER)
 
 
 @pytest.fixture
@@ -92,18 +92,18 @@ def test_query_of_the_seeded_store_equals_the_bundled_table(store):
 def test_imports_persist_across_reopening_and_seeding_happens_once(engine):
     with engine.open() as store:
         do_import(store, chunk(incident_row(id="a"), incident_row(id="b")))
-        store.remove_dataset(BUNDLED)
+        store.remove_dataset(BUNDLED, actor=TESTER)
     with engine.open() as store:
         assert list(store.datasets()["name"]) == ["acled-test"]
         assert list(store.query(IncidentQuery())["id"]) == ["a@acled-test", "b@acled-test"]
-        report = store.reseed_bundled()
+        report = store.reseed_bundled(actor=TESTER)
         assert report.added == len(load_incidents())
         assert list(store.datasets()["name"]) == ["acled-test", BUNDLED]
 
 
 def test_reseeding_a_present_bundled_dataset_changes_nothing(engine, store, tmp_path):
     before = engine.dump()
-    report = store.reseed_bundled()
+    report = store.reseed_bundled(actor=TESTER)
     assert (report.added, report.updated, report.unchanged) == (0, 0, len(load_incidents()))
     assert engine.dump() == before
 
@@ -218,9 +218,11 @@ def test_an_error_mid_import_leaves_the_store_as_it_was(engine, store):
         raise RuntimeError("the file went away")
 
     with pytest.raises(RuntimeError, match="went away"):
-        store.import_chunks(failing(), dataset="acled-test", format="acled", file_name="x.csv", file_hash="c" * 64)
+        store.import_chunks(failing(), dataset="acled-test", format="acled", file_name="x.csv", file_hash="c" * 64,
+            actor=TESTER)
     with pytest.raises(RuntimeError):
-        store.import_chunks(failing(), dataset="new", format="acled", file_name="x.csv", file_hash="c" * 64)
+        store.import_chunks(failing(), dataset="new", format="acled", file_name="x.csv", file_hash="c" * 64,
+            actor=TESTER)
     assert engine.dump() == before
     # The connection is usable afterwards.
     assert do_import(store, chunk(incident_row(id="z")), dataset="after").added == 1
@@ -245,11 +247,11 @@ def test_a_dataset_keeps_its_format_and_bundled_is_reserved(store):
 
 def test_remove_dataset(store):
     do_import(store, chunk(incident_row(id="a"), incident_row(id="b")))
-    assert store.remove_dataset("acled-test") == 2
+    assert store.remove_dataset("acled-test", actor=TESTER) == 2
     assert list(store.datasets()["name"]) == [BUNDLED]
     with pytest.raises(UnknownDatasetError, match="no dataset named 'nope'; the store holds: bundled"):
-        store.remove_dataset("nope")
-    assert store.remove_dataset(BUNDLED) == len(load_incidents())
+        store.remove_dataset("nope", actor=TESTER)
+    assert store.remove_dataset(BUNDLED, actor=TESTER) == len(load_incidents())
     assert store.count() == 0
     assert store.filter_options()["date_bounds"] is None
 
@@ -259,7 +261,7 @@ def test_remove_dataset(store):
 
 @pytest.fixture
 def filled(store: IncidentStore) -> IncidentStore:
-    store.remove_dataset(BUNDLED)
+    store.remove_dataset(BUNDLED, actor=TESTER)
     do_import(
         store,
         chunk(

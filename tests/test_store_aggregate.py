@@ -16,7 +16,7 @@ from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.mapgrid import cell_shift, grid_xy, month_index
 from borderwatch.store import BUNDLED, IncidentStore, open_store
 from tests.engines import Engine
-from tests.factories import incident_row
+from tests.factories import TESTER, incident_row
 from tests.store_worker import chunk
 
 TYPES = ("Battles", "Violence against civilians", "Explosions/Remote violence")
@@ -48,9 +48,11 @@ def _rows(count: int, seed: int) -> list[dict[str, str]]:
 @pytest.fixture(scope="module")
 def store(module_engine: Engine) -> Iterator[IncidentStore]:
     opened = module_engine.open()
-    opened.remove_dataset(BUNDLED)
-    opened.import_chunks([chunk(*_rows(400, 1))], dataset="first", format="test", file_name="a", file_hash="a")
-    opened.import_chunks([chunk(*_rows(300, 2))], dataset="second", format="test", file_name="b", file_hash="b")
+    opened.remove_dataset(BUNDLED, actor=TESTER)
+    opened.import_chunks([chunk(*_rows(400, 1))], dataset="first", format="test", file_name="a", file_hash="a",
+        actor=TESTER)
+    opened.import_chunks([chunk(*_rows(300, 2))], dataset="second", format="test", file_name="b", file_hash="b",
+        actor=TESTER)
     yield opened
     opened.close()
 
@@ -137,10 +139,11 @@ def test_removing_a_dataset_updates_the_summary(engine):
     opened = engine.open("s")
     try:
         before = opened.revision()
-        opened.import_chunks([chunk(*_rows(50, 3))], dataset="x", format="test", file_name="x", file_hash="x")
+        opened.import_chunks([chunk(*_rows(50, 3))], dataset="x", format="test", file_name="x", file_hash="x",
+            actor=TESTER)
         assert opened.revision() != before
         assert opened.count() == 80
-        opened.remove_dataset("x")
+        opened.remove_dataset("x", actor=TESTER)
         assert opened.count() == 30
         assert opened.aggregate(IncidentQuery(), by=("event_type",))["incidents"].sum() == 30
     finally:
@@ -160,7 +163,7 @@ def test_a_store_of_schema_version_1_is_upgraded_in_place(tmp_path):
 
     path = tmp_path / "old.sqlite"
     opened = open_store(path)
-    opened.import_chunks([chunk(*_rows(40, 4))], dataset="x", format="test", file_name="x", file_hash="x")
+    opened.import_chunks([chunk(*_rows(40, 4))], dataset="x", format="test", file_name="x", file_hash="x", actor=TESTER)
     expected = opened.aggregate(IncidentQuery(), by=("cell", "event_month"), zoom=8)
     measured = opened.query(IncidentQuery())
     opened.close()
@@ -224,13 +227,13 @@ def test_changed_reference_files_re_measure_the_stored_incidents(tmp_path):
 def test_a_new_datasets_counted_summary_knows_its_duplicates(engine):
     opened = engine.open("d")
     try:
-        opened.remove_dataset(BUNDLED)
+        opened.remove_dataset(BUNDLED, actor=TESTER)
         rows = _rows(60, 8)
-        opened.import_chunks([chunk(*rows)], dataset="first", format="test", file_name="a", file_hash="a")
+        opened.import_chunks([chunk(*rows)], dataset="first", format="test", file_name="a", file_hash="a", actor=TESTER)
         # The same events again, under new ids: each is a probable duplicate.
         again = [{**row, "id": row["id"] + "-again"} for row in rows[:25]]
         opened.import_chunks([chunk(*again, *_rows(10, 9))], dataset="second", format="test",
-                             file_name="b", file_hash="b")
+                             file_name="b", file_hash="b", actor=TESTER)
         for hide in (False, True):
             expected = _brute_force(opened, IncidentFilter(), ["cell"], 10, hide_duplicates=hide)
             got = opened.aggregate(IncidentQuery(hide_duplicates=hide), by=("cell",), zoom=10)
@@ -256,7 +259,7 @@ def test_a_box_across_the_antimeridian_counts_only_what_lies_in_it(engine):
         opened.import_chunks([chunk(
             incident_row(id="east", latitude=-16.5, longitude=179.5, country="Fiji", iso3="FJI"),
             incident_row(id="west", latitude=-16.6, longitude=-179.9, country="Fiji", iso3="FJI"),
-        )], dataset="fiji", format="test", file_name="f", file_hash="f")
+        )], dataset="fiji", format="test", file_name="f", file_hash="f", actor=TESTER)
         box = (170.0, -20.0, -170.0, -10.0)
         assert opened.aggregate(IncidentQuery(), bbox=box, zoom=8)["incidents"].iloc[0] == 2
         assert len(opened.query(IncidentQuery(), bbox=box)) == 2

@@ -11,7 +11,7 @@ from borderwatch.filters import IncidentQuery
 from borderwatch.store import BUNDLED, EARTH_RADIUS_KM, IncidentStore, SQLiteStore
 from borderwatch.store.postgis import PostGISStore
 from tests.engines import Engine
-from tests.factories import incident_row
+from tests.factories import TESTER, incident_row
 from tests.store_worker import chunk
 
 # A desert point far from the bundled incidents.
@@ -36,6 +36,7 @@ def put(store: IncidentStore, dataset: str, *rows: dict[str, str], timestamps=No
     store.import_chunks(
         [chunk(*rows, timestamps=timestamps)], dataset=dataset, format="acled",
         file_name=f"{dataset}.csv", file_hash=str(len(rows)) * 64,
+        actor=TESTER,
     )
 
 
@@ -102,9 +103,9 @@ def test_the_earliest_dataset_wins_and_flags_follow_removals(store):
     put(store, "b", row("b1", latitude=north(0.1)))
     put(store, "c", row("c1", latitude=north(0.2)))
     assert_flags(store, {("b", "b1"): "a1", ("c", "c1"): "a1"})
-    store.remove_dataset("a")
+    store.remove_dataset("a", actor=TESTER)
     assert_flags(store, {("c", "c1"): "b1"})
-    store.remove_dataset("b")
+    store.remove_dataset("b", actor=TESTER)
     assert_flags(store, {})
 
 
@@ -128,8 +129,8 @@ def test_removing_and_reseeding_bundled_makes_it_the_latest_dataset(store):
                sub_event_type=bundled["sub_event_type"])
     put(store, "mine", copy)
     assert_flags(store, {("mine", "copy"): bundled["id"]})
-    store.remove_dataset(BUNDLED)
-    store.reseed_bundled()
+    store.remove_dataset(BUNDLED, actor=TESTER)
+    store.reseed_bundled(actor=TESTER)
     assert_flags(store, {(BUNDLED, bundled["id"]): "copy"})
 
 

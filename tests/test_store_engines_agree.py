@@ -4,7 +4,7 @@ Each example imports one random dataset (re-imports, updates and removals
 too) into an embedded store and a PostGIS store side by side, then asks
 both the same random queries: counts, every grouping of ``aggregate`` at
 random zooms and map views, ``query``, ``points``, the sidebar's options,
-the dataset list and the duplicate flags. Counts, ids and every field must
+the dataset list, the audit trail and the duplicate flags. Counts, ids and every field must
 be equal; mean positions (float sums, added up in each engine's own
 order) equal to 12 significant digits.
 """
@@ -25,7 +25,7 @@ from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.schema import ACLED_EVENT_TYPES
 from borderwatch.store import BUNDLED, IncidentStore
 from tests.engines import Engine
-from tests.factories import incident_row
+from tests.factories import TESTER, incident_row
 from tests.pgcluster import PgCluster
 from tests.store_worker import chunk
 
@@ -98,14 +98,14 @@ def _same(left: pd.DataFrame, right: pd.DataFrame) -> None:
 
 def _write(store: IncidentStore, action: str, dataset: str, rows: list[dict[str, str]], stamp: int) -> None:
     if action == "import" and dataset == BUNDLED:
-        store.reseed_bundled()
+        store.reseed_bundled(actor=TESTER)
         return
     if action == "remove":
         if dataset in set(store.datasets()["name"]):
-            store.remove_dataset(dataset)
+            store.remove_dataset(dataset, actor=TESTER)
         return
     store.import_chunks([chunk(*rows, timestamps=[stamp] * len(rows))], dataset=dataset, format="acled",
-                        file_name=f"{dataset}.csv", file_hash=f"{stamp:064d}")
+                        file_name=f"{dataset}.csv", file_hash=f"{stamp:064d}", actor=TESTER)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -123,6 +123,8 @@ def test_both_engines_answer_every_read_alike(pg_cluster, tmp_path_factory, data
         assert sqlite.revision() != "" and postgis.revision() != ""
         listed = [frame.drop(columns="imported_at") for frame in (sqlite.datasets(), postgis.datasets())]
         pd.testing.assert_frame_equal(*listed)
+        trails = [frame.drop(columns="recorded_at") for frame in (sqlite.audit_log(), postgis.audit_log())]
+        pd.testing.assert_frame_equal(*trails)
         for _ in range(5):
             query = data.draw(_queries(_DATASETS))
             box = data.draw(_BOXES)

@@ -17,7 +17,7 @@ from borderwatch.store import BUNDLED, DATABASE_FILE, SQLiteStore, open_store
 from borderwatch.store.pgschema import LATEST
 from borderwatch.store.postgis import PostGISStore, safe_url
 from borderwatch.store.schema import ROW_COLUMNS
-from tests.factories import incident_row
+from tests.factories import TESTER, incident_row
 from tests.pgcluster import PgCluster, _free_port
 from tests.store_worker import chunk
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.postgres
 
 def _import(store, dataset: str, *rows: dict, format: str = "acled") -> None:
     store.import_chunks([chunk(*rows)], dataset=dataset, format=format, file_name=f"{dataset}.csv",
-                        file_hash=dataset[:1] * 64)
+                        file_hash=dataset[:1] * 64, actor=TESTER)
 
 
 def test_the_environment_selects_postgis_and_an_explicit_file_keeps_sqlite(postgis_url, tmp_path, monkeypatch):
@@ -109,7 +109,8 @@ def test_a_second_writer_waits_for_the_first_and_gives_up_clearly(postgis_url):
             yield chunk(incident_row(id="slow"))
 
         writer = threading.Thread(target=first.import_chunks, args=(rows(),), kwargs={
-            "dataset": "slow", "format": "acled", "file_name": "s.csv", "file_hash": "s" * 64})
+            "dataset": "slow", "format": "acled", "file_name": "s.csv", "file_hash": "s" * 64,
+            "actor": TESTER})
         writer.start()
         try:
             assert holding.wait(10)
@@ -127,7 +128,7 @@ def test_migrate_copies_everything_into_an_empty_database_and_refuses_a_full_one
         _import(source, "first", incident_row(id="a"), incident_row(id="b", latitude=33.5))
         # The same event in a later dataset: a probable duplicate, flagged.
         _import(source, "second", incident_row(id="a2"), format="ucdp")
-        source.remove_dataset("first")
+        source.remove_dataset("first", actor=TESTER)
         _import(source, "first", incident_row(id="a"))
         expected = {
             "datasets": source.datasets(), "log": source.import_log(),

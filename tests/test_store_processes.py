@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 from borderwatch.store import open_store
-from tests.test_store import dump
+from tests.engines import _sqlite_dump as dump
+from tests.factories import TESTER
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,7 +34,7 @@ def finish(worker: subprocess.Popen) -> dict:
 def test_a_killed_import_leaves_the_store_exactly_as_before(tmp_path):
     database = tmp_path / "store.sqlite"
     with open_store(database) as store:
-        store.import_chunks([], dataset="earlier", format="acled", file_name="e.csv", file_hash="e" * 64)
+        store.import_chunks([], dataset="earlier", format="acled", file_name="e.csv", file_hash="e" * 64, actor=TESTER)
     before = dump(database)
     worker = start_worker(database, "doomed", chunks=200, chunk_size=100, delay=0.02)
     # Wait until a good part is written inside the open transaction, then kill.
@@ -50,7 +51,7 @@ def test_a_killed_import_leaves_the_store_exactly_as_before(tmp_path):
         assert list(store.datasets()["name"]) == ["bundled", "earlier"]
         assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # The store takes writes again: the killed writer's lock is gone.
-        store.import_chunks([], dataset="after", format="acled", file_name="a.csv", file_hash="a" * 64)
+        store.import_chunks([], dataset="after", format="acled", file_name="a.csv", file_hash="a" * 64, actor=TESTER)
 
 
 def test_two_concurrent_imports_both_land_consistently(tmp_path):

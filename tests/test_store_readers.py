@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from borderwatch.filters import IncidentQuery
 from borderwatch.importers.base import ParsedChunk
+from tests.factories import TESTER
 from tests.store_worker import synthetic_chunks, synthetic_template
 
 
@@ -24,7 +25,8 @@ def test_reads_answer_while_an_import_holds_the_writer(engine):
 
     importer = threading.Thread(
         target=store.import_chunks, args=(slow_chunks(),),
-        kwargs={"dataset": "slow", "format": "acled", "file_name": "slow.csv", "file_hash": "x"},
+        kwargs={"dataset": "slow", "format": "acled", "file_name": "slow.csv", "file_hash": "x",
+                "actor": TESTER},
     )
     importer.start()
     try:

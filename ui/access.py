@@ -23,9 +23,16 @@ from borderwatch.errors import PermissionDeniedError, SettingsError
 from borderwatch.escape import escape_markdown
 from borderwatch.roles import Role, allows, require, role_of, role_settings
 from borderwatch.serving import Exposure, exposure, role_without_sign_in
+from borderwatch.store import Actor, IncidentStore
 
 #: The launcher's option (after ``--`` on the command line) that lets anonymous viewers in.
 ALLOW_ANONYMOUS_FLAG = "--allow-anonymous"
+#: How the audit trail names the one user of a dashboard without sign-in ...
+LOCAL_USER = "local user"
+#: ... and the visitors of one opened with ``--allow-anonymous``.
+ANONYMOUS = "anonymous"
+#: Actions whose refusal is recorded in the audit trail, as its entries name them.
+AUDITED_ACTIONS = {"import": "import", "remove_dataset": "remove"}
 
 
 def _secrets() -> Mapping[str, object]:
@@ -87,11 +94,41 @@ def may(action: str) -> bool:
     return allows(current_role(), action)
 
 
-def permitted(action: str) -> bool:
-    """Check ``action`` where it runs; say why it is refused (and return False) when the role does not allow it."""
+def current_actor() -> Actor:
+    """Who the person in this session is, as the audit trail records them.
+
+    Returns
+    -------
+    Actor
+        Their e-mail when signed in (else the account's name or subject), :data:`LOCAL_USER`
+        without sign-in, :data:`ANONYMOUS` on a server opened to anyone.
+    """
+    mode = serving_mode()
+    if mode is Exposure.LOCAL:
+        return Actor.app(LOCAL_USER)
+    if mode is Exposure.ANONYMOUS:
+        return Actor.app(ANONYMOUS)
+    who = st.user.get("email") or st.user.get("name") or st.user.get("sub") or "an unnamed account"
+    return Actor.app(str(who))
+
+
+def permitted(action: str, *, store: IncidentStore | None = None, dataset: str = "") -> bool:
+    """Check ``action`` where it runs; say why it is refused (and return False) when the role does not allow it.
+
+    Parameters
+    ----------
+    action : str
+        One of :data:`borderwatch.roles.ACTIONS`.
+    store : IncidentStore, optional
+        Where a refused import or removal is recorded in the audit trail.
+    dataset : str
+        The dataset the action is for, recorded with a refusal.
+    """
     try:
         require(current_role(), action)
     except PermissionDeniedError as refused:
+        if store is not None and action in AUDITED_ACTIONS:
+            store.record_refusal(AUDITED_ACTIONS[action], actor=current_actor(), dataset=dataset)
         st.error(f"Not done: {refused}.")
         return False
     return True

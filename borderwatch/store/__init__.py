@@ -5,12 +5,12 @@ Callers type against :class:`IncidentStore` and get one from
 each in its module: :mod:`.interface` (the protocol and shared records),
 :mod:`.query` (an IncidentQuery as SQL), :mod:`.dialect` (what is particular
 to SQLite or PostgreSQL), :mod:`.schema` and :mod:`.migrations` (the tables),
-:mod:`.imports` (writing), :mod:`.duplicates` (probable duplicates),
-:mod:`.summaries` (map cells), :mod:`.reads` and :mod:`.writes` (queries and
-writes, for any engine), :mod:`.sqlite` (the embedded store), :mod:`.postgis`
-and :mod:`.pgschema` (the shared PostGIS store and its migrations),
-:mod:`.transfer` (copying one into the other), :mod:`.paths` and
-:mod:`.factory` (where it lives, and opening it).
+:mod:`.imports` (writing), :mod:`.audit` (the audit trail), :mod:`.duplicates`
+(probable duplicates), :mod:`.summaries` (map cells), :mod:`.reads` and
+:mod:`.writes` (queries and writes, for any engine), :mod:`.sqlite` (the
+embedded store), :mod:`.postgis` and :mod:`.pgschema` (the shared PostGIS store
+and its migrations), :mod:`.transfer` (copying one into the other),
+:mod:`.paths` and :mod:`.factory` (where it lives, and opening it).
 """
 
 from borderwatch.filters import IncidentQuery
@@ -20,6 +20,7 @@ from borderwatch.store.interface import (
     BUNDLED,
     ID_QUALIFIER,
     POINT_COLUMNS,
+    Actor,
     BBox,
     ImportReport,
     IncidentStore,
@@ -40,6 +41,7 @@ __all__ = [
     "ID_QUALIFIER",
     "POINT_COLUMNS",
     "SCHEMA_VERSION",
+    "Actor",
     "BBox",
     "ImportReport",
     "IncidentQuery",

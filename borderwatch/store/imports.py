@@ -24,9 +24,9 @@ from borderwatch.importers.base import ParsedChunk
 from borderwatch.mapgrid import SUMMARY_LEVELS, grid_xy, month_index
 from borderwatch.reference import load_incidents
 from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
-from borderwatch.store import duplicates, summaries
+from borderwatch.store import audit, duplicates, summaries
 from borderwatch.store.dialect import Connection, Dialect
-from borderwatch.store.interface import BUNDLED, ImportReport, file_sha256, qualified_id
+from borderwatch.store.interface import BUNDLED, Actor, ImportReport, file_sha256, qualified_id
 from borderwatch.store.schema import (
     FLOAT_COLUMNS,
     MEASURE_FLOATS,
@@ -172,8 +172,8 @@ def bundled_chunk() -> ParsedChunk:
 
 
 
-def import_bundled(conn: Connection, dialect: Dialect) -> ImportReport:
-    """Store the bundled incidents as dataset ``"bundled"`` (inside a write)."""
+def import_bundled(conn: Connection, dialect: Dialect, actor: Actor) -> ImportReport:
+    """Store the bundled incidents as dataset ``"bundled"`` (inside a write), recording ``actor``."""
     return import_in_transaction(
         conn,
         dialect,
@@ -186,6 +186,7 @@ def import_bundled(conn: Connection, dialect: Dialect) -> ImportReport:
         None,
         "Incidents bundled with BorderWatch (see data/README.md).",
         mapping_signature(BUNDLED, None),
+        actor,
     )
 
 
@@ -201,8 +202,13 @@ def import_in_transaction(
     progress: Callable[[int], None] | None,
     notes: str,
     signature: str,
+    actor: Actor,
 ) -> ImportReport:
-    """Store ``chunks`` as ``dataset`` (see :meth:`IncidentStore.import_chunks`), inside a write."""
+    """Store ``chunks`` as ``dataset`` (see :meth:`IncidentStore.import_chunks`), inside a write.
+
+    An import that changes the store (as the import log counts one) is
+    recorded in the audit trail as ``actor``'s, in the same transaction.
+    """
     previous = conn.execute("SELECT format, file_hash FROM datasets WHERE name = ?", (dataset,)).fetchone()
     if previous is not None and previous[0] != format:
         raise DatasetConflictError(
@@ -283,6 +289,9 @@ def import_in_transaction(
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (dataset, format, file_name, file_hash, imported_at, *counts),
         )
+        audit.record(conn, actor, "import" if previous is None else "update", dataset=dataset, format=format,
+                     file_name=file_name, file_hash=file_hash, added=report.added, updated=report.updated,
+                     unchanged=report.unchanged, rejected=report.rejected)
     return report
 
 def _upsert(

@@ -2,7 +2,8 @@
 
 Callers type against :class:`IncidentStore`; only :func:`borderwatch.store.open_store`
 names an engine (SQLite by default; PostGIS for teams, given a database URL).
-Every read takes one :class:`~borderwatch.filters.IncidentQuery`.
+Every read takes one :class:`~borderwatch.filters.IncidentQuery`; every write
+that changes data takes the :class:`Actor` the audit trail records with it.
 """
 
 from __future__ import annotations
@@ -108,6 +109,34 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change to the store, and which way: the audit trail records it with the change.
+
+    Attributes
+    ----------
+    name : str
+        In the app, the signed-in person's e-mail (``"local user"`` without
+        sign-in, ``"anonymous"`` for anonymous visitors); on the command line
+        the operating system's user name prefixed ``cli:`` (:meth:`command_line`).
+    via : str
+        ``"app"``, ``"cli"``, or ``"first run"`` for the seeding of a new store.
+    """
+
+    name: str
+    via: str
+
+    @classmethod
+    def command_line(cls, user: str) -> Actor:
+        """The person at the command line, as the operating system names them."""
+        return cls(f"cli:{user}", "cli")
+
+    @classmethod
+    def app(cls, who: str) -> Actor:
+        """The person at the dashboard: their e-mail, ``"local user"`` or ``"anonymous"``."""
+        return cls(who, "app")
+
+
 @dataclass
 class ImportReport:
     """What an import did.
@@ -191,8 +220,9 @@ class IncidentStore(Protocol):
         progress: Callable[[int], None] | None = None,
         notes: str = "",
         mapping: Mapping[str, str] | None = None,
+        actor: Actor,
     ) -> ImportReport:
-        """Store parsed chunks as one dataset, in one transaction."""
+        """Store parsed chunks as one dataset, in one transaction that records ``actor`` in the audit trail."""
         ...
 
     def datasets(self) -> pd.DataFrame:
@@ -203,12 +233,20 @@ class IncidentStore(Protocol):
         """List every import that changed the store."""
         ...
 
-    def remove_dataset(self, name: str) -> int:
-        """Remove a dataset and its incidents; return how many incidents went."""
+    def remove_dataset(self, name: str, *, actor: Actor) -> int:
+        """Remove a dataset and its incidents, recording ``actor``; return how many incidents went."""
         ...
 
-    def reseed_bundled(self) -> ImportReport:
-        """Store the bundled incidents again as dataset ``"bundled"``."""
+    def reseed_bundled(self, *, actor: Actor) -> ImportReport:
+        """Store the bundled incidents again as dataset ``"bundled"``, recording ``actor``."""
+        ...
+
+    def record_refusal(self, action: str, *, actor: Actor, dataset: str = "") -> None:
+        """Record in the audit trail that ``actor``'s role refused ``action`` (``import`` or ``remove``)."""
+        ...
+
+    def audit_log(self, limit: int | None = None) -> pd.DataFrame:
+        """List the audit trail, newest first: who imported, updated or removed what, when, which way."""
         ...
 
     def query(

@@ -39,7 +39,7 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from borderwatch.borderzone import MEASURE_COLUMNS, bundled_zone
 from borderwatch.errors import DatasetConflictError, StoreBusyError, StoreUnavailableError
-from borderwatch.store import imports
+from borderwatch.store import audit, imports
 from borderwatch.store.dialect import POSTGRES, PostgresDialect
 from borderwatch.store.pgschema import LATEST, MIGRATIONS, MIGRATIONS_TABLE, PG_TEMP_SCHEMA, WRITE_LOCK_KEY
 from borderwatch.store.schema import ZONE_SIGNATURE, bump_revision, set_meta
@@ -290,7 +290,7 @@ class PostGISStore(IncidentWrites):
             return
         with self._write() as conn:
             if conn.execute(seeded).fetchone() is None:  # another process may have seeded meanwhile
-                imports.import_bundled(conn, self.dialect)
+                imports.import_bundled(conn, self.dialect, audit.FIRST_RUN)
                 conn.execute("INSERT INTO meta (key, value) VALUES ('bundled_seeded', '1')")
 
 

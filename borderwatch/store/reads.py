@@ -20,6 +20,7 @@ from borderwatch.borderzone import MEASURE_COLUMNS
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.mapgrid import SUMMARY_LEVELS, cell_shift, summary_level
 from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
+from borderwatch.store import audit
 from borderwatch.store.dialect import Dialect
 from borderwatch.store.interface import ID_QUALIFIER, POINT_COLUMNS, BBox, qualified_id
 from borderwatch.store.query import (
@@ -229,6 +230,26 @@ class IncidentReads:
         frame = pd.DataFrame(rows, columns=columns)
         frame["imported_at"] = pd.to_datetime(frame["imported_at"], utc=True)
         return frame.astype({column: "int64" for column in columns[5:]})
+
+    def audit_log(self, limit: int | None = None) -> pd.DataFrame:
+        """List the audit trail, newest first (kept after a dataset is removed).
+
+        Parameters
+        ----------
+        limit : int, optional
+            The newest this many entries; all when None.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``recorded_at`` (UTC timestamp), ``actor``, ``via`` (``app``,
+            ``cli`` or ``first run``), ``action`` (``import``, ``update``,
+            ``remove``), ``outcome`` (``done`` or ``refused``), ``dataset``,
+            ``format``, ``file_name``, ``file_hash`` (SHA-256), and the counts
+            ``added, updated, unchanged, rejected, removed``.
+        """
+        sql, params = audit.latest_sql(limit)
+        return audit.as_frame(self._read(sql, params))
 
     def query(
         self,

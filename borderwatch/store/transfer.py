@@ -1,7 +1,7 @@
 """Copying an embedded store into an empty PostGIS database (``borderwatch migrate --to``).
 
 Every table of the SQLite file is copied whole, column by column as both
-engines name them: datasets with their provenance, the import log, the
+engines name them: datasets with their provenance, the import log, the audit trail, the
 incidents with their measures and duplicate flags, the map summary and the
 ``meta`` values (revision, longest span, ...). A table the file holds that
 the database lacks stops the copy rather than being left behind. The copy is
@@ -24,7 +24,7 @@ from borderwatch.store.postgis import PostGISStore, PostgresConnection, safe_url
 from borderwatch.store.schema import bump_revision
 
 #: Tables that hold a store's content: the target must have none of their rows.
-CONTENT_TABLES: Final[tuple[str, ...]] = ("datasets", "imports", "incidents", "incident_cells")
+CONTENT_TABLES: Final[tuple[str, ...]] = ("datasets", "imports", "incidents", "incident_cells", "audit_log")
 # Rows read from the file per batch.
 _BATCH = 20_000
 
@@ -92,9 +92,10 @@ def _copy(source: sqlite3.Connection, conn: PostgresConnection, tables: list[str
             raise DatasetConflictError(
                 f"{safe_url(url)}: {table} has {found} rows after the copy, the store {expected}; nothing was copied")
         copied[table] = int(found)
-    # The import log's identity continues after the copied ids.
-    conn.execute("SELECT setval(pg_get_serial_sequence('imports', 'import_id'),"
-                 " COALESCE((SELECT MAX(import_id) FROM imports), 0) + 1, false)")
+    # The logs' identities continue after the copied ids.
+    for table, key in (("imports", "import_id"), ("audit_log", "entry_id")):
+        conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', '{key}'),"
+                     f" COALESCE((SELECT MAX({key}) FROM {table}), 0) + 1, false)")
     # Readers of the database (an app that had it open) must not keep results cached from before.
     bump_revision(conn, POSTGRES)
     return copied

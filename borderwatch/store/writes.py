@@ -12,9 +12,9 @@ from contextlib import AbstractContextManager
 
 from borderwatch.errors import DatasetConflictError, UnknownDatasetError, quoted
 from borderwatch.importers.base import ParsedChunk
-from borderwatch.store import duplicates, imports, summaries
+from borderwatch.store import audit, duplicates, imports, summaries
 from borderwatch.store.dialect import Connection
-from borderwatch.store.interface import BUNDLED, ImportReport, check_dataset_name
+from borderwatch.store.interface import BUNDLED, Actor, ImportReport, check_dataset_name
 from borderwatch.store.reads import IncidentReads
 
 
@@ -37,6 +37,7 @@ class IncidentWrites(IncidentReads):
         progress: Callable[[int], None] | None = None,
         notes: str = "",
         mapping: Mapping[str, str] | None = None,
+        actor: Actor,
     ) -> ImportReport:
         """Store parsed chunks as dataset ``dataset``, in one transaction.
 
@@ -68,6 +69,9 @@ class IncidentWrites(IncidentReads):
         mapping : mapping of str to str, optional
             The column mapping the chunks were read with: re-importing a
             record with another mapping updates it even if the record is unchanged.
+        actor : Actor
+            Who imports, and which way: an import that changes the store is
+            recorded in the audit trail, in the same transaction.
 
         Returns
         -------
@@ -92,7 +96,7 @@ class IncidentWrites(IncidentReads):
         with self._write() as conn:
             return imports.import_in_transaction(
                 conn, self.dialect, chunks, name, format, file_name, file_hash, strict, progress, notes,
-                imports.mapping_signature(format, mapping))
+                imports.mapping_signature(format, mapping), actor)
 
     def flag_duplicates(self) -> int:
         """Recompute every probable-duplicate flag in the store from scratch.
@@ -112,8 +116,8 @@ class IncidentWrites(IncidentReads):
             summaries.refresh_cells(conn, self.dialect, summaries.affected_datasets(conn))
             return conn.execute("SELECT COUNT(*) FROM incidents WHERE duplicate_of IS NOT NULL").fetchone()[0]
 
-    def remove_dataset(self, name: str) -> int:
-        """Remove a dataset and all its incidents, in one transaction.
+    def remove_dataset(self, name: str, *, actor: Actor) -> int:
+        """Remove a dataset and all its incidents, in one transaction that records it in the audit trail.
 
         The bundled dataset may be removed too; :meth:`reseed_bundled` brings
         it back. Rows of other datasets flagged as its duplicates are re-checked.
@@ -122,6 +126,8 @@ class IncidentWrites(IncidentReads):
         ----------
         name : str
             The dataset's name.
+        actor : Actor
+            Who removes it, and which way.
 
         Returns
         -------
@@ -134,7 +140,10 @@ class IncidentWrites(IncidentReads):
             No dataset of that name; the message lists those there are.
         """
         with self._write() as conn:
-            if conn.execute("SELECT 1 FROM datasets WHERE name = ?", (name,)).fetchone() is None:
+            # What the audit trail records of the dataset removed.
+            provenance = conn.execute(
+                "SELECT format, file_name, file_hash FROM datasets WHERE name = ?", (name,)).fetchone()
+            if provenance is None:
                 known = [row[0] for row in conn.execute("SELECT name FROM datasets ORDER BY import_order")]
                 raise UnknownDatasetError(
                     f"no dataset named {quoted(name)}; the store holds: {', '.join(known) or 'none'}"
@@ -151,16 +160,42 @@ class IncidentWrites(IncidentReads):
             duplicates.reflag_affected(conn, self.dialect)
             summaries.refresh_cells(conn, self.dialect, {name, *summaries.affected_datasets(conn)})
             summaries.recount_longest_span(conn, self.dialect)
+            format, file_name, file_hash = provenance
+            audit.record(conn, actor, "remove", dataset=name, format=format, file_name=file_name,
+                         file_hash=file_hash, removed=removed)
             return removed
 
-    def reseed_bundled(self) -> ImportReport:
+    def reseed_bundled(self, *, actor: Actor) -> ImportReport:
         """Store the bundled incidents again as dataset ``"bundled"``.
 
-        Safe to call any time: where they are stored already, nothing changes.
+        Safe to call any time: where they are stored already, nothing changes
+        (and nothing is recorded).
+
+        Parameters
+        ----------
+        actor : Actor
+            Who asks, recorded in the audit trail when the store changes.
 
         Returns
         -------
         ImportReport
         """
         with self._write() as conn:
-            return imports.import_bundled(conn, self.dialect)
+            return imports.import_bundled(conn, self.dialect, actor)
+
+    def record_refusal(self, action: str, *, actor: Actor, dataset: str = "") -> None:
+        """Record in the audit trail that ``actor``'s role refused ``action``, in a transaction of its own.
+
+        Like any write, it waits for an import that holds the writer lock.
+
+        Parameters
+        ----------
+        action : str
+            ``"import"`` or ``"remove"``.
+        actor : Actor
+            Who was refused, and which way.
+        dataset : str
+            The dataset the action was for, when known.
+        """
+        with self._write() as conn:
+            audit.record(conn, actor, action, outcome="refused", dataset=dataset)
