@@ -524,7 +524,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(the same file again) is not recorded. Entries cannot be changed or deleted.",
         f"examples:\n  {PROG} audit\n  {PROG} audit --json --limit 100",
     )
-    auditing.add_argument("--limit", type=_positive_int, metavar="N", help="only the newest N entries")
+    auditing.add_argument("--limit", type=positive_int, metavar="N", help="only the newest N entries")
     auditing.add_argument("--json", action="store_true",
                           help="print a JSON list of objects, one per entry, newest first")
     auditing.set_defaults(handler=_audit)
