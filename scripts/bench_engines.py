@@ -38,7 +38,7 @@ from borderwatch.cli import positive_int
 from borderwatch.errors import UnknownDatasetError
 from borderwatch.store import DATABASE_FILE, IncidentStore, open_store
 from borderwatch.synth import write_synthetic_acled
-from scripts.bench import import_synthetic, measure_filters
+from scripts.bench import BENCH_ACTOR, import_synthetic, measure_filters
 
 #: The bare table the floor is loaded into (dropped before and after).
 FLOOR_TABLE = "bench_copy_floor"
@@ -131,7 +131,7 @@ def run(rows: Sequence[int], url: str, *, seed: int = 1,
             progress(f"{count:,} rows: PostGIS")
             with open_store(database_url=url) as store:
                 with suppress(UnknownDatasetError):
-                    store.remove_dataset("synthetic")  # the previous size's rows
+                    store.remove_dataset("synthetic", actor=BENCH_ACTOR)  # the previous size's rows
                 postgis = measure_engine(store, csv_path, seed)
             progress(f"{count:,} rows: COPY into a bare table")
             floor = copy_floor(url, scratch)
