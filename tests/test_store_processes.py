@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from borderwatch.store import open_store
-from tests.test_store import dump
+from tests.engines import sqlite_dump as dump
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
