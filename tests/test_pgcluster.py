@@ -7,8 +7,6 @@ import random
 import psycopg
 import pytest
 
-from tests.pgcluster import pg_cluster, postgis_url  # noqa: F401 - fixtures
-
 POINTS = 100_000
 BOX = (22.0, 44.0, 22.5, 44.5)  # west, south, east, north (degrees)
 
@@ -25,7 +23,7 @@ def test_cluster_answers_with_postgis_and_its_geos_and_proj(postgis_url: str) ->
     assert "GEOS=" in version and "PROJ=" in version
 
 
-def test_cluster_listens_on_loopback_only(pg_cluster) -> None:  # noqa: F811
+def test_cluster_listens_on_loopback_only(pg_cluster) -> None:
     with psycopg.connect(pg_cluster.url("postgres")) as connection:
         settings = dict(connection.execute(
             "SELECT name, setting FROM pg_settings"
