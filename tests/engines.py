@@ -54,7 +54,7 @@ class Engine:
     def dump(self, store_name: str = "store") -> dict[str, list[tuple]]:
         """Every table's layout and rows, in a fixed order: equal dumps mean equal content."""
         if self._cluster is None:
-            return _sqlite_dump(Path(self.location(store_name)))
+            return sqlite_dump(Path(self.location(store_name)))
         with psycopg.connect(self.location(store_name)) as conn:
             content: dict[str, list[tuple]] = {"schema": conn.execute(
                 "SELECT table_name, column_name, data_type FROM information_schema.columns"
@@ -84,7 +84,8 @@ def store_template(cluster: PgCluster) -> str:
     return STORE_TEMPLATE
 
 
-def _sqlite_dump(path: Path) -> dict[str, list[tuple]]:
+def sqlite_dump(path: Path) -> dict[str, list[tuple]]:
+    """Every table of a SQLite store file, its schema and rows, in a fixed order."""
     with sqlite3.connect(path) as conn:
         tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         content: dict[str, list[tuple]] = {

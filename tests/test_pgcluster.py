@@ -7,8 +7,6 @@ import random
 import psycopg
 import pytest
 
-from tests.pgcluster import pg_cluster, postgis_url  # noqa: F401 - fixtures
-
 POINTS = 100_000
 BOX = (22.0, 44.0, 22.5, 44.5)  # west, south, east, north (degrees)
 

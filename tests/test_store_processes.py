@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from borderwatch.store import open_store
-from tests.engines import _sqlite_dump as dump
+from tests.engines import sqlite_dump as dump
 from tests.factories import TESTER
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
