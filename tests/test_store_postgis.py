@@ -20,6 +20,7 @@ from borderwatch.store.schema import ROW_COLUMNS
 from tests.factories import TESTER, incident_row
 from tests.pgcluster import PgCluster, _free_port
 from tests.store_worker import chunk
+from tests.test_importers import acled_file
 
 pytestmark = pytest.mark.postgres
 
@@ -178,3 +179,29 @@ def test_the_app_says_the_database_is_unavailable(tmp_path, monkeypatch):
     assert not app.exception, app.exception
     shown = " ".join(element.value for element in app.code)
     assert "database is unavailable" in shown and "secret" not in shown
+
+
+def test_against_postgis_the_database_role_decides_who_may_write(postgis_url, tmp_path, capsys):
+    """The CLI has no sign-in: a role that may only read is refused by the database, in one clear line."""
+    open_store(database_url=postgis_url).close()  # the owner makes the tables and seeds them
+    with psycopg.connect(postgis_url, autocommit=True) as conn:
+        conn.execute("CREATE ROLE reader LOGIN")
+        conn.execute("GRANT USAGE ON SCHEMA public TO reader")
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader")
+    reader = postgis_url.replace("postgres@", "reader@")
+    try:
+        capsys.readouterr()
+        assert main(["--database-url", reader, "datasets"]) == 0
+        assert "bundled" in capsys.readouterr().out
+        export = acled_file(tmp_path)
+        assert main(["--database-url", reader, "import", str(export), "--dataset", "acled-reader"]) == 2
+        err = capsys.readouterr().err
+        assert "the database role may not change the store" in err and "permission denied" in err
+        assert "Traceback" not in err and "password" not in err
+        with open_store(database_url=postgis_url) as store:
+            assert store.datasets()["name"].tolist() == [BUNDLED]
+            assert store.audit_log().query("dataset == 'acled-reader'").empty
+    finally:
+        with psycopg.connect(postgis_url, autocommit=True) as conn:
+            conn.execute("DROP OWNED BY reader")
+            conn.execute("DROP ROLE reader")

@@ -38,7 +38,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from borderwatch.borderzone import MEASURE_COLUMNS, bundled_zone
-from borderwatch.errors import DatasetConflictError, StoreBusyError, StoreUnavailableError
+from borderwatch.errors import DatasetConflictError, PermissionDeniedError, StoreBusyError, StoreUnavailableError
 from borderwatch.store import audit, imports
 from borderwatch.store.dialect import POSTGRES, PostgresDialect
 from borderwatch.store.pgschema import LATEST, MIGRATIONS, MIGRATIONS_TABLE, PG_TEMP_SCHEMA, WRITE_LOCK_KEY
@@ -78,10 +78,15 @@ def safe_url(url: str) -> str:
     return f"postgresql://{user}{parts.get('host', '')}{port}/{parts.get('dbname', '')}"
 
 
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def unavailable(url: str, error: Exception) -> StoreUnavailableError:
     """What to say when the database cannot be used: which, why, and what to do."""
     where = safe_url(url)
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    detail = _first_line(error)
     # First: a role that may not create the extension is refused with a privilege error too.
     if isinstance(error, (pg_errors.UndefinedFile, pg_errors.FeatureNotSupported)) or "postgis" in detail.lower():
         return StoreUnavailableError(
@@ -221,6 +226,13 @@ class PostGISStore(IncidentWrites):
             try:
                 yield PostgresConnection(connection)
                 connection.commit()
+            except pg_errors.InsufficientPrivilege as error:
+                # Against PostGIS the database's own roles decide who may write (the CLI has no sign-in).
+                raise PermissionDeniedError(
+                    f"{safe_url(self.url)}: the database role may not change the store ({_first_line(error)}); "
+                    "nothing was changed. Ask the database's owner to grant it INSERT, UPDATE and DELETE "
+                    "on BorderWatch's tables, or use a role that has them"
+                ) from error
             except psycopg.OperationalError as error:
                 raise unavailable(self.url, error) from error
 
