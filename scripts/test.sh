@@ -16,5 +16,6 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt -e .
-# Four at a time: browser tests spend most of their time waiting for a person's pace.
-exec .venv/bin/python -m pytest -n 4 "$@"
+# Four at a time, one test per hand-out, longest first (tests/conftest.py): browser tests
+# spend most of their time waiting at a person's pace, and none is left to run alone at the end.
+exec .venv/bin/python -m pytest -n 4 --maxschedchunk 1 "$@"

@@ -38,6 +38,19 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the longest tests first: with the workers of ``-n`` taking one test at a time
+    (``--maxschedchunk 1`` in scripts/test.sh), the short ones then fill in around them."""
+
+    def rank(item: pytest.Item) -> int:
+        for position, marker in enumerate(("slow", "browser", "postgres")):
+            if item.get_closest_marker(marker):
+                return position
+        return 3
+
+    items.sort(key=rank)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -98,6 +98,7 @@ def hostile_dashboard(tmp_path: Path, artifacts: Path):
     stop_dashboard(process)
 
 
+@pytest.mark.slow
 def test_hostile_text_shows_as_text_runs_nothing_and_leaves_the_map_whole(page, hostile_dashboard, artifacts):
     person = Person(page)
     person.open(hostile_dashboard)
@@ -219,6 +220,7 @@ def store_of_100k(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "store"
 
 
+@pytest.mark.slow
 def test_with_100k_incidents_the_map_opens_and_a_clicked_point_shows_its_details(page, store_of_100k, artifacts):
     process, url = start_dashboard({"BORDERWATCH_DATA_DIR": str(store_of_100k)})
     try:

@@ -30,6 +30,7 @@ def _caption(page, pattern: str):
     return page.get_by_text(re.compile(pattern)).first
 
 
+@pytest.mark.slow
 def test_playback_animates_sites_barrier_and_crossings(page, dashboard_url, artifacts):
     # By month from June 2015: no barrier yet, then under construction, then complete.
     frame = open_map(page, f"{dashboard_url}/?from=2015-06-01&to=2016-03-31&step=month&period=2015-06-01")
@@ -85,6 +86,7 @@ def test_the_planner_draws_sensors_and_gaps_and_keeps_plans_to_compare(page, das
     assert page.requests.foreign == []
 
 
+@pytest.mark.slow
 def test_a_link_reproduces_filters_layers_period_selection_and_view(page, browser, dashboard_url, artifacts):
     raid_id = "TN-2016-03-07-BENGUERDANE"
     open_map(page, f"{dashboard_url}/?from=2016-01-01&to=2016-06-30")

@@ -70,6 +70,7 @@ def download(page, button_name: str, folder: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_the_map_saved_after_an_acled_import_credits_acled_in_the_html_and_on_the_png(
     laptop, browser, tmp_path, artifacts
 ):

@@ -61,6 +61,7 @@ def _open_records_from_the_map(person: Person, rows: list[dict[str, str]], artif
         person.close_record_dialog()
 
 
+@pytest.mark.slow
 def test_every_bundled_incident_opens_from_the_map_on_a_laptop_screen(person_at, dashboard_url, artifacts):
     person = person_at(1366, 768)
     person.open(dashboard_url)
@@ -71,6 +72,7 @@ def test_every_bundled_incident_opens_from_the_map_on_a_laptop_screen(person_at,
     assert person.map_frame.evaluate("() => window.sitesAtStart === window.BorderWatch.siteLayer")
 
 
+@pytest.mark.slow
 def test_a_sample_of_incidents_opens_from_the_map_on_a_large_screen(person_at, dashboard_url, artifacts):
     person = person_at(1920, 1080)
     person.open(dashboard_url)
@@ -79,6 +81,7 @@ def test_a_sample_of_incidents_opens_from_the_map_on_a_large_screen(person_at, d
     _open_records_from_the_map(person, rows[::6] + [row for row in rows if row["id"] == RAID], artifacts, "desktop")
 
 
+@pytest.mark.slow
 def test_on_a_phone_a_clicked_site_shows_its_record_over_the_map(person_at, dashboard_url, artifacts):
     person = person_at(390, 844)
     person.open(dashboard_url)

@@ -459,6 +459,7 @@ ROUND_TRIP_FIELDS = [
 ]
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(_ROW, min_size=1, max_size=4))
 def test_valid_rows_survive_import_export_import(capsys, rows):

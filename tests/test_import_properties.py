@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,6 +92,7 @@ def test_arbitrary_bytes_raise_nothing_but_a_file_refusal(prefix, body, suffix):
         max_size=6,
     )
 )
+@pytest.mark.slow
 def test_arbitrary_csv_cells_are_accepted_or_rejected(rows):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cells.csv"

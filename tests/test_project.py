@@ -158,6 +158,7 @@ def test_ruff_finds_nothing_to_fix():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_mypy_finds_no_type_error_in_the_core(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path / "mypy")],

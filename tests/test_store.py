@@ -383,6 +383,7 @@ def _row(draw: st.DrawFn, index: int) -> dict[str, str]:
 _DATASET_NUMBERS = count()
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_valid_rows_survive_import_then_query_unchanged(store, data):

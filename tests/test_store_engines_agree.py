@@ -108,6 +108,7 @@ def _write(store: IncidentStore, action: str, dataset: str, rows: list[dict[str,
                         file_name=f"{dataset}.csv", file_hash=f"{stamp:064d}", actor=TESTER)
 
 
+@pytest.mark.slow
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(data=st.data())
