@@ -12,7 +12,9 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 
@@ -28,9 +30,18 @@ from scripts.loadtest import (
 )
 from tests.conftest import REPO_ROOT, start_dashboard, stop_dashboard
 
+T = TypeVar("T")
+
 pytestmark = pytest.mark.usefixtures("artifacts")
 SUMMARY_LINE = re.compile(r"\*\*([\d,]+) of ([\d,]+) incidents")
 
+
+
+def _run_apart(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run the sessions' coroutine on a thread of its own: the worker's thread may already run
+    an event loop (Playwright's, from a browser test that ran before in the same worker)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 def open_map(url: str) -> SessionResult:
     """One fresh session on ``url`` running the map page to its end."""
@@ -42,7 +53,7 @@ def open_map(url: str) -> SessionResult:
         await asyncio.gather(*(websocket.close() for websocket in held))
         return result
 
-    return asyncio.run(run())
+    return _run_apart(run())
 
 
 def stored_total(result: SessionResult) -> int:
@@ -131,7 +142,7 @@ def test_a_database_restart_is_said_and_the_page_comes_back_by_itself(pg_cluster
         await asyncio.gather(*(websocket.close() for websocket in held))
         return down, back
 
-    down, back = asyncio.run(restart_during_a_session())
+    down, back = _run_apart(restart_during_a_session())
     assert down.status == "FINISHED_SUCCESSFULLY"
     assert not [error for error in down.errors if not error.startswith("error box")], down.errors
     assert any("incident store is unavailable" in text for text in down.texts), down.texts
