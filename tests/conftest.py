@@ -176,3 +176,37 @@ def page(browser):
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     yield page
     context.close()
+
+
+@pytest.fixture
+def import_page(tmp_path, monkeypatch):
+    """Open the Import data page (AppTest) as a session would see it: served on ``address``,
+    with or without ``--allow-anonymous``, and as ``role`` when given (how the roles of
+    signed-in people reach the pages; sign-in itself is tested in Chromium)."""
+    from streamlit import config as st_config
+    from streamlit.testing.v1 import AppTest
+
+    import ui.access
+
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(tmp_path / "store"))
+
+    def open_page(address: str = "localhost", allow_anonymous: bool = False, role=None) -> AppTest:
+        if allow_anonymous:
+            monkeypatch.setenv("BORDERWATCH_ALLOW_ANONYMOUS", "1")
+        else:
+            monkeypatch.delenv("BORDERWATCH_ALLOW_ANONYMOUS", raising=False)
+        if role is not None:
+            monkeypatch.setattr(ui.access, "current_role", lambda: role)
+        ui.access.serving_mode.clear()
+        at = AppTest.from_file(str(REPO_ROOT / "dashboard.py"), default_timeout=60)
+        previous = st_config.get_option("server.address")
+        st_config.set_option("server.address", address)
+        try:
+            at.run()
+            at.switch_page("app_pages/import_data.py").run()
+        finally:
+            st_config.set_option("server.address", previous)
+            ui.access.serving_mode.clear()
+        return at
+
+    return open_page

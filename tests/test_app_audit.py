@@ -2,48 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
 import ui.access
 from borderwatch.roles import Role
 from borderwatch.store import DATABASE_FILE, file_sha256, open_store
 from tests.test_app_import import _acled_export, _upload
-from ui.access import serving_mode
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-TIMEOUT = 60
 HEADER = "Audit trail"
-
-
-@pytest.fixture
-def import_page(tmp_path, monkeypatch):
-    """Open the Import data page as ``role`` would see it (served on ``address``)."""
-    folder = tmp_path / "store"
-    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(folder))
-
-    def open_page(address: str = "localhost", allow_anonymous: bool = False, role: Role | None = None) -> AppTest:
-        if allow_anonymous:
-            monkeypatch.setenv("BORDERWATCH_ALLOW_ANONYMOUS", "1")
-        if role is not None:
-            # How the roles of signed-in people reach the pages; sign-in itself is tested in Chromium.
-            monkeypatch.setattr(ui.access, "current_role", lambda: role)
-        serving_mode.clear()
-        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-        previous = st_config.get_option("server.address")
-        st_config.set_option("server.address", address)
-        try:
-            at.run()
-            at.switch_page("app_pages/import_data.py").run()
-        finally:
-            st_config.set_option("server.address", previous)
-        return at
-
-    yield open_page
-    serving_mode.clear()
 
 
 def _headers(at: AppTest) -> list[str]:
