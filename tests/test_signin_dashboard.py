@@ -125,6 +125,13 @@ def test_each_role_sees_the_import_and_removal_controls_it_may_use(
     _sign_in(page, signed_in_dashboard, user)
     page.get_by_text(f"Signed in as {user.email} · role: {role}").wait_for(timeout=TIMEOUT_MS)
     _open_import_page(page)
+    # The page is drawn top to bottom: wait for the last part this role gets (the audit trail
+    # for an admin, the table of datasets for the others) before judging what is there.
+    if may_remove:
+        page.get_by_role("heading", name="Audit trail").wait_for(timeout=TIMEOUT_MS)
+    else:
+        page.locator("[data-testid='stDataFrame']").last.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(PAUSE_MS)
     page.screenshot(path=artifacts / f"signin-dashboard-{role}.png", full_page=True)
     uploader = page.locator("[data-testid='stFileUploader']")
     assert (uploader.count() == 1) is may_import
