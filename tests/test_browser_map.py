@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from playwright.sync_api import expect
 
 from borderwatch import config
 from tests.conftest import RequestLog
@@ -91,7 +92,8 @@ def test_on_a_phone_a_clicked_site_shows_its_record_over_the_map(person_at, dash
     dialog = person.page.get_by_role("dialog")
     identity = dialog.get_by_text(f"id {RAID}", exact=False)
     identity.wait_for(timeout=LOAD_TIMEOUT_MS)
-    assert dialog.get_by_text(raid["description"][:50], exact=False).count() == 1
+    # The record arrives part by part: a person reads its description once it is drawn.
+    expect(dialog.get_by_text(raid["description"][:50], exact=False)).to_have_count(1, timeout=LOAD_TIMEOUT_MS)
     # The record is where the person is looking: inside the window.
     assert 0 <= identity.bounding_box()["y"] < 844
     person.page.screenshot(path=str(artifacts / "map-phone-record.png"))

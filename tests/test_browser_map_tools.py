@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 
 import pytest
+from playwright.sync_api import expect
 
 from borderwatch import config
 from tests.person import LOAD_TIMEOUT_MS, MAP_FRAME, Person
@@ -59,7 +60,8 @@ def test_choosing_an_incident_in_the_list_flies_the_map_to_its_highlighted_site(
     person.page.keyboard.press("Enter")
     person.page.get_by_text(f"id {RAID}").wait_for(timeout=LOAD_TIMEOUT_MS)
     _shows_the_site_of(person, RAID)
-    assert person.page.get_by_text(raid["description"][:50], exact=False).count() >= 1
+    expect(person.page.get_by_text(raid["description"][:50], exact=False).first).to_be_visible(
+        timeout=LOAD_TIMEOUT_MS)
     person.page.screenshot(path=str(artifacts / "map-list-choice.png"))
     # And the reverse: a site clicked on the map is the one highlighted and named in the list.
     person.go_home()
