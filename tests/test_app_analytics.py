@@ -250,3 +250,17 @@ def test_map_choices_survive_a_visit_to_another_page_and_stay_in_the_link(data_d
     at.switch_page("app_pages/map.py").run()
     assert at.pills(key="map_layers").value == ["sites", "heatmap"]
     assert at.select_slider(key="playback_frame").value == dt.date(2016, 2, 1)
+
+
+def test_a_slow_page_run_during_playback_draws_its_period_instead_of_skipping_it(data_dir):
+    at = _run(**{"from": "2016-01-01", "to": "2016-04-30"})
+    at.segmented_control(key="playback_step").set_value("month").run()
+    next(b for b in at.button if b.label == "Play").click().run()
+    assert at.select_slider(key="playback_frame").value == dt.date(2016, 1, 1)
+    # The page took long to run (a loaded server): the timer's interval has passed since the last step.
+    at.session_state["playback_last_step"] -= 60
+    at.run()
+    # The run of the page shows January; only the timer moves on to February.
+    assert not at.exception, at.exception
+    assert at.select_slider(key="playback_frame").value == dt.date(2016, 1, 1)
+    assert "January 2016" in " ".join(c.value for c in at.caption)

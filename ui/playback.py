@@ -19,6 +19,9 @@ from ui.permalink import ALL_DATES, FRAME_KEY, STEP_KEY
 
 PLAYING_KEY = "playback_playing"
 _LAST_STEP_KEY = "playback_last_step"
+# Set while the whole page runs: the timer's fragment then only notes when
+# its period was drawn (see _advance).
+_PAGE_RUN_KEY = "playback_page_run"
 # The timer's next period: applied before the slider is drawn, since a
 # widget's value cannot change once the widget exists in a run.
 _NEXT_FRAME_KEY = "playback_next_frame"
@@ -115,22 +118,28 @@ def render_time_controls(start: dt.date | None, end: dt.date | None) -> Shown:
                 type="primary" if playing else "secondary")
     forward.button("▶", help="Next period", on_click=_move, args=(frames, 1), width="stretch")
     if playing:
-        _advance(starts)
+        st.session_state[_PAGE_RUN_KEY] = True
+        try:
+            _advance(starts)
+        finally:
+            st.session_state[_PAGE_RUN_KEY] = False
     frame = frames[starts.index(st.session_state[FRAME_KEY])]
     return Shown(frame.start, frame.end, frame)
 
 
 @st.fragment(run_every=PLAY_INTERVAL_S)
 def _advance(starts: list[dt.date]) -> None:
-    # The fragment also runs with every page run: step only once an interval
-    # has passed since the last step, i.e. on the timer.
+    # The fragment also runs within every page run, which draws the period:
+    # the interval counts from there, and only the timer steps. A page run
+    # that stepped too (when it ran longer than the interval) would rerun
+    # before drawing its period, and a loaded server would skip every period.
     now = time.monotonic()
     last = st.session_state.get(_LAST_STEP_KEY)
-    if last is None or now - last < PLAY_INTERVAL_S * 0.8:
-        if last is None:
-            st.session_state[_LAST_STEP_KEY] = now
+    if st.session_state.get(_PAGE_RUN_KEY) or last is None:
+        st.session_state[_LAST_STEP_KEY] = now
         return
-    st.session_state[_LAST_STEP_KEY] = now
+    if now - last < PLAY_INTERVAL_S * 0.8:
+        return
     index = starts.index(st.session_state[FRAME_KEY]) if st.session_state.get(FRAME_KEY) in starts else -1
     if index + 1 >= len(starts):
         _stop()
