@@ -9,6 +9,7 @@ import streamlit as st
 from borderwatch.errors import BorderWatchError, StoreDamagedError, StoreUnavailableError
 from ui import cache, permalink
 from ui.access import current_role, show_account
+from ui.border import render_border_picker
 from ui.selection import DEFAULT_LAYERS
 from ui.sidebar import render_filters
 from ui.storestatus import show_unavailable
@@ -35,7 +36,6 @@ navigation = st.navigation(
 # With sign-in configured, nothing below is shown (or run) before the person signs in.
 role = current_role()
 st.sidebar.title("BorderWatch")
-st.sidebar.caption("Incidents along the Tunisia–Libya border")
 show_account(role)
 try:
     options = cache.filter_options()
@@ -50,6 +50,7 @@ except BorderWatchError as error:
     st.stop()
 permalink.restore_once(options)
 permalink.keep_map_choices()
+render_border_picker()
 render_filters(options)
 permalink.show_problems()
 try:

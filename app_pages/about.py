@@ -7,6 +7,7 @@ import streamlit as st
 from borderwatch import config
 from borderwatch.escape import escape_markdown
 from ui import cache
+from ui.border import current_border, is_default_border
 
 border = cache.border().iloc[0]
 barrier = cache.barrier().iloc[0]
@@ -14,6 +15,17 @@ incidents = cache.bundled_incidents()
 places = cache.places()
 
 st.title("About the data")
+if not is_default_border():
+    shown = current_border()
+    st.header(f"The border shown: {escape_markdown(shown.name)}", anchor=False)
+    st.markdown(
+        f"{escape_markdown(shown.name_a)} ({shown.code_a}) and {escape_markdown(shown.name_b)} ({shown.code_b}) "
+        f"share {shown.length_km:,.0f} km of land border in Natural Earth 1:10m, in {shown.parts} "
+        f"part{'s' if shown.parts != 1 else ''}. Source: {escape_markdown(shown.source)}; "
+        f"licence: {escape_markdown(shown.licence)}. The line is generalised, not survey-grade. "
+        "No barrier, crossings or places are bundled for it; the rest of this page is about the "
+        "bundled Tunisia–Libya case."
+    )
 st.markdown(
     """
 BorderWatch maps what happens along a border. Its first case is the

@@ -24,6 +24,7 @@ from borderwatch.export import (
 )
 from layers.style import event_type_colour
 from ui import cache
+from ui.border import is_default_border
 from ui.selection import request_focus
 from ui.sidebar import current_query
 
@@ -53,6 +54,9 @@ query = current_query()
 summary = cache.summary(query)
 
 st.title("Incidents")
+if not is_default_border():
+    st.caption("The distance, side and position columns are measured against the Tunisia–Libya border, "
+               "the only border measured so far.")
 st.markdown(f"**{summary.line()}**")
 if summary.shown == 0:
     st.info("No incidents match the filters. Widen them in the sidebar.")

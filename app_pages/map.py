@@ -14,6 +14,7 @@ from layers.basemap import base_map, tiles_layer
 from layers.focus import focus_layer
 from layers.stable import freeze_names
 from ui import cache
+from ui.border import chosen_key, is_default_border
 from ui.details import render_details
 from ui.maplayers import render_layer_choice, switchable_layers
 from ui.mappage import (
@@ -25,18 +26,27 @@ from ui.mappage import (
     render_search,
 )
 from ui.mapshare import render_share
-from ui.permalink import OPENING_VIEW_KEY, reopen_at_last_view
+from ui.permalink import reopen_at_last_view
 from ui.playback import render_time_controls
-from ui.selection import MAP_KEY, RECORD_DIALOG_KEY, focus_request, select_clicked_incident
+from ui.selection import (
+    BUNDLED_CASE_LAYERS,
+    MAP_KEY,
+    OPENING_VIEW_KEY,
+    RECORD_DIALOG_KEY,
+    focus_request,
+    select_clicked_incident,
+)
 from ui.sidebar import current_query
 
 query = current_query()
 summary = cache.summary(query)
+border_key = chosen_key()
+border_name = str(cache.border_line(border_key)["name"].iloc[0])
 
 fit_map_to_window()
 title_column, search_column = st.columns([3, 2], vertical_alignment="bottom")
 with title_column:
-    st.title("Tunisia–Libya border", anchor=False)
+    st.title(border_name, anchor=False)
     st.markdown(f"**{summary.line()}**")
 with search_column:
     render_search(cache.latest_points(query))
@@ -85,7 +95,7 @@ with side_column:
     # Before the map: a choice in the list sends the map to the incident chosen.
     record = render_incident_list(shown.points, query)
 
-groups = switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since)
+groups = switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since, border_key)
 if online:
     groups.insert(0, tiles_layer())
 if (request := focus_request()) is not None:
@@ -99,7 +109,7 @@ with map_column:
         cache.basemap_land(), scripts, styles, event_types=cache.filter_options()["event_types"],
         countries_url=cache.basemap_url(), location=opening_center or config.MAP_CENTER,
         zoom_start=opening_zoom if opening_zoom is not None else config.MAP_ZOOM,
-        home=cache.home_bounds(), fit_home=opening_view is None,
+        home=cache.home_bounds(border_key), fit_home=opening_view is None, border_name=border_name,
     )
     st_folium(
         fmap,
@@ -130,6 +140,11 @@ with map_column:
             f"{shown.in_view:,} incidents around this view: more than {POINT_LIMIT:,}, so each "
             "numbered circle counts the incidents of its area. Zoom in, or click a circle, "
             "to see them one by one."
+        )
+    if not is_default_border() and set(visible) & set(BUNDLED_CASE_LAYERS):
+        st.caption(
+            f"The {escape_markdown(border_name)} has no barrier, crossings or places bundled, and its segments "
+            "and sequences are not counted yet: those layers are drawn for Tunisia–Libya only."
         )
     render_share(visible, query, period_query, shown, shown_time, view)
 

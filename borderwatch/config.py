@@ -250,6 +250,10 @@ SNIFF_MAX_CONTROL_SHARE: Final[float] = 0.05
 #: Every land border of Natural Earth 1:10m (see ``data/README.md``, built by ``scripts/build_borders.py``).
 BORDERS_PATH: Final[Path] = DATA_DIR / "borders.geojson"
 
+#: The border shown until a person (or a link, ``border=``) chooses another: Tunisia–Libya,
+#: keyed as :attr:`borderwatch.borders.Border.key` (codes in alphabetical order).
+DEFAULT_BORDER: Final[str] = "LBY-TUN"
+
 #: Ellipsoid of every geodesic measure (:func:`borderwatch.projection.geod`).
 GEODESY_ELLIPSOID: Final[str] = "WGS84"
 

@@ -52,6 +52,9 @@ class ViewState:
     question : str or None
         Id of the question the Border analytics page shows, as the link has
         it: that page knows its questions and says when it cannot read one.
+    border : str or None
+        The border shown, as the link names it (two country codes, e.g.
+        ``DZA-MAR``): the app checks it against its borders.
     """
 
     start: dt.date | None = None
@@ -69,6 +72,7 @@ class ViewState:
     step: str | None = None
     frame: dt.date | None = None
     question: str | None = None
+    border: str | None = None
 
 
 @dataclass
@@ -122,6 +126,8 @@ def encode(state: ViewState) -> dict[str, list[str]]:
         params["period"] = [state.frame.isoformat()]
     if state.question is not None:
         params["question"] = [state.question]
+    if state.border is not None:
+        params["border"] = [state.border]
     return params
 
 
@@ -194,6 +200,7 @@ def decode(params: Mapping[str, Sequence[str]], steps: Sequence[str] = ("week", 
     values["step"] = step
     values["frame"] = date_of("period") if step is not None else None
     values["question"] = last("question") or None
+    values["border"] = last("border") or None
     known = {item.name for item in fields(ViewState)}
     return DecodedLink(ViewState(**{name: value for name, value in values.items() if name in known}), problems)
 

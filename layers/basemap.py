@@ -9,6 +9,7 @@ import geopandas as gpd
 from branca.element import Element
 
 from borderwatch import config
+from layers.border import LAYER_NAME
 from layers.countries import countries_layer, country_labels
 from layers.legend import legend_html
 from layers.script import ScriptCall
@@ -80,6 +81,7 @@ def base_map(
     zoom_start: float = config.MAP_ZOOM,
     home: Bounds | None = None,
     fit_home: bool = False,
+    border_name: str = LAYER_NAME,
 ) -> folium.Map:
     """Build the map that stays the same all session: the land, country names and the legend.
 
@@ -105,6 +107,8 @@ def base_map(
         without it, there is no button and names are placed around ``location``.
     fit_home : bool
         Open on ``home`` fitted to the map's size, instead of ``location`` and ``zoom_start``.
+    border_name : str
+        The border's name, as the legend gives it.
 
     Returns
     -------
@@ -118,7 +122,7 @@ def base_map(
     names.add_to(fmap)
     # Built with the types present in the data, not only those shown, so it does
     # not change (and reload the map) when the filters do.
-    ScriptCall("legend", legend_html(event_types)).add_to(fmap)
+    ScriptCall("legend", legend_html(event_types, border_name)).add_to(fmap)
     settings = {
         "home": None if home is None else {"bounds": [list(home[0]), list(home[1])], "title": HOME_TITLE},
         "fit": fit_home and home is not None,

@@ -45,7 +45,7 @@ def _border_css(style: LineStyle) -> str:
     return f"{style.weight_px:g}px {pattern} {style.colour}"
 
 
-def legend_html(event_types: Sequence[str]) -> str:
+def legend_html(event_types: Sequence[str], border_name: str = "Tunisia–Libya border") -> str:
     """Return the legend's inner HTML for these event types (escaped).
 
     Every row names the map layer it explains; the map shows only the rows
@@ -64,7 +64,7 @@ def legend_html(event_types: Sequence[str]) -> str:
              "Numbered white disc: sites close together; click to fan them out or zoom in"),
         _row("sites", _dot(CELL_COLOUR),
              "Dark numbered circle: incidents in that area, when too many to draw one by one; click to zoom in"),
-        _row("border", _line(_border_css(BORDER_LINE)), "Tunisia–Libya border"),
+        _row("border", _line(_border_css(BORDER_LINE)), escape_html(border_name)),
         _row("barrier", _line(_border_css(BARRIER_LINES["complete"])), "Trench and berm (barrier, approx.): complete"),
         _row("barrier", _line(_border_css(BARRIER_LINES["under construction"])), "… under construction"),
         _row("barrier", _line(_border_css(BARRIER_LINES["planned"])), "… planned"),

@@ -115,7 +115,22 @@ class DotStyle:
                 "fillColor": self.fill, "fillOpacity": self.fill_opacity}
 
 
+@dataclass(frozen=True)
+class AreaStyle:
+    """How an area (a polygon) is drawn: its rim, and the colour and opacity inside."""
+
+    rim: LineStyle
+    fill: str
+    fill_opacity: float
+
+    def leaflet(self) -> dict:
+        """Leaflet path options of a polygon."""
+        return {**self.rim.leaflet(), "fill": True, "fillColor": self.fill, "fillOpacity": self.fill_opacity}
+
+
 BORDER_LINE: Final = LineStyle(BORDER_COLOUR, 3, 0.9, "8 5")
+#: The two countries of a chosen border: a thin rim and a faint wash, under every other layer's marks.
+BORDER_COUNTRIES: Final = AreaStyle(LineStyle(BORDER_COLOUR, 1, 0.5), "#FFE8C2", 0.35)
 #: The barrier by status on the day shown: solid when complete, dashed while being built, grey when planned.
 BARRIER_LINES: Final[dict[str, LineStyle]] = {
     "complete": LineStyle(BARRIER_COLOUR, 5, 0.85),

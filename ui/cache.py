@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from borderwatch import config, corridor, reference
+from borderwatch import borders, config, corridor, reference
 from borderwatch.errors import StoreUnavailableError
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
@@ -34,6 +34,44 @@ from ui.assetroutes import assets_url
 def border(path: str = str(config.BORDER_PATH)) -> gpd.GeoDataFrame:
     """The border line (see :func:`borderwatch.reference.load_border`)."""
     return reference.load_border(Path(path))
+
+
+@st.cache_resource(show_spinner=False)
+def border_of(key: str) -> borders.Border:
+    """One land border by its key (see :func:`borderwatch.borders.find_border`)."""
+    return borders.find_border(key)
+
+
+@st.cache_data(show_spinner=False)
+def border_labels() -> dict[str, str]:
+    """Every land border's key -> "Libya – Tunisia (LBY-TUN) · 459 km", as the picker lists them."""
+    table = borders.border_table()
+    return {
+        row.border: f"{row.name_a} – {row.name_b} ({row.border}) · {row.length_km:,.0f} km"
+        for row in table.itertuples()
+    }
+
+
+@st.cache_data(show_spinner=False)
+def border_line(key: str) -> gpd.GeoDataFrame:
+    """The line of a border with its ``length_km`` and ``source``: the bundled case's own
+    file for Tunisia–Libya, else the line in the borders file."""
+    if key == config.DEFAULT_BORDER:
+        return border()
+    chosen = border_of(key)
+    return gpd.GeoDataFrame(
+        {"name": [f"{chosen.name} border"], "length_km": [chosen.length_km], "source": [chosen.source],
+         "licence": [chosen.licence]},
+        geometry=[chosen.geometry], crs=config.GEOGRAPHIC_CRS,
+    )
+
+
+@st.cache_data(show_spinner=False)
+def border_countries(key: str) -> gpd.GeoDataFrame:
+    """The two countries of a border (1:110m outlines, with ``iso3`` and ``name``), to highlight them."""
+    chosen = border_of(key)
+    world = reference.load_world_countries(config.WORLD_COUNTRIES_PATH)
+    return world[world["iso3"].isin([chosen.code_a, chosen.code_b])].reset_index(drop=True)
 
 
 @st.cache_data(show_spinner=False)
@@ -199,13 +237,14 @@ def latest_points(query: IncidentQuery) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def home_bounds(border_path: str = str(config.BORDER_PATH),
-                places_path: str = str(config.PLACES_PATH)) -> tuple[tuple[float, float], tuple[float, float]]:
-    """The area the map opens on: the border and the bundled places around it, ((south, west), (north, east))."""
-    west, south, east, north = border(border_path).total_bounds
-    gazetteer = places(places_path)
-    south, north = min(south, gazetteer["latitude"].min()), max(north, gazetteer["latitude"].max())
-    west, east = min(west, gazetteer["longitude"].min()), max(east, gazetteer["longitude"].max())
+def home_bounds(key: str = config.DEFAULT_BORDER) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The area the map opens on, ((south, west), (north, east)): the border, and for the
+    bundled case the places around it."""
+    west, south, east, north = border_line(key).total_bounds
+    if key == config.DEFAULT_BORDER:
+        gazetteer = places()
+        south, north = min(south, gazetteer["latitude"].min()), max(north, gazetteer["latitude"].max())
+        west, east = min(west, gazetteer["longitude"].min()), max(east, gazetteer["longitude"].max())
     return (float(south), float(west)), (float(north), float(east))
 
 

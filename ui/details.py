@@ -8,9 +8,10 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from borderwatch import config
+from borderwatch import config, geodesy
 from borderwatch.describe import casualty_table, date_text, location_text, source_links
 from borderwatch.escape import as_text, escape_markdown
+from ui.border import current_border, is_default_border
 
 #: Most source links listed; the rest are in the downloadable record.
 MAX_SOURCE_LINKS = 30
@@ -96,14 +97,21 @@ def render_details(incident: Mapping[str, object]) -> None:
     line("Wounded as reported", incident["wounded_note"])
     line("Location", location_text(incident))
     line("Coordinates from", incident["location_basis"])
-    st.markdown(
-        f"**Distance:** {float(incident['distance_border_km']):.1f} km to the Tunisia–Libya border; "
-        f"{float(incident['distance_barrier_km']):.1f} km to the barrier (approximate line)"
-        + (" — between the barrier and the border" if incident.get("between_barrier_and_border") else "")
-    )
-    side = incident.get("border_side") or "no country (at sea)"
-    st.markdown(f"**Side:** {escape_markdown(side)}, {float(incident['border_position_km']):.0f} km along "
-                "the border from the coast (at its nearest point)")
+    if is_default_border():
+        st.markdown(
+            f"**Distance:** {float(incident['distance_border_km']):.1f} km to the Tunisia–Libya border; "
+            f"{float(incident['distance_barrier_km']):.1f} km to the barrier (approximate line)"
+            + (" — between the barrier and the border" if incident.get("between_barrier_and_border") else "")
+        )
+        side = incident.get("border_side") or "no country (at sea)"
+        st.markdown(f"**Side:** {escape_markdown(side)}, {float(incident['border_position_km']):.0f} km along "
+                    "the border from the coast (at its nearest point)")
+    else:
+        border = current_border()
+        distance = geodesy.distance_km(border.geometry, [float(incident["longitude"])],
+                                       [float(incident["latitude"])])[0]
+        st.markdown(f"**Distance:** {distance:,.1f} km to the {escape_markdown(border.name)} border "
+                    "(geodesic, to the nearest point of its line)")
     line("Uncertainty", incident["notes"])
     st.markdown("**Sources**")
     links = source_links(incident["sources"])

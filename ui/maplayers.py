@@ -28,7 +28,7 @@ from layers.segments import segments_layer
 from layers.sequences import sequences_layer
 from ui import cache
 from ui.permalink import LAYERS_KEY
-from ui.selection import DEFAULT_LAYERS, MAP_LAYERS
+from ui.selection import BUNDLED_CASE_LAYERS, DEFAULT_LAYERS, MAP_LAYERS
 
 
 def render_layer_choice() -> tuple[str, ...]:
@@ -60,7 +60,7 @@ def crossing_days(day: dt.date, since: dt.date | None) -> dict[str, dt.date]:
 
 def switchable_layers(
     visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData, as_of: dt.date | None,
-    since: dt.date | None = None,
+    since: dt.date | None = None, border_key: str = config.DEFAULT_BORDER,
 ) -> list[folium.FeatureGroup]:
     """The feature groups of the visible layers, bottom to top.
 
@@ -79,8 +79,12 @@ def switchable_layers(
     since : datetime.date, optional
         First day of the period shown: a crossing closed on any day from
         ``since`` to ``as_of`` is drawn closed (and the tooltip quotes that day).
+    border_key : str
+        The border shown; the layers of :data:`ui.selection.BUNDLED_CASE_LAYERS` exist for the bundled case only.
     """
     day = as_of or dt.date.today()
+    if border_key != config.DEFAULT_BORDER:
+        visible = tuple(layer for layer in visible if layer not in BUNDLED_CASE_LAYERS)
     groups: dict[str, folium.FeatureGroup] = {}
     if "segments" in visible:
         _, summary = cache.segment_table(query, config.SEGMENT_KM, config.CORRIDOR_KM, "month")
@@ -90,7 +94,12 @@ def switchable_layers(
         timeline = cache.timeline()
         groups["barrier"] = barrier_status_layer(cache.barrier(), status_on(timeline, "barrier", day), day)
     if "border" in visible:
-        groups["border"] = border_layer(cache.border())
+        if border_key == config.DEFAULT_BORDER:
+            groups["border"] = border_layer(cache.border())
+        else:
+            line = cache.border_line(border_key)
+            groups["border"] = border_layer(line, str(line["name"].iloc[0]), note="",
+                                            countries=cache.border_countries(border_key))
     if "heatmap" in visible:
         groups["heatmap"] = heatmap_layer(heat_points(shown))
     if "precision" in visible and shown.points is not None:

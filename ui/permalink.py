@@ -10,18 +10,26 @@ import math
 
 import streamlit as st
 
+from borderwatch import config
+from borderwatch.borders import BorderLookupError
 from borderwatch.escape import escape_markdown
 from borderwatch.permalink import ViewState, decode, encode, keep_known_choices
 from ui import cache, sidebar
-from ui.selection import DEFAULT_LAYERS, FOCUS_ZOOM, MAP_KEY, MAP_LAYERS, SELECTED_KEY, request_focus
+from ui.selection import (
+    DEFAULT_LAYERS,
+    FOCUS_ZOOM,
+    LAST_VIEW_KEY,
+    MAP_KEY,
+    MAP_LAYERS,
+    OPENING_VIEW_KEY,
+    SELECTED_KEY,
+    request_focus,
+)
+from ui.sidebar import BORDER_KEY, chosen_key
 
 LAYERS_KEY = "map_layers"
 STEP_KEY = "playback_step"
 FRAME_KEY = "playback_frame"
-#: Map centre and zoom the map opens at in this session (from a link, or the defaults).
-OPENING_VIEW_KEY = "map_opening_view"
-#: The view the map last reported, kept while other pages show (the map's own state is not).
-LAST_VIEW_KEY = "map_last_view"
 #: The question the Border analytics page shows, as a plain value: it outlives the page's widget.
 QUESTION_KEY = "analytics_question"
 _RESTORED_KEY = "permalink_restored"
@@ -57,6 +65,8 @@ def restore_once(options: dict) -> None:
         "datasets": options["datasets"], "actors": options["actors"], "layers": list(MAP_LAYERS),
     })
     state, problems = link.state, list(link.problems)
+    if state.border is not None:
+        _restore_border(state.border, problems)
     bounds = options["date_bounds"]
     if bounds is not None and (state.start is not None or state.end is not None):
         # A date the link lacks (or could not be read) keeps its default: the data's first or last day.
@@ -83,6 +93,14 @@ def restore_once(options: dict) -> None:
     if state.selected:
         _restore_selection(state, problems)
     st.session_state[_PROBLEMS_KEY] = problems
+
+
+def _restore_border(text: str, problems: list[str]) -> None:
+    """Show the link's border; one the borders file does not have keeps the default and is reported."""
+    try:
+        st.session_state[BORDER_KEY] = cache.border_of(text).key
+    except BorderLookupError as error:
+        problems.append(f"border={text!r}: {error}")
 
 
 def _restore_selection(state: ViewState, problems: list[str]) -> None:
@@ -196,6 +214,7 @@ def current_state(default_layers: tuple[str, ...]) -> ViewState:
         step=None if step in (None, ALL_DATES) else step,
         frame=st.session_state.get(FRAME_KEY) if step not in (None, ALL_DATES) else None,
         question=st.session_state.get(QUESTION_KEY),
+        border=None if chosen_key() == config.DEFAULT_BORDER else chosen_key(),
     )
 
 

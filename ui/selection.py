@@ -25,6 +25,10 @@ SELECTED_KEY = "selected_incident"
 FOCUS_KEY = "map_focus_request"
 #: The last click on a site that selected it: (incident id, the map's count of clicks).
 _CLICK_KEY = "map_last_click"
+#: Map centre and zoom the map opens at in this session (from a link, or the defaults).
+OPENING_VIEW_KEY = "map_opening_view"
+#: The view the map last reported, kept while other pages show (the map's own state is not).
+LAST_VIEW_KEY = "map_last_view"
 #: Set when a site is clicked: on a phone the record then opens over the map, until closed.
 RECORD_DIALOG_KEY = "map_record_dialog"
 #: Zoom the map goes to for an incident or a place chosen outside it (at
@@ -43,6 +47,9 @@ MAP_LAYERS: dict[str, str] = {
     "segments": "Border segments",
     "sequences": "Cross-border sequences",
 }
+#: Layers drawn from the bundled Tunisia–Libya case (its barrier, crossings, places, and
+#: the analyses of incidents measured against that border): shown on that border only.
+BUNDLED_CASE_LAYERS: tuple[str, ...] = ("barrier", "crossings", "places", "segments", "sequences")
 #: Layers shown until the user (or a link) chooses otherwise.
 DEFAULT_LAYERS: tuple[str, ...] = ("sites", "border", "barrier", "crossings", "places")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from borderwatch import config
 from borderwatch.filters import IncidentFilter, IncidentQuery
 
 DATE_KEY = "filter_dates"
@@ -16,9 +17,21 @@ DATASETS_KEY = "filter_datasets"
 ACTORS_KEY = "filter_actors"
 HIDE_DUPLICATES_KEY = "filter_hide_duplicates"
 DISTANCE_KEY = "filter_within_km"
+#: The chosen border's key (``"LBY-TUN"``), a plain value: links and the picker (``ui.border``) set it.
+BORDER_KEY = "border"
 #: What the store offered the filters on this run (the permalink leaves default choices out).
 OPTIONS_KEY = "filter_options"
 _DATE_ENTER_SCRIPT = (Path(__file__).parent / "web" / "date_enter.js").read_text(encoding="utf-8")
+
+
+def chosen_key() -> str:
+    """Key of the border shown now."""
+    return str(st.session_state.get(BORDER_KEY, config.DEFAULT_BORDER))
+
+
+def is_default_border() -> bool:
+    """Whether the bundled case, Tunisia–Libya, is shown (its barrier, crossings and stored measures)."""
+    return chosen_key() == config.DEFAULT_BORDER
 
 
 def _offered(key: str) -> str:
@@ -88,11 +101,14 @@ def render_filters(options: dict) -> None:
         "Actors", list(options["actors"]), key=ACTORS_KEY, placeholder="Any actor",
         help="Keep incidents in which one of these actors took part (first or second actor).",
     )
+    measured = is_default_border()
     st.sidebar.number_input(
         "Within … km of the border", min_value=0.0, max_value=20_000.0, step=5.0, value=None,
-        key=DISTANCE_KEY, placeholder="Any distance",
+        key=DISTANCE_KEY, placeholder="Any distance" if measured else "Tunisia–Libya only, for now",
+        disabled=not measured,
         help="Keep incidents at most this far from the border line (measured in UTM 32N). "
-        "Empty: any distance.",
+        "Empty: any distance." if measured else
+        "Incidents are measured against the Tunisia–Libya border only so far: this filter applies there.",
     )
     st.sidebar.toggle(
         "Hide probable duplicates", key=HIDE_DUPLICATES_KEY,
@@ -125,5 +141,6 @@ def current_query() -> IncidentQuery:
         datasets=chosen(DATASETS_KEY),
         actors=chosen(ACTORS_KEY) or None,
         hide_duplicates=bool(st.session_state.get(HIDE_DUPLICATES_KEY, False)),
-        max_border_km=st.session_state.get(DISTANCE_KEY),
+        # The stored distances are to Tunisia–Libya: they say nothing about another border.
+        max_border_km=st.session_state.get(DISTANCE_KEY) if is_default_border() else None,
     )

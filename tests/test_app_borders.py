@@ -1,0 +1,80 @@
+"""Choosing the border the dashboard shows: the sidebar's picker, and links that name a border."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from borderwatch import config
+from borderwatch.borders import border_table
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+def _open(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _warning(at: AppTest) -> str:
+    return " ".join(warning.value for warning in at.warning).replace("\\", "")
+
+
+def test_the_picker_lists_every_land_border_and_opens_on_tunisia_libya():
+    at = _open()
+    picker = at.selectbox(key="border_picker")
+    assert picker.value == config.DEFAULT_BORDER
+    assert len(picker.options) == len(border_table()) > 300
+    assert any(option.startswith("Libya – Tunisia (LBY-TUN) · ") for option in picker.options)
+    assert at.title[0].value == "Tunisia–Libya border"
+    assert "border" not in at.query_params
+
+
+def test_choosing_another_border_retitles_the_map_and_goes_into_the_link_and_back():
+    at = _open()
+    at.selectbox(key="border_picker").set_value("DZA-MAR").run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Algeria–Morocco border"
+    assert at.query_params["border"] == "DZA-MAR"
+    # The distances stored are to Tunisia–Libya: the filter by distance does not pretend otherwise.
+    assert at.number_input(key="filter_within_km").disabled
+    at.selectbox(key="border_picker").set_value("LBY-TUN").run()
+    assert at.title[0].value == "Tunisia–Libya border"
+    assert "border" not in at.query_params
+    assert not at.number_input(key="filter_within_km").disabled
+
+
+def test_a_link_names_the_border_with_its_codes_in_either_order_and_any_case():
+    at = _open(border="mar-dza")
+    assert at.title[0].value == "Algeria–Morocco border"
+    assert at.selectbox(key="border_picker").value == "DZA-MAR"
+    assert _warning(at) == ""
+
+
+def test_a_link_with_an_unknown_border_keeps_tunisia_libya_and_says_why():
+    at = _open(border="TUN-XXZ")
+    assert at.title[0].value == "Tunisia–Libya border"
+    warning = _warning(at)
+    assert "border='TUN-XXZ'" in warning and "XXZ is no country with a land border" in warning
+
+
+def test_a_border_without_measures_says_so_on_the_analytics_page_and_the_planner():
+    for page in ("app_pages/analytics.py", "app_pages/planner.py"):
+        at = _open(page, border="DZA-MAR")
+        info = " ".join(box.value for box in at.info)
+        assert "Tunisia–Libya border, the only border measured so far" in info, page
+        assert "Algeria–Morocco" in info
+
+
+def test_the_about_page_describes_the_border_shown():
+    at = _open("app_pages/about.py", border="POL-BLR")
+    text = " ".join(block.value for block in at.markdown)
+    assert "Belarus (BLR) and Poland (POL)" in text
+    assert "Natural Earth" in text
