@@ -130,7 +130,7 @@ class AreaStyle:
 
 BORDER_LINE: Final = LineStyle(BORDER_COLOUR, 3, 0.9, "8 5")
 #: The two countries of a chosen border: a thin rim and a faint wash, under every other layer's marks.
-BORDER_COUNTRIES: Final = AreaStyle(LineStyle(BORDER_COLOUR, 1, 0.5), "#FFE8C2", 0.35)
+BORDER_COUNTRIES: Final = AreaStyle(LineStyle(BORDER_COLOUR, 0, 0.0), "#F6C98B", 0.35)
 #: The barrier by status on the day shown: solid when complete, dashed while being built, grey when planned.
 BARRIER_LINES: Final[dict[str, LineStyle]] = {
     "complete": LineStyle(BARRIER_COLOUR, 5, 0.85),

@@ -52,6 +52,7 @@ _WHERE = """(id) => {
 
 _STILL = """() => {
     const map = window.map, sites = window.BorderWatch && window.BorderWatch.siteLayer;
+    if (!map) { return false; }  // the map is being drawn anew (another border)
     return !map._animatingZoom && !(map._panAnim && map._panAnim._inProgress)
         && !(sites && sites.cluster._inZoomAnimation);
 }"""
