@@ -569,3 +569,16 @@ def test_drawing_leaves_pyplot_alone():
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, env=environment,
                             capture_output=True, text=True, check=True, timeout=120)
     assert result.stdout.split() == ["True", "False"]
+
+
+def test_the_png_legend_names_the_border_drawn():
+    from borderwatch.borders import find_border
+    from layers.export.legend import legend_handles
+    from layers.export.png import MapLayers
+
+    chosen = find_border("MAR-DZA")
+    line = gpd.GeoDataFrame({"name": [f"{chosen.name} border"]}, geometry=[chosen.geometry], crs="EPSG:4326")
+    labels = [label for _, label in legend_handles(MapLayers(border=line), [], cells_shown=False)]
+    assert "Algeria–Morocco border" in labels and "Tunisia–Libya border" not in labels
+    bundled = [label for _, label in legend_handles(MapLayers(border=reference.load_border()), [], cells_shown=False)]
+    assert "Tunisia–Libya border" in bundled

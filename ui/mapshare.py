@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from functools import partial
@@ -21,7 +22,8 @@ from layers.export.png import MapLayers, map_png
 from ui import cache
 from ui.maplayers import crossing_days, switchable_layers
 from ui.playback import Shown
-from ui.selection import MAP_LAYERS
+from ui.selection import BUNDLED_CASE_LAYERS, MAP_LAYERS
+from ui.sidebar import chosen_key, is_default_border
 
 #: Layers the PNG does not draw (the HTML export draws every layer).
 NOT_IN_PNG = ("heatmap", "precision", "segments")
@@ -59,7 +61,7 @@ def map_sources(drawn: tuple[str, ...], query: IncidentQuery, period_query: Inci
 def _title(period_query: IncidentQuery) -> str:
     selection = period_query.selection
     dates = f"{selection.start} to {selection.end}" if selection.start and selection.end else "all dates"
-    return f"BorderWatch: Tunisia–Libya border, {dates}"
+    return f"BorderWatch: {cache.border_line(chosen_key())['name'].iloc[0]}, {dates}"
 
 
 def export_html(visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData,
@@ -67,9 +69,11 @@ def export_html(visible: tuple[str, ...], query: IncidentQuery, period_query: In
     """The map as shown, as one HTML file with every script, style and polygon inline."""
     scripts, styles = cache.map_assets()
     center = ((view.south + view.north) / 2, (view.west + view.east) / 2)
+    key = chosen_key()
     fmap = base_map(cache.basemap_land(), scripts, styles, event_types=cache.filter_options()["event_types"],
-                    countries_url=None, location=center, zoom_start=view.zoom)
-    for group in switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since):
+                    countries_url=None, location=center, zoom_start=view.zoom,
+                    border_name=str(cache.border_line(key)["name"].iloc[0]))
+    for group in switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since, key):
         group.add_to(fmap)
     return standalone_html(fmap, cache.export_assets_dir(), cache.static_url(), title=_title(period_query),
                            sources=map_sources(visible, query, period_query, shown, view))
@@ -104,6 +108,11 @@ def export_png(visible: tuple[str, ...], query: IncidentQuery, period_query: Inc
         sequences=sequences,
     )
     drawn = tuple(layer for layer in visible if layer not in NOT_IN_PNG)
+    if not is_default_border():
+        # The bundled case's barrier, crossings and places are not this border's.
+        layers = dataclasses.replace(layers, border=cache.border_line(chosen_key()) if "border" in visible else None,
+                                     barrier=None, places=None, crossing_statuses={}, sequences=None)
+        drawn = tuple(layer for layer in drawn if layer not in BUNDLED_CASE_LAYERS)
     return map_png(view.bbox, layers, title=_title(period_query),
                    sources=map_sources(drawn, query, period_query, shown, view))
 

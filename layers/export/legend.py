@@ -45,7 +45,8 @@ def legend_handles(layers: MapLayers, event_types: list[str], cells_shown: bool)
                                markerfacecolor=css_colour(CELL_COLOUR), markeredgecolor="#FFFFFF"),
                         "Number of incidents in an area"))
     if layers.border is not None:
-        handles.append((_line_handle(BORDER_LINE), BORDER_LAYER_NAME))
+        name = as_text(layers.border["name"].iloc[0]) if "name" in layers.border else BORDER_LAYER_NAME
+        handles.append((_line_handle(BORDER_LINE), name))
     if layers.barrier is not None:
         status = f" ({layers.barrier_status})" if layers.barrier_status else ""
         handles.append((_line_handle(barrier_line(layers.barrier_status)), f"{BARRIER_LAYER_NAME}, approx.{status}"))
