@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import html.parser
+import json
 import secrets
 import time
 import urllib.request
@@ -38,7 +39,7 @@ from scripts.loadtest import SessionResult, Target, open_session, receive_run, r
 from tests.oidc_provider import OidcProvider, TestUser
 
 #: The provider's name in the apps' ``[auth]`` table.
-PROVIDER_NAME = "loadtestidp"
+PROVIDER_NAME = "testidp"
 #: The group that makes a person an analyst (``[roles]``); everyone else is a viewer.
 ANALYST_GROUP = "borderwatch-analysts"
 SIGN_IN_BUTTON = "Sign in"
@@ -54,6 +55,7 @@ server_metadata_url = "{metadata_url}"
 client_kwargs = {{ scope = "openid email profile groups" }}
 
 [roles]
+admin_emails = {admin_emails}
 analyst_groups = ["{analyst_group}"]
 """
 
@@ -72,15 +74,23 @@ def role_of(user: TestUser) -> str:
     return "analyst" if ANALYST_GROUP in user.groups else "viewer"
 
 
+def secrets_text(app_url: str, cookie_secret: str, client_id: str, client_secret: str, provider: OidcProvider,
+                 admin_emails: tuple[str, ...] = ()) -> str:
+    """The secrets file of an app at ``app_url`` signing in at ``provider`` as ``client_id``: analysts by
+    :data:`ANALYST_GROUP`, admins by ``admin_emails``, viewers the rest."""
+    return SECRETS.format(
+        app_url=app_url, cookie_secret=cookie_secret, provider_name=PROVIDER_NAME, client_id=client_id,
+        client_secret=client_secret, metadata_url=provider.metadata_url, analyst_group=ANALYST_GROUP,
+        admin_emails=json.dumps(list(admin_emails)),
+    )
+
+
 def write_secrets(folder: Path, number: int, app_url: str, provider: OidcProvider, cookie_secret: str) -> Path:
     """Register app process ``number`` (at ``app_url``) with the provider and write its secrets file."""
     client_id, client_secret = f"borderwatch-{number}", secrets.token_urlsafe(24)
     provider.register_client(client_id, client_secret, f"{app_url}/oauth2callback")
     path = folder / f"secrets-{number}.toml"
-    path.write_text(SECRETS.format(
-        app_url=app_url, cookie_secret=cookie_secret, provider_name=PROVIDER_NAME, client_id=client_id,
-        client_secret=client_secret, metadata_url=provider.metadata_url, analyst_group=ANALYST_GROUP,
-    ), encoding="utf-8")
+    path.write_text(secrets_text(app_url, cookie_secret, client_id, client_secret, provider), encoding="utf-8")
     return path
 
 
