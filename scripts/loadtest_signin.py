@@ -156,7 +156,11 @@ async def sign_in(target: Target, index: int, user: TestUser, held: list[ClientC
     if not result.auth_redirect:
         result.errors.append("clicking Sign in did not send the browser to the login address")
         return SignedIn({}, result)
-    cookies = await asyncio.to_thread(_through_provider, target, result.auth_redirect, user.sub)
+    try:
+        cookies = await asyncio.to_thread(_through_provider, target, result.auth_redirect, user.sub)
+    except OSError as error:  # HTTP errors and refused connections: this session's result
+        result.errors.append(f"signing in at the provider failed: {error}")
+        return SignedIn({}, result)
     result.seconds = time.monotonic() - started
     result.map_arrived = True  # the sign-in page has no map; the step counts when it ran cleanly
     return SignedIn(cookies, result)

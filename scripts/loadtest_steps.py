@@ -146,17 +146,17 @@ async def run_sessions(targets: list[Target], users: list[TestUser], incident_id
     others at once, spread over the processes, and let them all do the three steps at the same moment;
     the servers' memory (MB, all together) after warming and with every session still open."""
     held: list[ClientConnection] = []
+    sign_in_pages: list[ClientConnection] = []
     warmers, users = users[:len(targets)], users[len(targets):]
     try:
         for target, user in zip(targets, warmers, strict=True):
             warmed = await sign_in(target, 0, user, held)
             await open_signed_in(target, 0, user, warmed.cookies, held)
         warm = sum(rss_mb(pid) for pid in pids)
-        signed = await asyncio.gather(*(sign_in(targets[index % len(targets)], index, user, held)
+        signed = await asyncio.gather(*(sign_in(targets[index % len(targets)], index, user, sign_in_pages)
                                         for index, user in enumerate(users)))
         # The sign-in pages' sessions end as a browser's do when it leaves for the provider.
-        await asyncio.gather(*(websocket.close() for websocket in held[len(targets) * 2:]), return_exceptions=True)
-        del held[len(targets) * 2:]
+        await asyncio.gather(*(websocket.close() for websocket in sign_in_pages), return_exceptions=True)
         stepped = await asyncio.gather(*(
             three_steps(targets[index % len(targets)], index, incident_id, user, signed[index].cookies, held)
             for index, user in enumerate(users)
@@ -165,7 +165,7 @@ async def run_sessions(targets: list[Target], users: list[TestUser], incident_id
         after = sum(rss_mb(pid) for pid in pids)
         return everyone, {"rss_warm_mb": warm, "rss_after_mb": after, "per_session_mb": (after - warm) / len(users)}
     finally:
-        await asyncio.gather(*(websocket.close() for websocket in held), return_exceptions=True)
+        await asyncio.gather(*(websocket.close() for websocket in held + sign_in_pages), return_exceptions=True)
 
 
 def summarize(everyone: list[list[SessionResult]], memory: dict[str, Any], target_s: float) -> dict[str, Any]:
