@@ -20,7 +20,8 @@ after the other:
 A step counts when its run finishes normally with no exception element and no
 error box; ``open`` also needs the map and the sidebar's "Signed in as <the
 person's e-mail> · role: <their role>" (a session the app did not sign in sees
-the sign-in page and fails). Figures: p50/p95/max seconds per step (sign-in
+the sign-in page and fails; ``--strangers N`` makes the last N people unknown to
+the provider, to see that they do). Figures: p50/p95/max seconds per step (sign-in
 too, which has no target), and the servers' resident memory before and after
 the sessions, per session. Exit status 0 if every step of every session passed
 within ``--target-s``.
@@ -223,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              " (a check of the harness: they must fail)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
+    if not 0 <= args.strangers <= args.sessions:
+        parser.error("--strangers must be between 0 and --sessions")
     if args.database_url is not None:
         return run(args, args.database_url)
     with throwaway_database() as url:
