@@ -49,7 +49,7 @@ with title_column:
     st.title(border_name, anchor=False)
     st.markdown(f"**{summary.line()}**")
 with search_column:
-    render_search(cache.latest_points(query))
+    render_search(cache.search_choices(query))
 if summary.shown == 0:
     st.info(
         "No incidents match the filters. Widen the date range, or choose more "

@@ -114,6 +114,8 @@ class SessionResult:
     timed_fragments: dict[str, float] = field(default_factory=dict)
     # The run's widgets by label (components by name): the ids a browser sends their values under.
     widget_ids: dict[str, str] = field(default_factory=dict)
+    # Where the run sent the browser to sign in (st.login), if it did.
+    auth_redirect: str = ""
 
     @property
     def ok(self) -> bool:
@@ -127,7 +129,8 @@ class SessionResult:
     def as_dict(self) -> dict[str, Any]:
         """The figures as JSON-ready values, with ``ok`` spelled out."""
         figures = asdict(self)
-        for words in ("texts", "page_script_hash", "timed_fragments", "widget_ids"):  # what the page said, not figures
+        # What the page said, not figures.
+        for words in ("texts", "page_script_hash", "timed_fragments", "widget_ids", "auth_redirect"):
             del figures[words]
         return {**figures, "ok": self.ok}
 
@@ -162,11 +165,11 @@ def _die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
 
 
-def start_server(data_dir: Path, log_path: Path,
-                 database_url: str | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``streamlit run app.py`` on a free loopback port (on the PostGIS ``database_url`` if
-    given); return it and its URL."""
-    port = free_port()
+def start_server(data_dir: Path, log_path: Path, database_url: str | None = None,
+                 arguments: Sequence[str] = (), port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``streamlit run app.py`` (with extra ``arguments``) on ``port`` or a free loopback port (on
+    the PostGIS ``database_url`` if given); return it and its URL."""
+    port = port or free_port()
     env = {**os.environ, "BORDERWATCH_DATA_DIR": str(data_dir)}
     if database_url is not None:
         env["BORDERWATCH_DATABASE_URL"] = database_url
@@ -174,7 +177,7 @@ def start_server(data_dir: Path, log_path: Path,
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py",
              "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--server.port", str(port), "--browser.gatherUsageStats", "false"],
+             "--server.port", str(port), "--browser.gatherUsageStats", "false", *arguments],
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             # Its own process group: Ctrl-C in the terminal reaches only this
             # script, which then stops the server in order; and stop_server
@@ -388,6 +391,8 @@ async def receive_run(websocket: ClientConnection, result: SessionResult, starte
             result.map_s = None
             result.texts.clear()
             result.page_script_hash = message.new_session.page_script_hash
+        elif kind == "auth_redirect":
+            result.auth_redirect = message.auth_redirect.url
         elif kind == "auto_rerun":
             result.timed_fragments[message.auto_rerun.fragment_id] = message.auto_rerun.interval
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
@@ -409,13 +414,15 @@ async def receive_run(websocket: ClientConnection, result: SessionResult, starte
 
 
 async def open_session(
-    target: Target, phase: str, index: int, held: list[ClientConnection]
+    target: Target, phase: str, index: int, held: list[ClientConnection], cookies: dict[str, str] | None = None
 ) -> SessionResult:
-    """Connect as a browser tab does, run the default page, and keep the connection open in ``held``."""
+    """Connect as a browser tab does (sending ``cookies``, e.g. a sign-in's, with the XSRF cookie), run the
+    default page, and keep the connection open in ``held``."""
     result = SessionResult(phase=phase, index=index)
     started = time.monotonic()
     token = target.xsrf_cookie or PLACEHOLDER_TOKEN
-    headers = {"Cookie": f"{XSRF_COOKIE}={target.xsrf_cookie}"} if target.xsrf_cookie else {}
+    jar = {**(cookies or {}), **({XSRF_COOKIE: target.xsrf_cookie} if target.xsrf_cookie else {})}
+    headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in jar.items())} if jar else {}
     try:
         async with asyncio.timeout(target.timeout_s):
             websocket = await connect(

@@ -2,23 +2,29 @@
 
     .venv/bin/python -m scripts.loadtest_steps --database-url URL --servers 2 --sessions 20
 
-It starts ``--servers`` app processes (``streamlit run app.py`` on free
-loopback ports, all on the PostGIS database of ``--database-url``, as behind a
-reverse proxy), warms each with one session, then opens ``--sessions``
-sessions at the same moment, spread over the processes in turn. Each session
-speaks Streamlit's websocket protocol as a browser tab does
-(:mod:`scripts.loadtest`) and, one step after the other:
+It starts the test OpenID Connect provider on loopback and ``--servers`` app
+processes (``streamlit run app.py`` on free loopback ports, all on the PostGIS
+database of ``--database-url``, as behind a reverse proxy), with sign-in and
+roles configured (:mod:`scripts.loadtest_signin`). It warms each process with
+one signed-in session, then signs in ``--sessions`` people at once, each as a
+viewer or analyst of their own, spread over the processes in turn; then all of
+them, at the same moment, speak Streamlit's websocket protocol as a browser
+tab does (:mod:`scripts.loadtest`) with their sign-in cookie and, one step
+after the other:
 
-1. ``open``: opens the map page;
-2. ``filter``: ticks "Hide probable duplicates" in the sidebar (a filter change);
-3. ``click``: clicks an attack site on the map (the value the map component
+1. ``open``: open the map page;
+2. ``filter``: tick "Hide probable duplicates" in the sidebar (a filter change);
+3. ``click``: click an attack site on the map (the value the map component
    reports for a click), which opens the incident's record.
 
 A step counts when its run finishes normally with no exception element and no
-error box (the first also needs the map). Figures: p50/p95/max seconds per
-step, and the servers' resident memory before and after the sessions, per
-session. Exit status 0 if every step of every session passed within
-``--target-s``.
+error box; ``open`` also needs the map and the sidebar's "Signed in as <the
+person's e-mail> · role: <their role>" (a session the app did not sign in sees
+the sign-in page and fails; ``--strangers N`` makes the last N people unknown to
+the provider, to see that they do). Figures: p50/p95/max seconds per step (sign-in
+too, which has no target), and the servers' resident memory before and after
+the sessions, per session. Exit status 0 if every step of every session passed
+within ``--target-s``.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import secrets
 import sys
 import tempfile
 import time
@@ -36,6 +43,7 @@ from typing import Any
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from websockets.asyncio.client import ClientConnection
 
+from borderwatch.escape import escape_markdown
 from borderwatch.filters import IncidentQuery
 from borderwatch.store import open_store
 from borderwatch.synth import write_synthetic_acled
@@ -45,6 +53,7 @@ from scripts.loadtest import (
     MAP_COMPONENT,
     SessionResult,
     Target,
+    free_port,
     make_target,
     open_session,
     percentile,
@@ -55,8 +64,12 @@ from scripts.loadtest import (
     stop_server,
     wait_healthy,
 )
+from scripts.loadtest_signin import people, role_of, sign_in, write_secrets
+from tests.oidc_provider import OidcProvider, TestUser
 
-STEPS = ("open", "filter", "click")
+STEPS = ("sign-in", "open", "filter", "click")
+#: The steps a person waits for on the map, which must each finish within the target.
+TIMED_STEPS = STEPS[1:]
 #: The sidebar checkbox the filter step ticks.
 FILTER_LABEL = "Hide probable duplicates"
 
@@ -84,11 +97,28 @@ def step_message(target: Target, shown: SessionResult, ticked: bool, click: str 
     return message.SerializeToString()
 
 
-async def three_steps(target: Target, index: int, incident_id: str,
+def signed_in_as(user: TestUser) -> str:
+    """What the sidebar says once ``user`` has signed in."""
+    return f"Signed in as {escape_markdown(user.email)} · role: {role_of(user)}"
+
+
+async def open_signed_in(target: Target, index: int, user: TestUser, cookies: dict[str, str],
+                         held: list[ClientConnection]) -> SessionResult:
+    """Open the map page with ``user``'s sign-in cookies; it fails unless the page is the signed-in one."""
+    opened = await open_session(target, "open", index, held, cookies)
+    if opened.status is not None and signed_in_as(user) not in opened.texts:
+        # The cause first: the missing map follows from it.
+        opened.errors.insert(0, f"not signed in as {user.email}: "
+                             + ("the page offers to sign in" if "Sign in" in opened.widget_ids else
+                                "the sidebar does not say who is signed in"))
+    return opened
+
+
+async def three_steps(target: Target, index: int, incident_id: str, user: TestUser, cookies: dict[str, str],
                       held: list[ClientConnection]) -> list[SessionResult]:
-    """One person: open the map, change a filter, click a site; one result per step."""
+    """One signed-in person: open the map, change a filter, click a site; one result per step."""
     mine: list[ClientConnection] = []
-    opened = await open_session(target, "open", index, mine)
+    opened = await open_signed_in(target, index, user, cookies, mine)
     held.extend(mine)  # closed by the caller
     results = [opened]
     if not opened.ok:
@@ -111,50 +141,62 @@ async def three_steps(target: Target, index: int, incident_id: str,
     return results
 
 
-async def run_sessions(targets: list[Target], sessions: int, incident_id: str,
+async def run_sessions(targets: list[Target], users: list[TestUser], incident_id: str,
                        pids: list[int]) -> tuple[list[list[SessionResult]], dict[str, float]]:
-    """Warm each process with one session, then run ``sessions`` people at once, spread over the
-    processes; the servers' memory (MB, all together) after warming and with every session still open."""
+    """Warm each process with one signed-in session (the first ``len(targets)`` users), then sign in the
+    others at once, spread over the processes, and let them all do the three steps at the same moment;
+    the servers' memory (MB, all together) after warming and with every session still open."""
     held: list[ClientConnection] = []
+    sign_in_pages: list[ClientConnection] = []
+    warmers, users = users[:len(targets)], users[len(targets):]
     try:
-        for target in targets:
-            await open_session(target, "warm", 0, held)
+        for target, user in zip(targets, warmers, strict=True):
+            warmed = await sign_in(target, 0, user, held)
+            await open_signed_in(target, 0, user, warmed.cookies, held)
         warm = sum(rss_mb(pid) for pid in pids)
-        people = list(await asyncio.gather(*(
-            three_steps(targets[index % len(targets)], index, incident_id, held) for index in range(sessions)
-        )))
-        return people, {"rss_warm_mb": warm, "rss_after_mb": sum(rss_mb(pid) for pid in pids),
-                        "per_session_mb": (sum(rss_mb(pid) for pid in pids) - warm) / sessions}
+        signed = await asyncio.gather(*(sign_in(targets[index % len(targets)], index, user, sign_in_pages)
+                                        for index, user in enumerate(users)))
+        # The sign-in pages' sessions end as a browser's do when it leaves for the provider.
+        await asyncio.gather(*(websocket.close() for websocket in sign_in_pages), return_exceptions=True)
+        stepped = await asyncio.gather(*(
+            three_steps(targets[index % len(targets)], index, incident_id, user, signed[index].cookies, held)
+            for index, user in enumerate(users)
+        ))
+        everyone = [[signed[index].result, *results] for index, results in enumerate(stepped)]
+        after = sum(rss_mb(pid) for pid in pids)
+        return everyone, {"rss_warm_mb": warm, "rss_after_mb": after, "per_session_mb": (after - warm) / len(users)}
     finally:
-        await asyncio.gather(*(websocket.close() for websocket in held), return_exceptions=True)
+        await asyncio.gather(*(websocket.close() for websocket in held + sign_in_pages), return_exceptions=True)
 
 
-def summarize(people: list[list[SessionResult]], memory: dict[str, Any], target_s: float) -> dict[str, Any]:
+def summarize(everyone: list[list[SessionResult]], memory: dict[str, Any], target_s: float) -> dict[str, Any]:
     """Per step: how many passed, p50/p95/max seconds; memory; failures."""
     steps: dict[str, Any] = {}
     for step in STEPS:
-        done = [result for results in people for result in results if result.phase == step]
+        done = [result for results in everyone for result in results if result.phase == step]
         times = [result.seconds for result in done if result.ok and result.seconds is not None]
         steps[step] = {
-            "ok": sum(result.ok for result in done), "of": len(people),
+            "ok": sum(result.ok for result in done), "of": len(everyone),
             "p50_s": percentile(times, 0.5) if times else None,
             "p95_s": percentile(times, 0.95) if times else None,
             "max_s": max(times) if times else None,
         }
+    # Sign-in goes through the provider, which is no part of the app: it must pass, with no target.
     failures = [f"session {results[0].index}, {result.phase}: "
                 + ("; ".join(result.errors) or f"took {result.seconds} s")
-                for results in people for result in results if not result.within(target_s)]
+                for results in everyone for result in results
+                if not (result.ok if result.phase not in TIMED_STEPS else result.within(target_s))]
     failures += [f"session {results[0].index}: stopped after {results[-1].phase}"
-                 for results in people if len(results) < len(STEPS) and results[-1].ok]
+                 for results in everyone if len(results) < len(STEPS) and results[-1].ok]
     return {"steps": steps, "memory": memory, "target_s": target_s, "failures": failures,
-            "passed": not failures and all(figures["ok"] == len(people) for figures in steps.values())}
+            "passed": not failures and all(figures["ok"] == len(everyone) for figures in steps.values())}
 
 
 def format_report(report: dict[str, Any]) -> str:
     """The figures as a readable table."""
     memory = report["memory"]
-    lines = [f"{memory['servers']} app processes on PostGIS, {memory['sessions']} sessions at once"
-             f" (each: open the map, change a filter, click a site)",
+    lines = [f"{memory['servers']} app processes on PostGIS, {memory['sessions']} signed-in sessions at once"
+             f" (each: sign in, then open the map, change a filter, click a site)",
              "step       ok     p50 s   p95 s   max s"]
     for step, figures in report["steps"].items():
         times = [f"{figures[name]:7.2f}" if figures[name] is not None else "      -" for name in
@@ -177,8 +219,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sessions", type=int, default=20, help="sessions at once (default 20)")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a step fails (default 120)")
     parser.add_argument("--target-s", type=float, default=5.0, help="seconds each step must take at most")
+    parser.add_argument("--strangers", type=int, default=0, metavar="N",
+                        help="of the sessions, how many sign in as people the provider does not know"
+                             " (a check of the harness: they must fail)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
+    if not 0 <= args.strangers <= args.sessions:
+        parser.error("--strangers must be between 0 and --sessions")
     if args.database_url is not None:
         return run(args, args.database_url)
     with throwaway_database() as url:
@@ -192,28 +239,41 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, database_url: str) -> int:
-    """Start the servers on ``database_url``, run the sessions, stop the servers, print the report."""
+    """Run the sessions on ``database_url`` as ``args`` say; print the report; 0 if it passed."""
+    report = measure(database_url, args.servers, args.sessions, args.timeout, args.target_s, args.strangers)
+    print(json.dumps(report, indent=2) if args.json else format_report(report))
+    return 0 if report["passed"] else 1
+
+
+def measure(database_url: str, servers: int, sessions: int, timeout_s: float, target_s: float,
+            strangers: int = 0) -> dict[str, Any]:
+    """Start the provider and ``servers`` app processes with sign-in on ``database_url``, run ``sessions``
+    signed-in people (the last ``strangers`` unknown to the provider), stop everything; the report."""
     with open_store(database_url=database_url) as store:
         newest = store.query(IncidentQuery(hide_duplicates=True), limit=1, newest_first=True)
     incident_id = str(newest.iloc[0]["id"])
+    users = people(servers + sessions)
     processes = []
-    with tempfile.TemporaryDirectory(prefix="borderwatch-loadtest-") as scratch:
+    with (tempfile.TemporaryDirectory(prefix="borderwatch-loadtest-") as scratch,
+          OidcProvider(users[:len(users) - strangers]) as provider):
+        cookie_secret = secrets.token_hex(32)
         try:
             targets = []
-            for number in range(args.servers):
+            for number in range(servers):
+                port = free_port()
+                secrets_file = write_secrets(Path(scratch), number, f"http://127.0.0.1:{port}", provider,
+                                             cookie_secret)
                 log = Path(scratch) / f"streamlit-{number}.log"
-                process, url = start_server(Path(scratch), log, database_url=database_url)
+                process, url = start_server(Path(scratch), log, database_url=database_url,
+                                            arguments=("--secrets.files", str(secrets_file)), port=port)
                 processes.append(process)
-                targets.append(make_target(url, wait_healthy(url, process, log), args.timeout))
-            people, rss = asyncio.run(run_sessions(targets, args.sessions, incident_id,
-                                                   [process.pid for process in processes]))
+                targets.append(make_target(url, wait_healthy(url, process, log), timeout_s))
+            everyone, rss = asyncio.run(run_sessions(targets, users, incident_id,
+                                                     [process.pid for process in processes]))
         finally:
             for process in processes:
                 stop_server(process)
-    memory = {"servers": args.servers, "sessions": args.sessions, **rss}
-    report = summarize(people, memory, args.target_s)
-    print(json.dumps(report, indent=2) if args.json else format_report(report))
-    return 0 if report["passed"] else 1
+    return summarize(everyone, {"servers": servers, "sessions": sessions, **rss}, target_s)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,8 @@
 
 The test OpenID Connect provider (tests/oidc_provider.py) runs on loopback; the
 dashboard reads its ``[auth]`` and ``[roles]`` settings from a secrets file in a
-temporary folder. Roles come from a group claim (analyst), an e-mail list (admin)
-or neither (viewer).
+temporary folder (written as the load test writes its own, scripts/loadtest_signin.py).
+Roles come from a group claim (analyst), an e-mail list (admin) or neither (viewer).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from scripts.loadtest_signin import ANALYST_GROUP, secrets_text
 from tests.conftest import _free_port, start_dashboard, stop_dashboard
 from tests.oidc_provider import OidcProvider, TestUser
 
@@ -22,23 +23,8 @@ pytestmark = pytest.mark.browser
 
 CLIENT_ID = "borderwatch-dashboard"
 VIEWER = TestUser("vera", "Vera Viewer", "vera@example.org", ("logistics",))
-ANALYST = TestUser("andy", "Andy Analyst", "andy@example.org", ("borderwatch-analysts",))
+ANALYST = TestUser("andy", "Andy Analyst", "andy@example.org", (ANALYST_GROUP,))
 ADMIN = TestUser("ada", "Ada Admin", "ada@example.org", ())
-SECRETS = """\
-[auth]
-redirect_uri = "{app_url}/oauth2callback"
-cookie_secret = "{cookie_secret}"
-
-[auth.testidp]
-client_id = "{client_id}"
-client_secret = "{client_secret}"
-server_metadata_url = "{metadata_url}"
-client_kwargs = {{ scope = "openid email profile groups" }}
-
-[roles]
-admin_emails = ["ada@example.org"]
-analyst_groups = ["borderwatch-analysts"]
-"""
 TIMEOUT_MS = 30_000
 #: A person's pause between seeing a control and using it.
 PAUSE_MS = 1_000
@@ -60,10 +46,8 @@ def signed_in_dashboard(provider: OidcProvider, tmp_path_factory: pytest.TempPat
     port = _free_port()
     app_url = f"http://127.0.0.1:{port}"
     provider.register_client(CLIENT_ID, client_secret, f"{app_url}/oauth2callback")
-    secrets_file.write_text(SECRETS.format(
-        app_url=app_url, cookie_secret=secrets.token_hex(32), client_id=CLIENT_ID,
-        client_secret=client_secret, metadata_url=provider.metadata_url,
-    ))
+    secrets_file.write_text(secrets_text(app_url, secrets.token_hex(32), CLIENT_ID, client_secret, provider,
+                                         admin_emails=(ADMIN.email,)))
     process, url = start_dashboard(arguments=("--secrets.files", str(secrets_file)), port=port)
     assert url == app_url
     yield url

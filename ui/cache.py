@@ -230,10 +230,27 @@ def map_data_for(query: IncidentQuery, view: MapView) -> MapData:
     )
 
 
-def latest_points(query: IncidentQuery) -> pd.DataFrame:
-    """The most recent matching incidents, as many as the map draws one by one (for the search box)."""
-    points = _map_data(*_current(), _query_key(query), None).points
-    return points if points is not None else pd.DataFrame()
+# Labelling up to POINT_LIMIT incidents took a tenth of a map run's time: once per query and revision.
+@st.cache_data(show_spinner=False, max_entries=64)
+def _search_choices(path: str, revision: str, key: tuple) -> dict[str, str]:
+    choices = {
+        f"place:{place.id}": f"{place.name} ({place.kind}, {place.country})"
+        for place in places().itertuples()
+    }
+    latest = _map_data(path, revision, key, None).points
+    if latest is not None and not latest.empty:
+        ordered = latest.sort_values("event_date", ascending=False, kind="stable")
+        choices.update({
+            f"incident:{row.id}": f"{row.event_date} · {row.location} — {row.event_type}"
+            for row in ordered.itertuples()
+        })
+    return choices
+
+
+def search_choices(query: IncidentQuery) -> dict[str, str]:
+    """What the map's search box offers, by key (``place:<id>``, ``incident:<id>``) with its label:
+    the places, then the most recent matching incidents (as many as the map draws one by one), newest first."""
+    return _search_choices(*_current(), _query_key(query))
 
 
 @st.cache_data(show_spinner=False)

@@ -109,30 +109,15 @@ def record_dialog(record: Mapping[str, object]) -> None:
     render_details(record)
 
 
-def _search_choices(query_points: pd.DataFrame | None) -> dict[str, str]:
-    places = cache.places()
-    choices = {
-        f"place:{place.id}": f"{place.name} ({place.kind}, {place.country})"
-        for place in places.itertuples()
-    }
-    if query_points is not None and not query_points.empty:
-        ordered = query_points.sort_values("event_date", ascending=False, kind="stable")
-        choices.update({
-            f"incident:{row.id}": f"{row.event_date} · {row.location} — {row.event_type}"
-            for row in ordered.itertuples()
-        })
-    return choices
-
-
-def render_search(query_points: pd.DataFrame | None) -> None:
+def render_search(choices: Mapping[str, str]) -> None:
     """A box to find a place or an incident by name or date; choosing one flies the map there.
 
     Parameters
     ----------
-    query_points : pandas.DataFrame or None
-        The incidents to offer (the most recent that match the filters).
+    choices : Mapping of str to str
+        What to offer, by key (``place:<id>`` or ``incident:<id>``), with its label
+        (:func:`ui.cache.search_choices`).
     """
-    choices = _search_choices(query_points)
     # After a choice the box starts empty again: a new widget, so a late
     # report of the old choice from the browser is not taken for a new one.
     version = st.session_state.get(_SEARCH_VERSION_KEY, 0)
