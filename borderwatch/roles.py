@@ -139,6 +139,27 @@ def role_settings(values: Mapping[str, object] | None, source: str = "the [roles
     return RoleSettings(**read)  # type: ignore[arg-type]
 
 
+def settings_roles(settings: RoleSettings) -> list[tuple[str, Role, str]]:
+    """Whom the settings give a role, for a list of who has which role and why.
+
+    Parameters
+    ----------
+    settings : RoleSettings
+
+    Returns
+    -------
+    list of (str, Role, str)
+        ``(who, role, setting)``: an e-mail, or ``group NAME``; the role; the
+        setting that gives it (``admin_emails``, ...). Admins first, then by name.
+    """
+    listed = [
+        (who if key.endswith("emails") else f"group {who}", Role.ADMIN if key.startswith("admin") else Role.ANALYST,
+         key)
+        for key in _LISTS for who in getattr(settings, key)
+    ]
+    return sorted(listed, key=lambda entry: (-entry[1], entry[0]))
+
+
 def _groups(claims: Mapping[str, object], claim: str) -> set[str]:
     found = claims.get(claim)
     if isinstance(found, str):
