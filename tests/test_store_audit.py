@@ -114,7 +114,7 @@ def test_entries_cannot_be_changed_or_deleted(engine, store):
     # Callers have a way to add entries and read them, none to change them.
     assert {name for name in dir(IncidentStore) if "audit" in name or "record" in name} == {
         "audit_log", "record_refusal"}
-    for name in ("import_chunks", "remove_dataset", "reseed_bundled", "record_refusal"):
+    for name in ("import_chunks", "remove_dataset", "reseed_bundled", "record_refusal", "grant_role", "revoke_role"):
         parameter = inspect.signature(getattr(IncidentStore, name)).parameters["actor"]
         assert parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is inspect.Parameter.empty
 
