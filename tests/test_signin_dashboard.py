@@ -161,7 +161,7 @@ def test_an_admin_grants_analyst_to_a_viewer_who_can_then_import(page, signed_in
     _sign_in(page, signed_in_dashboard, ADMIN)
     _open_import_page(page)
     page.get_by_role("heading", name="Access").wait_for(timeout=TIMEOUT_MS)
-    address = page.get_by_label("E-mail address")
+    address = page.get_by_role("textbox", name="E-mail address")
     address.wait_for(timeout=TIMEOUT_MS)
     page.wait_for_timeout(PAUSE_MS)
     address.fill(NEWCOMER.email)
