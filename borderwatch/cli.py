@@ -48,8 +48,8 @@ from borderwatch.export import (
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers import FORMATS, detect_format, read_incidents
 from borderwatch.importers.report import group_rejections
-from borderwatch.listings import format_audit, format_datasets, format_grants, records
-from borderwatch.roles import GRANTABLE, Role, check_grantable
+from borderwatch.listings import format_audit, format_datasets, records
+from borderwatch.rolecommands import ROLES_DESCRIPTION, ROLES_EPILOG, add_roles_arguments, run_roles
 from borderwatch.store import (
     DATA_DIR_ENV,
     DATABASE_FILE,
@@ -80,9 +80,6 @@ EXPORT_FORMATS: Final[dict[str, tuple[str, ...]]] = {
 CHUNK_ROWS: Final[int] = 25_000
 #: The progress line appears only once an import has run this long, so small files stay quiet.
 PROGRESS_DELAY_S: Final[float] = 0.5
-#: The role the command line acts with: whoever may write the store file is its local user, who may
-#: do all; against PostGIS the privileges of the database role in the URL decide (see ``_write``).
-COMMAND_LINE_ROLE: Final[Role] = Role.ADMIN
 
 _DESCRIPTION = """\
 BorderWatch on the command line: import ACLED, GTD, UCDP GED and GIS files
@@ -317,40 +314,10 @@ def _remove(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _roles_list(args: argparse.Namespace) -> int:
+def _roles(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        frame = store.role_grants()
-    if args.json:
-        print(json.dumps(records(frame, "granted_at"), ensure_ascii=False))
-    else:
-        print(format_grants(frame) if not frame.empty else "no role is granted in the app (the sign-in "
-              "settings may give roles: see .streamlit/secrets.toml)")
+        print(run_roles(store, args, command_line_actor()))
     return EXIT_OK
-
-
-def _roles_grant(args: argparse.Namespace) -> int:
-    role = args.role
-    with _open(args) as store:
-        changed = store.grant_role(args.email, role, actor=command_line_actor(), acting_role=COMMAND_LINE_ROLE)
-    address = args.email.strip().lower()
-    print(f"granted {role.label} to {address}" if changed else f"{address} holds {role.label} already: nothing changed")
-    return EXIT_OK
-
-
-def _roles_revoke(args: argparse.Namespace) -> int:
-    with _open(args) as store:
-        role = store.revoke_role(args.email, actor=command_line_actor(), acting_role=COMMAND_LINE_ROLE)
-    print(f"revoked {role.label} from {args.email.strip().lower()} (a role from the sign-in settings stays)")
-    return EXIT_OK
-
-
-def _grantable_role(text: str) -> Role:
-    try:
-        role = Role.parse(text)
-        check_grantable(role)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-    return role
 
 
 def _audit(args: argparse.Namespace) -> int:
@@ -571,32 +538,10 @@ def build_parser() -> argparse.ArgumentParser:
                           help="print a JSON list of objects, one per entry, newest first")
     auditing.set_defaults(handler=_audit)
 
-    granting = command(
-        "roles", "list, grant and revoke the roles granted in the app",
-        "Roles admins grant on the Import data page, kept in the store: list them, grant\n"
-        "analyst or admin to the e-mail address a person signs in with, or revoke a grant.\n"
-        "A person's role is the highest of the sign-in settings ([roles] in\n"
-        ".streamlit/secrets.toml) and their grant. Every grant and revocation is recorded\n"
-        "in the audit trail. Against PostGIS, the database role of the URL must be allowed\n"
-        "to write the role_grants table.",
-        f"examples:\n  {PROG} roles list\n  {PROG} roles grant ann@unit.example analyst\n"
-        f"  {PROG} roles revoke ann@unit.example",
-    )
-    role_commands = granting.add_subparsers(title="commands", metavar="ROLES_COMMAND", required=True)
-    listing_roles = role_commands.add_parser("list", help="list the roles granted in the app", parents=[store_options])
-    listing_roles.add_argument("--json", action="store_true",
-                               help="print a JSON list of objects: email, role, granted_by, granted_at")
-    listing_roles.set_defaults(handler=_roles_list)
-    granting_role = role_commands.add_parser("grant", help="grant a role to an e-mail address",
-                                             parents=[store_options])
-    granting_role.add_argument("email", metavar="EMAIL", help="the e-mail address the person signs in with")
-    granting_role.add_argument("role", metavar="ROLE", type=_grantable_role,
-                               help=f"{' or '.join(role.label for role in GRANTABLE)} (replaces an earlier grant)")
-    granting_role.set_defaults(handler=_roles_grant)
-    revoking_role = role_commands.add_parser("revoke", help="revoke the role granted to an e-mail address",
-                                             parents=[store_options])
-    revoking_role.add_argument("email", metavar="EMAIL", help="the e-mail address, as `roles list` lists it")
-    revoking_role.set_defaults(handler=_roles_revoke)
+    granting = command("roles", "list, grant and revoke the roles granted in the app", ROLES_DESCRIPTION,
+                       ROLES_EPILOG.format(prog=PROG))
+    add_roles_arguments(granting, store_options)
+    granting.set_defaults(handler=_roles)
 
     exporting = command(
         "export", "export filtered incidents",
