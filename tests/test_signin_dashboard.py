@@ -147,9 +147,7 @@ def test_each_role_sees_the_import_and_removal_controls_it_may_use(
 
 def test_signing_out_of_the_dashboard_returns_to_the_sign_in_page(page, signed_in_dashboard):
     _sign_in(page, signed_in_dashboard, ANALYST)
-    page.wait_for_timeout(PAUSE_MS)
-    page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
+    _sign_out(page)
     assert page.get_by_text("Signed in as").count() == 0
 
 
