@@ -321,7 +321,7 @@ class IncidentStore(Protocol):
         ...
 
     def revision(self) -> str:
-        """Return a token that changes whenever the stored incidents change."""
+        """Return a token that changes whenever the stored incidents (or the roles granted) change."""
         ...
 
     def flag_duplicates(self) -> int:
