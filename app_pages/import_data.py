@@ -25,6 +25,7 @@ from layers.incidents import incidents_layer
 from ui import cache
 from ui.access import current_actor, may, permitted
 from ui.imports import check_upload, message_of, saved_upload
+from ui.roleadmin import show_access
 
 GIS_FORMATS = ("geojson", "gpkg", "geoparquet", "shapefile")
 DATASET_LABELS = {
@@ -35,7 +36,8 @@ DATASET_LABELS = {
 }
 AUDIT_LABELS = {
     "recorded_at": "When (UTC)", "actor": "Who", "via": "Way", "action": "Action", "outcome": "Outcome",
-    "dataset": "Dataset", "format": "Format", "file_name": "File", "file_hash": "SHA-256", "added": "Added",
+    "dataset": "Dataset", "format": "Format", "file_name": "File", "file_hash": "SHA-256",
+    "email": "E-mail (role change)", "role": "Role", "added": "Added",
     "updated": "Updated", "unchanged": "Unchanged", "rejected": "Rejected", "removed": "Removed",
 }
 REASON_LABELS = {
@@ -208,13 +210,16 @@ if not datasets.empty and may("remove_dataset"):
             )
             st.rerun()
 
-# Read only for admins: the section is neither drawn nor queried for anyone else.
+# Both only for admins: neither drawn nor queried for anyone else.
+if may("grant_role"):
+    show_access(store)
 if may("read_audit"):
     st.header("Audit trail", anchor=False)
     st.caption(
-        "Every import, update and removal, newest first: who, when, which way (app or command line), "
-        "the file with its SHA-256 and the counts. Refused attempts are listed too. Entries cannot be "
-        f"changed or deleted; the newest {config.AUDIT_ROWS_SHOWN:,} are shown (`borderwatch audit` lists all)."
+        "Every import, update, removal and role change, newest first: who, when, which way (app or command "
+        "line), the file with its SHA-256 or whose role changed, and the counts. Refused attempts are listed "
+        f"too. Entries cannot be changed or deleted; the newest {config.AUDIT_ROWS_SHOWN:,} are shown "
+        "(`borderwatch audit` lists all)."
     )
     st.dataframe(
         store.audit_log(config.AUDIT_ROWS_SHOWN).rename(columns=AUDIT_LABELS),

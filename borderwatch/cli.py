@@ -1,4 +1,4 @@
-"""The command line: import files into the store, list and remove datasets, export.
+"""The command line: import files into the store, list and remove datasets, grant roles, export.
 
 Run as ``python -m borderwatch COMMAND ...``; every command has ``--help``.
 Exit codes: 0 done (an import with rejected rows is done: it was stored);
@@ -49,6 +49,7 @@ from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers import FORMATS, detect_format, read_incidents
 from borderwatch.importers.report import group_rejections
 from borderwatch.listings import format_audit, format_datasets, records
+from borderwatch.rolecommands import ROLES_DESCRIPTION, ROLES_EPILOG, add_roles_arguments, run_roles
 from borderwatch.store import (
     DATA_DIR_ENV,
     DATABASE_FILE,
@@ -94,6 +95,7 @@ examples:
   {PROG} datasets
   {PROG} remove ucdp-ged-24
   {PROG} audit --limit 20
+  {PROG} roles grant ann@unit.example analyst
   {PROG} export --format gpkg --from 2016-01-01 --type Battles -o battles.gpkg
 
 store: one SQLite file ({DATABASE_FILE}) in --data-dir, else ${DATA_DIR_ENV},
@@ -312,6 +314,12 @@ def _remove(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _roles(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        print(run_roles(store, args, command_line_actor()))
+    return EXIT_OK
+
+
 def _audit(args: argparse.Namespace) -> int:
     with _open(args) as store:
         frame = store.audit_log(args.limit)
@@ -437,7 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        Sub-commands ``import``, ``datasets``, ``remove``, ``audit``, ``export``,
+        Sub-commands ``import``, ``datasets``, ``remove``, ``audit``, ``roles``, ``export``,
         ``synth``, ``upgrade-db``, ``migrate``; each sets ``handler``, the function that runs it.
         (The benchmark is ``python -m scripts.bench``, from the checkout.)
     """
@@ -515,11 +523,12 @@ def build_parser() -> argparse.ArgumentParser:
     removing.set_defaults(handler=_remove)
 
     auditing = command(
-        "audit", "list the audit trail: who imported, updated or removed what",
+        "audit", "list the audit trail: who imported, updated or removed what, or changed whose role",
         "List the store's audit trail, newest first: when (UTC), who (cli:USER on the\n"
         "command line, the signed-in e-mail in the app), which way (app, cli), what\n"
-        "(import of a new dataset, update of an existing one, removal; done, or refused\n"
-        "by the person's role), the dataset, the file and its SHA-256, and the counts\n"
+        "(import of a new dataset, update of an existing one, removal, grant or revoke of\n"
+        "a role; done, or refused by the person's role), the dataset, the file and its\n"
+        "SHA-256, the e-mail and role of a role change, and the counts\n"
         "added, updated, unchanged, rejected and removed. An import that changed nothing\n"
         "(the same file again) is not recorded. Entries cannot be changed or deleted.",
         f"examples:\n  {PROG} audit\n  {PROG} audit --json --limit 100",
@@ -528,6 +537,11 @@ def build_parser() -> argparse.ArgumentParser:
     auditing.add_argument("--json", action="store_true",
                           help="print a JSON list of objects, one per entry, newest first")
     auditing.set_defaults(handler=_audit)
+
+    granting = command("roles", "list, grant and revoke the roles granted in the app", ROLES_DESCRIPTION,
+                       ROLES_EPILOG.format(prog=PROG))
+    add_roles_arguments(granting, store_options)
+    granting.set_defaults(handler=_roles)
 
     exporting = command(
         "export", "export filtered incidents",

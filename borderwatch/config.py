@@ -386,3 +386,7 @@ STORE_RETRY_S: Final[float] = 5.0
 # -- Audit trail -------------------------------------------------------------------
 #: Newest entries of the audit trail the Import data page shows admins (the CLI lists all).
 AUDIT_ROWS_SHOWN: Final[int] = 500
+
+# -- Roles granted in the app ---------------------------------------------------------
+#: Longest e-mail address a role may be granted to (RFC 5321's limit on a forward path).
+EMAIL_MAX_CHARS: Final[int] = 254

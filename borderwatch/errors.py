@@ -188,5 +188,13 @@ class SettingsError(BorderWatchError, ValueError):
         super().__init__(f"{source}: {counted(len(self.problems), 'problem')}:\n{listing}")
 
 
+class EmailAddressError(BorderWatchError, ValueError):
+    """Text given as an e-mail address (to grant a role to) that is not one; every problem is named."""
+
+
+class UnknownGrantError(BorderWatchError, LookupError):
+    """A role grant that is not there (to revoke)."""
+
+
 class PermissionDeniedError(BorderWatchError, PermissionError):
     """Someone tried what their role does not allow (checked where the action runs, not only in the page)."""

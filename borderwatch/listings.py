@@ -1,4 +1,4 @@
-"""What the command line prints of the store's lists: the datasets and the audit trail.
+"""What the command line prints of the store's lists: the datasets, the audit trail, the roles granted.
 
 Each as an aligned text table for people, or as JSON-ready records for scripts.
 """
@@ -80,9 +80,10 @@ def format_audit(frame: pd.DataFrame) -> str:
     -------
     str
         One line per entry: time (UTC), who, which way, action and outcome,
-        dataset, file and the first 12 hex digits of its SHA-256, and the counts.
+        dataset, file and the first 12 hex digits of its SHA-256, the e-mail
+        and role of a role change, and the counts.
     """
-    header = ("recorded (UTC)", "actor", "via", "action", "outcome", "dataset", "file", "sha256",
+    header = ("recorded (UTC)", "actor", "via", "action", "outcome", "dataset", "file", "sha256", "email", "role",
               *_AUDIT_COUNTS)
     rows = [
         (
@@ -90,8 +91,31 @@ def format_audit(frame: pd.DataFrame) -> str:
             *(_one_line(str(row[column])) for column in ("actor", "via", "action", "outcome", "dataset",
                                                           "file_name")),
             str(row["file_hash"])[:12],
+            *(_one_line(str(row[column])) for column in ("email", "role")),
             *(f"{int(row[column]):,}" for column in _AUDIT_COUNTS),
         )
         for row in frame.to_dict("records")
     ]
-    return aligned(header, rows, 8)
+    return aligned(header, rows, 10)
+
+
+def format_grants(frame: pd.DataFrame) -> str:
+    """Return the roles granted in the app as an aligned text table.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The store's ``role_grants()``.
+
+    Returns
+    -------
+    str
+        One line per grant: e-mail, role, who granted it and when (UTC).
+    """
+    header = ("email", "role", "granted by", "granted (UTC)")
+    rows = [
+        (*(_one_line(str(row[column])) for column in ("email", "role", "granted_by")),
+         pd.Timestamp(row["granted_at"]).strftime("%Y-%m-%d %H:%M:%S"))
+        for row in frame.to_dict("records")
+    ]
+    return aligned(header, rows, len(header))

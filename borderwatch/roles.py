@@ -16,10 +16,12 @@ makes everyone a viewer. Checks run where each action runs.
 from __future__ import annotations
 
 import enum
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from borderwatch.errors import PermissionDeniedError, SettingsError
+from borderwatch import config
+from borderwatch.errors import EmailAddressError, PermissionDeniedError, SettingsError, quoted
 
 
 class Role(enum.IntEnum):
@@ -48,6 +50,9 @@ class Role(enum.IntEnum):
         except KeyError:
             raise ValueError(f"{text!r} is not a role: use viewer, analyst or admin") from None
 
+
+#: The roles an admin may grant in the app: everyone who signs in is a viewer already.
+GRANTABLE: tuple[Role, ...] = (Role.ANALYST, Role.ADMIN)
 
 #: The least role each action needs.
 ACTIONS: dict[str, Role] = {
@@ -134,6 +139,27 @@ def role_settings(values: Mapping[str, object] | None, source: str = "the [roles
     return RoleSettings(**read)  # type: ignore[arg-type]
 
 
+def settings_roles(settings: RoleSettings) -> list[tuple[str, Role, str]]:
+    """Whom the settings give a role, for a list of who has which role and why.
+
+    Parameters
+    ----------
+    settings : RoleSettings
+
+    Returns
+    -------
+    list of (str, Role, str)
+        ``(who, role, setting)``: an e-mail, or ``group NAME``; the role; the
+        setting that gives it (``admin_emails``, ...). Admins first, then by name.
+    """
+    listed = [
+        (who if key.endswith("emails") else f"group {who}", Role.ADMIN if key.startswith("admin") else Role.ANALYST,
+         key)
+        for key in _LISTS for who in getattr(settings, key)
+    ]
+    return sorted(listed, key=lambda entry: (-entry[1], entry[0]))
+
+
 def _groups(claims: Mapping[str, object], claim: str) -> set[str]:
     found = claims.get(claim)
     if isinstance(found, str):
@@ -197,3 +223,64 @@ def _with_article(role: Role) -> str:
 def allows(role: Role, action: str) -> bool:
     """Whether ``role`` may do ``action`` (for showing or hiding a control; the action itself calls :func:`require`)."""
     return role >= ACTIONS[action]
+
+
+# Unicode categories no e-mail address holds: spaces, line breaks, controls and format
+# characters (bidirectional overrides among them, which would make it read as another address).
+_NOT_IN_ADDRESSES = ("Zs", "Zl", "Zp", "Cc", "Cf")
+
+
+def check_email(text: str) -> str:
+    """The e-mail address a role is granted to, as grants keep it: without outer spaces, lower-case.
+
+    Sign-in compares verified e-mails without case (:func:`role_of`), so
+    grants are kept in lower case and ``Ada@Example.org`` is one person.
+
+    Parameters
+    ----------
+    text : str
+        What an admin typed.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    EmailAddressError
+        Naming every problem: empty, too long, spaces or control characters
+        inside, not one ``@``, nothing before it, or no domain with a dot after it.
+    """
+    address = text.strip().lower()
+    if not address:
+        raise EmailAddressError("give the e-mail address the person signs in with, such as ann@unit.example")
+    problems = []
+    if len(address) > config.EMAIL_MAX_CHARS:
+        problems.append(f"is {len(address):,} characters long (at most {config.EMAIL_MAX_CHARS})")
+    if any(unicodedata.category(char) in _NOT_IN_ADDRESSES for char in address):
+        problems.append("holds a space, a line break or another invisible character")
+    local, at, domain = address.rpartition("@")
+    if not at or "@" in local:
+        problems.append("must hold exactly one @")
+    else:
+        if not local:
+            problems.append("has nothing before the @")
+        labels = domain.split(".")
+        if len(labels) < 2 or not all(labels):
+            problems.append("needs a domain after the @, such as unit.example")
+    if problems:
+        raise EmailAddressError(f"{quoted(address)} is not an e-mail address: it " + " and ".join(problems))
+    return address
+
+
+def check_grantable(role: Role) -> None:
+    """Refuse to grant ``role`` unless it is one of :data:`GRANTABLE`.
+
+    Raises
+    ------
+    ValueError
+        For the viewer role: everyone who signs in has it.
+    """
+    if role not in GRANTABLE:
+        raise ValueError(f"everyone who signs in is {_with_article(role)} already: grant "
+                         f"{' or '.join(granted.label for granted in GRANTABLE)}, or revoke a grant")

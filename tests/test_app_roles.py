@@ -1,13 +1,13 @@
-"""Roles without sign-in, through AppTest: the local analyst may do all, anonymous visitors only read."""
+"""Roles without sign-in, through AppTest: the local user may do all, anonymous visitors only read."""
 
 from __future__ import annotations
 
 
-def test_local_user_can_upload_and_remove(import_page):
+def test_local_user_can_upload_remove_and_grant_roles(import_page):
     at = import_page("localhost", allow_anonymous=False)
     assert not at.exception
     assert len(at.get("file_uploader")) == 1
-    assert [b.label for b in at.button] == ["Remove"]
+    assert [b.label for b in at.button] == ["Remove", "Grant"]
 
 
 def test_anonymous_visitor_sees_datasets_but_cannot_upload_or_remove(import_page):

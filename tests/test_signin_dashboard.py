@@ -3,7 +3,8 @@
 The test OpenID Connect provider (tests/oidc_provider.py) runs on loopback; the
 dashboard reads its ``[auth]`` and ``[roles]`` settings from a secrets file in a
 temporary folder (written as the load test writes its own, scripts/loadtest_signin.py).
-Roles come from a group claim (analyst), an e-mail list (admin) or neither (viewer).
+Roles come from a group claim (analyst), an e-mail list (admin), a grant an admin
+makes in the app, or none of these (viewer).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ CLIENT_ID = "borderwatch-dashboard"
 VIEWER = TestUser("vera", "Vera Viewer", "vera@example.org", ("logistics",))
 ANALYST = TestUser("andy", "Andy Analyst", "andy@example.org", (ANALYST_GROUP,))
 ADMIN = TestUser("ada", "Ada Admin", "ada@example.org", ())
+#: Neither the settings nor a group make her more than a viewer; the admin grants her a role.
+NEWCOMER = TestUser("nina", "Nina Newcomer", "nina@example.org", ())
 TIMEOUT_MS = 30_000
 #: A person's pause between seeing a control and using it.
 PAUSE_MS = 1_000
@@ -32,7 +35,7 @@ PAUSE_MS = 1_000
 
 @pytest.fixture(scope="module")
 def provider() -> Iterator[OidcProvider]:
-    with OidcProvider([VIEWER, ANALYST, ADMIN]) as running:
+    with OidcProvider([VIEWER, ANALYST, ADMIN, NEWCOMER]) as running:
         yield running
 
 
@@ -48,7 +51,9 @@ def signed_in_dashboard(provider: OidcProvider, tmp_path_factory: pytest.TempPat
     provider.register_client(CLIENT_ID, client_secret, f"{app_url}/oauth2callback")
     secrets_file.write_text(secrets_text(app_url, secrets.token_hex(32), CLIENT_ID, client_secret, provider,
                                          admin_emails=(ADMIN.email,)))
-    process, url = start_dashboard(arguments=("--secrets.files", str(secrets_file)), port=port)
+    # A store of its own: the roles granted here stay here.
+    process, url = start_dashboard(env_overrides={"BORDERWATCH_DATA_DIR": str(folder / "store")},
+                                   arguments=("--secrets.files", str(secrets_file)), port=port)
     assert url == app_url
     yield url
     stop_dashboard(process)
@@ -127,7 +132,40 @@ def test_each_role_sees_the_import_and_removal_controls_it_may_use(
 
 def test_signing_out_of_the_dashboard_returns_to_the_sign_in_page(page, signed_in_dashboard):
     _sign_in(page, signed_in_dashboard, ANALYST)
-    page.wait_for_timeout(PAUSE_MS)
-    page.get_by_role("button", name="Sign out").click()
-    page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)
+    _sign_out(page)
     assert page.get_by_text("Signed in as").count() == 0
+
+
+def test_an_admin_grants_analyst_to_a_viewer_who_can_then_import(page, signed_in_dashboard, artifacts):
+    _sign_in(page, signed_in_dashboard, NEWCOMER)
+    page.get_by_text(f"Signed in as {NEWCOMER.email} · role: viewer").wait_for(timeout=TIMEOUT_MS)
+    _sign_out(page)
+
+    _sign_in(page, signed_in_dashboard, ADMIN)
+    _open_import_page(page)
+    page.get_by_role("heading", name="Access").wait_for(timeout=TIMEOUT_MS)
+    address = page.get_by_role("textbox", name="E-mail address")
+    address.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(PAUSE_MS)
+    address.fill(NEWCOMER.email)
+    page.wait_for_timeout(PAUSE_MS)
+    page.get_by_role("button", name="Grant").click()  # analyst is the role the form offers first
+    page.get_by_text("Granted analyst to").wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(PAUSE_MS)
+    page.screenshot(path=artifacts / "signin-dashboard-grant.png", full_page=True)
+    _sign_out(page)
+
+    _sign_in(page, signed_in_dashboard, NEWCOMER)
+    page.get_by_text(f"Signed in as {NEWCOMER.email} · role: analyst").wait_for(timeout=TIMEOUT_MS)
+    _open_import_page(page)
+    page.locator("[data-testid='stFileUploader']").wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_text("importing needs an analyst or an admin").count() == 0
+    assert page.get_by_role("heading", name="Access").count() == 0
+
+
+def _sign_out(page) -> None:
+    button = page.get_by_role("button", name="Sign out")
+    button.wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_timeout(PAUSE_MS)
+    button.click()
+    page.get_by_role("button", name="Sign in").wait_for(timeout=TIMEOUT_MS)

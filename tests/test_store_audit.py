@@ -114,7 +114,7 @@ def test_entries_cannot_be_changed_or_deleted(engine, store):
     # Callers have a way to add entries and read them, none to change them.
     assert {name for name in dir(IncidentStore) if "audit" in name or "record" in name} == {
         "audit_log", "record_refusal"}
-    for name in ("import_chunks", "remove_dataset", "reseed_bundled", "record_refusal"):
+    for name in ("import_chunks", "remove_dataset", "reseed_bundled", "record_refusal", "grant_role", "revoke_role"):
         parameter = inspect.signature(getattr(IncidentStore, name)).parameters["actor"]
         assert parameter.kind is inspect.Parameter.KEYWORD_ONLY and parameter.default is inspect.Parameter.empty
 
@@ -225,11 +225,11 @@ def test_a_database_at_migration_1_gains_the_trail_by_migration_2(postgis_url):
     with open_store(database_url=postgis_url) as store:
         _import(store, chunk(incident_row(id="a")))
     with psycopg.connect(postgis_url, autocommit=True) as owner:
-        owner.execute("DROP TABLE audit_log")
+        owner.execute("DROP TABLE audit_log, role_grants")
         owner.execute("DROP FUNCTION audit_log_append_only()")
-        owner.execute("DELETE FROM schema_migrations WHERE version = 2")
+        owner.execute("DELETE FROM schema_migrations WHERE version >= 2")
     with open_store(database_url=postgis_url) as store:
-        assert store.schema_version() == 2  # type: ignore[attr-defined]
+        assert store.schema_version() == 3  # type: ignore[attr-defined]
         assert store.audit_log().empty and store.count() == 31
         store.remove_dataset("acled-test", actor=TESTER)
         assert store.audit_log()["action"].tolist() == ["remove"]

@@ -2,7 +2,8 @@
 
 Sign-in is Streamlit's own OpenID Connect (``st.login``), configured by the
 ``[auth]`` table of ``.streamlit/secrets.toml``; roles come from its ``[roles]``
-table (:func:`borderwatch.roles.role_settings`). Without ``[auth]`` the
+table (:func:`borderwatch.roles.role_settings`) and from the grants admins
+make in the app, kept in the store (the higher one applies). Without ``[auth]`` the
 dashboard is one person's tool on this machine, or, started with
 ``--allow-anonymous`` on a network address, a read-only picture for everyone
 (:mod:`borderwatch.serving`). Pages ask :func:`current_role` before showing a
@@ -19,11 +20,12 @@ from collections.abc import Mapping
 import streamlit as st
 
 from borderwatch import config
-from borderwatch.errors import PermissionDeniedError, SettingsError
+from borderwatch.errors import PermissionDeniedError, SettingsError, StoreUnavailableError
 from borderwatch.escape import escape_markdown
-from borderwatch.roles import Role, allows, require, role_of, role_settings
+from borderwatch.roles import Role, RoleSettings, allows, require, role_of, role_settings
 from borderwatch.serving import Exposure, exposure, role_without_sign_in
 from borderwatch.store import Actor, IncidentStore
+from ui import cache
 
 #: The launcher's option (after ``--`` on the command line) that lets anonymous viewers in.
 ALLOW_ANONYMOUS_FLAG = "--allow-anonymous"
@@ -85,8 +87,21 @@ def current_role() -> Role:
         if st.button("Sign in", type="primary"):
             st.login(provider) if provider else st.login()
         st.stop()
+    return role_of(st.user.to_dict(), configured_role_settings(), _granted_roles())
+
+
+def configured_role_settings() -> RoleSettings:
+    """Who the ``[roles]`` settings give which role (raises :class:`SettingsError` if they are wrong)."""
     roles = _secrets().get("roles")
-    return role_of(st.user.to_dict(), role_settings(roles if isinstance(roles, Mapping) else None))
+    return role_settings(roles if isinstance(roles, Mapping) else None)
+
+
+def _granted_roles() -> dict[str, Role]:
+    try:
+        return cache.granted_roles()
+    except StoreUnavailableError:
+        # The page says the store is unavailable; meanwhile the settings alone decide, never more.
+        return {}
 
 
 def may(action: str) -> bool:

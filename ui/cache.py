@@ -22,6 +22,7 @@ from borderwatch import borders, config, corridor, reference
 from borderwatch.errors import StoreUnavailableError
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
+from borderwatch.roles import Role
 from borderwatch.store import DATABASE_FILE, IncidentStore, data_dir, open_store
 from borderwatch.store.factory import configured_database_url
 from borderwatch.timeline import load_timeline
@@ -148,6 +149,22 @@ def store_answers() -> bool:
     except StoreUnavailableError:
         return False
     return True
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _granted_roles(path: str, revision: str) -> dict[str, Role]:
+    grants = _store(path).role_grants()
+    return {email: Role.parse(role) for email, role in zip(grants["email"], grants["role"], strict=True)}
+
+
+def granted_roles() -> dict[str, Role]:
+    """The roles admins granted in the app, by lower-case e-mail.
+
+    Cached under the store's revision, which every grant and revocation
+    counts up: a change made through another app process (or the command
+    line) applies on this one's next rerun.
+    """
+    return _granted_roles(*_current())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

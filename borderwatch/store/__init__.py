@@ -5,7 +5,8 @@ Callers type against :class:`IncidentStore` and get one from
 each in its module: :mod:`.interface` (the protocol and shared records),
 :mod:`.query` (an IncidentQuery as SQL), :mod:`.dialect` (what is particular
 to SQLite or PostgreSQL), :mod:`.schema` and :mod:`.migrations` (the tables),
-:mod:`.imports` (writing), :mod:`.audit` (the audit trail), :mod:`.duplicates`
+:mod:`.imports` (writing), :mod:`.audit` (the audit trail), :mod:`.grants` (roles
+granted in the app), :mod:`.duplicates`
 (probable duplicates), :mod:`.summaries` (map cells), :mod:`.reads` and
 :mod:`.writes` (queries and writes, for any engine), :mod:`.sqlite` (the
 embedded store), :mod:`.postgis` and :mod:`.pgschema` (the shared PostGIS store

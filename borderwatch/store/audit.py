@@ -1,4 +1,4 @@
-"""The audit trail: who imported, updated or removed what, when, and which way.
+"""The audit trail: who imported, updated or removed what, or changed whose role, when, and which way.
 
 Every entry is written inside the transaction of the change it records, so an
 import that is rolled back leaves no entry, and a committed change never lacks
@@ -19,24 +19,31 @@ from borderwatch.store.dialect import Connection
 from borderwatch.store.interface import Actor
 
 #: What an entry records: ``import`` (a new dataset), ``update`` (an import into
-#: an existing one) or ``remove``.
-ACTIONS: Final[tuple[str, ...]] = ("import", "update", "remove")
+#: an existing one), ``remove``, or ``grant`` and ``revoke`` (a role granted in the app).
+ACTIONS: Final[tuple[str, ...]] = ("import", "update", "remove", "grant", "revoke")
 #: How it ended: ``done``, or ``refused`` (the person's role does not allow it).
 OUTCOMES: Final[tuple[str, ...]] = ("done", "refused")
 #: Counts every entry carries (zero where they do not apply).
 COUNTS: Final[tuple[str, ...]] = ("added", "updated", "unchanged", "rejected", "removed")
+# What every entry says of a change to the data (the table's text columns before role changes were recorded).
+_DATA_COLUMNS = ("recorded_at", "actor", "via", "action", "outcome", "dataset", "format", "file_name", "file_hash")
+#: What an entry says of a role change: whose role (their e-mail) and which; empty for other entries.
+ROLE_COLUMNS: Final[tuple[str, ...]] = ("email", "role")
 #: The columns of :meth:`~borderwatch.store.interface.IncidentStore.audit_log`, in order.
-COLUMNS: Final[tuple[str, ...]] = (
-    "recorded_at", "actor", "via", "action", "outcome", "dataset", "format", "file_name", "file_hash", *COUNTS,
-)
+COLUMNS: Final[tuple[str, ...]] = (*_DATA_COLUMNS, *ROLE_COLUMNS, *COUNTS)
 #: Who seeds a new store with the bundled incidents (the first time it is opened).
 FIRST_RUN: Final[Actor] = Actor("borderwatch", "first run")
 
-#: The table, in DDL both engines run (PostgreSQL makes ``entry_id`` an identity).
+#: The table as schema 5 (PostGIS migration 2) made it, in DDL both engines run
+#: (PostgreSQL makes ``entry_id`` an identity); :data:`ROLE_COLUMNS_DDL` adds the rest.
 AUDIT_TABLE: Final[str] = (
     "CREATE TABLE IF NOT EXISTS audit_log (entry_id INTEGER PRIMARY KEY, "
-    + ", ".join(f"{column} TEXT NOT NULL" for column in COLUMNS[:-len(COUNTS)])
+    + ", ".join(f"{column} TEXT NOT NULL" for column in _DATA_COLUMNS)
     + ", " + ", ".join(f"{column} INTEGER NOT NULL" for column in COUNTS) + ")"
+)
+#: Adds :data:`ROLE_COLUMNS` (schema 6, PostGIS migration 3); older entries get empty text.
+ROLE_COLUMNS_DDL: Final[tuple[str, ...]] = tuple(
+    f"ALTER TABLE audit_log ADD COLUMN {column} TEXT NOT NULL DEFAULT ''" for column in ROLE_COLUMNS
 )
 #: SQLite's guards: any change or deletion of an entry aborts its statement.
 SQLITE_AUDIT_SCHEMA: Final[tuple[str, ...]] = (
@@ -69,6 +76,8 @@ def record(
     format: str = "",
     file_name: str = "",
     file_hash: str = "",
+    email: str = "",
+    role: str = "",
     **counts: int,
 ) -> None:
     """Append one entry to the audit trail, inside the caller's write transaction.
@@ -85,13 +94,15 @@ def record(
         One of :data:`OUTCOMES`.
     dataset, format, file_name, file_hash : str
         What it concerned: the dataset, and the file imported (its SHA-256).
+    email, role : str
+        For a role change: whose role (their e-mail), and which role was granted or revoked.
     **counts : int
         Any of :data:`COUNTS`; the others are 0.
     """
     if action not in ACTIONS or outcome not in OUTCOMES or set(counts) - set(COUNTS):
         raise ValueError(f"not an audit entry: {action!r}, {outcome!r}, {sorted(counts)}")
     recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    values = (recorded_at, actor.name, actor.via, action, outcome, dataset, format, file_name, file_hash,
+    values = (recorded_at, actor.name, actor.via, action, outcome, dataset, format, file_name, file_hash, email, role,
               *(int(counts.get(column, 0)) for column in COUNTS))
     conn.execute(
         f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})", values

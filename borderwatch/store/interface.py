@@ -23,6 +23,7 @@ from borderwatch.errors import DatasetNameError, quoted
 from borderwatch.filters import IncidentQuery
 from borderwatch.importers.base import ParsedChunk, Rejection
 from borderwatch.importers.validate import BIDI_CONTROLS
+from borderwatch.roles import Role
 
 #: Dataset (and format) name of the bundled incidents; reserved for them.
 BUNDLED: Final[str] = "bundled"
@@ -246,7 +247,19 @@ class IncidentStore(Protocol):
         ...
 
     def audit_log(self, limit: int | None = None) -> pd.DataFrame:
-        """List the audit trail, newest first: who imported, updated or removed what, when, which way."""
+        """List the audit trail, newest first: who imported, updated or removed what, or changed whose role."""
+        ...
+
+    def role_grants(self) -> pd.DataFrame:
+        """List the roles granted in the app: ``email``, ``role``, ``granted_by``, ``granted_at``."""
+        ...
+
+    def grant_role(self, email: str, role: Role, *, actor: Actor, acting_role: Role) -> bool:
+        """Grant ``role`` to ``email`` if ``acting_role`` is admin, recording it; False if held already."""
+        ...
+
+    def revoke_role(self, email: str, *, actor: Actor, acting_role: Role) -> Role:
+        """Revoke the role granted to ``email`` if ``acting_role`` is admin, recording it; return that role."""
         ...
 
     def query(
@@ -308,7 +321,7 @@ class IncidentStore(Protocol):
         ...
 
     def revision(self) -> str:
-        """Return a token that changes whenever the stored incidents change."""
+        """Return a token that changes whenever the stored incidents (or the roles granted) change."""
         ...
 
     def flag_duplicates(self) -> int:

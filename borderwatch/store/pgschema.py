@@ -16,7 +16,8 @@ Text columns compare by code point (``COLLATE "C"``), as SQLite's do, so
 sorting and the id ranges of :meth:`~borderwatch.store.reads.IncidentReads.incident_ids_for`
 give the same answers whatever the database's locale; an import's log has
 an identity key, as has an entry of the audit trail, which triggers keep
-append-only (see :mod:`.audit`); every incident has its position as ``geometry(Point, 4326)``,
+append-only (see :mod:`.audit`); a role granted in the app is a row of
+``role_grants`` (see :mod:`.grants`); every incident has its position as ``geometry(Point, 4326)``,
 generated from latitude and longitude, with a GiST index for map views.
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from borderwatch.store import grants
 from borderwatch.store.audit import AUDIT_TABLE, POSTGRES_AUDIT_GUARDS
 from borderwatch.store.schema import SCHEMA, TEMP_SCHEMA
 
@@ -49,6 +51,8 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
         "CREATE INDEX incidents_geom ON incidents USING GIST (geom)",
     )),
     (2, "the audit trail, append-only", (_postgres(AUDIT_TABLE), *POSTGRES_AUDIT_GUARDS)),
+    (3, "roles granted in the app, and whose role an audit entry changed",
+     tuple(_postgres(statement) for statement in grants.SCHEMA)),
 )
 #: The number of the last migration: a new database is brought to it.
 LATEST: Final[int] = MIGRATIONS[-1][0]

@@ -20,7 +20,7 @@ from borderwatch.borderzone import MEASURE_COLUMNS
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.mapgrid import SUMMARY_LEVELS, cell_shift, summary_level
 from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
-from borderwatch.store import audit
+from borderwatch.store import audit, grants
 from borderwatch.store.dialect import Dialect
 from borderwatch.store.interface import ID_QUALIFIER, POINT_COLUMNS, BBox, qualified_id
 from borderwatch.store.query import (
@@ -63,7 +63,7 @@ class IncidentReads:
         )[0][0]
 
     def revision(self) -> str:
-        """Return a token that changes whenever the stored incidents change.
+        """Return a token that changes whenever the stored incidents (or the roles granted) change.
 
         Readers cache query results under it (the dashboard, across sessions).
         Every write that changes incidents or their flags counts it up in the
@@ -250,6 +250,17 @@ class IncidentReads:
         """
         sql, params = audit.latest_sql(limit)
         return audit.as_frame(self._read(sql, params))
+
+    def role_grants(self) -> pd.DataFrame:
+        """List the roles granted in the app, by e-mail.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``email`` (lower-case), ``role`` (``analyst`` or ``admin``),
+            ``granted_by`` (as the audit trail names them) and ``granted_at`` (UTC).
+        """
+        return grants.as_frame(self._read(grants.LISTING_SQL))
 
     def query(
         self,

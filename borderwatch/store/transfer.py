@@ -2,7 +2,7 @@
 
 Every table of the SQLite file is copied whole, column by column as both
 engines name them: datasets with their provenance, the import log, the audit trail, the
-incidents with their measures and duplicate flags, the map summary and the
+roles granted in the app, the incidents with their measures and duplicate flags, the map summary and the
 ``meta`` values (revision, longest span, ...). A table the file holds that
 the database lacks stops the copy rather than being left behind. The copy is
 one transaction holding the store's advisory lock; it checks the row count
@@ -24,7 +24,8 @@ from borderwatch.store.postgis import PostGISStore, PostgresConnection, safe_url
 from borderwatch.store.schema import bump_revision
 
 #: Tables that hold a store's content: the target must have none of their rows.
-CONTENT_TABLES: Final[tuple[str, ...]] = ("datasets", "imports", "incidents", "incident_cells", "audit_log")
+CONTENT_TABLES: Final[tuple[str, ...]] = (
+    "datasets", "imports", "incidents", "incident_cells", "audit_log", "role_grants")
 # Rows read from the file per batch.
 _BATCH = 20_000
 

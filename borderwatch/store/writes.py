@@ -1,4 +1,4 @@
-"""Writing to the store, for any engine: imports, removals, the duplicate flags.
+"""Writing to the store, for any engine: imports, removals, the duplicate flags, role grants.
 
 An engine's store inherits these and supplies :meth:`IncidentWrites._write`
 (one write transaction, as a :class:`~borderwatch.store.dialect.Connection`
@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 
-from borderwatch.errors import DatasetConflictError, UnknownDatasetError, quoted
+from borderwatch import config
+from borderwatch.errors import DatasetConflictError, PermissionDeniedError, UnknownDatasetError, quoted
 from borderwatch.importers.base import ParsedChunk
-from borderwatch.store import audit, duplicates, imports, summaries
+from borderwatch.roles import Role, check_email, check_grantable, require
+from borderwatch.store import audit, duplicates, grants, imports, summaries
 from borderwatch.store.dialect import Connection
 from borderwatch.store.interface import BUNDLED, Actor, ImportReport, check_dataset_name
 from borderwatch.store.reads import IncidentReads
@@ -199,3 +201,68 @@ class IncidentWrites(IncidentReads):
         """
         with self._write() as conn:
             audit.record(conn, actor, action, outcome="refused", dataset=dataset)
+
+    def grant_role(self, email: str, role: Role, *, actor: Actor, acting_role: Role) -> bool:
+        """Grant ``role`` to the person who signs in as ``email``, recorded in the audit trail.
+
+        Parameters
+        ----------
+        email : str
+            Their e-mail address, any case (kept lower-case).
+        role : Role
+            ``ANALYST`` or ``ADMIN`` (:data:`borderwatch.roles.GRANTABLE`); it
+            replaces a role granted to them before.
+        actor : Actor
+            Who grants it, and which way.
+        acting_role : Role
+            The role of ``actor``: only an admin may grant roles.
+
+        Returns
+        -------
+        bool
+            False when they hold that role by a grant already (nothing changes, nothing is recorded).
+
+        Raises
+        ------
+        PermissionDeniedError
+            ``acting_role`` is not admin; the refusal is recorded in the audit trail.
+        EmailAddressError
+            ``email`` is not an e-mail address (every problem named).
+        ValueError
+            ``role`` may not be granted (viewer).
+        """
+        self._refuse_unless_admin("grant", email, role.label, actor, acting_role)
+        address = check_email(email)
+        check_grantable(role)
+        with self._write() as conn:
+            return grants.grant(conn, self.dialect, address, role, actor)
+
+    def revoke_role(self, email: str, *, actor: Actor, acting_role: Role) -> Role:
+        """Revoke the role granted to ``email`` in the app, recorded in the audit trail; return that role.
+
+        A role the sign-in settings give stays: it is changed in the settings.
+
+        Raises
+        ------
+        PermissionDeniedError
+            ``acting_role`` is not admin; the refusal is recorded in the audit trail.
+        EmailAddressError
+            ``email`` is not an e-mail address.
+        UnknownGrantError
+            ``email`` holds no grant; the message lists those who do.
+        """
+        self._refuse_unless_admin("revoke", email, "", actor, acting_role)
+        address = check_email(email)
+        with self._write() as conn:
+            return grants.revoke(conn, self.dialect, address, actor)
+
+    def _refuse_unless_admin(self, action: str, email: str, role: str, actor: Actor, acting_role: Role) -> None:
+        """Check the role of whoever changes a grant; record a refusal, in a transaction of its own, and raise."""
+        try:
+            require(acting_role, "grant_role")
+        except PermissionDeniedError:
+            # The text as sent, cut: a forged request may carry anything.
+            shown = email.strip().lower()[:config.EMAIL_MAX_CHARS]
+            with self._write() as conn:
+                audit.record(conn, actor, action, outcome="refused", email=shown, role=role)
+            raise
