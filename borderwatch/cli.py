@@ -1,6 +1,7 @@
 """The command line: import files into the store, list and remove datasets, grant roles, export.
 
-Run as ``python -m borderwatch COMMAND ...``; every command has ``--help``.
+Run as ``borderwatch COMMAND ...`` (or ``python -m borderwatch COMMAND ...``); every
+command has ``--help``.
 Exit codes: 0 done (an import with rejected rows is done: it was stored);
 2 refused (a file refused as a whole, a strict import with rejected rows,
 an unknown dataset, bad arguments), with one message on stderr and the
@@ -64,7 +65,9 @@ from borderwatch.store.factory import configured_database_url
 from borderwatch.store.postgis import PostGISStore, safe_url
 from borderwatch.store.transfer import copy_to_postgis
 
-PROG: Final[str] = "python -m borderwatch"
+#: The program's name in usage, help and errors, whichever way it was started: the
+#: installed command (``python -m borderwatch`` runs the same program).
+PROG: Final[str] = "borderwatch"
 EXIT_OK: Final[int] = 0
 EXIT_REFUSED: Final[int] = 2
 EXIT_INTERRUPTED: Final[int] = 130
@@ -440,7 +443,7 @@ def _distance_km(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``python -m borderwatch``.
+    """Return the argument parser of the ``borderwatch`` command.
 
     Returns
     -------

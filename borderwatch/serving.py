@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import re
 from collections.abc import Sequence
 
 from borderwatch.errors import SettingsError
@@ -18,6 +19,10 @@ from borderwatch.roles import Role
 
 #: Host names that always mean this machine.
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"})
+
+# A host name or IPv4 address: dot-separated labels (underscores occur in internal names).
+_NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")
+_PORT = re.compile(r"[0-9]{1,5}")
 
 
 class Exposure(enum.Enum):
@@ -31,15 +36,70 @@ class Exposure(enum.Enum):
     ANONYMOUS = "anonymous"
 
 
+def _is_port(text: str) -> bool:
+    return _PORT.fullmatch(text) is not None and int(text) <= 65535
+
+
+def _ipv6(text: str) -> str | None:
+    try:
+        return str(ipaddress.IPv6Address(text))
+    except ValueError:
+        return None
+
+
+def host_key(text: str | None, *, header: bool = False) -> str | None:
+    """The host a ``Host`` header or an allow-list entry names, in one form for comparing.
+
+    Parameters
+    ----------
+    text : str or None
+        ``name``, ``name:port``, ``[IPv6]`` or ``[IPv6]:port`` (the port is
+        ignored). An allow-list entry may also be a bare IPv6 address (``::1``),
+        ``*`` (any host) or a wildcard such as ``*.example.org``.
+    header : bool
+        Read ``text`` as a request's ``Host`` header, where an IPv6 address must
+        be in brackets (a colon would otherwise be ambiguous) and no wildcard is.
+
+    Returns
+    -------
+    str or None
+        Lower case, without the port or a trailing dot; an IPv6 address in
+        brackets and compressed (``[2001:db8::1]``), as a browser sends it;
+        None when ``text`` names no host.
+    """
+    text = (text or "").strip().lower()
+    if text.startswith("["):
+        inner, bracket, rest = text[1:].partition("]")
+        address = _ipv6(inner) if bracket and (not rest or (rest[0] == ":" and _is_port(rest[1:]))) else None
+        return None if address is None else f"[{address}]"
+    if not header:
+        if text == "*":
+            return text
+        if text.count(":") > 1:
+            address = _ipv6(text)
+            return None if address is None else f"[{address}]"
+    name, colon, port = text.partition(":")
+    if colon and not _is_port(port):
+        return None
+    name = name.removesuffix(".")
+    wildcard = not header and name.startswith("*.")
+    if not _NAME.fullmatch(name[2:] if wildcard else name):
+        return None
+    return name
+
+
 def is_loopback(address: str | None) -> bool:
-    """Whether a listening address reaches this machine only (an empty address means every interface)."""
-    text = (address or "").strip().strip("[]").lower()
-    if not text:
+    """Whether an address or host name (perhaps with a port) reaches this machine only.
+
+    An empty address means every interface.
+    """
+    host = host_key(address)
+    if host is None:
         return False
-    if text in LOOPBACK_NAMES:
+    if host in LOOPBACK_NAMES:
         return True
     try:
-        return ipaddress.ip_address(text).is_loopback
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False  # a host name other than localhost may resolve anywhere
 

@@ -33,7 +33,7 @@ from tests.test_importers import HTML_PAGE, acled_file
 REPO_ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = ("import", "datasets", "remove", "roles", "export")
 REPORT_KEYS = ["format", "dataset", "accepted", "rejected", "added", "updated", "unchanged", "rejections"]
-ERROR_PREFIX = "python -m borderwatch: error: "
+ERROR_PREFIX = "borderwatch: error: "
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def three_rows(tmp_path: Path, **options) -> Path:
 def test_every_command_has_help(capsys, data, command):
     code, out, _ = run(capsys, *([command] if command else []), "--help")
     assert code == 0
-    assert out.startswith("usage: python -m borderwatch")
+    assert out.startswith("usage: borderwatch ")
     assert "example" in out
 
 
@@ -96,6 +96,17 @@ def test_module_runs_as_a_program(tmp_path):
     result = run_process("--help", data_dir=tmp_path)
     assert result.returncode == 0
     assert "import" in result.stdout and "export" in result.stdout
+    assert result.stdout.startswith("usage: borderwatch ")
+
+
+@pytest.mark.parametrize("started_as", ["/usr/local/bin/borderwatch", "borderwatch/__main__.py", "-c"])
+@pytest.mark.parametrize("command", (None, "import"))
+def test_help_names_the_program_borderwatch_however_it_was_started(capsys, monkeypatch, started_as, command):
+    monkeypatch.setattr(sys, "argv", [started_as])
+    code, out, _ = run(capsys, *([command] if command else []), "--help")
+    assert code == 0
+    assert out.startswith(f"usage: borderwatch {command or ''}".rstrip())
+    assert "python -m" not in out and "__main__" not in out
 
 
 def test_usage_error_exits_2(capsys, data):

@@ -31,7 +31,7 @@ def test_a_shapefile_with_a_wrong_prj_is_refused_with_its_likely_cause(tmp_path,
     data = tmp_path / "data"
     code, out, err = _cli(capsys, "--data-dir", str(data), "import", str(path), *MAPPING)
     assert (code, out) == (2, "")
-    assert err.startswith("python -m borderwatch: error: wrong-prj.zip: 3 of 3 points lie outside the area "
+    assert err.startswith("borderwatch: error: wrong-prj.zip: 3 of 3 points lie outside the area "
                           "WGS 84 / UTM zone 32N is meant for")
     assert "the coordinates are longitude/latitude degrees, but the file says they are WGS 84 / UTM zone 32N" in err
     with open_store(data / DATABASE_FILE) as store:
@@ -99,7 +99,7 @@ def test_malformed_geoparquet_metadata_is_one_message_and_exit_2(tmp_path, capsy
     path = geoparquet_with_metadata(tmp_path / "events.parquet", geo)
     code, out, err = _cli(capsys, "--data-dir", str(tmp_path / "data"), "import", str(path), *MAPPING)
     assert (code, out) == (2, "")
-    assert err.startswith("python -m borderwatch: error: events.parquet: its GeoParquet metadata ")
+    assert err.startswith("borderwatch: error: events.parquet: its GeoParquet metadata ")
     assert problem in err and "Traceback" not in err and err.count("\n") == 1
 
 

@@ -20,7 +20,7 @@ from tests.factories import TESTER
 from tests.hostile import acled_rows, damage, frame_of
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-ERROR = "python -m borderwatch: error: "
+ERROR = "borderwatch: error: "
 BUNDLED = 30
 
 

@@ -111,3 +111,48 @@ def test_allow_anonymous_lets_a_network_server_start_and_it_asks_no_outside_serv
     assert "BorderWatch is serving on every network interface" in output
     # Streamlit's welcome would look the public IP up at checkip.amazonaws.com (and warn, offline).
     assert "External URL" not in output and "external IP" not in output
+
+
+def _socket_status(url: str, host: str) -> int:
+    """The status of a WebSocket handshake for the session stream under ``host``, from a page of that host."""
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    try:
+        connection.request("GET", "/_stcore/stream", headers={
+            "Host": host, "Origin": f"http://{host}", "Upgrade": "websocket", "Connection": "Upgrade",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13",
+        })
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def test_the_server_answers_ipv6_literals_named_in_its_allowed_hosts(artifacts):
+    # Entries as an operator writes them: brackets, a port, any case; Streamlit's own WebSocket check must agree.
+    process, url = start_dashboard(arguments=(
+        "--server.allowedHosts", "127.0.0.1", "--server.allowedHosts", "[::1]:8501",
+        "--server.allowedHosts", "[0:0::0:1]",
+    ))
+    try:
+        port = urlsplit(url).port
+        assert _status_under_host(url, f"[::1]:{port}") == 200
+        assert _status_under_host(url, "[::1]") == 200
+        assert _socket_status(url, f"[::1]:{port}") == 101
+        assert _status_under_host(url, f"[::2]:{port}") == 400
+        assert _socket_status(url, f"[::2]:{port}") == 400
+        assert _status_under_host(url, "rebind.attacker.test") == 400
+    finally:
+        stop_dashboard(process)
+
+
+def test_an_allowed_host_that_names_no_host_stops_the_server_with_the_entry_named():
+    # A JSON list on the command line reaches Streamlit as one entry, which no request could match.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(_free_port()),
+         "--server.address", "127.0.0.1", "--server.headless", "true",
+         "--server.allowedHosts", '["watch.example.org", "[::1]"]', "--", "--allow-anonymous"],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "BorderWatch will not start: server.allowedHosts" in output
+    assert """'["watch.example.org", "[::1]"]' is not a host""" in output

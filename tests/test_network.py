@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,9 +13,10 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from ui.network import POLICY_VIOLATION, allowed_hosts, network_middleware
+from borderwatch.errors import SettingsError
+from ui.network import POLICY_VIOLATION, allowed_hosts, network_middleware, streamlit_allowed_hosts
 
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 
 
 async def _page(request):
@@ -97,11 +100,66 @@ def test_socket_opens_only_when_origin_port_matches_host_port(port, other):
 
 
 def test_hosts_default_to_loopback_and_the_addresses_the_server_was_given():
-    assert allowed_hosts([], ["localhost", "localhost"]) == ["localhost", "127.0.0.1"]
+    loopback = list(LOOPBACK_HOSTS)
+    assert allowed_hosts([], ["localhost", "localhost"]) == loopback
     assert allowed_hosts([], ["0.0.0.0", None, "watch.example.org:8501/borderwatch"]) == [
-        "localhost", "127.0.0.1", "watch.example.org"]
-    assert allowed_hosts([], ["10.1.2.3"]) == ["localhost", "127.0.0.1", "10.1.2.3"]
+        *loopback, "watch.example.org"]
+    assert allowed_hosts([], ["10.1.2.3"]) == [*loopback, "10.1.2.3"]
+    assert allowed_hosts([], ["::", "[::]", "2001:DB8::1", "[2001:db8::2]:8501/borderwatch"]) == [
+        *loopback, "[2001:db8::1]", "[2001:db8::2]"]
 
 
 def test_configured_hosts_replace_the_defaults():
     assert allowed_hosts(["*.example.org"], ["localhost"]) == ["*.example.org"]
+
+
+def test_configured_ipv6_hosts_are_read_with_or_without_brackets_and_port():
+    assert allowed_hosts(["[::1]:8501", "::1", "[2001:DB8:0::1]", "watch.example.org:443"], []) == [
+        "[::1]", "[2001:db8::1]", "watch.example.org"]
+
+
+def test_every_unreadable_configured_host_is_named_at_once():
+    with pytest.raises(SettingsError) as refused:
+        allowed_hosts(["[::1", "watch.example.org", "[2001:db8::zz]:8501", "host:port"], [])
+    assert refused.value.problems[0].startswith("'[::1' is not a host")
+    assert [problem.split(" is not")[0] for problem in refused.value.problems] == [
+        "'[::1'", "'[2001:db8::zz]:8501'", "'host:port'"]
+
+
+def test_streamlits_own_check_gets_ipv6_hosts_without_brackets():
+    # Streamlit compares the Host's name as urllib reads it: "[::1]:8501" -> "::1".
+    assert streamlit_allowed_hosts(allowed_hosts(["[::1]:8501", "watch.example.org"], [])) == [
+        "::1", "watch.example.org"]
+
+
+@pytest.mark.parametrize("entry", ["[::1]:8501", "[::1]", "::1", "[0:0:0:0:0:0:0:1]:80"])
+def test_page_is_served_under_an_ipv6_literal_on_the_allow_list_whatever_its_spelling(entry):
+    client = _client(allowed_hosts=allowed_hosts([entry], []))
+    assert client.get("/", headers={"host": "[::1]:8501"}).status_code == 200
+    assert client.get("/", headers={"host": "[::1]"}).status_code == 200
+    assert client.get("/", headers={"host": "[::2]:8501"}).status_code == 400
+
+
+@pytest.mark.parametrize("host", ["::1", "[::1", "[::1]x", "[::1]:", "[::1]:99999", "[localhost]", ""])
+def test_page_is_refused_under_a_malformed_host(host):
+    assert _client().get("/", headers={"host": host}).status_code == 400
+
+
+def test_a_wildcard_names_no_ipv6_address():
+    client = _client(allowed_hosts=allowed_hosts(["*.example.org"], []))
+    assert client.get("/", headers={"host": "[::1]:8501"}).status_code == 400
+
+
+def test_socket_opens_from_the_dashboards_own_page_under_an_ipv6_address():
+    client = _client(allowed_hosts=allowed_hosts(["[2001:db8::1]"], []))
+    assert _open_socket(client, "[2001:db8::1]:8501", origin="http://[2001:DB8::1]:8501") == "session"
+    with pytest.raises(WebSocketDisconnect):
+        _open_socket(client, "[2001:db8::1]:8501", origin="http://[2001:db8::2]:8501")
+
+
+@given(address=st.ip_addresses(v=6), entry_port=st.integers(1, 65535), request_port=st.integers(1, 65535))
+def test_an_ipv6_entry_admits_its_address_on_any_port_and_no_other_address(address, entry_port, request_port):
+    client = _client(allowed_hosts=allowed_hosts([f"[{address.exploded.upper()}]:{entry_port}"], []))
+    assert client.get("/", headers={"host": f"[{address.compressed}]:{request_port}"}).status_code == 200
+    neighbour = ipaddress.IPv6Address((int(address) + 1) % 2**128)
+    assert client.get("/", headers={"host": f"[{neighbour}]:{request_port}"}).status_code == 400

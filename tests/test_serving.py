@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 
 from borderwatch.errors import SettingsError
 from borderwatch.roles import Role
-from borderwatch.serving import Exposure, exposure, is_loopback, role_without_sign_in, where_to_open
+from borderwatch.serving import Exposure, exposure, host_key, is_loopback, role_without_sign_in, where_to_open
 
 
-@pytest.mark.parametrize("address", ["localhost", "LOCALHOST", "127.0.0.1", "127.8.9.10", "::1", "[::1]"])
+@pytest.mark.parametrize("address", ["localhost", "LOCALHOST", "127.0.0.1", "127.8.9.10", "::1", "[::1]",
+                                     "[::1]:8501", "localhost:8501", "127.0.0.1:8501"])
 def test_loopback_addresses_reach_this_machine_only(address):
     assert is_loopback(address)
 
@@ -65,3 +66,38 @@ def test_the_start_line_names_the_address_to_open():
     assert where_to_open("::1", 8502, "/bw/") == "BorderWatch is serving: open http://[::1]:8502/bw"
     line = where_to_open("0.0.0.0", 8501, "", "watch-01")
     assert "http://localhost:8501" in line and "http://watch-01:8501" in line
+
+
+@given(address=st.ip_addresses(v=6), port=st.none() | st.integers(0, 65535))
+def test_every_spelling_of_an_ipv6_host_reads_as_one_bracketed_compressed_address(address, port):
+    suffix = "" if port is None else f":{port}"
+    expected = f"[{address.compressed}]"
+    assert host_key(f"[{address.exploded.upper()}]{suffix}", header=True) == expected
+    assert host_key(f"[{address.compressed}]{suffix}") == expected
+    # An allow-list entry may leave the brackets off; a Host header may not (its colons would be ambiguous).
+    assert host_key(address.exploded) == expected
+    assert host_key(address.exploded, header=True) is None
+
+
+@given(labels=st.lists(st.from_regex(r"[a-z0-9][a-z0-9-]{0,10}", fullmatch=True), min_size=1, max_size=4),
+       port=st.none() | st.integers(0, 65535))
+def test_a_host_name_reads_as_itself_in_lower_case_without_its_port(labels, port):
+    name = ".".join(labels)
+    suffix = "" if port is None else f":{port}"
+    assert host_key(f"{name.upper()}{suffix}", header=True) == name
+    assert host_key(f"{name}.{suffix}") == name  # the root's trailing dot names the same host
+
+
+@pytest.mark.parametrize("text", [None, "", "[::1", "[::1]x", "[::1]:", "[::1]:65536", "[1.2.3.4]", "a..b",
+                                  "host:port", "exa mple", "*.", "*.*.example.org", "user@host"])
+def test_text_that_names_no_host_reads_as_none(text):
+    assert host_key(text) is None
+
+
+def test_wildcards_are_allow_list_entries_never_hosts():
+    assert host_key("*.Example.org") == "*.example.org" and host_key("*") == "*"
+    assert host_key("*.example.org", header=True) is None and host_key("*", header=True) is None
+
+
+def test_a_loopback_server_listed_by_its_ipv6_address_and_port_stays_local():
+    assert exposure("::1", sign_in_configured=False, served_names=["[::1]:8501", "localhost:8501"]) is Exposure.LOCAL

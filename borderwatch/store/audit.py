@@ -34,8 +34,8 @@ COLUMNS: Final[tuple[str, ...]] = (*_DATA_COLUMNS, *ROLE_COLUMNS, *COUNTS)
 #: Who seeds a new store with the bundled incidents (the first time it is opened).
 FIRST_RUN: Final[Actor] = Actor("borderwatch", "first run")
 
-#: The table as schema 5 (PostGIS migration 2) made it, in DDL both engines run
-#: (PostgreSQL makes ``entry_id`` an identity); :data:`ROLE_COLUMNS_DDL` adds the rest.
+#: The table as SQLite schema 5 made it (PostGIS has its own, frozen in migration 2 of
+#: :mod:`.pgschema`); :data:`ROLE_COLUMNS_DDL` adds the rest.
 AUDIT_TABLE: Final[str] = (
     "CREATE TABLE IF NOT EXISTS audit_log (entry_id INTEGER PRIMARY KEY, "
     + ", ".join(f"{column} TEXT NOT NULL" for column in _DATA_COLUMNS)
@@ -53,16 +53,6 @@ SQLITE_AUDIT_SCHEMA: Final[tuple[str, ...]] = (
         " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
         for operation in ("UPDATE", "DELETE")
     ),
-)
-#: PostgreSQL's guards, one function for row changes and for TRUNCATE.
-POSTGRES_AUDIT_GUARDS: Final[tuple[str, ...]] = (
-    "CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
-    " BEGIN RAISE EXCEPTION USING MESSAGE = 'the audit trail is append-only: ' || TG_OP || ' refused',"
-    " ERRCODE = 'insufficient_privilege'; END $$",
-    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log"
-    " FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()",
-    "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log"
-    " FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()",
 )
 
 

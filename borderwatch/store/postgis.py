@@ -165,7 +165,10 @@ class PostGISStore(IncidentWrites):
         self.upgrade_schema()
         self._pool = ConnectionPool(
             url, min_size=1, max_size=READ_POOL_SIZE, open=False, name="borderwatch-read",
-            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S},
+            # Unprepared: psycopg prepares a query run five times, and the server's generic plan
+            # cannot see the values (a map box holding every incident looked selective, so the GiST
+            # index read every row: 4x SQLite's date-range time at 1M; docs/postgis.md).
+            kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT_S, "prepare_threshold": None},
             # A connection the server dropped (a restart) is replaced, not handed out.
             check=ConnectionPool.check_connection,
         )

@@ -8,8 +8,9 @@ column names one incident in the whole store (a unique index holds it so;
 see :func:`~borderwatch.store.interface.qualified_id`).
 
 The DDL is written for SQLite and PostgreSQL alike (``DOUBLE PRECISION``,
-no SQLite-only types); the PostGIS store takes it as its first migration
-and adds a geometry column beside latitude/longitude (see :mod:`.pgschema`).
+no SQLite-only types). The PostGIS store's first migration was made from it
+and is frozen as literal PostgreSQL DDL (see :mod:`.pgschema`): a change
+here reaches PostGIS only through a new migration there.
 """
 
 from __future__ import annotations
