@@ -172,15 +172,16 @@ INFRASTRUCTURE_STATUSES: Final[dict[str, tuple[str, ...]]] = {
 }
 
 #: Columns of an infrastructure file, each with the names it is also found under
-#: (case-insensitive). KML's own ``Name`` and ``Description`` are name and notes.
+#: (case-insensitive). KML's own ``Name`` and ``Description`` are name and notes; a shapefile
+#: cuts names to 10 characters (``status_fro``).
 INFRASTRUCTURE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
-    "id": ("id", "feature_id"),
+    "id": ("feature_id", "id"),
     "name": ("name",),
     "kind": ("kind", "type", "category"),
     "built_from": ("built_from", "construction_start", "built_start"),
     "built_to": ("built_to", "construction_end", "completed", "built_end"),
     "status": ("status",),
-    "status_from": ("status_from", "status_start"),
+    "status_from": ("status_from", "status_start", "status_fro"),
     "status_to": ("status_to", "status_end"),
     "sources": ("sources", "source"),
     "notes": ("notes", "note", "description"),
