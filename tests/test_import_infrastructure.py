@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -23,7 +24,7 @@ from borderwatch.importers.infrastructure import (
     near_border,
     read_infrastructure,
 )
-from borderwatch.infrastructure import kind_of, status_on
+from borderwatch.infrastructure import InfrastructureFeature, kind_of, status_on
 
 #: A stretch of fence near Ben Gardane, and a crossing at Ras Ajdir, in degrees.
 FENCE = LineString([(11.40, 33.10), (11.45, 33.05), (11.50, 33.00)])
@@ -415,3 +416,16 @@ def test_load_with_a_border_refuses_far_features(tmp_path):
         "f1", "c1"
     ]
 
+
+
+def test_distances_hold_along_a_long_border_far_from_the_first_feature():
+    # The 49th parallel from 123 W to 95 W, a vertex every 0.05°, and posts 30 km due north of it in many cells.
+    parallel = LineString([(longitude, 49.0) for longitude in np.arange(-123.0, -94.99, 0.05)])
+    posts = []
+    for number, longitude in enumerate(np.arange(-122.5, -95.0, 2.3)):
+        north_longitude, north_latitude, _ = projection.geod().fwd(longitude, 49.0, 0.0, 30_000.0)
+        posts.append(InfrastructureFeature(id=f"p{number}", name="", kind="post", rows=(number + 1,),
+                                           geometry=Point(north_longitude, north_latitude)))
+    assert len(posts) == 12
+    assert beyond_border(posts, parallel, max_km=30.0 * 1.005) == []
+    assert len(beyond_border(posts, parallel, max_km=30.0 * 0.995)) == len(posts)
