@@ -11,6 +11,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 import pytest
 import shapely
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
@@ -230,6 +231,12 @@ def test_file_without_a_kind_column_or_features_is_refused(tmp_path):
     empty = tmp_path / "none.geojson"
     empty.write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
     assert "holds no features" in refusal(empty)
+
+
+def test_table_without_geometry_is_refused(tmp_path):
+    path = tmp_path / "table.gpkg"
+    pyogrio.write_dataframe(pd.DataFrame({"kind": ["fence"], "sources": ["s"]}), path)
+    assert refusal(path) == "table.gpkg: is a table without geometry: every feature needs a line or a point"
 
 
 def test_gpkg_that_is_some_other_sqlite_database_is_refused(tmp_path):

@@ -176,7 +176,9 @@ def _read_batches(path: Path, kind: str, batch_rows: int) -> Iterator[gis.Batch]
             fields = set(meta["fields"])
             for batch in reader:
                 frame = gis.dates_as_text(batch).to_pandas()
-                geometry = next(column for column in frame.columns if column not in fields)
+                geometry = next((column for column in frame.columns if column not in fields), None)
+                if geometry is None:
+                    raise _refuse(path, "is a table without geometry: every feature needs a line or a point")
                 yield gis.Batch(frame.drop(columns=[geometry]), frame[geometry].to_numpy(object), crs)
     except FileRejectedError:
         raise
@@ -421,8 +423,7 @@ def _assemble(rows: list[_Row], label: Mapping[str, str]) -> tuple[list[Infrastr
                 periods.append(period)
         features.append(InfrastructureFeature(
             id=feature_id, name=first.name, kind=first.kind, geometry=first.geometry,
-            built_from=first.built_from or next((row.built_from for row in kept if row.built_from), None),
-            built_to=first.built_to or next((row.built_to for row in kept if row.built_to), None),
+            built_from=first.built_from, built_to=first.built_to,
             periods=tuple(periods), sources=first.sources, notes=first.notes, properties=first.properties,
             rows=tuple(sorted(row.row for row in kept)),
         ))
