@@ -237,7 +237,9 @@ def _ogr_batches(path: Path, batch_rows: int, kind: str) -> Iterator[Batch]:
         fields = set(meta["fields"])
         for batch in reader:
             frame = dates_as_text(batch).to_pandas()
-            geometry = next(name for name in frame.columns if name not in fields)
+            geometry = next((name for name in frame.columns if name not in fields), None)
+            if geometry is None:
+                raise _refuse(path, "is a table without geometry: BorderWatch reads points from a GIS file")
             yield Batch(frame.drop(columns=[geometry]), frame[geometry].to_numpy(object), crs)
 
 
