@@ -87,6 +87,8 @@ def assert_fence_and_crossing(parsed) -> None:
     assert shapely.get_coordinates(fence.geometry).ravel().tolist() == pytest.approx(
         shapely.get_coordinates(FENCE).ravel().tolist())
     assert (crossing.id, crossing.kind) == ("c1", "crossing")
+    # Nothing but the file's own columns: KML's styling fields (tessellate, visibility, …) are not kept.
+    assert (fence.properties, crossing.properties) == ({}, {})
     assert (crossing.geometry.x, crossing.geometry.y) == pytest.approx((CROSSING.x, CROSSING.y))
     assert [(period.status, period.start, period.end) for period in crossing.periods] == [
         ("closed", date(2016, 3, 7), date(2016, 3, 22))

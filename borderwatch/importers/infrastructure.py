@@ -53,9 +53,10 @@ GEOMETRY: Final[str] = gis.GEOMETRY
 _DATE_FIELDS: Final[tuple[str, ...]] = ("built_from", "built_to", "status_from", "status_to")
 # Fields shown as one line (a label, a key): no control character belongs in them.
 _ONE_LINE_FIELDS: Final[tuple[str, ...]] = ("id", "name", "kind", "status")
-# Fields KML readers add to every placemark: styling, not data.
+# Fields KML readers add to every placemark: styling, not data; and the
+# placemark's own id, which writers make up, when feature_id gives the feature's.
 _KML_STYLE_FIELDS: Final[frozenset[str]] = frozenset(
-    {"timestamp", "begin", "end", "altitudemode", "tessellate", "extrude", "visibility", "draworder", "icon"}
+    {"timestamp", "begin", "end", "altitudemode", "tessellate", "extrude", "visibility", "draworder", "icon", "id"}
 )
 _REMOVED = re.compile(f"[\x00{BIDI_CONTROLS}]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
