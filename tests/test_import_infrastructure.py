@@ -345,6 +345,19 @@ def test_missing_empty_and_unreadable_geometries_are_rejected(tmp_path):
     assert {(row, column) for row, column, _ in reasons(parsed)} == {(1, "geometry"), (2, "geometry"), (3, "geometry")}
 
 
+def test_file_whose_every_geometry_is_missing_rejects_every_row(tmp_path):
+    path = tmp_path / "nothing.geojson"
+    properties = {"kind": "post", "sources": "s"}
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": properties, "geometry": None},
+        {"type": "Feature", "properties": properties, "geometry": None},
+    ]}), encoding="utf-8")
+    parsed = read_infrastructure(path)
+    assert parsed.features == []
+    assert reasons(parsed) == [(row, "geometry", "holds no geometry: it is missing, empty or unreadable")
+                               for row in (1, 2)]
+
+
 def test_one_point_multipoint_is_taken_as_its_point(tmp_path):
     path = geojson(tmp_path, {"kind": "post", **NO_STATUS, "geometry": MultiPoint([(11.2, 33.1)])})
     (post,) = read_infrastructure(path).features

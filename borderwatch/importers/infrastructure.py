@@ -232,7 +232,8 @@ def _wgs84_geometries(
     coordinates, owners = shapely.get_coordinates(usable, return_index=True)
     x, y = coordinates[:, 0], coordinates[:, 1]
     not_numbers = ~(np.isfinite(x) & np.isfinite(y))
-    longitude, latitude, note = gis.to_wgs84(path, batch.crs, x, y)
+    # A batch without one usable vertex has nothing to move (and no magnitude to judge a CRS by).
+    longitude, latitude, note = gis.to_wgs84(path, batch.crs, x, y) if len(x) else (x, y, "")
     outside = np.zeros(len(x), dtype=bool)
     if batch.crs is not None and len(x):
         outside = gis.outside_area_of_use(path, batch.crs, x, y, longitude, latitude)
