@@ -13,10 +13,11 @@ import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pyproj import CRS
 from shapely.geometry import LineString, Point
 
 from borderwatch import config
-from borderwatch.errors import InfrastructureDataError
+from borderwatch.errors import FileRejectedError, InfrastructureDataError
 from borderwatch.importers.gis import Batch
 from borderwatch.importers.infrastructure import load_infrastructure, parse_infrastructure, read_infrastructure
 from borderwatch.importers.validate import BIDI_CONTROLS
@@ -158,3 +159,23 @@ def test_random_text_in_every_column_of_a_file_raises_only_the_validation_error(
         assert all(item.row == 1 for item in error.rejections)
     else:
         assert "kept" in [feature.name for feature in features]
+
+
+coordinate = st.floats(allow_nan=True, allow_infinity=True, width=64)
+
+
+@PROPERTY_SETTINGS
+@given(x=coordinate, y=coordinate, line=st.booleans())
+def test_random_coordinates_are_rejected_per_row_or_refuse_the_file_never_crash(x, y, line):
+    geometry = LineString([(11.4, 33.1), (x, y)]) if line else Point(x, y)
+    rows = [valid_row("other", "random", 0), valid_row("post", "kept", 1)]
+    batch = Batch(pd.DataFrame(rows, columns=list(COLUMNS), dtype=object),
+                  np.array(shapely.to_wkb([geometry, POINT]), dtype=object), CRS.from_user_input("EPSG:4326"))
+    try:
+        parsed = parse_infrastructure(Path("random.gpkg"), [batch])
+    except FileRejectedError as error:  # most vertices beyond degrees: the file's CRS is wrong, said so
+        assert str(error).startswith("random.gpkg: its coordinates")
+        return
+    assert "kept" in [feature.name for feature in parsed.features]
+    if len(parsed.features) == 1:
+        assert [(item.row, item.column) for item in parsed.rejections] == [(1, "geometry")]
