@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from borderwatch import config
 
 if TYPE_CHECKING:  # the store imports these errors: no import at run time
+    from borderwatch.importers.base import Rejection
     from borderwatch.store.interface import ImportReport
 
 
@@ -198,3 +199,20 @@ class UnknownGrantError(BorderWatchError, LookupError):
 
 class PermissionDeniedError(BorderWatchError, PermissionError):
     """Someone tried what their role does not allow (checked where the action runs, not only in the page)."""
+
+
+class InfrastructureDataError(DataValidationError):
+    """An infrastructure file has rows that break its format, or lie too far from the border.
+
+    Parameters
+    ----------
+    source : str
+        The file's name.
+    rejections : list of borderwatch.importers.base.Rejection
+        Every refused row, by feature number, column and reason; the message
+        lists them as "feature N, column C: reason".
+    """
+
+    def __init__(self, source: str, rejections: list[Rejection]) -> None:
+        self.rejections = list(rejections)
+        super().__init__(source, [f"feature {item.row}, column {item.column}: {item.reason}" for item in rejections])

@@ -128,3 +128,61 @@ REQUIRED_COLUMNS: Final[tuple[str, ...]] = (
 )
 
 SOURCE_SEPARATOR: Final[str] = " ; "
+
+# --- Border infrastructure (issue 14) -----------------------------------------
+# Documented for users in ``data/README.md`` ("Infrastructure files").
+
+#: Kinds of infrastructure, drawn as lines (barriers) or as points.
+INFRASTRUCTURE_LINE_KINDS: Final[tuple[str, ...]] = ("fence", "wall", "trench", "berm")
+INFRASTRUCTURE_POINT_KINDS: Final[tuple[str, ...]] = ("crossing", "post", "sensor")
+#: ``other`` may be a line or a point.
+INFRASTRUCTURE_KINDS: Final[tuple[str, ...]] = (*INFRASTRUCTURE_LINE_KINDS, *INFRASTRUCTURE_POINT_KINDS, "other")
+
+#: Words files use for each kind, read case-insensitively with ``_``, ``-`` and
+#: runs of spaces taken as one space. A bare "checkpoint" is a post, not a
+#: crossing: a checkpoint on a road near the border lets no one across it, and
+#: a crossing is drawn open or closed. "border post" is a crossing, as in
+#: southern Africa, where it names the crossing itself (e.g. Beitbridge).
+INFRASTRUCTURE_KIND_SYNONYMS: Final[dict[str, str]] = {
+    **{kind: kind for kind in INFRASTRUCTURE_KINDS},
+    "fences": "fence", "fencing": "fence", "border fence": "fence", "barrier fence": "fence",
+    "wire fence": "fence", "razor wire": "fence", "barbed wire": "fence",
+    "walls": "wall", "border wall": "wall", "separation wall": "wall", "barrier wall": "wall",
+    "trenches": "trench", "ditch": "trench", "moat": "trench", "anti-tank ditch": "trench",
+    "berms": "berm", "sand berm": "berm", "earth berm": "berm", "sand wall": "berm", "embankment": "berm",
+    "earthwork": "berm",
+    "crossings": "crossing", "border crossing": "crossing", "crossing point": "crossing",
+    "border crossing point": "crossing", "port of entry": "crossing", "border post": "crossing",
+    "border control": "crossing", "border checkpoint": "crossing",
+    "posts": "post", "checkpoint": "post", "guard post": "post", "outpost": "post", "observation post": "post",
+    "military post": "post", "watchtower": "post", "watch tower": "post", "fort": "post",
+    "sensors": "sensor", "camera": "sensor", "cctv": "sensor", "radar": "sensor", "ground sensor": "sensor",
+    "surveillance camera": "sensor", "detector": "sensor",
+}
+
+#: Statuses a period of each kind may give (``status`` column); ``other`` takes any of them.
+_BARRIER_STATUSES: Final[tuple[str, ...]] = ("planned", "under construction", "complete")
+_POINT_STATUSES: Final[dict[str, tuple[str, ...]]] = {
+    "crossing": ("open", "closed"), "post": ("active", "inactive"), "sensor": ("active", "inactive"),
+}
+INFRASTRUCTURE_STATUSES: Final[dict[str, tuple[str, ...]]] = {
+    **{kind: _BARRIER_STATUSES for kind in INFRASTRUCTURE_LINE_KINDS},
+    **_POINT_STATUSES,
+    "other": (*_BARRIER_STATUSES, "open", "closed", "active", "inactive"),
+}
+
+#: Columns of an infrastructure file, each with the names it is also found under
+#: (case-insensitive). KML's own ``Name`` and ``Description`` are name and notes; a shapefile
+#: cuts names to 10 characters (``status_fro``).
+INFRASTRUCTURE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "id": ("feature_id", "id"),
+    "name": ("name",),
+    "kind": ("kind", "type", "category"),
+    "built_from": ("built_from", "construction_start", "built_start"),
+    "built_to": ("built_to", "construction_end", "completed", "built_end"),
+    "status": ("status",),
+    "status_from": ("status_from", "status_start", "status_fro"),
+    "status_to": ("status_to", "status_end"),
+    "sources": ("sources", "source"),
+    "notes": ("notes", "note", "description"),
+}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import pytest
 from shapely.geometry import MultiPoint, Point
 
@@ -282,3 +283,11 @@ def test_gis_rows_are_streamed(tmp_path):
     chunks = list(read_incidents(path, dataset="t", column_mapping=MAPPING | {"source_id": "uid"}, chunk_rows=10))
     assert [len(chunk.incidents) for chunk in chunks] == [10, 10, 5]
     assert chunks[-1].incidents["row"].tolist() == list(range(21, 26))
+
+
+def test_geopackage_table_without_geometry_is_refused_in_a_sentence(tmp_path):
+    path = tmp_path / "table.gpkg"
+    pyogrio.write_dataframe(pd.DataFrame({"date": ["2016-03-07"], "type": ["Armed clash"], "place": ["x"]}), path)
+    assert refusal(path, column_mapping=MAPPING) == (
+        "table.gpkg: is a table without geometry: BorderWatch reads points from a GIS file"
+    )

@@ -85,7 +85,7 @@ _POINT: Final[int] = shapely.GeometryType.POINT
 _MULTIPOINT: Final[int] = shapely.GeometryType.MULTIPOINT
 
 # Errors the readers raise on a damaged or unexpected file.
-_READ_ERRORS: Final[tuple[type[Exception], ...]] = (
+READ_ERRORS: Final[tuple[type[Exception], ...]] = (
     pyogrio.errors.DataSourceError,
     pyogrio.errors.DataLayerError,
     pyogrio.errors.FieldError,
@@ -198,11 +198,11 @@ def _parquet_batches(path: Path, batch_rows: int) -> Iterator[Batch]:
     column, crs = _parquet_geometry(path, parquet.schema_arrow)
     _check_parquet_sizes(path, parquet)
     for batch in parquet.iter_batches(batch_size=batch_rows):
-        frame = _dates_as_text(batch).to_pandas()
+        frame = dates_as_text(batch).to_pandas()
         yield Batch(frame.drop(columns=[column]), frame[column].to_numpy(object), crs)
 
 
-def _dates_as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
+def dates_as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Date and time columns as ISO text, in Arrow.
 
     Python's dates stop at year 1: a date before it (GDAL reads "-0001-01-01"
@@ -236,8 +236,10 @@ def _ogr_batches(path: Path, batch_rows: int, kind: str) -> Iterator[Batch]:
         crs = CRS.from_user_input(meta["crs"]) if meta["crs"] else None
         fields = set(meta["fields"])
         for batch in reader:
-            frame = _dates_as_text(batch).to_pandas()
-            geometry = next(name for name in frame.columns if name not in fields)
+            frame = dates_as_text(batch).to_pandas()
+            geometry = next((name for name in frame.columns if name not in fields), None)
+            if geometry is None:
+                raise _refuse(path, "is a table without geometry: BorderWatch reads points from a GIS file")
             yield Batch(frame.drop(columns=[geometry]), frame[geometry].to_numpy(object), crs)
 
 
@@ -267,7 +269,7 @@ def read_batches(path: Path, kind: str, batch_rows: int) -> Iterator[Batch]:
             yield from _ogr_batches(path, batch_rows, kind)
     except FileRejectedError:
         raise
-    except _READ_ERRORS as error:
+    except READ_ERRORS as error:
         raise _refuse(path, f"cannot be read as {KIND_NAMES[kind]} ({error})") from error
 
 
@@ -282,7 +284,7 @@ def column_names(path: Path, kind: str) -> list[str]:
         return [str(name) for name in pyogrio.read_info(path)["fields"]]
     except FileRejectedError:
         raise
-    except _READ_ERRORS as error:
+    except READ_ERRORS as error:
         raise _refuse(path, f"cannot be read as {KIND_NAMES[kind]} ({error})") from error
 
 
@@ -352,15 +354,15 @@ def _points(path: Path, batch: Batch, rows: pd.Series) -> tuple[np.ndarray, np.n
     usable = geometries.copy()
     usable[~point] = None
     x, y = shapely.get_x(usable), shapely.get_y(usable)
-    longitude, latitude, note = _to_wgs84(path, batch.crs, x, y)
+    longitude, latitude, note = to_wgs84(path, batch.crs, x, y)
     outside = np.zeros(len(x), dtype=bool)
     if batch.crs is not None:
-        outside = _outside_area_of_use(path, batch.crs, x, y, longitude, latitude)
+        outside = outside_area_of_use(path, batch.crs, x, y, longitude, latitude)
         problems.extend(
             Rejection(
                 int(rows[index]), GEOMETRY,
                 f"x {x[index]:.6g}, y {y[index]:.6g} lies outside the area {batch.crs.name} is meant for "
-                f"({_area_text(batch.crs)}): wrong coordinates, or a .prj that names the wrong CRS",
+                f"({area_text(batch.crs)}): wrong coordinates, or a .prj that names the wrong CRS",
             )
             for index in np.flatnonzero(outside)
         )
@@ -368,14 +370,15 @@ def _points(path: Path, batch: Batch, rows: pd.Series) -> tuple[np.ndarray, np.n
     return longitude, latitude, problems, note
 
 
-def _area_text(crs: CRS) -> str:
+def area_text(crs: CRS) -> str:
+    """The bounds of a CRS's area of use, in words, for messages ("unknown" if it has none)."""
     area = crs.area_of_use
     # The bounds only: the area's name lists every country it touches.
     return (f"longitude {area.west:g} to {area.east:g}, latitude {area.south:g} to {area.north:g}"
             if area is not None else "unknown")
 
 
-def _outside_area_of_use(
+def outside_area_of_use(
     path: Path, crs: CRS, x: np.ndarray, y: np.ndarray, longitude: np.ndarray, latitude: np.ndarray
 ) -> np.ndarray:
     """Points that lie outside the area of use of the file's CRS (with a margin).
@@ -411,11 +414,11 @@ def _outside_area_of_use(
     raise _refuse(
         path,
         f"{outside.sum():,} of {finite.sum():,} points lie outside the area {crs.name} is meant for "
-        f"({_area_text(crs)}; e.g. {example}): {cause}",
+        f"({area_text(crs)}; e.g. {example}): {cause}",
     )
 
 
-def _to_wgs84(path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
+def to_wgs84(path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
     """Reproject to EPSG:4326; refuse metres passed off as degrees, or no CRS with non-degree values."""
     finite = np.isfinite(x) & np.isfinite(y)
     outside = finite & ((np.abs(x) > 180.0) | (np.abs(y) > 90.0))
