@@ -23,6 +23,11 @@ def border_style(_feature: dict) -> dict:
     return BORDER_LINE.leaflet()
 
 
+def countries_style(_feature: dict) -> dict:
+    """Leaflet style of the border's two countries: a faint wash (see :data:`layers.style.BORDER_COUNTRIES`)."""
+    return BORDER_COUNTRIES.leaflet()
+
+
 def border_layer(
     border: gpd.GeoDataFrame,
     name: str = LAYER_NAME,
@@ -58,11 +63,10 @@ def border_layer(
     )
     group = line_feature_group(border, name, border_style, tooltip, popup)
     if countries is not None and not countries.empty:
-        style = BORDER_COUNTRIES.leaflet()
         folium.GeoJson(
             countries[["name", "geometry"]].__geo_interface__,
             name=f"{name}: countries",
-            style_function=lambda _feature: style,
+            style_function=countries_style,
             interactive=False,
             control=False,
         ).add_to(group)

@@ -83,9 +83,9 @@ def test_every_page_opens_with_a_stored_date_before_the_year_1(store_with_an_old
     # The Import data page says what it cannot show, and still offers the removal.
     at.switch_page("app_pages/import_data.py").run()
     assert any("holds 2 incidents dated before the year 1" in warning.value for warning in at.warning)
-    at.selectbox[-1].set_value("acled").run()
-    at.checkbox[-1].check().run()
-    at.button[-1].click().run()
+    next(box for box in at.selectbox if box.label == "Remove a dataset").set_value("acled").run()
+    next(box for box in at.checkbox if box.label == "Yes, remove its incidents").check().run()
+    next(button for button in at.button if button.label == "Remove").click().run()
     assert not at.exception
     assert "Removed “acled” and its 2 incidents." in at.success[0].value
     assert not at.warning

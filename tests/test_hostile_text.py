@@ -144,9 +144,9 @@ def test_the_import_page_counts_one_incident_as_one(tmp_path, monkeypatch):
     assert store_button.label == "Store 1 incident in dataset “acled”"
     store_button.click().run()
     assert at.success[0].value == "Stored in “acled”: 1 added, 0 updated, 0 unchanged; 0 rows rejected."
-    at.selectbox[-1].set_value("acled").run()
-    at.checkbox[-1].check().run()
-    at.button[-1].click().run()
+    next(box for box in at.selectbox if box.label == "Remove a dataset").set_value("acled").run()
+    next(box for box in at.checkbox if box.label == "Yes, remove its incidents").check().run()
+    next(button for button in at.button if button.label == "Remove").click().run()
     assert at.success[0].value == "Removed “acled” and its 1 incident."
 
 

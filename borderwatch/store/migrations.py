@@ -58,9 +58,13 @@ def upgrade(conn: sqlite3.Connection, dialect: Dialect) -> None:
     if version != "5":  # 4 -> 5: the audit trail (empty: what happened before was not recorded)
         for statement in (*SCHEMA, *audit.SQLITE_AUDIT_SCHEMA):
             conn.execute(statement)
-    # 5 -> 6: roles granted in the app, and whose role an audit entry changed.
-    for statement in grants.SCHEMA:
-        conn.execute(statement)
+    # 5 -> 6: roles granted in the app, and whose role an audit entry changed (columns an
+    # audit trail already has are left: the step may meet a table of any earlier version).
+    conn.execute(grants.ROLE_GRANTS_TABLE)
+    present = {row[1] for row in conn.execute("PRAGMA table_info(audit_log)")}
+    for column, statement in zip(audit.ROLE_COLUMNS, audit.ROLE_COLUMNS_DDL, strict=True):
+        if column not in present:
+            conn.execute(statement)
     if version == "1":
         summaries.refresh_cells(conn, dialect, [row[0] for row in conn.execute("SELECT name FROM datasets")])
         summaries.recount_longest_span(conn, dialect)
