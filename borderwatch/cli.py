@@ -25,6 +25,7 @@ from typing import Final, TextIO
 import psycopg
 
 from borderwatch import config
+from borderwatch.borders import border_table, search_borders
 from borderwatch.errors import (
     BorderWatchError,
     StoreDamagedError,
@@ -48,7 +49,7 @@ from borderwatch.export import (
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers import FORMATS, detect_format, read_incidents
 from borderwatch.importers.report import group_rejections
-from borderwatch.listings import format_audit, format_datasets, records
+from borderwatch.listings import format_audit, format_borders, format_datasets, records
 from borderwatch.store import (
     DATA_DIR_ENV,
     DATABASE_FILE,
@@ -322,6 +323,21 @@ def _audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _borders(args: argparse.Namespace) -> int:
+    table = border_table()
+    if args.search is not None:
+        found = {border.key for border in search_borders(args.search)}
+        table = table[table["border"].isin(found)]
+    if args.json:
+        print(json.dumps([{key: value.item() if hasattr(value, "item") else value for key, value in row.items()}
+                          for row in table.to_dict("records")], ensure_ascii=False))
+    elif table.empty:
+        print(f"no land border matches {args.search!r}")
+    else:
+        print(format_borders(table))
+    return EXIT_OK
+
+
 def _export_format(args: argparse.Namespace) -> str:
     if args.format:
         return args.format
@@ -438,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
         Sub-commands ``import``, ``datasets``, ``remove``, ``audit``, ``export``,
-        ``synth``, ``upgrade-db``, ``migrate``; each sets ``handler``, the function that runs it.
+        ``synth``, ``borders``, ``upgrade-db``, ``migrate``; each sets ``handler``, the function that runs it.
         (The benchmark is ``python -m scripts.bench``, from the checkout.)
     """
     # --data-dir is accepted before and after the command; SUPPRESS keeps a
@@ -577,6 +593,21 @@ def build_parser() -> argparse.ArgumentParser:
     synthesizing.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     synthesizing.add_argument("-o", "--output", metavar="FILE", required=True, help="CSV file to write (replaced)")
     synthesizing.set_defaults(handler=_synth)
+
+    bordering = command(
+        "borders", "list every land border: its two countries' codes and names, its length",
+        "List the land borders BorderWatch knows (Natural Earth 1:10m, bundled): the key\n"
+        "(the two ISO 3166-1 alpha-3 codes in alphabetical order, which --border takes in\n"
+        "either order), each country's code and name, the length in km and the number of\n"
+        "separate parts. --search keeps the borders whose countries match every word\n"
+        "(name or code, case and accents ignored; the closest country's when none does).",
+        f"examples:\n  {PROG} borders\n  {PROG} borders --search tunisia\n  {PROG} borders --json",
+    )
+    bordering.add_argument("--search", metavar="TEXT", help="only the borders of the countries this matches")
+    bordering.add_argument("--json", action="store_true",
+                           help="print a JSON list of objects: border, code_a, code_b, name_a, name_b, "
+                                "length_km, parts")
+    bordering.set_defaults(handler=_borders)
 
     upgrading = command(
         "upgrade-db", "create or upgrade the tables of a PostGIS database",
