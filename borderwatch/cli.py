@@ -19,13 +19,15 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Final, TextIO
 
 import psycopg
 
 from borderwatch import config
-from borderwatch.borders import border_table, search_borders
+from borderwatch.bordermeasures import with_border_measures
+from borderwatch.borders import Border, border_table, find_border, search_borders
 from borderwatch.errors import (
     BorderWatchError,
     StoreDamagedError,
@@ -362,8 +364,11 @@ def _export(args: argparse.Namespace) -> int:
     )
     datasets = tuple(args.datasets) if args.datasets else None
     actors = tuple(args.actors) if args.actors else None
+    border = _chosen_border(args)
+    # The store holds the default border's measures; another's are taken here, in bulk, before --within-km.
+    other = border.key != config.DEFAULT_BORDER
     query = IncidentQuery(selection, datasets, actors, args.hide_duplicates, args.within_km)
-    output = Path(args.output or export_file_name(query, EXPORT_FORMATS[format][0].lstrip(".")))
+    output = Path(args.output or export_file_name(query, EXPORT_FORMATS[format][0].lstrip("."), border=border))
     with _open(args, allow_damaged=True) as store:
         try:
             store.check_integrity()
@@ -382,9 +387,13 @@ def _export(args: argparse.Namespace) -> int:
                                     (actors, options["actors"], "actor")):
             for value in sorted(set(values or ()) - set(known)):
                 print(f"warning: no stored incident has {what} {quoted(value)}", file=sys.stderr)
-        incidents = store.query(query)
+        incidents = store.query(replace(query, max_border_km=None) if other else query)
         provenance = store.datasets()
-    filters = describe_filters(query)
+    if other:
+        incidents = with_border_measures(incidents, border)
+        if args.within_km is not None:
+            incidents = incidents[incidents["distance_border_km"] <= args.within_km]
+    filters = describe_filters(query, border=border)
     attribution = export_attribution(dataset_attributions(incidents_per_dataset(incidents), provenance),
                                      filters=filters)
     sidecar = output.with_name(output.name + ATTRIBUTION_SUFFIX)
@@ -406,6 +415,11 @@ def _export(args: argparse.Namespace) -> int:
         where = sidecar if format == "csv" else "inside the file"
         print(f"attribution (cite it when you use or share these data, as the sources' terms ask): {where}")
     return EXIT_OK
+
+
+def _chosen_border(args: argparse.Namespace) -> Border:
+    """The border of ``--border`` (checked before anything is read or written), else the default."""
+    return find_border(args.border or config.DEFAULT_BORDER)
 
 
 def _synth(args: argparse.Namespace) -> int:
@@ -553,9 +567,14 @@ def build_parser() -> argparse.ArgumentParser:
         "are neutralised. An export credits the sources of its incidents (ACLED, UCDP,\n"
         "GTD, imported GIS datasets, the bundled table): in PATH.attribution.txt beside\n"
         "a CSV, in the file for GeoJSON and GeoPackage. Without -o, the file is named\n"
-        "after the dates and filters, e.g. borderwatch-2016-03-01_2016-03-31-tunisia.csv.",
+        "after the dates and filters, e.g. borderwatch-2016-03-01_2016-03-31-tunisia.csv.\n"
+        "Each incident carries its measures (distance_border_km, border_side,\n"
+        "border_position_km, and the barrier's) against the Tunisia-Libya border, as\n"
+        "stored, or against the border of --border, measured for the export (no barrier:\n"
+        "distance_barrier_km empty).",
         f"examples:\n  {PROG} export --format csv -o all.csv\n"
-        f"  {PROG} export --from 2016-03-01 --to 2016-03-31 --country Tunisia --hide-duplicates -o march.gpkg",
+        f"  {PROG} export --from 2016-03-01 --to 2016-03-31 --country Tunisia --hide-duplicates -o march.gpkg\n"
+        f"  {PROG} export --border MAR-DZA --within-km 50 -o near-dza-mar.geojson",
     )
     exporting.add_argument("--format", choices=tuple(EXPORT_FORMATS),
                            help="file format (default: from the extension of PATH, else csv)")
@@ -577,7 +596,10 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument("--hide-duplicates", action="store_true",
                            help="leave out probable duplicates of an earlier dataset's incidents")
     exporting.add_argument("--within-km", type=_distance_km, metavar="KM",
-                           help="keep incidents at most KM from the Tunisia-Libya border line")
+                           help="keep incidents at most KM from the border line (of --border)")
+    exporting.add_argument("--border", metavar="CODE-CODE",
+                           help="measure against this land border: two ISO 3166-1 alpha-3 codes in either "
+                                f"order, e.g. DZA-MAR (see the borders command; default {config.DEFAULT_BORDER})")
     exporting.set_defaults(handler=_export)
 
     synthesizing = command(
