@@ -426,14 +426,16 @@ def _synth(args: argparse.Namespace) -> int:
     from borderwatch.synth import write_synthetic_acled  # loads the country polygons: only when asked
 
     output = Path(args.output)
+    border = _chosen_border(args)
     progress = Progress(sys.stderr, output.name)
     try:
-        written = write_synthetic_acled(output, args.rows, args.seed, progress=progress)
+        written = write_synthetic_acled(output, args.rows, args.seed, progress=progress, border=border)
     except ValueError as error:
         raise CommandError(str(error)) from error
     finally:
         progress.finish()
-    print(f"{output}: {written:,} synthetic ACLED rows (seed {args.seed}); not real events")
+    around = "" if border.key == config.DEFAULT_BORDER else f", around the {border.name} border"
+    print(f"{output}: {written:,} synthetic ACLED rows (seed {args.seed}{around}); not real events")
     return EXIT_OK
 
 
@@ -606,14 +608,20 @@ def build_parser() -> argparse.ArgumentParser:
         "synth", "write synthetic ACLED data, to try BorderWatch at scale",
         "Write N synthetic incidents as an ACLED CSV export (current schema): events\n"
         "clustered around real towns of Tunisia, Libya and Algeria and along the\n"
-        "Tunisia-Libya border, ACLED's type mix, years of dates, skewed deaths. The\n"
-        "same N and seed always give the same file. Not real events.",
-        f"example:\n  {PROG} synth --rows 1000000 --seed 1 -o synthetic.csv\n"
-        f"  {PROG} import synthetic.csv --dataset synthetic",
+        "Tunisia-Libya border, ACLED's type mix, years of dates, skewed deaths. With\n"
+        "--border, events around that border instead: GeoNames towns of both countries\n"
+        "near it and points along the line, generic actors of the two countries. The\n"
+        "same N, seed and border always give the same file. Not real events.",
+        f"examples:\n  {PROG} synth --rows 1000000 --seed 1 -o synthetic.csv\n"
+        f"  {PROG} import synthetic.csv --dataset synthetic\n"
+        f"  {PROG} synth --border DZA-MAR --rows 100000 -o dza-mar.csv",
     )
     synthesizing.add_argument("--rows", type=positive_int, required=True, metavar="N", help="rows to write")
     synthesizing.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     synthesizing.add_argument("-o", "--output", metavar="FILE", required=True, help="CSV file to write (replaced)")
+    synthesizing.add_argument("--border", metavar="CODE-CODE",
+                              help="events around this land border: two ISO 3166-1 alpha-3 codes in either order "
+                                   f"(see the borders command; default {config.DEFAULT_BORDER})")
     synthesizing.set_defaults(handler=_synth)
 
     bordering = command(

@@ -352,6 +352,14 @@ SYNTH_CROSSING_KM: Final[float] = 20.0
 SYNTH_CROSSING_BOOST: Final[dict[str, float]] = {"ras-ajdir": 10.0, "dehiba-wazin": 3.0}
 SYNTH_DEFAULT_CROSSING_BOOST: Final[float] = 3.0
 
+#: Synthetic rows for a border other than Tunisia–Libya (``synth --border``):
+#: towns of 15,000 people or more (GeoNames) this close to the border are drawn from ...
+SYNTH_ANY_BORDER_TOWN_KM: Final[float] = 150.0
+#: ... and, where a side has fewer, its this many towns nearest the border.
+SYNTH_ANY_BORDER_MIN_TOWNS: Final[int] = 3
+#: Share of those rows placed along the border line itself (crossings, smuggling, clashes).
+SYNTH_ANY_BORDER_SHARE: Final[float] = 0.35
+
 #: Redraws of a point that falls in the sea or across a border before it is
 #: put on its anchor: each round leaves a few per cent, so few reach the snap.
 SYNTH_MAX_REDRAWS: Final[int] = 6
