@@ -202,3 +202,14 @@ def test_with_border_measures_replaces_the_measures_and_keeps_the_rest():
     assert measured["border_side"].tolist() == ["Morocco", "Morocco"]  # Oujda, then Figuig's plateau
     assert (measured["distance_border_km"] < 100).all()
     assert incidents["distance_border_km"].tolist() == [999.0, 999.0]
+
+
+def test_the_benchmark_prints_seconds_rates_and_ratios_for_each_border(capsys):
+    from scripts import bench_bordermeasures
+
+    figures = bench_bordermeasures.main(["--points", "2000", "--borders", "TUN-LBY", "KAZ-RUS"])
+    printed = capsys.readouterr().out
+    assert [f.border for f in figures] == ["TUN-LBY", "KAZ-RUS"]
+    assert "TUN-LBY" in printed and "KAZ-RUS" in printed and "ratio" in printed
+    assert all(f.measure_s > 0 and f.baseline_s > 0 and f.rate > 0 for f in figures)
+    assert figures[0].frames == 1 < figures[1].frames
