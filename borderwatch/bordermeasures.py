@@ -81,16 +81,19 @@ class PreparedBorder:
         countries = detailed if self.detailed else _world_countries()
         names = dict(zip(countries["iso3"], countries["name"], strict=True))
         names.update({border.code_a: border.name_a, border.code_b: border.name_b})
-        # The border's own two countries are tried first: most points lie in one of them.
-        own = {border.code_a, border.code_b}
-        order = sorted(range(len(countries)), key=lambda row: countries["iso3"].iloc[row] not in own)
-        self._polygons = tuple(countries.geometry.iloc[row] for row in order)
-        self._names = np.array([names[countries["iso3"].iloc[row]] for row in order], dtype=object)
-        shapely.prepare(np.asarray(self._polygons))
+        own = countries["iso3"].isin([border.code_a, border.code_b]).to_numpy()
+        # The border's own two countries first: most points lie in one of them.
+        order = np.argsort(~own, kind="stable")
+        polygons = countries.geometry.to_numpy()[order]
+        labels = np.array([names[code] for code in countries["iso3"].to_numpy()[order]], dtype=object)
+        shapely.prepare(polygons)
+        # Tried one by one: the detailed region's few polygons, or the two coarse ones of the border's
+        # countries; any other point is looked up in the world's tree.
+        self._inside = tuple(zip(labels, polygons, strict=True))[: len(polygons) if self.detailed else int(own.sum())]
         # Coasts only for the search at sea: simplified, as the store's are, they are searched far faster.
-        self._coasts = shapely.simplify(
-            np.asarray(self._polygons), config.COAST_SIMPLIFY_TOLERANCE_M / (_KM_PER_DEGREE * _METRES_PER_KM)
-        )
+        self._coasts = shapely.simplify(polygons, config.COAST_SIMPLIFY_TOLERANCE_M / (_KM_PER_DEGREE * _METRES_PER_KM))
+        self._coast_names = labels
+        self._polygons = polygons
         self._tree = shapely.STRtree(self._coasts)
         world = _world_countries()
         self._world_tree = shapely.STRtree(world.geometry.to_numpy())
@@ -131,17 +134,15 @@ class PreparedBorder:
     def _sides(self, lon: np.ndarray, lat: np.ndarray, distance_km: np.ndarray, line_side: np.ndarray) -> np.ndarray:
         sides = np.full(lon.size, "", dtype=object)
         finite = np.isfinite(lon) & np.isfinite(lat)
-        for name, polygon in zip(self._names, self._polygons, strict=True):
+        for name, polygon in self._inside:
             unknown = np.flatnonzero((sides == "") & finite)
             if unknown.size == 0:
                 break
             sides[unknown[shapely.contains_xy(polygon, lon[unknown], lat[unknown])]] = name
-        if self.detailed:
-            # Outside the detailed region's box: the world's coarse polygons, as the store does.
-            unknown = np.flatnonzero((sides == "") & finite)
-            found, country = self._world_tree.query(shapely.points(lon[unknown], lat[unknown]), predicate="within")
-            sides[unknown[found]] = self._world_names[country]
-        else:
+        unknown = np.flatnonzero((sides == "") & finite)
+        found, country = self._world_tree.query(shapely.points(lon[unknown], lat[unknown]), predicate="within")
+        sides[unknown[found]] = self._world_names[country]
+        if not self.detailed:
             # Near the line the coarse outlines are kilometres off; its side is exact.
             own = np.isin(sides, [self.border.name_a, self.border.name_b]) | (sides == "")
             near = np.flatnonzero(own & (distance_km <= config.BORDER_SIDE_FROM_LINE_KM) & (line_side != 0))
@@ -165,7 +166,7 @@ class PreparedBorder:
         point, country, metres = point[order], country[order], metres[order]
         first = np.concatenate([[True], point[1:] != point[:-1]])
         nearest = first & (metres <= config.SEA_SNAP_KM * _METRES_PER_KM)
-        names[point[nearest]] = self._names[country[nearest]]
+        names[point[nearest]] = self._coast_names[country[nearest]]
         return names
 
     def _coast_metres(self, lon: np.ndarray, lat: np.ndarray, country: np.ndarray) -> np.ndarray:
