@@ -20,12 +20,22 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Final, TextIO
 
 import psycopg
 
 from borderwatch import config
+from borderwatch.bordercommands import (
+    BORDERS_DESCRIPTION,
+    BORDERS_EPILOG,
+    BORDERS_SUMMARY,
+    add_borders_arguments,
+    run_borders,
+)
+from borderwatch.bordermeasures import with_border_measures
+from borderwatch.borders import Border, find_border
 from borderwatch.errors import (
     BorderWatchError,
     StoreDamagedError,
@@ -357,8 +367,11 @@ def _export(args: argparse.Namespace) -> int:
     )
     datasets = tuple(args.datasets) if args.datasets else None
     actors = tuple(args.actors) if args.actors else None
+    border = _chosen_border(args)
+    # The store holds the default border's measures; another's are taken here, in bulk, before --within-km.
+    other = border.key != config.DEFAULT_BORDER
     query = IncidentQuery(selection, datasets, actors, args.hide_duplicates, args.within_km)
-    output = Path(args.output or export_file_name(query, EXPORT_FORMATS[format][0].lstrip(".")))
+    output = Path(args.output or export_file_name(query, EXPORT_FORMATS[format][0].lstrip("."), border=border))
     with _open(args, allow_damaged=True) as store:
         try:
             store.check_integrity()
@@ -377,9 +390,13 @@ def _export(args: argparse.Namespace) -> int:
                                     (actors, options["actors"], "actor")):
             for value in sorted(set(values or ()) - set(known)):
                 print(f"warning: no stored incident has {what} {quoted(value)}", file=sys.stderr)
-        incidents = store.query(query)
+        incidents = store.query(replace(query, max_border_km=None) if other else query)
         provenance = store.datasets()
-    filters = describe_filters(query)
+    if other:
+        incidents = with_border_measures(incidents, border)
+        if args.within_km is not None:
+            incidents = incidents[incidents["distance_border_km"] <= args.within_km]
+    filters = describe_filters(query, border=border)
     attribution = export_attribution(dataset_attributions(incidents_per_dataset(incidents), provenance),
                                      filters=filters)
     sidecar = output.with_name(output.name + ATTRIBUTION_SUFFIX)
@@ -403,18 +420,25 @@ def _export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _chosen_border(args: argparse.Namespace) -> Border:
+    """The border of ``--border`` (checked before anything is read or written), else the default."""
+    return find_border(args.border or config.DEFAULT_BORDER)
+
+
 def _synth(args: argparse.Namespace) -> int:
     from borderwatch.synth import write_synthetic_acled  # loads the country polygons: only when asked
 
     output = Path(args.output)
+    border = _chosen_border(args)
     progress = Progress(sys.stderr, output.name)
     try:
-        written = write_synthetic_acled(output, args.rows, args.seed, progress=progress)
+        written = write_synthetic_acled(output, args.rows, args.seed, progress=progress, border=border)
     except ValueError as error:
         raise CommandError(str(error)) from error
     finally:
         progress.finish()
-    print(f"{output}: {written:,} synthetic ACLED rows (seed {args.seed}); not real events")
+    around = "" if border.key == config.DEFAULT_BORDER else f", around the {border.name} border"
+    print(f"{output}: {written:,} synthetic ACLED rows (seed {args.seed}{around}); not real events")
     return EXIT_OK
 
 
@@ -449,7 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
         Sub-commands ``import``, ``datasets``, ``remove``, ``audit``, ``roles``, ``export``,
-        ``synth``, ``upgrade-db``, ``migrate``; each sets ``handler``, the function that runs it.
+        ``synth``, ``borders``, ``upgrade-db``, ``migrate``; each sets ``handler``, the function that runs it.
         (The benchmark is ``python -m scripts.bench``, from the checkout.)
     """
     # --data-dir is accepted before and after the command; SUPPRESS keeps a
@@ -554,9 +578,14 @@ def build_parser() -> argparse.ArgumentParser:
         "are neutralised. An export credits the sources of its incidents (ACLED, UCDP,\n"
         "GTD, imported GIS datasets, the bundled table): in PATH.attribution.txt beside\n"
         "a CSV, in the file for GeoJSON and GeoPackage. Without -o, the file is named\n"
-        "after the dates and filters, e.g. borderwatch-2016-03-01_2016-03-31-tunisia.csv.",
+        "after the dates and filters, e.g. borderwatch-2016-03-01_2016-03-31-tunisia.csv.\n"
+        "Each incident carries its measures (distance_border_km, border_side,\n"
+        "border_position_km, and the barrier's) against the Tunisia-Libya border, as\n"
+        "stored, or against the border of --border, measured for the export (no barrier:\n"
+        "distance_barrier_km empty).",
         f"examples:\n  {PROG} export --format csv -o all.csv\n"
-        f"  {PROG} export --from 2016-03-01 --to 2016-03-31 --country Tunisia --hide-duplicates -o march.gpkg",
+        f"  {PROG} export --from 2016-03-01 --to 2016-03-31 --country Tunisia --hide-duplicates -o march.gpkg\n"
+        f"  {PROG} export --border MAR-DZA --within-km 50 -o near-dza-mar.geojson",
     )
     exporting.add_argument("--format", choices=tuple(EXPORT_FORMATS),
                            help="file format (default: from the extension of PATH, else csv)")
@@ -578,22 +607,35 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.add_argument("--hide-duplicates", action="store_true",
                            help="leave out probable duplicates of an earlier dataset's incidents")
     exporting.add_argument("--within-km", type=_distance_km, metavar="KM",
-                           help="keep incidents at most KM from the Tunisia-Libya border line")
+                           help="keep incidents at most KM from the border line (of --border)")
+    exporting.add_argument("--border", metavar="CODE-CODE",
+                           help="measure against this land border: two ISO 3166-1 alpha-3 codes in either "
+                                f"order, e.g. DZA-MAR (see the borders command; default {config.DEFAULT_BORDER})")
     exporting.set_defaults(handler=_export)
 
     synthesizing = command(
         "synth", "write synthetic ACLED data, to try BorderWatch at scale",
         "Write N synthetic incidents as an ACLED CSV export (current schema): events\n"
         "clustered around real towns of Tunisia, Libya and Algeria and along the\n"
-        "Tunisia-Libya border, ACLED's type mix, years of dates, skewed deaths. The\n"
-        "same N and seed always give the same file. Not real events.",
-        f"example:\n  {PROG} synth --rows 1000000 --seed 1 -o synthetic.csv\n"
-        f"  {PROG} import synthetic.csv --dataset synthetic",
+        "Tunisia-Libya border, ACLED's type mix, years of dates, skewed deaths. With\n"
+        "--border, events around that border instead: GeoNames towns of both countries\n"
+        "near it and points along the line, generic actors of the two countries. The\n"
+        "same N, seed and border always give the same file. Not real events.",
+        f"examples:\n  {PROG} synth --rows 1000000 --seed 1 -o synthetic.csv\n"
+        f"  {PROG} import synthetic.csv --dataset synthetic\n"
+        f"  {PROG} synth --border DZA-MAR --rows 100000 -o dza-mar.csv",
     )
     synthesizing.add_argument("--rows", type=positive_int, required=True, metavar="N", help="rows to write")
     synthesizing.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
     synthesizing.add_argument("-o", "--output", metavar="FILE", required=True, help="CSV file to write (replaced)")
+    synthesizing.add_argument("--border", metavar="CODE-CODE",
+                              help="events around this land border: two ISO 3166-1 alpha-3 codes in either order "
+                                   f"(see the borders command; default {config.DEFAULT_BORDER})")
     synthesizing.set_defaults(handler=_synth)
+
+    bordering = command("borders", BORDERS_SUMMARY, BORDERS_DESCRIPTION, BORDERS_EPILOG.format(prog=PROG))
+    add_borders_arguments(bordering)
+    bordering.set_defaults(handler=run_borders)
 
     upgrading = command(
         "upgrade-db", "create or upgrade the tables of a PostGIS database",

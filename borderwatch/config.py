@@ -296,6 +296,15 @@ GEODESY_TREE_NODE_CAPACITY: Final[int] = 4
 #: Points are searched this many at a time, so the candidates' arrays stay in the CPU's cache.
 GEODESY_CHUNK_POINTS: Final[int] = 16_384
 
+#: The border every page, link and command uses unless another is chosen; the
+#: store's measures are taken against it (its key: codes in alphabetical order).
+DEFAULT_BORDER: Final[str] = "LBY-TUN"
+
+#: Within this distance of a border measured on the world's coarse (1:110m)
+#: polygons, the side of the exact 1:10m line decides between its two
+#: countries: the coarse outlines stray up to some 20 km from the 1:10m line.
+BORDER_SIDE_FROM_LINE_KM: Final[float] = 25.0
+
 # --- Synthetic ACLED exports (borderwatch.synth) ----------------------------
 
 #: Date range of the rows unless asked otherwise.
@@ -346,6 +355,18 @@ SYNTH_CROSSING_KM: Final[float] = 20.0
 #: ``boost`` by crossing id; Ras Ajdir, on the coast road, is the busiest.
 SYNTH_CROSSING_BOOST: Final[dict[str, float]] = {"ras-ajdir": 10.0, "dehiba-wazin": 3.0}
 SYNTH_DEFAULT_CROSSING_BOOST: Final[float] = 3.0
+
+#: Towns near every land border and the continent of each country, for ``synth --border``
+#: (built by ``scripts/build_border_towns.py`` from GeoNames).
+SYNTH_BORDER_TOWNS_PATH: Final[Path] = DATA_DIR / "synth" / "border_towns.csv"
+SYNTH_BORDER_COUNTRIES_PATH: Final[Path] = DATA_DIR / "synth" / "border_countries.csv"
+#: Synthetic rows for a border other than Tunisia–Libya (``synth --border``):
+#: towns of 15,000 people or more (GeoNames) this close to the border are drawn from ...
+SYNTH_ANY_BORDER_TOWN_KM: Final[float] = 150.0
+#: ... and, where a side has fewer, its this many towns nearest the border.
+SYNTH_ANY_BORDER_MIN_TOWNS: Final[int] = 3
+#: Share of those rows placed along the border line itself (crossings, smuggling, clashes).
+SYNTH_ANY_BORDER_SHARE: Final[float] = 0.35
 
 #: Redraws of a point that falls in the sea or across a border before it is
 #: put on its anchor: each round leaves a few per cent, so few reach the snap.

@@ -30,6 +30,7 @@ import pandas as pd
 import pyogrio
 
 from borderwatch import __version__, config
+from borderwatch.borders import Border
 from borderwatch.filters import IncidentQuery
 from borderwatch.schema import INCIDENT_COLUMNS
 from borderwatch.store import BUNDLED, IncidentStore
@@ -217,7 +218,12 @@ def to_geopackage_bytes(incidents: gpd.GeoDataFrame, *, attribution: str | None 
         return path.read_bytes()
 
 
-def describe_filters(query: IncidentQuery) -> str:
+def _other_border(border: Border | None) -> Border | None:
+    """The border, unless it is the default one, which exports name nowhere (so they stay as they were)."""
+    return None if border is None or border.key == config.DEFAULT_BORDER else border
+
+
+def describe_filters(query: IncidentQuery, *, border: Border | None = None) -> str:
     """Say in one line which filters made an export.
 
     Parameters
@@ -225,13 +231,18 @@ def describe_filters(query: IncidentQuery) -> str:
     query : IncidentQuery
         Dates, event types, countries, datasets, actors (``None`` is "any"),
         whether probable duplicates were left out, the distance limit.
+    border : Border, optional
+        The border the measures were taken against; the default border
+        (:data:`borderwatch.config.DEFAULT_BORDER`) is not named.
 
     Returns
     -------
     str
         E.g. ``"dates 2016-01-01 to any; event types: Battles; countries: any;
         datasets: any; actors: any; probable duplicates kept"``, plus
-        ``"; within 30 km of the border"`` with a distance limit.
+        ``"; within 30 km of the border"`` with a distance limit, and
+        ``"; measured against the Algeria–Morocco border (DZA-MAR)"`` for
+        another border than the default.
     """
 
     def listing(values: tuple[str, ...] | None) -> str:
@@ -247,6 +258,7 @@ def describe_filters(query: IncidentQuery) -> str:
         f"countries: {listing(selection.countries)}; datasets: {listing(query.datasets)}; "
         f"actors: {listing(query.actors)}; probable duplicates {'left out' if query.hide_duplicates else 'kept'}"
         + (f"; within {query.max_border_km:g} km of the border" if query.max_border_km is not None else "")
+        + (f"; measured against the {other.name} border ({other.key})" if (other := _other_border(border)) else "")
     )
 
 
@@ -256,6 +268,7 @@ def export_command(
     *,
     python: str = "python",
     data_dir: str | None = None,
+    border: Border | None = None,
 ) -> str:
     """The command line that exports the same incidents (for sets too big for the browser).
 
@@ -269,6 +282,8 @@ def export_command(
         The interpreter that has BorderWatch installed.
     data_dir : str, optional
         The store's folder (``--data-dir``); without it the command line's default.
+    border : Border, optional
+        The border to measure against (``--border``), if not the default.
 
     Returns
     -------
@@ -292,6 +307,8 @@ def export_command(
         words.append("--hide-duplicates")
     if query.max_border_km is not None:
         words.append(f"--within-km={query.max_border_km:g}")
+    if other := _other_border(border):
+        words.append(f"--border={other.key}")
     words.append(f"--output={output}")
     return " ".join(shlex.quote(word) for word in words)
 
@@ -513,7 +530,7 @@ def _values_piece(values: tuple[str, ...] | None, offered: Sequence[str] | None,
 
 
 def export_file_name(query: IncidentQuery, extension: str, *,
-                     offered: Mapping[str, Sequence[str]] | None = None) -> str:
+                     offered: Mapping[str, Sequence[str]] | None = None, border: Border | None = None) -> str:
     """Name an export after its dates and filters, safely for any file system.
 
     Parameters
@@ -526,6 +543,8 @@ def export_file_name(query: IncidentQuery, extension: str, *,
         What the filters offer (``event_types``, ``countries``, ``datasets``, as
         :meth:`borderwatch.store.IncidentStore.filter_options` gives them): a
         filter that keeps every value offered is left out of the name.
+    border : Border, optional
+        The border measured against: named (``dza-mar``) unless it is the default.
 
     Returns
     -------
@@ -533,7 +552,7 @@ def export_file_name(query: IncidentQuery, extension: str, *,
         E.g. ``borderwatch-2016-02-29_2016-03-27-battles.csv``: the dates,
         then types, countries, datasets (each value, or their number beyond
         :data:`MAX_NAMED_VALUES`), actors, ``no-duplicates``,
-        ``within-30km``. Only ``a-z 0-9 - _ .``; the same query always gives
+        ``within-30km``, the border. Only ``a-z 0-9 - _ .``; the same query always gives
         the same name, whatever the order of its values; a stem longer than
         :data:`MAX_FILE_STEM` is cut and ends in a hash of the whole.
     """
@@ -558,6 +577,8 @@ def export_file_name(query: IncidentQuery, extension: str, *,
         pieces.append("no-duplicates")
     if query.max_border_km is not None:
         pieces.append(f"within-{query.max_border_km:g}km".replace("+", ""))
+    if other := _other_border(border):
+        pieces.append(other.key.lower())
     stem = "-".join(pieces)
     if len(stem) > MAX_FILE_STEM:
         digest = hashlib.sha256(stem.encode("ascii")).hexdigest()[:8]

@@ -1,4 +1,4 @@
-"""What the command line prints of the store's lists: the datasets, the audit trail, the roles granted.
+"""What the command line prints of its lists: the datasets, the audit trail, the roles granted, the land borders.
 
 Each as an aligned text table for people, or as JSON-ready records for scripts.
 """
@@ -119,3 +119,26 @@ def format_grants(frame: pd.DataFrame) -> str:
         for row in frame.to_dict("records")
     ]
     return aligned(header, rows, len(header))
+
+
+def format_borders(frame: pd.DataFrame) -> str:
+    """Return the land borders as an aligned text table.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Rows of :func:`borderwatch.borders.border_table`.
+
+    Returns
+    -------
+    str
+        One line per border: its key, each country's code and name, its
+        length in km (one decimal) and how many separate parts it has.
+    """
+    header = ("border", "code_a", "name_a", "code_b", "name_b", "length_km", "parts")
+    rows = [
+        (str(row["border"]), str(row["code_a"]), _one_line(str(row["name_a"])), str(row["code_b"]),
+         _one_line(str(row["name_b"])), f"{float(row['length_km']):,.1f}", str(int(row["parts"])))
+        for row in frame.to_dict("records")
+    ]
+    return aligned(header, rows, 5)

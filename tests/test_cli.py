@@ -31,7 +31,7 @@ from borderwatch.store import DATA_DIR_ENV, DATABASE_FILE, open_store
 from tests.test_importers import HTML_PAGE, acled_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ("import", "datasets", "remove", "roles", "export")
+COMMANDS = ("import", "datasets", "remove", "roles", "export", "borders")
 REPORT_KEYS = ["format", "dataset", "accepted", "rejected", "added", "updated", "unchanged", "rejections"]
 ERROR_PREFIX = "borderwatch: error: "
 

@@ -12,6 +12,8 @@ import pandas as pd
 import shapely
 
 from borderwatch import config
+from borderwatch.borders import Border
+from borderwatch.synth.anyborder import border_acled
 from borderwatch.synth.model import (
     _Calendar,
     _calendar,
@@ -230,6 +232,7 @@ def synthetic_acled(
     start: dt.date = config.SYNTH_DEFAULT_START,
     end: dt.date = config.SYNTH_DEFAULT_END,
     chunk_rows: int = config.SYNTH_CHUNK_ROWS,
+    border: Border | None = None,
 ) -> Iterator[pd.DataFrame]:
     """Generate an invented ACLED export, chunk by chunk.
 
@@ -245,6 +248,9 @@ def synthetic_acled(
         First and last event date; ``end`` may not be after today.
     chunk_rows : int
         Rows per yielded frame (the last may be shorter).
+    border : Border, optional
+        Another land border than Tunisia–Libya (the default): rows around it
+        from :mod:`borderwatch.synth.anyborder`.
 
     Yields
     ------
@@ -259,6 +265,9 @@ def synthetic_acled(
         A count or seed below its minimum, ``end`` before ``start`` or in the future.
     """
     _check_arguments(rows, seed, start, end, chunk_rows)
+    if border is not None and border.key != config.DEFAULT_BORDER:
+        yield from border_acled(border, rows, seed, start=start, end=end, chunk_rows=chunk_rows)
+        return
     model, calendar = _model(), _calendar(start, end)
     pending: list[dict[str, np.ndarray]] = []
     buffered = 0
@@ -286,6 +295,7 @@ def write_synthetic_acled(
     progress: Callable[[int], None] | None = None,
     start: dt.date = config.SYNTH_DEFAULT_START,
     end: dt.date = config.SYNTH_DEFAULT_END,
+    border: Border | None = None,
 ) -> int:
     """Write an invented ACLED export as a UTF-8 CSV file.
 
@@ -301,6 +311,8 @@ def write_synthetic_acled(
         Called with the number of rows written so far after each chunk.
     start, end : datetime.date
         First and last event date (see :func:`synthetic_acled`).
+    border : Border, optional
+        The border the rows lie around (see :func:`synthetic_acled`).
 
     Returns
     -------
@@ -323,7 +335,7 @@ def write_synthetic_acled(
     try:
         with partial.open("w", encoding="utf-8", newline="") as stream:
             stream.write(",".join(ACLED_COLUMNS) + "\n")
-            for chunk in synthetic_acled(rows, seed, start=start, end=end):
+            for chunk in synthetic_acled(rows, seed, start=start, end=end, border=border):
                 # Coordinates are floats rounded to 4 decimals, written as their shortest repr.
                 chunk.to_csv(stream, header=False, index=False, lineterminator="\n")
                 written += len(chunk)

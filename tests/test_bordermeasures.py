@@ -1,0 +1,215 @@
+"""The stored measures for any land border (:mod:`borderwatch.bordermeasures`).
+
+Against :class:`pyproj.Geod` by brute force (the reference of
+``tests/test_geodesy.py``) on borders of four continents, one across a UTM
+zone edge and one north of the Arctic Circle; against today's
+Tunisia–Libya measures (:func:`borderwatch.borderzone.measure`, UTM 32N);
+and, as properties, on points of the line itself.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyproj import Geod
+
+from borderwatch import borderzone, config, reference
+from borderwatch.bordermeasures import measure_border, prepared_border, with_border_measures
+from borderwatch.borders import BorderLookupError, find_border
+from borderwatch.synth import synthetic_acled
+from tests.test_geodesy import TOLERANCE
+from tests.test_geodesy import reference as brute_force
+
+GEOD = Geod(ellps="WGS84")
+
+
+def off_the_line(key: str, km: float, share: float = 0.5) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Two points left and right of the border's longest part, about a ``share`` of the way along it.
+
+    Hand-computed with pyproj.Geod alone: the middle of the longest segment
+    among those from ``share - 0.1`` to ``share + 0.1`` of the way, then a
+    geodesic at right angles to the segment there, ``km`` long or a fifth of
+    the segment if that is shorter (so that no other stretch of a winding
+    border comes nearer). Returns the points, the distance walked and the
+    middle's position along the line (km).
+    """
+    part = shapely.get_parts(find_border(key).geometry)[0]
+    coords = shapely.get_coordinates(part)
+    azimuth, _, metres = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    along = np.concatenate([[0.0], np.cumsum(metres)])
+    first, last = np.searchsorted(along, [(share - 0.1) * along[-1], (share + 0.1) * along[-1]])
+    segment = first + int(np.argmax(metres[first:max(last, first + 1)]))
+    walked_km = min(km, metres[segment] / 5000.0)
+    foot_lon, foot_lat, back = GEOD.fwd(coords[segment, 0], coords[segment, 1], azimuth[segment], metres[segment] / 2)
+    lon, lat, _ = GEOD.fwd([foot_lon] * 2, [foot_lat] * 2, [back + 90.0, back - 90.0], [walked_km * 1000.0] * 2)
+    return np.asarray(lon), np.asarray(lat), walked_km, (along[segment] + metres[segment] / 2) / 1000.0
+
+
+@pytest.mark.parametrize(
+    ("key", "share", "continent"),
+    [
+        ("TUN-LBY", 0.5, "Africa"),
+        ("MEX-USA", 0.3, "North America"),
+        ("POL-BLR", 0.5, "Europe"),
+        ("AFG-PAK", 0.5, "Asia"),
+        ("RUS-NOR", 0.5, "Europe, 69° N"),
+        ("ARG-CHL", 0.4, "South America"),
+    ],
+)
+def test_distances_sides_and_positions_agree_with_pyproj_geod(key, share, continent):
+    border = find_border(key)
+    lon, lat, walked_km, position = off_the_line(key, 5.0, share)
+    measures = measure_border(lat, lon, key)
+    expected_km, expected_position = brute_force(border.geometry, lon, lat, step_m=20.0)
+    np.testing.assert_allclose(measures["distance_border_km"], expected_km, rtol=TOLERANCE)
+    np.testing.assert_allclose(measures["distance_border_km"], walked_km, rtol=TOLERANCE)
+    np.testing.assert_allclose(measures["border_position_km"], expected_position, rtol=TOLERANCE)
+    np.testing.assert_allclose(measures["border_position_km"], position, rtol=TOLERANCE)
+    # Left of the line is code_a's country.
+    assert measures["border_side"].tolist() == [border.name_a, border.name_b], continent
+    # Only Tunisia–Libya has a (bundled) barrier.
+    assert measures["distance_barrier_km"].isna().all() == (border.key != config.DEFAULT_BORDER)
+    assert not measures["between_barrier_and_border"].any()
+
+
+def test_a_border_across_a_utm_zone_edge_agrees_with_pyproj_geod_on_both_sides_of_the_edge():
+    border = find_border("AFG-PAK")
+    crossing = shapely.get_coordinates(border.geometry.intersection(shapely.LineString([(72.0, 20), (72.0, 40)])))
+    assert len(crossing) >= 1  # the 72° E edge between UTM zones 42 and 43
+    lon = np.concatenate([crossing[:, 0] - 0.1, crossing[:, 0] + 0.1, crossing[:, 0] - 0.3, crossing[:, 0] + 0.3])
+    lat = np.concatenate([crossing[:, 1]] * 4)
+    measures = measure_border(lat, lon, "PAK-AFG")
+    expected_km, expected_position = brute_force(border.geometry, lon, lat, step_m=20.0)
+    np.testing.assert_allclose(measures["distance_border_km"], expected_km, rtol=TOLERANCE)
+    np.testing.assert_allclose(measures["border_position_km"], expected_position, atol=0.5)
+
+
+def test_a_long_border_across_many_utm_zones_agrees_with_pyproj_geod():
+    border = find_border("KAZ-RUS")
+    rng = np.random.default_rng(4)
+    coords = shapely.get_coordinates(border.geometry)
+    vertices = coords[rng.integers(0, len(coords), 12)]
+    lon, lat, _ = GEOD.fwd(vertices[:, 0], vertices[:, 1], rng.uniform(0, 360, 12), rng.uniform(2e3, 150e3, 12))
+    measures = measure_border(lat, lon, "RUS-KAZ")
+    expected_km, _ = brute_force(border.geometry, lon, lat)
+    np.testing.assert_allclose(measures["distance_border_km"], expected_km, rtol=TOLERANCE)
+
+
+@pytest.mark.parametrize(
+    ("key", "towns", "countries"),
+    [
+        # GeoNames coordinates (lat, lon) of towns facing each other.
+        ("USA-MEX", ((32.5027, -117.0037), (32.7157, -117.1611)), ["Mexico", "United States of America"]),
+        ("POL-BLR", ((52.0976, 23.7341), (52.0750, 23.6167)), ["Belarus", "Poland"]),
+        ("AFG-PAK", ((34.4265, 70.4515), (34.0151, 71.5249)), ["Afghanistan", "Pakistan"]),
+    ],
+)
+def test_towns_either_side_of_a_border_get_their_country(key, towns, countries):
+    latitude, longitude = zip(*towns, strict=True)
+    assert measure_border(latitude, longitude, key)["border_side"].tolist() == countries
+
+
+# --- Tunisia–Libya: as the store measures it today ---------------------------
+
+
+def test_tunisia_libya_agrees_with_todays_measures_on_real_and_synthetic_incidents():
+    incidents = pd.concat([
+        reference.load_incidents(config.INCIDENTS_PATH)[["latitude", "longitude"]],
+        *(chunk[["latitude", "longitude"]] for chunk in synthetic_acled(5_000, 7)),
+    ], ignore_index=True)
+    today = borderzone.measure(incidents["latitude"], incidents["longitude"])
+    anywhere = measure_border(incidents["latitude"], incidents["longitude"], "TUN-LBY")
+    assert list(anywhere.columns) == list(borderzone.MEASURE_COLUMNS)
+    for column in ("distance_border_km", "distance_barrier_km"):
+        difference = (anywhere[column] - today[column]).abs()
+        assert (difference <= 0.005 * today[column] + 0.005).all(), column
+    # Sides, except for points within metres of a boundary (straight in degrees here, in UTM there).
+    clear = today["distance_border_km"] > 0.05
+    assert (anywhere.loc[clear, "border_side"] == today.loc[clear, "border_side"]).all()
+    near = today["distance_border_km"] < 30
+    assert (anywhere.loc[near, "border_position_km"] - today.loc[near, "border_position_km"]).abs().max() < 0.5
+    assert (anywhere["between_barrier_and_border"] == today["between_barrier_and_border"])[clear].mean() > 0.999
+
+
+def test_tunisia_libya_sides_at_sea_and_inland_agree_with_todays_but_at_the_snap_margin():
+    rng = np.random.default_rng(11)
+    lon, lat = rng.uniform(8, 15, 20_000), rng.uniform(29, 35, 20_000)
+    today = borderzone.measure(lat, lon)
+    anywhere = measure_border(lat, lon, "LBY-TUN")
+    assert set(today["border_side"]) == set(anywhere["border_side"]) == {"Tunisia", "Libya", "Algeria", ""}
+    # Points at sea 25 km off a coast fall either way by metres of coastline simplification.
+    assert (today["border_side"] != anywhere["border_side"]).mean() < 0.001
+
+
+# --- properties ----------------------------------------------------------------
+
+BORDERS = ("TUN-LBY", "CAN-USA", "NOR-RUS", "AFG-PAK", "ARG-CHL", "FRA-ESP", "ZAF-LSO")
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=st.sampled_from(BORDERS), fraction=st.floats(0.0, 1.0), vertex=st.integers(0, 10**9))
+def test_a_point_on_the_line_is_at_distance_zero_and_a_position_within_the_length(key, fraction, vertex):
+    border = find_border(key)
+    coords = shapely.get_coordinates(shapely.get_parts(border.geometry)[0])
+    start, end = coords[vertex % (len(coords) - 1)], coords[vertex % (len(coords) - 1) + 1]
+    azimuth, _, metres = GEOD.inv(start[0], start[1], end[0], end[1])
+    lon, lat, _ = GEOD.fwd(start[0], start[1], azimuth, fraction * metres)
+    measures = measure_border([lat], [lon], border)
+    assert measures["distance_border_km"].iloc[0] < 0.001
+    assert 0.0 <= measures["border_position_km"].iloc[0] <= border.length_km + 1e-6
+    assert measures["border_side"].iloc[0] != ""
+
+
+@settings(max_examples=40, deadline=None)
+@given(key=st.sampled_from(BORDERS), km=st.floats(0.5, 20.0), share=st.floats(0.05, 0.95))
+def test_a_point_square_off_the_line_is_that_far_away(key, km, share):
+    border = find_border(key)
+    lon, lat, walked_km, _ = off_the_line(key, km, share)
+    measures = measure_border(lat, lon, border)
+    distances = measures["distance_border_km"].to_numpy()
+    np.testing.assert_allclose(distances, walked_km, rtol=TOLERANCE)
+    assert ((distances >= 0) & (measures["border_position_km"] <= border.length_km + 1e-6)).all()
+
+
+# --- the API ---------------------------------------------------------------------
+
+
+def test_a_border_is_prepared_once_by_its_codes_in_either_order():
+    assert prepared_border("TUN-LBY") is prepared_border("lby tun") is prepared_border(find_border("LBY-TUN"))
+
+
+def test_an_unknown_border_is_refused_with_close_matches():
+    with pytest.raises(BorderLookupError, match="TUN"):
+        measure_border([33.0], [11.0], "TUN-LBA")
+
+
+def test_points_that_cannot_be_measured_get_nan_and_no_side():
+    measures = measure_border([np.nan, 33.0], [11.0, np.nan], "DZA-MAR")
+    assert measures["distance_border_km"].isna().all() and measures["border_side"].tolist() == ["", ""]
+    assert measure_border([], [], "DZA-MAR").empty
+
+
+def test_with_border_measures_replaces_the_measures_and_keeps_the_rest():
+    incidents = pd.DataFrame({"id": ["a", "b"], "latitude": [34.68, 34.0], "longitude": [-1.91, -2.5],
+                              "distance_border_km": [999.0, 999.0], "border_side": ["Tunisia", "Libya"]},
+                             index=[7, 3])
+    measured = with_border_measures(incidents, "DZA-MAR")
+    assert measured.index.tolist() == [7, 3] and measured["id"].tolist() == ["a", "b"]
+    assert measured["border_side"].tolist() == ["Morocco", "Morocco"]  # Oujda, then Figuig's plateau
+    assert (measured["distance_border_km"] < 100).all()
+    assert incidents["distance_border_km"].tolist() == [999.0, 999.0]
+
+
+def test_the_benchmark_prints_seconds_rates_and_ratios_for_each_border(capsys):
+    from scripts import bench_bordermeasures
+
+    figures = bench_bordermeasures.main(["--points", "2000", "--borders", "TUN-LBY", "KAZ-RUS"])
+    printed = capsys.readouterr().out
+    assert [f.border for f in figures] == ["TUN-LBY", "KAZ-RUS"]
+    assert "TUN-LBY" in printed and "KAZ-RUS" in printed and "ratio" in printed
+    assert all(f.measure_s > 0 and f.baseline_s > 0 and f.rate > 0 for f in figures)
+    assert figures[0].frames == 1 < figures[1].frames
