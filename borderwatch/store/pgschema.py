@@ -26,6 +26,7 @@ import re
 from typing import Final
 
 from borderwatch.store.audit import AUDIT_TABLE, POSTGRES_AUDIT_GUARDS
+from borderwatch.store.bordermeasures import MEASURES_DDL
 from borderwatch.store.schema import SCHEMA, TEMP_SCHEMA
 
 #: The advisory lock (a constant 64-bit key) every write and migration of the store holds.
@@ -49,6 +50,12 @@ MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
         "CREATE INDEX incidents_geom ON incidents USING GIST (geom)",
     )),
     (2, "the audit trail, append-only", (_postgres(AUDIT_TABLE), *POSTGRES_AUDIT_GUARDS)),
+    (3, "per-border measures, keyed by a row id every incident gets for good", (
+        # Fills the existing rows; an import's COPY leaves the column out and gets the next ids.
+        "ALTER TABLE incidents ADD COLUMN row_id BIGINT GENERATED ALWAYS AS IDENTITY",
+        "CREATE UNIQUE INDEX incidents_row_id ON incidents (row_id)",
+        *(_postgres(statement) for statement in MEASURES_DDL),
+    )),
 )
 #: The number of the last migration: a new database is brought to it.
 LATEST: Final[int] = MIGRATIONS[-1][0]
