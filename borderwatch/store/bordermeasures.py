@@ -72,7 +72,7 @@ def _meta(conn: Connection, key: str) -> str | None:
 
 def measure_chunk(
     conn: Connection, dialect: Dialect, border: str, measure: Measure, signature: str, chunk_rows: int,
-) -> int | None:
+) -> int:
     """Measure up to ``chunk_rows`` incidents that lack measures against ``border``, inside one write.
 
     The first chunk after the border's geometry changed (its stored
@@ -93,8 +93,9 @@ def measure_chunk(
 
     Returns
     -------
-    int or None
-        How many incidents were measured, ``None`` when none was missing.
+    int
+        How many incidents were measured: fewer than ``chunk_rows`` when
+        every incident has its measures now.
     """
     key = dialect.incident_key
     if _meta(conn, MEASURED_SIGNATURE + border) != signature:
@@ -124,7 +125,7 @@ def measure_chunk(
         )
         bump_revision(conn, dialect)
     set_meta(conn, dialect, MEASURED_UPTO + border, upto)
-    return len(rows) or None
+    return len(rows)
 
 
 def _stored_rows(border: str, keys: np.ndarray, measured: pd.DataFrame) -> list[tuple[Any, ...]]:

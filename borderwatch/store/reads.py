@@ -22,7 +22,7 @@ from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.mapgrid import SUMMARY_LEVELS, cell_shift, summary_level
 from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
 from borderwatch.store import audit
-from borderwatch.store.bordermeasures import MEASURED_UPTO
+from borderwatch.store.bordermeasures import MEASURED_SIGNATURE, MEASURED_UPTO
 from borderwatch.store.dialect import Dialect
 from borderwatch.store.interface import ID_QUALIFIER, POINT_COLUMNS, BBox, qualified_id
 from borderwatch.store.query import (
@@ -487,15 +487,21 @@ class IncidentReads:
         """
         measures = MeasureSource(query.border, self.dialect.incident_key)
         if measures.joined:
-            # Two single-row look-ups: the mark of what is measured, and the highest incident key.
-            upto, top = self._read(
-                f"SELECT (SELECT value FROM meta WHERE key = ?), (SELECT MAX({self.dialect.incident_key})"
-                " FROM incidents)", (MEASURED_UPTO + query.border,))[0]
+            upto, _, top = self._measured_state(query.border)
             if upto is None:
                 raise BorderNotMeasuredError(query.border, "not measured")
-            if int(upto) < (top or 0):
+            if upto < top:
                 raise BorderNotMeasuredError(query.border, "not all measured (incidents were stored or changed since)")
         return measures
+
+    def _measured_state(self, border: str) -> tuple[int | None, str | None, int]:
+        """The border's mark of what is measured (``None``: never), its signature, and the highest incident key."""
+        # Three single-row look-ups, no scan (see bordermeasures).
+        upto, signature, top = self._read(
+            f"SELECT (SELECT value FROM meta WHERE key = ?), (SELECT value FROM meta WHERE key = ?),"
+            f" (SELECT MAX({self.dialect.incident_key}) FROM incidents)",
+            (MEASURED_UPTO + border, MEASURED_SIGNATURE + border))[0]
+        return None if upto is None else int(upto), signature, int(top or 0)
 
     def _longest_span_days(self) -> int:
         rows = self._read("SELECT value FROM meta WHERE key = ?", (LONGEST_SPAN,))

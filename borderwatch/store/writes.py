@@ -207,14 +207,17 @@ class IncidentWrites(IncidentReads):
         key = bordermeasures.checked_border(border)
         if bordermeasures.is_default(key):
             return 0
-        measured = 0
-        while True:
+        upto, stored_signature, top = self._measured_state(key)
+        if upto is not None and upto >= top and stored_signature == signature:
+            return 0  # a read, not a write: no writer lock (nor SQLite's check of the file) for nothing
+        measured, finished = 0, False
+        while not finished:
             with self._write() as conn:
                 done = bordermeasures.measure_chunk(conn, self.dialect, key, measure, signature,
                                                     config.BORDER_MEASURE_CHUNK_ROWS)
-            if done is None:
-                return measured
             measured += done
+            finished = done < config.BORDER_MEASURE_CHUNK_ROWS
+        return measured
 
     def reseed_bundled(self, *, actor: Actor) -> ImportReport:
         """Store the bundled incidents again as dataset ``"bundled"``.
