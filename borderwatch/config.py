@@ -250,9 +250,13 @@ SNIFF_MAX_CONTROL_SHARE: Final[float] = 0.05
 #: Every land border of Natural Earth 1:10m (see ``data/README.md``, built by ``scripts/build_borders.py``).
 BORDERS_PATH: Final[Path] = DATA_DIR / "borders.geojson"
 
-#: The border shown until a person (or a link, ``border=``) chooses another: Tunisia–Libya,
-#: keyed as :attr:`borderwatch.borders.Border.key` (codes in alphabetical order).
+#: The border shown until a person (or a link, ``border=``) chooses another, and the one every
+#: read measures against unless asked otherwise: Tunisia–Libya, keyed as
+#: :attr:`borderwatch.borders.Border.key` (codes in alphabetical order).
 DEFAULT_BORDER: Final[str] = "LBY-TUN"
+
+#: Incidents measured and stored at once by ``IncidentStore.measure_border`` (one transaction each).
+BORDER_MEASURE_CHUNK_ROWS: Final[int] = 100_000
 
 #: Ellipsoid of every geodesic measure (:func:`borderwatch.projection.geod`).
 GEODESY_ELLIPSOID: Final[str] = "WGS84"

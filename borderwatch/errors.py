@@ -104,6 +104,19 @@ class InvalidQueryError(BorderWatchError, ValueError):
     """A query of the store asks for something that cannot be (every problem in one message)."""
 
 
+class BorderNotMeasuredError(BorderWatchError, LookupError):
+    """A read asked for the measures against a border the store has not (or not fully) measured.
+
+    The message names the border and says to call ``measure_border`` for it.
+    """
+
+    def __init__(self, border: str, reason: str) -> None:
+        self.border = border
+        super().__init__(
+            f"the store's incidents are {reason} against the border {border}: call"
+            f" IncidentStore.measure_border({border!r}, ...) first (it measures only what is missing)")
+
+
 class DatasetNameError(BorderWatchError, ValueError):
     """A dataset name that is empty, too long, or holds control characters."""
 

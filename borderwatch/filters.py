@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 
+from borderwatch import config
 from borderwatch.errors import InvalidQueryError, quoted
+
+# Two three-letter codes, any case, with a hyphen, dash, slash, comma or spaces between (as borders.py reads them).
+_BORDER_CODES = re.compile(r"\s*([A-Za-z]{3})\s*[-–—_/,;:|.\s]\s*([A-Za-z]{3})\s*")
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,13 @@ class IncidentQuery:
         Leave out probable duplicates of an earlier dataset's incidents.
     max_border_km : float or None
         Keep incidents at most this far from the border; ``None`` keeps all.
+    border : str
+        The land border whose measures (``distance_border_km`` and the other
+        :data:`~borderwatch.borderzone.MEASURE_COLUMNS`) the read filters by
+        and returns: two ISO 3166-1 alpha-3 codes in any order and case
+        (``"TUN-LBY"``, ``"lby tun"``), kept as the alphabetical key
+        ``"LBY-TUN"``. Any border but :data:`~borderwatch.config.DEFAULT_BORDER`
+        must have been measured (:meth:`~borderwatch.store.IncidentStore.measure_border`).
     """
 
     selection: IncidentFilter = IncidentFilter()
@@ -62,11 +74,34 @@ class IncidentQuery:
     actors: tuple[str, ...] | None = None
     hide_duplicates: bool = False
     max_border_km: float | None = None
+    border: str = config.DEFAULT_BORDER
 
     def __post_init__(self) -> None:
         problems = _problems(self)
         if problems:
             raise InvalidQueryError("the incident query " + "; ".join(problems))
+        key = border_key(self.border)
+        if key is not None:  # always, once _problems found nothing
+            object.__setattr__(self, "border", key)
+
+
+def border_key(text: object) -> str | None:
+    """``"LBY-TUN"`` for ``"TUN-LBY"``, ``"tun lby"`` ...: the two codes upper-cased in alphabetical order.
+
+    Parameters
+    ----------
+    text : object
+        Two three-letter codes with a hyphen, dash, slash, comma or spaces between.
+
+    Returns
+    -------
+    str or None
+        The border's key, or ``None`` when ``text`` is not two such codes.
+    """
+    found = _BORDER_CODES.fullmatch(text) if isinstance(text, str) else None
+    if found is None:
+        return None
+    return "-".join(sorted(code.upper() for code in found.groups()))
 
 
 def _problems(query: IncidentQuery) -> list[str]:
@@ -90,6 +125,9 @@ def _problems(query: IncidentQuery) -> list[str]:
     if distance is not None and (isinstance(distance, bool) or not isinstance(distance, int | float)
                                  or not math.isfinite(distance) or distance < 0):
         problems.append(f"needs max_border_km as a distance of 0 km or more, or None, not {quoted(distance)}")
+    if border_key(query.border) is None:
+        problems.append(f"needs border as two countries' three-letter codes such as TUN-LBY,"
+                        f" not {quoted(query.border)}")
     return problems
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from borderwatch.borderzone import measure
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.schema import ACLED_EVENT_TYPES
 from borderwatch.store import BUNDLED, IncidentStore
@@ -37,6 +39,8 @@ _FIRST_DAY = dt.date(2016, 1, 1)
 _ACTORS = ("Army", "Militants", "Civilians", "")
 _GROUPINGS = [(), ("cell",), ("event_month",), ("event_type",), ("country",), ("cell", "event_type"),
               ("event_month", "country")]
+#: A border other than the default, measured in the stores on request.
+_SECOND_BORDER = "DZA-TUN"
 #: Datasets the writes use (and the bundled one, which may be removed).
 _DATASETS = ("first", "second", "third", BUNDLED)
 
@@ -143,3 +147,36 @@ def test_both_engines_answer_every_read_alike(pg_cluster, tmp_path_factory, data
             if len(shown):
                 link = shown["id"].iloc[0].split("@")[0]
                 assert sqlite.incident_ids_for(link) == postgis.incident_ids_for(link)
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                HealthCheck.too_slow])
+@given(data=st.data())
+def test_a_second_border_measured_like_the_first_reads_alike_on_both_engines(pg_cluster, tmp_path_factory, data):
+    # Measured with the very function the stores measure the default border with, a second border's
+    # reads must equal the default border's, however imports, updates and removals interleave with measuring.
+    writes = data.draw(st.lists(st.tuples(st.sampled_from(_DATASETS), st.sampled_from(["import", "import", "remove"]),
+                                          _rows(), st.integers(1, 3), st.booleans()), min_size=1, max_size=4))
+    with _both(pg_cluster, tmp_path_factory.mktemp("borders")) as (sqlite, postgis):
+        for dataset, action, rows, stamp, measure_now in writes:
+            for store in (sqlite, postgis):
+                _write(store, action, dataset, rows, stamp)
+                if measure_now:
+                    store.measure_border(_SECOND_BORDER, measure, "bundled zone")
+        measured = [store.measure_border(_SECOND_BORDER, measure, "bundled zone") for store in (sqlite, postgis)]
+        assert measured[0] == measured[1]
+        for _ in range(4):
+            query = data.draw(_queries(_DATASETS))
+            other = replace(query, border=_SECOND_BORDER)
+            box = data.draw(_BOXES)
+            zoom = data.draw(st.integers(3, 13))
+            by = data.draw(st.sampled_from(_GROUPINGS))
+            expected = sqlite.aggregate(query, by=by, zoom=zoom, bbox=box)
+            for store in (sqlite, postgis):
+                _same(store.aggregate(other, by=by, zoom=zoom, bbox=box), expected)
+            shown = pd.DataFrame(sqlite.query(query, bbox=box))
+            points = sqlite.points(query, bbox=box)
+            for store in (sqlite, postgis):
+                pd.testing.assert_frame_equal(pd.DataFrame(store.query(other, bbox=box)), shown)
+                pd.testing.assert_frame_equal(store.points(other, bbox=box), points)

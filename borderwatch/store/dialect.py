@@ -74,6 +74,11 @@ class Dialect(Protocol):
         """Whether a large import drops the secondary indexes and builds them again at its end."""
         ...
 
+    @property
+    def incident_key(self) -> str:
+        """The integer column that names an incident row for good: the per-border measures refer to it."""
+        ...
+
     def marks(self, count: int) -> str:
         """Return ``count`` parameter marks, comma-separated."""
         ...
@@ -122,6 +127,8 @@ class SQLiteDialect:
     ordered_join: str = "CROSS JOIN"
     # Readers in WAL mode never wait for the writer, so they do not notice.
     rebuilds_indexes_in_bulk: bool = True
+    # The table's own row id: an update keeps it; only a removed last row's may be given again.
+    incident_key: str = "rowid"
 
     def marks(self, count: int) -> str:
         """``?, ?, ...`` (``count`` of them)."""
@@ -184,6 +191,8 @@ class PostgresDialect:
     ordered_join: str = "CROSS JOIN"
     # Dropping an index locks the table against every reader until the import commits.
     rebuilds_indexes_in_bulk: bool = False
+    # An identity column (PostgreSQL rows have no stable id of their own); never given twice.
+    incident_key: str = "row_id"
 
     def marks(self, count: int) -> str:
         """``?, ?, ...``: the store converts them to psycopg's ``%s`` when it runs a statement."""

@@ -24,7 +24,7 @@ from borderwatch.importers.base import ParsedChunk
 from borderwatch.mapgrid import SUMMARY_LEVELS, grid_xy, month_index
 from borderwatch.reference import load_incidents
 from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
-from borderwatch.store import audit, duplicates, summaries
+from borderwatch.store import audit, bordermeasures, duplicates, summaries
 from borderwatch.store.dialect import Connection, Dialect
 from borderwatch.store.interface import BUNDLED, Actor, ImportReport, file_sha256, qualified_id
 from borderwatch.store.schema import (
@@ -348,6 +348,12 @@ def _upsert(
         conn.executemany(insert, added)
         if counted is not None and added:
             counted.append(summaries.count_cells(added))
+        for start in range(0, len(updated), _IN_BATCH):
+            # An updated incident may have moved: its measures against other borders are taken again.
+            batch = [row[1] for row in updated[start : start + _IN_BATCH]]
+            bordermeasures.forget_measures(
+                conn, dialect, f"dataset = ? AND source_id IN ({dialect.marks(len(batch))})", (dataset, *batch),
+                removed=False)
         conn.executemany(update, [(*row[2:], *row[:2]) for row in updated])
         if counted is None:  # a new dataset is flagged whole, without a list of its rows
             conn.executemany(

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Final, Protocol, runtime_checkable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from borderwatch import config
@@ -240,6 +241,12 @@ class IncidentStore(Protocol):
 
     def reseed_bundled(self, *, actor: Actor) -> ImportReport:
         """Store the bundled incidents again as dataset ``"bundled"``, recording ``actor``."""
+        ...
+
+    def measure_border(
+        self, border: str, measure: Callable[[np.ndarray, np.ndarray], pd.DataFrame], signature: str,
+    ) -> int:
+        """Measure in bulk the incidents lacking ``border``'s measures (all if ``signature`` changed); count them."""
         ...
 
     def record_refusal(self, action: str, *, actor: Actor, dataset: str = "") -> None:

@@ -12,7 +12,7 @@ import numpy as np
 
 from borderwatch.borderzone import MEASURE_COLUMNS, bundled_zone
 from borderwatch.mapgrid import grid_xy, month_index
-from borderwatch.store import audit, grants, summaries
+from borderwatch.store import audit, bordermeasures, grants, summaries
 from borderwatch.store.dialect import Dialect
 from borderwatch.store.imports import measure_values
 from borderwatch.store.interface import BUNDLED, ID_QUALIFIER
@@ -53,11 +53,11 @@ def upgrade(conn: sqlite3.Connection, dialect: Dialect) -> None:
         for column in MEASURE_COLUMNS:
             default = "" if column in MEASURE_FLOATS else " DEFAULT ''" if column == "border_side" else " DEFAULT 0"
             conn.execute(f"ALTER TABLE incidents ADD COLUMN {column_ddl(column)}{default}")
-    if version not in ("4", "5"):
+    if version in ("1", "2", "3"):
         _qualify_ids(conn)  # 3 -> 4
-    if version != "5":  # 4 -> 5: the audit trail (empty: what happened before was not recorded)
-        for statement in (*SCHEMA, *audit.SQLITE_AUDIT_SCHEMA):
-            conn.execute(statement)
+    # 4 -> 5: the audit trail (empty: what happened before was not recorded).
+    for statement in (*SCHEMA, *audit.SQLITE_AUDIT_SCHEMA):
+        conn.execute(statement)
     # 5 -> 6: roles granted in the app, and whose role an audit entry changed (columns an
     # audit trail already has are left: the step may meet a table of any earlier version).
     conn.execute(grants.ROLE_GRANTS_TABLE)
@@ -65,6 +65,7 @@ def upgrade(conn: sqlite3.Connection, dialect: Dialect) -> None:
     for column, statement in zip(audit.ROLE_COLUMNS, audit.ROLE_COLUMNS_DDL, strict=True):
         if column not in present:
             conn.execute(statement)
+    add_border_measures(conn)  # 6 -> 7
     if version == "1":
         summaries.refresh_cells(conn, dialect, [row[0] for row in conn.execute("SELECT name FROM datasets")])
         summaries.recount_longest_span(conn, dialect)
@@ -72,6 +73,12 @@ def upgrade(conn: sqlite3.Connection, dialect: Dialect) -> None:
         remeasure(conn, dialect)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (SCHEMA_VERSION,))
     bump_revision(conn, dialect)
+
+
+def add_border_measures(conn: sqlite3.Connection) -> None:
+    """Schema 7: the table of per-border measures (empty: every border but the default is measured on request)."""
+    for statement in bordermeasures.SQLITE_MEASURES_DDL:
+        conn.execute(statement)
 
 
 def _qualify_ids(conn: sqlite3.Connection) -> None:

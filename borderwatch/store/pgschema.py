@@ -121,11 +121,23 @@ _MIGRATION_3: Final[tuple[str, ...]] = (
     """ALTER TABLE audit_log ADD COLUMN role TEXT COLLATE "C" NOT NULL DEFAULT ''""",
 )
 
+_MIGRATION_4: Final[tuple[str, ...]] = (
+    # Fills the existing rows; an import's COPY leaves the column out and gets the next ids.
+    "ALTER TABLE incidents ADD COLUMN row_id BIGINT GENERATED ALWAYS AS IDENTITY",
+    "CREATE UNIQUE INDEX incidents_row_id ON incidents (row_id)",
+    'CREATE TABLE IF NOT EXISTS border_measures (border TEXT COLLATE "C" NOT NULL, incident BIGINT NOT NULL,'
+    " distance_border_km DOUBLE PRECISION, distance_barrier_km DOUBLE PRECISION,"
+    ' border_side TEXT COLLATE "C" NOT NULL, between_barrier_and_border INTEGER NOT NULL,'
+    " border_position_km DOUBLE PRECISION, PRIMARY KEY (border, incident))",
+    "CREATE INDEX IF NOT EXISTS border_measures_distance ON border_measures (border, distance_border_km)",
+)
+
 #: Numbered migrations: (number, what it does, statements). Never edit one that has shipped; add the next.
 MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
     (1, "incidents, datasets, imports, meta and the map summary, with PostGIS positions", _MIGRATION_1),
     (2, "the audit trail, append-only", _MIGRATION_2),
     (3, "roles granted in the app, and whose role an audit entry changed", _MIGRATION_3),
+    (4, "per-border measures, keyed by a row id every incident gets for good", _MIGRATION_4),
 )
 #: The number of the last migration: a new database is brought to it.
 LATEST: Final[int] = MIGRATIONS[-1][0]

@@ -8,10 +8,12 @@ says and expressed through the dialect's index hints.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Final
 
 from borderwatch.errors import InvalidQueryError
 from borderwatch.filters import IncidentQuery
+from borderwatch.store.bordermeasures import is_default
 from borderwatch.store.dialect import Dialect
 from borderwatch.store.interface import BBox
 from borderwatch.store.schema import FIRST_DATE
@@ -35,6 +37,44 @@ _HIDDEN: Final[dict[str, frozenset[str]]] = {
     BY_ID: frozenset({"latitude", "dataset", "event_type", "country", "event_date"}),
     BY_DISTANCE: frozenset({"latitude", "dataset", "event_type", "country", "event_date"}),
 }
+
+
+@dataclass(frozen=True)
+class MeasureSource:
+    """Where a read finds the measures against its query's border (see :mod:`.bordermeasures`).
+
+    The default border's are the incidents' own columns; any other border's
+    are the rows of ``border_measures`` (as ``m``) joined on their primary key.
+    """
+
+    border: str
+    incident_key: str
+
+    @property
+    def joined(self) -> bool:
+        """Whether the measures come from ``border_measures``."""
+        return not is_default(self.border)
+
+    def column(self, name: str) -> str:
+        """A measure column as the read names it."""
+        return f"m.{name}" if self.joined else name
+
+    def tables(self, dialect: Dialect, *, measures_first: bool = False) -> str:
+        """The FROM list: ``incidents``, joined in the order SQLite must keep.
+
+        ``measures_first`` when the distance index of ``border_measures``
+        selects the rows (then each incident is found by its key).
+        """
+        if not self.joined:
+            return "incidents"
+        pair = ("border_measures m", "incidents") if measures_first else ("incidents", "border_measures m")
+        return f" {dialect.ordered_join} ".join(pair)
+
+    def join_clauses(self) -> tuple[list[str], list[Any]]:
+        """The WHERE clauses that join the two tables on ``border_measures``' primary key."""
+        if not self.joined:
+            return [], []
+        return ["m.border = ?", f"m.incident = incidents.{self.incident_key}"], [self.border]
 
 
 def date_text(value: dt.date) -> str:
@@ -83,10 +123,14 @@ def filter_clauses(
     *,
     dialect: Dialect,
     longest_span_days: int,
+    measures: MeasureSource,
     index: str = BY_PLANNER,
     event_dates: tuple[dt.date | None, dt.date | None] = (None, None),
 ) -> tuple[list[str], list[Any]]:
     """WHERE clauses (joined by AND) and their parameters for the incidents table.
+
+    ``measures`` says where the measures against ``query.border`` are: with
+    ``border_measures`` joined, the clauses begin with the join's.
 
     ``index`` says which index should select the rows: ``"dates"`` (a
     narrow date range), ``"position"`` (a small map view) or ``"planner"``
@@ -105,8 +149,7 @@ def filter_clauses(
     def column(name: str) -> str:
         return dialect.unindexed(name) if name in hide else name
 
-    where: list[str] = []
-    params: list[Any] = []
+    where, params = measures.join_clauses()
     earliest = None if selection.start is None else days_before(selection.start, longest_span_days)
     lowest = max((day for day in (earliest, event_dates[0]) if day is not None), default=None)
     highest = min((day for day in (selection.end, event_dates[1]) if day is not None), default=None)
@@ -138,7 +181,7 @@ def filter_clauses(
     if query.hide_duplicates:
         where.append("duplicate_of IS NULL")
     if query.max_border_km is not None:
-        where.append("distance_border_km <= ?")
+        where.append(f"{measures.column('distance_border_km')} <= ?")
         params.append(float(query.max_border_km))
     if bbox is not None:
         west, south, east, north = valid_bbox(bbox)

@@ -17,10 +17,12 @@ import pandas as pd
 
 from borderwatch import config
 from borderwatch.borderzone import MEASURE_COLUMNS
+from borderwatch.errors import BorderNotMeasuredError
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.mapgrid import SUMMARY_LEVELS, cell_shift, summary_level
 from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
 from borderwatch.store import audit, grants
+from borderwatch.store.bordermeasures import MEASURED_SIGNATURE, MEASURED_UPTO
 from borderwatch.store.dialect import Dialect
 from borderwatch.store.interface import ID_QUALIFIER, POINT_COLUMNS, BBox, qualified_id
 from borderwatch.store.query import (
@@ -29,6 +31,7 @@ from borderwatch.store.query import (
     BY_ID,
     BY_PLANNER,
     BY_POSITION,
+    MeasureSource,
     checked,
     date_text,
     days_before,
@@ -304,23 +307,25 @@ class IncidentReads:
             ``query`` is no :class:`IncidentQuery`, or ``bbox`` no box in degrees.
         """
         query = checked(query)
+        measures = self._measures(query)
         index = BY_PLANNER
         if ids is not None:
             index = BY_ID
-        elif not query.actors and self._distance_index(query.max_border_km):
+        elif not query.actors and self._distance_index(query, measures):
             index = BY_DISTANCE
         elif (limit is not None and not query.actors and query.max_border_km is None
               and self._latest_are_common(query, limit)):
             # The latest few walk the date index backwards, and stop soon.
             index = BY_DATE
-        where, params = filter_clauses(query, bbox, dialect=self.dialect,
+        where, params = filter_clauses(query, bbox, dialect=self.dialect, measures=measures,
                                        longest_span_days=self._longest_span_days(), index=index)
         if ids is not None:
             where.append(one_of(self.dialect, "id", ids, params))
         columns = [*INCIDENT_COLUMNS, "source_id", "duplicate_of", *MEASURE_COLUMNS]
+        selected = [measures.column(column) if column in MEASURE_COLUMNS else column for column in columns]
         direction = " DESC" if newest_first else ""
         sql = (
-            f"SELECT {', '.join(columns)} FROM incidents"
+            f"SELECT {', '.join(selected)} FROM {measures.tables(self.dialect, measures_first=index == BY_DISTANCE)}"
             + (f" WHERE {' AND '.join(where)}" if where else "")
             + f" ORDER BY event_date{direction}, id{direction}, dataset{direction}, source_id{direction}"
             + (f" LIMIT {int(limit)}" if limit is not None else "")
@@ -350,14 +355,16 @@ class IncidentReads:
             ``country`` and the measures against the border; sorted by date then id.
         """
         query = checked(query)
-        index = self._distance_index(query.max_border_km) or self._narrower_index(query.selection, bbox)
-        where, params = filter_clauses(query, bbox, dialect=self.dialect,
+        measures = self._measures(query)
+        index = self._distance_index(query, measures) or self._narrower_index(query.selection, bbox)
+        where, params = filter_clauses(query, bbox, dialect=self.dialect, measures=measures,
                                        longest_span_days=self._longest_span_days(), index=index)
         columns = list(POINT_COLUMNS)
+        selected = [measures.column(column) if column in MEASURE_COLUMNS else column for column in columns]
         # Sorting by a plain event_date would lure SQLite into walking the date index.
         order = "event_date" if index == BY_DATE else self.dialect.unindexed("event_date")
         sql = (
-            f"SELECT {', '.join(columns)} FROM incidents"
+            f"SELECT {', '.join(selected)} FROM {measures.tables(self.dialect, measures_first=index == BY_DISTANCE)}"
             + (f" WHERE {' AND '.join(where)}" if where else "")
             + (f" ORDER BY {order} DESC, id DESC" if newest_first else "")
             + (f" LIMIT {int(limit)}" if limit is not None else "")
@@ -407,6 +414,7 @@ class IncidentReads:
             incidents are absent. Without ``by``: one row, zeros when nothing matches.
         """
         query = checked(query)
+        measures = self._measures(query)
         unknown = set(by) - {"cell", "event_month", "event_type", "country"}
         if unknown:
             raise ValueError(f"cannot group by {', '.join(sorted(unknown))}")
@@ -424,7 +432,7 @@ class IncidentReads:
         else:
             edges = [(None, None)]  # the selection's own dates bound the read
         for first, last in edges:
-            parts.append(self._incident_part(query, by, zoom, (first, last), bbox, summarised))
+            parts.append(self._incident_part(query, measures, by, zoom, (first, last), bbox, summarised))
         columns = [*keys, "incidents", "deaths", "sum_latitude", "sum_longitude"]
         found = pd.concat([part for part in parts if not part.empty] or [pd.DataFrame(columns=columns)])
         integers = [key for key in keys if key in ("cell_x", "cell_y", "event_month")]
@@ -463,16 +471,48 @@ class IncidentReads:
         in_box = self.aggregate(IncidentQuery(), zoom=zoom, bbox=bbox)
         return BY_DATE if in_dates["incidents"].iloc[0] < in_box["incidents"].iloc[0] else BY_POSITION
 
-    def _distance_index(self, max_border_km: float | None) -> str | None:
+    def _distance_index(self, query: IncidentQuery, measures: MeasureSource) -> str | None:
         """The distance index when "within X km of the border" keeps under half the incidents, else None.
 
         SQLite's planner would rather walk the position index of a map view
         that holds the whole region; counting the range on the index is quick.
         """
-        if max_border_km is None:
+        if query.max_border_km is None:
             return None
-        within = self._read("SELECT COUNT(*) FROM incidents WHERE distance_border_km <= ?", (float(max_border_km),))
+        if measures.joined:
+            within = self._read("SELECT COUNT(*) FROM border_measures WHERE border = ? AND distance_border_km <= ?",
+                                (measures.border, float(query.max_border_km)))
+        else:
+            within = self._read("SELECT COUNT(*) FROM incidents WHERE distance_border_km <= ?",
+                                (float(query.max_border_km),))
         return BY_DISTANCE if 2 * within[0][0] < self.count() else None
+
+    def _measures(self, query: IncidentQuery) -> MeasureSource:
+        """Where the measures against ``query.border`` are; refused when some incident has none.
+
+        Raises
+        ------
+        BorderNotMeasuredError
+            The border was never measured, or incidents were stored (or
+            changed) since: ``measure_border`` measures what is missing.
+        """
+        measures = MeasureSource(query.border, self.dialect.incident_key)
+        if measures.joined:
+            upto, _, top = self._measured_state(query.border)
+            if upto is None:
+                raise BorderNotMeasuredError(query.border, "not measured")
+            if upto < top:
+                raise BorderNotMeasuredError(query.border, "not all measured (incidents were stored or changed since)")
+        return measures
+
+    def _measured_state(self, border: str) -> tuple[int | None, str | None, int]:
+        """The border's mark of what is measured (``None``: never), its signature, and the highest incident key."""
+        # Three single-row look-ups, no scan (see bordermeasures).
+        upto, signature, top = self._read(
+            f"SELECT (SELECT value FROM meta WHERE key = ?), (SELECT value FROM meta WHERE key = ?),"
+            f" (SELECT MAX({self.dialect.incident_key}) FROM incidents)",
+            (MEASURED_UPTO + border, MEASURED_SIGNATURE + border))[0]
+        return None if upto is None else int(upto), signature, int(top or 0)
 
     def _longest_span_days(self) -> int:
         rows = self._read("SELECT value FROM meta WHERE key = ?", (LONGEST_SPAN,))
@@ -481,6 +521,7 @@ class IncidentReads:
     def _incident_part(
         self,
         query: IncidentQuery,
+        measures: MeasureSource,
         by: tuple[str, ...],
         zoom: int | None,
         event_dates: tuple[dt.date | None, dt.date | None],
@@ -495,16 +536,19 @@ class IncidentReads:
         elif query.actors:
             index = BY_PLANNER  # the actor indexes select best
         elif query.max_border_km is not None:
-            index = self._distance_index(query.max_border_km) or BY_PLANNER
+            index = self._distance_index(query, measures) or BY_PLANNER
         else:
             index = self._narrower_index(query.selection, bbox)
+        if query.max_border_km is None:
+            # Nothing here reads a measure: no join.
+            measures = MeasureSource(config.DEFAULT_BORDER, self.dialect.incident_key)
         where, params = filter_clauses(query, bbox, dialect=self.dialect, longest_span_days=self._longest_span_days(),
-                                       index=index, event_dates=(first, last))
+                                       measures=measures, index=index, event_dates=(first, last))
         shift = cell_shift(zoom) if zoom is not None else 0
         groups = [expression for group in by for expression in (
             (f"grid_x >> {shift}", f"grid_y >> {shift}") if group == "cell" else (group,))]
         select = [*groups, "COUNT(*)", "SUM(COALESCE(deaths_best, 0))", "SUM(latitude)", "SUM(longitude)"]
-        sql = (f"SELECT {', '.join(select)} FROM incidents"
+        sql = (f"SELECT {', '.join(select)} FROM {measures.tables(self.dialect, measures_first=index == BY_DISTANCE)}"
                + (f" WHERE {' AND '.join(where)}" if where else "")
                + (f" GROUP BY {', '.join(groups)}" if groups else ""))
         return self._frame(sql, params, by)

@@ -3,7 +3,12 @@
 Every table of the SQLite file is copied whole, column by column as both
 engines name them: datasets with their provenance, the import log, the audit trail, the
 roles granted in the app, the incidents with their measures and duplicate flags, the map summary and the
-``meta`` values (revision, longest span, ...). A table the file holds that
+``meta`` values (revision, longest span, ...). The measures against other
+borders (``border_measures``) are copied too, not measured again: the file
+names an incident by its SQLite ``rowid``, the database by its own
+``row_id``, so they are matched by ``(dataset, source_id)``, and each
+border's mark of what is measured is set from what the database then holds.
+A table the file holds that
 the database lacks stops the copy rather than being left behind. The copy is
 one transaction holding the store's advisory lock; it checks the row count
 of every table before it commits, so the database ends either with
@@ -18,14 +23,16 @@ from typing import Any, Final
 
 import psycopg
 
+from borderwatch.borderzone import MEASURE_COLUMNS
 from borderwatch.errors import DatasetConflictError, StoreUnavailableError
+from borderwatch.store.bordermeasures import MEASURED_UPTO, measured_borders
 from borderwatch.store.dialect import POSTGRES
 from borderwatch.store.postgis import PostGISStore, PostgresConnection, safe_url, unavailable
-from borderwatch.store.schema import bump_revision
+from borderwatch.store.schema import bump_revision, column_ddl, set_meta
 
 #: Tables that hold a store's content: the target must have none of their rows.
 CONTENT_TABLES: Final[tuple[str, ...]] = (
-    "datasets", "imports", "incidents", "incident_cells", "audit_log", "role_grants")
+    "datasets", "imports", "incidents", "incident_cells", "audit_log", "role_grants", "border_measures")
 # Rows read from the file per batch.
 _BATCH = 20_000
 
@@ -77,8 +84,11 @@ def _copy(source: sqlite3.Connection, conn: PostgresConnection, tables: list[str
             f"{safe_url(url)}: the database already holds a store ({', '.join(held)} not empty); "
             "migrate only into an empty database (create a new one, or drop its tables)")
     copied: dict[str, int] = {}
-    # Parents before children: incidents refer to datasets.
-    for table in sorted(tables, key=lambda name: (name != "datasets", name)):
+    # Parents before children: incidents refer to datasets, measures to incidents.
+    for table in sorted(tables, key=lambda name: (name != "datasets", name == "border_measures", name)):
+        if table == "border_measures":
+            copied[table] = _copy_border_measures(source, conn, url)
+            continue
         columns = _common_columns(source, conn, table, url)
         if table == "meta":
             conn.execute("DELETE FROM meta")  # the values of the store being copied replace the fresh ones
@@ -100,6 +110,38 @@ def _copy(source: sqlite3.Connection, conn: PostgresConnection, tables: list[str
     # Readers of the database (an app that had it open) must not keep results cached from before.
     bump_revision(conn, POSTGRES)
     return copied
+
+
+def _copy_border_measures(source: sqlite3.Connection, conn: PostgresConnection, url: str) -> int:
+    """Copy the per-border measures, each to the incident of the same ``(dataset, source_id)``; return how many."""
+    measures = ", ".join(MEASURE_COLUMNS)
+    conn.execute(
+        "CREATE TEMP TABLE copied_measures (border TEXT NOT NULL, dataset TEXT NOT NULL, source_id TEXT NOT NULL, "
+        + ", ".join(column_ddl(column) for column in MEASURE_COLUMNS) + ") ON COMMIT DROP")
+    cursor = source.execute(
+        f"SELECT m.border, i.dataset, i.source_id, {', '.join(f'm.{column}' for column in MEASURE_COLUMNS)}"
+        " FROM border_measures m JOIN incidents i ON i.rowid = m.incident")
+    insert = f"INSERT INTO copied_measures (border, dataset, source_id, {measures}) VALUES ({POSTGRES.marks(8)})"
+    while batch := cursor.fetchmany(_BATCH):
+        conn.executemany(insert, batch)
+    conn.execute(
+        f"INSERT INTO border_measures (border, incident, {measures})"
+        f" SELECT c.border, i.row_id, {', '.join(f'c.{column}' for column in MEASURE_COLUMNS)}"
+        " FROM copied_measures c JOIN incidents i ON i.dataset = c.dataset AND i.source_id = c.source_id")
+    expected = source.execute("SELECT COUNT(*) FROM border_measures").fetchone()[0]
+    found = conn.execute("SELECT COUNT(*) FROM border_measures").fetchall()[0][0]
+    if found != expected:
+        raise DatasetConflictError(
+            f"{safe_url(url)}: border_measures has {found} rows after the copy, the store {expected};"
+            " nothing was copied")
+    for border in measured_borders(conn):
+        # Measured up to just below the first incident without measures (all of them: the highest key).
+        lacking = conn.execute(
+            "SELECT MIN(row_id) FROM incidents i WHERE NOT EXISTS"
+            " (SELECT 1 FROM border_measures m WHERE m.border = ? AND m.incident = i.row_id)", (border,)).fetchone()[0]
+        top = conn.execute("SELECT COALESCE(MAX(row_id), 0) FROM incidents").fetchone()[0]
+        set_meta(conn, POSTGRES, MEASURED_UPTO + border, top if lacking is None else lacking - 1)
+    return int(found)
 
 
 def _common_columns(source: sqlite3.Connection, conn: PostgresConnection, table: str, url: str) -> list[str]:

@@ -14,7 +14,7 @@ from borderwatch import config
 from borderwatch.errors import DatasetConflictError, PermissionDeniedError, UnknownDatasetError, quoted
 from borderwatch.importers.base import ParsedChunk
 from borderwatch.roles import Role, check_email, check_grantable, require
-from borderwatch.store import audit, duplicates, grants, imports, summaries
+from borderwatch.store import audit, bordermeasures, duplicates, grants, imports, summaries
 from borderwatch.store.dialect import Connection
 from borderwatch.store.interface import BUNDLED, Actor, ImportReport, check_dataset_name
 from borderwatch.store.reads import IncidentReads
@@ -157,7 +157,9 @@ class IncidentWrites(IncidentReads):
                 " WHERE duplicate_of_dataset = ?",
                 (name,),
             )
+            bordermeasures.forget_measures(conn, self.dialect, "dataset = ?", (name,), removed=True)
             removed = conn.execute("DELETE FROM incidents WHERE dataset = ?", (name,)).rowcount
+            bordermeasures.cap_measured_marks(conn, self.dialect)
             conn.execute("DELETE FROM datasets WHERE name = ?", (name,))
             duplicates.reflag_affected(conn, self.dialect)
             summaries.refresh_cells(conn, self.dialect, {name, *summaries.affected_datasets(conn)})
@@ -166,6 +168,57 @@ class IncidentWrites(IncidentReads):
             audit.record(conn, actor, "remove", dataset=name, format=format, file_name=file_name,
                          file_hash=file_hash, removed=removed)
             return removed
+
+    def measure_border(self, border: str, measure: bordermeasures.Measure, signature: str) -> int:
+        """Measure, in bulk, every incident that has no measures against ``border`` yet.
+
+        Reads then filter by and return these measures for
+        ``IncidentQuery(border=border)``. The incidents are read, measured
+        with one call of ``measure`` and stored
+        ``config.BORDER_MEASURE_CHUNK_ROWS`` at a time, each chunk in a
+        write transaction of its own (imports may run between two). Cheap
+        when nothing is missing: a look-up in ``meta``, no scan. After an
+        import, only its new (or updated) incidents are measured.
+
+        Parameters
+        ----------
+        border : str
+            Two countries' codes in any order and case (``"TUN-DZA"``). The
+            default border's measures are the incidents' own, kept by every
+            import: asking for it measures nothing.
+        measure : callable
+            ``measure(latitude, longitude)`` (arrays of degrees) -> a frame of
+            :data:`~borderwatch.borderzone.MEASURE_COLUMNS`, one row per point in order.
+        signature : str
+            What the border's geometry was built from: when it differs from
+            the one stored with the border's measures, every incident is measured again.
+
+        Returns
+        -------
+        int
+            How many incidents were measured.
+
+        Raises
+        ------
+        InvalidQueryError
+            ``border`` is not two three-letter codes.
+        ValueError
+            ``measure`` returned a frame without a row per point or without the measure columns.
+        """
+        key = bordermeasures.checked_border(border)
+        if bordermeasures.is_default(key):
+            return 0
+        upto, stored_signature, top = self._measured_state(key)
+        if upto is not None and upto >= top and stored_signature == signature:
+            return 0  # a read, not a write: no writer lock (nor SQLite's check of the file) for nothing
+        measured, finished = 0, False
+        while not finished:
+            with self._write() as conn:
+                done = bordermeasures.measure_chunk(conn, self.dialect, key, measure, signature,
+                                                    config.BORDER_MEASURE_CHUNK_ROWS)
+            measured += done
+            finished = done < config.BORDER_MEASURE_CHUNK_ROWS
+        return measured
 
     def reseed_bundled(self, *, actor: Actor) -> ImportReport:
         """Store the bundled incidents again as dataset ``"bundled"``.
