@@ -300,10 +300,6 @@ GEODESY_TREE_NODE_CAPACITY: Final[int] = 4
 #: Points are searched this many at a time, so the candidates' arrays stay in the CPU's cache.
 GEODESY_CHUNK_POINTS: Final[int] = 16_384
 
-#: The border every page, link and command uses unless another is chosen; the
-#: store's measures are taken against it (its key: codes in alphabetical order).
-DEFAULT_BORDER: Final[str] = "LBY-TUN"
-
 #: Within this distance of a border measured on the world's coarse (1:110m)
 #: polygons, the side of the exact 1:10m line decides between its two
 #: countries: the coarse outlines stray up to some 20 km from the 1:10m line.

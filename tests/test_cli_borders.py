@@ -138,7 +138,7 @@ def test_a_bad_border_is_refused_with_close_matches_and_nothing_written(capsys, 
     output = tmp_path / "x.csv"
     code, _, err = run(capsys, "export", "--border", border, "-o", str(output))
     assert code == 2
-    assert err.startswith("python -m borderwatch: error: ") and says in err and err.count("\n") == 1
+    assert err.startswith("borderwatch: error: ") and says in err and err.count("\n") == 1
     assert not output.exists()
 
 

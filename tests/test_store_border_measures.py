@@ -194,28 +194,28 @@ def test_migrate_carries_the_measures_of_every_border_to_postgis(tmp_path: Path,
         assert len(copied.points(IncidentQuery(border=OTHER))) == BUNDLED_COUNT + 2
 
 
-def test_a_store_of_schema_version_5_gains_the_table_in_place(tmp_path: Path):
+def test_a_store_of_schema_version_6_gains_the_table_in_place(tmp_path: Path):
     path = tmp_path / DATABASE_FILE
     with open_store(path) as store:
         _import(store, "kept", incident_row(id="a", latitude=25.1))
     with sqlite3.connect(path) as conn:
         conn.execute("DROP TABLE border_measures")
-        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
     with open_store(path) as store:
         assert store.measure_border(OTHER, by_latitude, "parallel-25") == BUNDLED_COUNT + 1
         assert list(store.points(IncidentQuery(max_border_km=50.0, border=OTHER))["id"]) == ["a@kept"]
 
 
 @pytest.mark.postgres
-def test_a_database_at_migration_2_gains_row_ids_for_its_incidents_by_migration_3(postgis_url):
+def test_a_database_at_migration_3_gains_row_ids_for_its_incidents_by_migration_4(postgis_url):
     with open_store(database_url=postgis_url) as store:
         _import(store, "kept", incident_row(id="a", latitude=25.1))
     with psycopg.connect(postgis_url, autocommit=True) as owner:
         owner.execute("DROP TABLE border_measures")
         owner.execute("ALTER TABLE incidents DROP COLUMN row_id")
-        owner.execute("DELETE FROM schema_migrations WHERE version = 3")
+        owner.execute("DELETE FROM schema_migrations WHERE version = 4")
     with open_store(database_url=postgis_url) as store:
-        assert store.schema_version() == 3  # type: ignore[attr-defined]
+        assert store.schema_version() == 4  # type: ignore[attr-defined]
         assert store.measure_border(OTHER, by_latitude, "parallel-25") == BUNDLED_COUNT + 1
         _import(store, "more", incident_row(id="b", latitude=25.2))  # new rows get the next ids
         assert store.measure_border(OTHER, by_latitude, "parallel-25") == 1
