@@ -138,8 +138,9 @@ def _copy_border_measures(source: sqlite3.Connection, conn: PostgresConnection, 
         # Measured up to just below the first incident without measures (all of them: the highest key).
         lacking = conn.execute(
             "SELECT MIN(row_id) FROM incidents i WHERE NOT EXISTS"
-            " (SELECT 1 FROM border_measures m WHERE m.border = ? AND m.incident = i.row_id)", (border,)).fetchone()[0]
-        top = conn.execute("SELECT COALESCE(MAX(row_id), 0) FROM incidents").fetchone()[0]
+            " (SELECT 1 FROM border_measures m WHERE m.border = ? AND m.incident = i.row_id)",
+            (border,)).fetchall()[0][0]
+        top = conn.execute("SELECT COALESCE(MAX(row_id), 0) FROM incidents").fetchall()[0][0]
         set_meta(conn, POSTGRES, MEASURED_UPTO + border, top if lacking is None else lacking - 1)
     return int(found)
 
