@@ -11,7 +11,7 @@ from ui import cache, permalink
 from ui.access import current_role, show_account
 from ui.border import render_border_picker
 from ui.selection import DEFAULT_LAYERS
-from ui.sidebar import render_filters
+from ui.sidebar import is_default_border, render_filters
 from ui.storestatus import show_unavailable
 
 st.set_page_config(
@@ -50,10 +50,13 @@ except BorderWatchError as error:
     st.stop()
 permalink.restore_once(options)
 permalink.keep_map_choices()
-render_border_picker()
+border = render_border_picker()
 render_filters(options)
 permalink.show_problems()
 try:
+    if not is_default_border():
+        with st.spinner(f"Measuring the incidents against the {border.name} border (once, then as they come)…"):
+            cache.measure_border(border.key)
     navigation.run()
 except StoreUnavailableError as error:
     show_unavailable(error)

@@ -14,7 +14,7 @@ from layers.segments import segments_layer
 from layers.sequences import sequences_layer
 from ui import cache
 from ui.analytics_tables import distance_bins_table, segments_table, sequences_table, surge_table
-from ui.border import stop_unless_measured
+from ui.border import stop_unless_bundled_case
 from ui.permalink import QUESTION_KEY
 from ui.sidebar import current_query
 from ui.staticmap import render_static_map
@@ -81,7 +81,7 @@ def _question() -> str:
 
 query = current_query()
 st.title("Border analytics")
-stop_unless_measured("Border analytics page")
+stop_unless_bundled_case("Border analytics page")
 view = _question()
 include_centroids = st.toggle(
     "Include centroid-level locations", value=False, key="analytics_centroids",

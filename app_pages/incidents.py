@@ -8,6 +8,7 @@ from functools import partial
 import altair as alt
 import streamlit as st
 
+from borderwatch import config
 from borderwatch.analysis import monthly_timeline
 from borderwatch.escape import escape_markdown
 from borderwatch.export import (
@@ -24,7 +25,6 @@ from borderwatch.export import (
 )
 from layers.style import event_type_colour
 from ui import cache
-from ui.border import is_default_border
 from ui.selection import request_focus
 from ui.sidebar import current_query
 
@@ -54,9 +54,6 @@ query = current_query()
 summary = cache.summary(query)
 
 st.title("Incidents")
-if not is_default_border():
-    st.caption("The distance, side and position columns are measured against the Tunisia–Libya border, "
-               "the only border measured so far.")
 st.markdown(f"**{summary.line()}**")
 if summary.shown == 0:
     st.info("No incidents match the filters. Widen them in the sidebar.")
@@ -120,23 +117,25 @@ for measure, title in (("incidents", "Incidents"), ("deaths", "Deaths")):
 
 st.subheader("Download the filtered incidents", anchor=False)
 offered = cache.filter_options()
+# The border whose measures the rows carry, named in the files (none for the default: names stay as they were).
+measured_against = None if query.border == config.DEFAULT_BORDER else cache.border_of(query.border)
 if summary.shown > DOWNLOAD_ROW_LIMIT:
     st.info(
         f"{summary.shown:,} incidents are more than a browser download should carry "
         f"({DOWNLOAD_ROW_LIMIT:,}). This command writes the same set (CSV, GeoJSON or GeoPackage, "
         "from the extension) with its attribution:"
     )
-    command = export_command(query, export_file_name(query, "gpkg", offered=offered), python=sys.executable,
-                             data_dir=str(cache.store_path().parent))
+    command = export_command(query, export_file_name(query, "gpkg", offered=offered, border=measured_against),
+                             python=sys.executable, data_dir=str(cache.store_path().parent), border=measured_against)
     st.code(command, language="bash")
     st.stop()
 
 everything = cache.all_incidents(query) if summary.shown > len(shown) else shown
 attribution = export_attribution(
     dataset_attributions(incidents_per_dataset(everything), cache.store().datasets()),
-    filters=describe_filters(query),
+    filters=describe_filters(query, border=measured_against),
 )
-csv_name = export_file_name(query, "csv", offered=offered)
+csv_name = export_file_name(query, "csv", offered=offered, border=measured_against)
 csv_column, geojson_column, gpkg_column = st.columns(3)
 # Files are written when a button is clicked, not on every rerun.
 csv_column.download_button(
@@ -145,13 +144,13 @@ csv_column.download_button(
 geojson_column.download_button(
     "Download GeoJSON",
     partial(to_geojson_bytes, everything, attribution=attribution),
-    file_name=export_file_name(query, "geojson", offered=offered),
+    file_name=export_file_name(query, "geojson", offered=offered, border=measured_against),
     mime="application/geo+json",
 )
 gpkg_column.download_button(
     "Download GeoPackage",
     partial(to_geopackage_bytes, everything, attribution=attribution),
-    file_name=export_file_name(query, "gpkg", offered=offered),
+    file_name=export_file_name(query, "gpkg", offered=offered, border=measured_against),
     mime="application/geopackage+sqlite3",
 )
 if attribution:

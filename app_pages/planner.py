@@ -20,7 +20,7 @@ from borderwatch.planner import (
 from layers.incidents import incidents_layer
 from layers.planner import plan_layer
 from ui import cache
-from ui.border import stop_unless_measured
+from ui.border import stop_unless_bundled_case
 from ui.planning import (
     BARRIER,
     BORDER,
@@ -76,7 +76,7 @@ def _downloads(plan, key: str) -> None:
 
 query = current_query()
 st.title("Surveillance planner")
-stop_unless_measured("Surveillance planner")
+stop_unless_bundled_case("Surveillance planner")
 st.markdown(
     "In February 2016 Tunisia announced electronic surveillance along its barrier, with US and German help. "
     "Place sensors (cameras, radars) along the barrier or a stretch of the border, and see how much of the line "

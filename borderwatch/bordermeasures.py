@@ -32,6 +32,7 @@ take seconds.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Final
@@ -272,3 +273,21 @@ def with_border_measures(incidents: pd.DataFrame, border: Border | str) -> pd.Da
     for column in MEASURE_COLUMNS:
         result[column] = measured[column].to_numpy()
     return result
+
+
+def measure_signature(border: Border | str) -> str:
+    """What the measures of a border depend on, as a short digest.
+
+    The store keeps it with a border's stored measures
+    (:meth:`~borderwatch.store.IncidentStore.measure_border`) and measures
+    every incident again when it changes: another line, other country
+    outlines, or another setting of the measure.
+    """
+    chosen = border if isinstance(border, Border) else find_border(border)
+    digest = hashlib.sha256(shapely.to_wkb(chosen.geometry))
+    for path in (config.COUNTRIES_PATH, config.WORLD_COUNTRIES_PATH):
+        digest.update(path.read_bytes())
+    settings = (config.SEA_SNAP_KM, config.BORDER_SIDE_FROM_LINE_KM, config.GEODESY_FRAME_RADIUS_KM,
+                config.GEODESY_ELLIPSOID)
+    digest.update(repr(settings).encode())
+    return digest.hexdigest()[:16]

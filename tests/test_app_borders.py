@@ -23,6 +23,10 @@ def _open(page: str | None = None, **params: str) -> AppTest:
     return at
 
 
+def _summary(at: AppTest) -> str:
+    return next(m.value.strip("*") for m in at.markdown if " incidents, " in m.value)
+
+
 def _warning(at: AppTest) -> str:
     return " ".join(warning.value for warning in at.warning).replace("\\", "")
 
@@ -43,12 +47,25 @@ def test_choosing_another_border_retitles_the_map_and_goes_into_the_link_and_bac
     assert not at.exception, at.exception
     assert at.title[0].value == "Algeria–Morocco border"
     assert at.query_params["border"] == "DZA-MAR"
-    # The distances stored are to Tunisia–Libya: the filter by distance does not pretend otherwise.
-    assert at.number_input(key="filter_within_km").disabled
     at.selectbox(key="border_picker").set_value("LBY-TUN").run()
     assert at.title[0].value == "Tunisia–Libya border"
     assert "border" not in at.query_params
-    assert not at.number_input(key="filter_within_km").disabled
+
+
+def test_the_distance_filter_measures_to_the_border_shown():
+    at = _open()
+    at.number_input(key="filter_within_km").set_value(50.0).run()
+    near_tunisia_libya = _summary(at)
+    assert not near_tunisia_libya.startswith("0 of ")
+    # The bundled incidents lie in Tunisia and Libya, hundreds of km from Algeria–Morocco.
+    at.selectbox(key="border_picker").set_value("DZA-MAR").run()
+    assert not at.exception, at.exception
+    assert _summary(at).startswith("0 of 30 incidents")
+    at.number_input(key="filter_within_km").set_value(1_500.0).run()
+    assert _summary(at).startswith("30 of 30 incidents")
+    at.selectbox(key="border_picker").set_value("LBY-TUN").run()
+    at.number_input(key="filter_within_km").set_value(50.0).run()
+    assert _summary(at) == near_tunisia_libya
 
 
 def test_a_link_names_the_border_with_its_codes_in_either_order_and_any_case():
@@ -65,11 +82,11 @@ def test_a_link_with_an_unknown_border_keeps_tunisia_libya_and_says_why():
     assert "border='TUN-XXZ'" in warning and "XXZ is no country with a land border" in warning
 
 
-def test_a_border_without_measures_says_so_on_the_analytics_page_and_the_planner():
+def test_the_analytics_page_and_the_planner_say_they_are_built_on_tunisia_libya_so_far():
     for page in ("app_pages/analytics.py", "app_pages/planner.py"):
         at = _open(page, border="DZA-MAR")
         info = " ".join(box.value for box in at.info)
-        assert "Tunisia–Libya border, the only border measured so far" in info, page
+        assert "built on the Tunisia–Libya border's segments and barrier so far" in info, page
         assert "Algeria–Morocco" in info
 
 

@@ -39,14 +39,14 @@ def render_border_picker() -> Border:
     return current_border()
 
 
-def stop_unless_measured(page: str) -> None:
-    """On a page whose every answer comes from the measures against Tunisia–Libya (the only
-    border incidents are measured against so far), say so and stop when another border is shown."""
+def stop_unless_bundled_case(page: str) -> None:
+    """On a page built on the bundled case's line, segments and barrier, say so and stop when
+    another border is shown (what does follow any border is named)."""
     if is_default_border():
         return
     st.info(
-        f"The {page} measures incidents against the Tunisia–Libya border, the only border measured so far. "
-        f"Choose Tunisia–Libya in the sidebar to use it; the map shows the {current_border().name} border "
-        "and the incidents around it."
+        f"The {page} is built on the Tunisia–Libya border's segments and barrier so far. Choose "
+        f"Tunisia–Libya in the sidebar to use it. On the {current_border().name} border, the map, the "
+        "filters (the distance to the border included), the Incidents table and the exports follow the border."
     )
     st.stop()

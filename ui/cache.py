@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from borderwatch import borders, config, corridor, reference
+from borderwatch.bordermeasures import measure_signature, prepared_border
 from borderwatch.errors import StoreUnavailableError
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
@@ -151,6 +152,19 @@ def store_answers() -> bool:
     return True
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _measured_against(path: str, revision: str, key: str) -> int:
+    return _store(path).measure_border(key, prepared_border(key).measure, measure_signature(key))
+
+
+def measure_border(key: str) -> int:
+    """Measure in the store, once, the incidents not yet measured against a border (a new import's,
+    or all of them the first time it is shown); cached under the store's revision. Returns how many."""
+    if key == config.DEFAULT_BORDER:
+        return 0  # measured as each incident is stored
+    return _measured_against(*_current(), key)
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _granted_roles(path: str, revision: str) -> dict[str, Role]:
     grants = _store(path).role_grants()
@@ -181,13 +195,13 @@ def _query_key(query: IncidentQuery) -> tuple:
     """The query as primitives: what ``st.cache_data`` hashes quickly and exactly."""
     selection = query.selection
     return (selection.start, selection.end, selection.event_types, selection.countries,
-            query.datasets, query.actors, query.hide_duplicates, query.max_border_km)
+            query.datasets, query.actors, query.hide_duplicates, query.max_border_km, query.border)
 
 
 def _query_from_key(key: tuple) -> IncidentQuery:
-    start, end, event_types, countries_, datasets, actors, hide_duplicates, max_border_km = key
+    start, end, event_types, countries_, datasets, actors, hide_duplicates, max_border_km, border_key = key
     return IncidentQuery(IncidentFilter(start, end, event_types, countries_), datasets, actors, hide_duplicates,
-                         max_border_km)
+                         max_border_km, border_key)
 
 
 # Results are cached under the store's revision: shared by every session,

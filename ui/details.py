@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from collections.abc import Mapping
 
 import streamlit as st
 
-from borderwatch import config, geodesy
+from borderwatch import config
 from borderwatch.describe import casualty_table, date_text, location_text, source_links
 from borderwatch.escape import as_text, escape_markdown
 from ui.border import current_border, is_default_border
@@ -97,21 +98,18 @@ def render_details(incident: Mapping[str, object]) -> None:
     line("Wounded as reported", incident["wounded_note"])
     line("Location", location_text(incident))
     line("Coordinates from", incident["location_basis"])
-    if is_default_border():
-        st.markdown(
-            f"**Distance:** {float(incident['distance_border_km']):.1f} km to the Tunisia–Libya border; "
-            f"{float(incident['distance_barrier_km']):.1f} km to the barrier (approximate line)"
-            + (" — between the barrier and the border" if incident.get("between_barrier_and_border") else "")
-        )
-        side = incident.get("border_side") or "no country (at sea)"
-        st.markdown(f"**Side:** {escape_markdown(side)}, {float(incident['border_position_km']):.0f} km along "
-                    "the border from the coast (at its nearest point)")
-    else:
-        border = current_border()
-        distance = geodesy.distance_km(border.geometry, [float(incident["longitude"])],
-                                       [float(incident["latitude"])])[0]
-        st.markdown(f"**Distance:** {distance:,.1f} km to the {escape_markdown(border.name)} border "
-                    "(geodesic, to the nearest point of its line)")
+    name = "Tunisia–Libya" if is_default_border() else current_border().name
+    barrier = incident.get("distance_barrier_km")
+    barrier_km = math.nan if barrier is None else float(barrier)  # no barrier on this border
+    st.markdown(
+        f"**Distance:** {float(incident['distance_border_km']):,.1f} km to the {escape_markdown(name)} border"
+        + ("" if math.isnan(barrier_km) else f"; {barrier_km:,.1f} km to the barrier (approximate line)")
+        + (" — between the barrier and the border" if incident.get("between_barrier_and_border") else "")
+    )
+    side = incident.get("border_side") or "no country (at sea)"
+    start = "the coast" if is_default_border() else "its first point"
+    st.markdown(f"**Side:** {escape_markdown(side)}, {float(incident['border_position_km']):,.0f} km along "
+                f"the border from {start} (at its nearest point)")
     line("Uncertainty", incident["notes"])
     st.markdown("**Sources**")
     links = source_links(incident["sources"])

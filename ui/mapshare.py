@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from borderwatch import config
+from borderwatch.borders import Border
 from borderwatch.export import Attribution, dataset_attributions, export_file_name, store_incidents_per_dataset
 from borderwatch.filters import IncidentQuery
 from borderwatch.mapview import MapData, MapView
@@ -56,6 +57,11 @@ def map_sources(drawn: tuple[str, ...], query: IncidentQuery, period_query: Inci
     if any(layer in drawn for layer in RANGE_LAYERS):
         present.update(store_incidents_per_dataset(store, query))
     return dataset_attributions(present, store.datasets())
+
+
+def _named_border() -> Border | None:
+    """The border an export's file name names: none for the default (names stay as they were)."""
+    return None if is_default_border() else cache.border_of(chosen_key())
 
 
 def _title(period_query: IncidentQuery) -> str:
@@ -137,13 +143,15 @@ def render_share(visible: tuple[str, ...], query: IncidentQuery, period_query: I
         html_column.download_button(
             "Map as HTML (works offline)",
             data=partial(export_html, visible, query, period_query, shown, shown_time, view),
-            file_name=export_file_name(period_query, "html", offered=offered), mime="text/html", on_click="ignore",
+            file_name=export_file_name(period_query, "html", offered=offered, border=_named_border()),
+            mime="text/html", on_click="ignore",
             width="stretch",
             help="One file with the map's scripts, styles and data inside: opens in any browser, no internet needed.",
         )
         png_column.download_button(
             "Map as PNG", data=partial(export_png, visible, query, period_query, shown, shown_time, view),
-            file_name=export_file_name(period_query, "png", offered=offered), mime="image/png", on_click="ignore",
+            file_name=export_file_name(period_query, "png", offered=offered, border=_named_border()),
+            mime="image/png", on_click="ignore",
             width="stretch",
             help="A picture of the same view, drawn on the server from the same data.",
         )

@@ -101,14 +101,11 @@ def render_filters(options: dict) -> None:
         "Actors", list(options["actors"]), key=ACTORS_KEY, placeholder="Any actor",
         help="Keep incidents in which one of these actors took part (first or second actor).",
     )
-    measured = is_default_border()
     st.sidebar.number_input(
         "Within … km of the border", min_value=0.0, max_value=20_000.0, step=5.0, value=None,
-        key=DISTANCE_KEY, placeholder="Any distance" if measured else "Tunisia–Libya only, for now",
-        disabled=not measured,
-        help="Keep incidents at most this far from the border line (measured in UTM 32N). "
-        "Empty: any distance." if measured else
-        "Incidents are measured against the Tunisia–Libya border only so far: this filter applies there.",
+        key=DISTANCE_KEY, placeholder="Any distance",
+        help="Keep incidents at most this far from the border line shown (geodesic distance to its "
+        "nearest point; Tunisia–Libya's in UTM 32N). Empty: any distance.",
     )
     st.sidebar.toggle(
         "Hide probable duplicates", key=HIDE_DUPLICATES_KEY,
@@ -141,6 +138,6 @@ def current_query() -> IncidentQuery:
         datasets=chosen(DATASETS_KEY),
         actors=chosen(ACTORS_KEY) or None,
         hide_duplicates=bool(st.session_state.get(HIDE_DUPLICATES_KEY, False)),
-        # The stored distances are to Tunisia–Libya: they say nothing about another border.
-        max_border_km=st.session_state.get(DISTANCE_KEY) if is_default_border() else None,
+        max_border_km=st.session_state.get(DISTANCE_KEY),
+        border=chosen_key(),
     )
