@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from borderwatch.errors import BorderWatchError, StoreDamagedError, StoreUnavailableError
+from borderwatch.errors import BorderNotMeasuredError, BorderWatchError, StoreDamagedError, StoreUnavailableError
 from ui import cache, permalink
 from ui.access import current_role, show_account
 from ui.border import render_border_picker
@@ -60,6 +60,10 @@ try:
     navigation.run()
 except StoreUnavailableError as error:
     show_unavailable(error)
+except BorderNotMeasuredError:
+    # Incidents stored by another process since this run measured them: measure those, and run again.
+    cache.measure_border(border.key)
+    st.rerun()
 except StoreDamagedError as error:
     # The store broke while the app ran: say what to do rather than "an error occurred".
     st.error("BorderWatch cannot read or write its incident store. Nothing was changed.")

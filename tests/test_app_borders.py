@@ -95,3 +95,20 @@ def test_the_about_page_describes_the_border_shown():
     text = " ".join(block.value for block in at.markdown)
     assert "Belarus (BLR) and Poland (POL)" in text
     assert "Natural Earth" in text
+
+
+def test_incidents_stored_meanwhile_are_measured_against_the_border_shown(tmp_path, monkeypatch):
+    from borderwatch.cli import main
+    from tests.hostile import acled_rows
+
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(tmp_path / "store"))
+    at = _open(border="DZA-MAR")
+    at.number_input(key="filter_within_km").set_value(100.0).run()
+    assert _summary(at).startswith("0 of 30 incidents")
+    # Another process (here the command line) stores an incident near Oujda, 10 km from the border.
+    near_oujda = {"event_id_cnty": "MAR1", "country": "Morocco", "iso": "504", "latitude": "34.68",
+                  "longitude": "-1.80", "location": "Oujda", "admin1": "Oriental"}
+    assert main(["--data-dir", str(tmp_path / "store"), "import", str(acled_rows(tmp_path, near_oujda))]) == 0
+    at.run()
+    assert not at.exception, at.exception
+    assert _summary(at).startswith("1 of 31 incidents")
