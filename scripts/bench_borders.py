@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 import tempfile
 import time
@@ -36,14 +35,13 @@ import numpy as np
 
 from borderwatch import config
 from borderwatch.borderzone import bundled_zone, measure
-from borderwatch.cli import positive_int
 from borderwatch.errors import UnknownDatasetError
 from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.mapview import fetch_area, map_data, view_around
 from borderwatch.store import DATABASE_FILE, IncidentStore, open_store
 from borderwatch.synth import write_synthetic_acled
 from scripts import bench
-from scripts.bench_engines import throwaway_database
+from scripts.bench_engines import engines_parser, run_on_engines
 
 #: The second border (any but the default), measured with the default border's function.
 SECOND_BORDER: Final[str] = "DZA-TUN"
@@ -141,35 +139,16 @@ def format_results(results: dict[str, Any]) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``python -m scripts.bench_borders``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m scripts.bench_borders",
-        description="Import N synthetic incidents into SQLite and PostGIS, measure them against a second border "
-                    "in bulk, and time the map within X km of the border on the default and the second border.",
+    return engines_parser(
+        "python -m scripts.bench_borders",
+        "Import N synthetic incidents into SQLite and PostGIS, measure them against a second border "
+        "in bulk, and time the map within X km of the border on the default and the second border.",
     )
-    parser.add_argument("--rows", type=positive_int, nargs="+", metavar="N", default=[100_000],
-                        help="store sizes (default: 100000)")
-    parser.add_argument("--database-url", metavar="URL",
-                        help="a PostGIS database made for the bench (it is written to); default: a throwaway "
-                             "cluster on loopback, removed at the end")
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1)")
-    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; progress goes to stderr, the figures to stdout. Returns 0."""
-    args = build_parser().parse_args(argv)
-
-    def say(line: str) -> None:
-        print(f"bench-borders: {line}", file=sys.stderr, flush=True)
-
-    if args.database_url:
-        results = run(args.rows, args.database_url, seed=args.seed, progress=say)
-    else:
-        with throwaway_database() as url:
-            results = run(args.rows, url, seed=args.seed, progress=say)
-    print(json.dumps(results) if args.json else format_results(results))
-    return 0
+    return run_on_engines(build_parser().parse_args(argv), run, format_results, "bench-borders")
 
 
 if __name__ == "__main__":

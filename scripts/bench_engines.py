@@ -182,13 +182,9 @@ def format_results(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``python -m scripts.bench_engines``."""
-    parser = argparse.ArgumentParser(
-        prog="python -m scripts.bench_engines",
-        description="Import N synthetic incidents into SQLite and PostGIS, COPY the same rows into a bare "
-                    "table, and time the map data after filter changes and map moves on both engines.",
-    )
+def engines_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """The options of a bench that runs on both engines: store sizes, a database, a seed, JSON output."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--rows", type=positive_int, nargs="+", metavar="N", default=[100_000],
                         help="store sizes (default: 100000)")
     parser.add_argument("--database-url", metavar="URL",
@@ -199,20 +195,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the comparison; progress goes to stderr, the figures to stdout. Returns 0."""
-    args = build_parser().parse_args(argv)
+def run_on_engines(args: argparse.Namespace, bench: Callable[..., dict], formatted: Callable[[dict], str],
+                   name: str) -> int:
+    """Run ``bench(rows, url, seed=, progress=)`` on the database of ``--database-url``, else on a
+    throwaway cluster; progress goes to stderr, the figures to stdout. Returns 0."""
 
     def say(line: str) -> None:
-        print(f"bench-engines: {line}", file=sys.stderr, flush=True)
+        print(f"{name}: {line}", file=sys.stderr, flush=True)
 
     if args.database_url:
-        results = run(args.rows, args.database_url, seed=args.seed, progress=say)
+        results = bench(args.rows, args.database_url, seed=args.seed, progress=say)
     else:
         with throwaway_database() as url:
-            results = run(args.rows, url, seed=args.seed, progress=say)
-    print(json.dumps(results) if args.json else format_results(results))
+            results = bench(args.rows, url, seed=args.seed, progress=say)
+    print(json.dumps(results) if args.json else formatted(results))
     return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``python -m scripts.bench_engines``."""
+    return engines_parser(
+        "python -m scripts.bench_engines",
+        "Import N synthetic incidents into SQLite and PostGIS, COPY the same rows into a bare "
+        "table, and time the map data after filter changes and map moves on both engines.",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the comparison; progress goes to stderr, the figures to stdout. Returns 0."""
+    return run_on_engines(build_parser().parse_args(argv), run, format_results, "bench-engines")
 
 
 if __name__ == "__main__":
