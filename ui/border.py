@@ -47,6 +47,7 @@ def stop_unless_bundled_case(page: str) -> None:
     st.info(
         f"The {page} is built on the Tunisia–Libya border's segments and barrier so far. Choose "
         f"Tunisia–Libya in the sidebar to use it. On the {current_border().name} border, the map, the "
-        "filters (the distance to the border included), the Incidents table and the exports follow the border."
+        "filters (the distance to the border included), the Border analytics, the Incidents table and the exports "
+        "follow the border."
     )
     st.stop()

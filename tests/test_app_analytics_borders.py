@@ -1,0 +1,102 @@
+"""The Border analytics page on a border other than Tunisia–Libya: Algeria–Morocco, with invented incidents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from borderwatch import config
+from borderwatch.bordermeasures import with_border_measures
+from borderwatch.borders import find_border
+from borderwatch.cli import main
+from borderwatch.synth import write_synthetic_acled
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+BORDER = "DZA-MAR"
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
+    """A store holding invented incidents around Algeria–Morocco, and those incidents as the oracle reads them."""
+    folder = tmp_path_factory.mktemp("dza-mar")
+    export = folder / "acled.csv"
+    write_synthetic_acled(export, 3_000, seed=7, border=find_border(BORDER))
+    assert main(["--data-dir", str(folder / "store"), "import", str(export)]) == 0
+    return folder / "store", pd.read_csv(export)
+
+
+@pytest.fixture(scope="module")
+def oracle(stored) -> pd.DataFrame:
+    # Measured directly against the border, not through the store.
+    incidents = with_border_measures(stored[1], BORDER)
+    return incidents[incidents["geo_precision"] != config.CENTROID_GEO_PRECISION]
+
+
+def _analytics(stored, monkeypatch, view: str) -> AppTest:
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(stored[0]))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["border"] = BORDER
+    at.run()
+    at.switch_page("app_pages/analytics.py").run()
+    at.segmented_control(key="analytics_view").set_value(view).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _text(at: AppTest) -> str:
+    return " ".join(block.value for block in [*at.markdown, *at.caption, *at.info])
+
+
+@pytest.mark.parametrize("view", ["distance", "segments", "sequences", "surge"])
+def test_every_analytics_view_opens_on_algeria_morocco_without_the_tunisia_libya_notice(stored, monkeypatch, view):
+    at = _analytics(stored, monkeypatch, view)
+    text = _text(at)
+    assert "On the Algeria–Morocco border (1,550 km)." in text
+    assert "built on the Tunisia–Libya border" not in text
+    assert "Tunisia" not in text and "Libya" not in text and "coast" not in text
+
+
+def test_the_distance_view_describes_the_incidents_near_algeria_morocco(stored, oracle, monkeypatch):
+    at = _analytics(stored, monkeypatch, "distance")
+    within = oracle[oracle["distance_border_km"] <= 200]
+    assert f"describe **{len(within):,}** of them" in _text(at)
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Median distance"] == f"{within['distance_border_km'].median():.1f} km"
+    # Algeria–Morocco has no barrier: no share of incidents between one and the border.
+    assert "Between barrier and border" not in metrics
+
+
+def test_the_segments_view_counts_incidents_per_10_km_along_algeria_morocco(stored, oracle, monkeypatch):
+    at = _analytics(stored, monkeypatch, "segments")
+    near = oracle[oracle["distance_border_km"] <= config.CORRIDOR_KM]
+    by_segment = near.groupby(near["border_position_km"] // config.SEGMENT_KM)
+    incidents, deaths = by_segment.size(), by_segment["fatalities"].sum()
+    busiest = incidents.sort_values(ascending=False).index[0]
+    rows = at.dataframe[0].value
+    assert len(rows) == len(incidents) > 10
+    start = busiest * config.SEGMENT_KM
+    first = rows.iloc[0]
+    assert first["label"] == f"{start:g}–{start + config.SEGMENT_KM:g} km along the border"
+    assert (first["rank"], first["incidents"], first["deaths"]) == (1, incidents[busiest], round(deaths[busiest]))
+    assert "Kilometres are counted along the border from its end at 35.09° N, 2.22° W" in _text(at)
+
+
+def test_the_sequences_view_pairs_incidents_in_algeria_and_morocco(stored, monkeypatch):
+    at = _analytics(stored, monkeypatch, "sequences")
+    assert "An incident in Algeria or Morocco, then within **21** days" in _text(at)
+    pairs = at.dataframe[0].value
+    assert len(pairs) > 0
+    sides = {frozenset((first.split(":")[0], then.split(":")[0]))
+             for first, then in zip(pairs["first_place"], pairs["then_place"], strict=True)}
+    assert sides == {frozenset(("Algeria", "Morocco"))}
+    assert pairs["distance_km"].le(config.SEQUENCE_RADIUS_KM + 0.01).all()
+
+
+def test_the_surge_view_names_stretches_along_algeria_morocco(stored, monkeypatch):
+    at = _analytics(stored, monkeypatch, "surge")
+    stretches = at.dataframe[0].value["stretch"]
+    assert len(stretches) > 0
+    assert stretches.str.fullmatch(r"\d+(\.\d)?–\d+(\.\d)? km along the border").all()
