@@ -113,7 +113,7 @@ class _Part:
     def __init__(self, part: LineString) -> None:
         coords = shapely.get_coordinates(part)
         # Repeated vertices add no length and would give no direction.
-        keep = np.concatenate([[True], np.any(np.diff(coords, axis=0) != 0, axis=1)]) if len(coords) else []
+        keep = np.concatenate([[True], np.any(np.diff(coords, axis=0) != 0, axis=1)])[: len(coords)]
         self.coords = coords[keep]
         if len(self.coords) < 2:
             self.along_km = np.zeros(len(self.coords))
