@@ -143,8 +143,8 @@ with map_column:
         )
     if not is_default_border() and set(visible) & set(BUNDLED_CASE_LAYERS):
         st.caption(
-            f"The {escape_markdown(border_name)} has no barrier, crossings or places bundled, and its segments "
-            "and sequences are not counted yet: those layers are drawn for Tunisia–Libya only."
+            f"The {escape_markdown(border_name)} has no barrier, crossings or places bundled: those layers are "
+            "drawn for Tunisia–Libya only."
         )
     render_share(visible, query, period_query, shown, shown_time, view)
 

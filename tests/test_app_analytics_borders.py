@@ -100,3 +100,30 @@ def test_the_surge_view_names_stretches_along_algeria_morocco(stored, monkeypatc
     stretches = at.dataframe[0].value["stretch"]
     assert len(stretches) > 0
     assert stretches.str.fullmatch(r"\d+(\.\d)?–\d+(\.\d)? km along the border").all()
+
+
+def test_the_map_draws_segments_along_algeria_morocco_and_sequences_between_its_countries(stored, monkeypatch):
+    import folium
+
+    from borderwatch.filters import IncidentQuery
+    from borderwatch.mapview import MapView
+    from layers.segments import FEATURE_KIND
+    from ui import cache
+    from ui.maplayers import switchable_layers
+
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(stored[0]))
+    cache.measure_border(BORDER)
+    query = IncidentQuery(border=BORDER)
+    shown = cache.map_data_for(query, MapView(-15.0, 20.0, 10.0, 40.0, 5))
+    groups = switchable_layers(("segments", "sequences"), query, query, shown, None, border_key=BORDER)
+    fmap = folium.Map()
+    for group in groups:
+        group.add_to(fmap)
+    html = fmap.get_root().render()
+    assert len(groups) == 2
+    # One drawn segment per 10 km of the border's 1,550 km.
+    assert html.count(f'"kind": "{FEATURE_KIND}"') == len(cache.segments(config.SEGMENT_KM, BORDER)) == 156
+    pairs = cache.sequences(query, config.SEQUENCE_DAYS, config.SEQUENCE_RADIUS_KM)
+    assert len(pairs) > 0 and set(pairs["first_side"]) | set(pairs["then_side"]) == {"Algeria", "Morocco"}
+    # The sequences' tooltips name the side of each end.
+    assert "(Algeria)" in html and "(Morocco)" in html
