@@ -40,7 +40,8 @@ UNREAD_QUESTION_KEY = "analytics_unread_question"
 
 
 def _map(groups: list, key: str, center: tuple[float, float] = (32.4, 10.9), zoom: float = 7) -> None:
-    render_static_map(groups, key, center, zoom, ANALYTICS_MAP_HEIGHT_PX, border.key)
+    # Another border than the bundled case's opens fitted to it.
+    render_static_map(groups, key, center if bundled_case else None, zoom, ANALYTICS_MAP_HEIGHT_PX, border.key)
 
 
 def _degrees(value: float, positive: str, negative: str) -> str:

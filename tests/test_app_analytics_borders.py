@@ -1,7 +1,8 @@
-"""The Border analytics page on a border other than Tunisia–Libya: Algeria–Morocco, with invented incidents."""
+"""The Border analytics page, the map's analyses and the planner on Algeria–Morocco, with invented incidents."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -127,3 +128,30 @@ def test_the_map_draws_segments_along_algeria_morocco_and_sequences_between_its_
     assert len(pairs) > 0 and set(pairs["first_side"]) | set(pairs["then_side"]) == {"Algeria", "Morocco"}
     # The sequences' tooltips name the side of each end.
     assert "(Algeria)" in html and "(Morocco)" in html
+
+
+def test_the_planner_covers_a_stretch_of_algeria_morocco_and_judges_it_by_its_incidents(stored, oracle, monkeypatch):
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(stored[0]))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["border"] = BORDER
+    at.run()
+    at.switch_page("app_pages/planner.py").run()
+    assert not at.exception, at.exception
+    # No barrier on this border: the line to cover is a stretch of it, in km along it.
+    assert at.radio(key="plan_line").options == ["A stretch of the border"]
+    assert at.slider(key="plan_stretch").label == "Stretch of the border (km along the border)"
+    at.slider(key="plan_stretch").set_value((100.0, 300.0)).run()
+    at.number_input(key="plan_within").set_value(20.0).run()
+    assert not at.exception, at.exception
+    metrics = {metric.label: metric for metric in at.metric}
+    # 200 km of line, measured in a plane centred on it: within a few metres of the geodesic length.
+    covered_km = re.search(r"of ([\d,.]+) km within range", metrics["Line covered"].help).group(1)
+    assert float(covered_km.replace(",", "")) == pytest.approx(200.0, abs=0.2)
+    # Judged by the incidents within 20 km of that stretch (the oracle: measured directly against the border).
+    near = oracle[(oracle["distance_border_km"] <= 20.0) & oracle["border_position_km"].between(100.5, 299.5)]
+    judged = int(metrics["Incidents covered"].value.split(" of ")[1].replace(",", ""))
+    assert judged >= len(near) > 0
+    headline = next(m.value for m in at.markdown if m.value.startswith("**") and " · " in m.value)
+    assert "Algeria–Morocco km 100–300" in headline
+    assumptions = " ".join(m.value for m in at.markdown if m.value.startswith("**Assumptions**"))
+    assert "UTM" not in assumptions and "conformal plane centred on the middle of the line" in assumptions

@@ -11,7 +11,7 @@ from shapely.geometry import MultiLineString, Point
 
 from borderwatch import projection
 from borderwatch.borders import find_border
-from borderwatch.corridor import geodesic_segments, segment_of
+from borderwatch.corridor import geodesic_segments, geodesic_stretch, segment_of
 from borderwatch.errors import ReferenceDataError
 from borderwatch.geodesy import geodesic_line
 
@@ -80,3 +80,24 @@ def test_a_border_without_length_or_a_bad_segment_length_is_refused():
         geodesic_segments(MultiLineString([[(1, 2), (1, 2)]]), 10.0)
     with pytest.raises(ValueError, match="segment_km"):
         geodesic_segments(SINGLE_PART.geometry, 0.0)
+
+
+@pytest.mark.parametrize(("start_km", "end_km", "expected_km"), [(100.0, 281.0, 181.0), (1_500.0, 9_999.0, None)])
+def test_a_stretch_of_a_border_is_as_long_as_asked_or_ends_with_it(start_km, end_km, expected_km):
+    stretch = geodesic_stretch(SINGLE_PART.geometry, start_km, end_km)
+    length = geodesic_line(SINGLE_PART.geometry).length_km
+    assert _geodesic_km(stretch) == pytest.approx(expected_km or length - start_km, abs=1e-6)
+    # It starts where the stored positions put start_km.
+    lon, lat = geodesic_line(SINGLE_PART.geometry).locate(start_km)
+    assert stretch.coords[0] == pytest.approx((lon[0], lat[0]))
+
+
+def test_a_stretch_of_a_multi_part_border_lies_on_its_first_part_and_bad_positions_are_refused():
+    first = shapely.get_parts(MULTI_PART.geometry)[0]
+    stretch = geodesic_stretch(MULTI_PART.geometry, 0.0, 1_000.0)
+    assert _geodesic_km(stretch) == pytest.approx(geodesic_line(MULTI_PART.geometry).part_lengths_km[0])
+    assert stretch.hausdorff_distance(first) < 1e-9
+    with pytest.raises(ValueError, match="end_km - start_km"):
+        geodesic_stretch(SINGLE_PART.geometry, 20.0, 10.0)
+    with pytest.raises(ValueError, match="before its end"):
+        geodesic_stretch(SINGLE_PART.geometry, 5_000.0, 5_001.0)

@@ -26,6 +26,7 @@ from borderwatch.corridor.distance import distance_histogram, distance_statistic
 from borderwatch.corridor.segments import (
     border_segments,
     geodesic_segments,
+    geodesic_stretch,
     incidents_of_points,
     segment_activity,
     segment_of,
@@ -43,6 +44,7 @@ __all__ = [
     "distance_histogram",
     "distance_statistics",
     "geodesic_segments",
+    "geodesic_stretch",
     "incidents_of_points",
     "poisson_upper_tail",
     "segment_activity",

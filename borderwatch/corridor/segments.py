@@ -201,6 +201,45 @@ def geodesic_segments(line: LineString | MultiLineString, segment_km: float = co
     )
 
 
+def geodesic_stretch(line: LineString | MultiLineString, start_km: float, end_km: float) -> LineString:
+    """The stretch of a border's first part between two positions along it (geodesic km).
+
+    Positions are those of :func:`geodesic_segments`; on a multi-part border
+    only the first part (the longest, as :mod:`borderwatch.borders` stores
+    them) is cut, so the stretch is one line.
+
+    Parameters
+    ----------
+    line : shapely.LineString or shapely.MultiLineString
+        Border line in EPSG:4326 (longitude, latitude).
+    start_km, end_km : float
+        Positions along the first part, ``0 <= start_km < end_km``; an
+        ``end_km`` past the part's end is taken as its end.
+
+    Returns
+    -------
+    shapely.LineString
+        The stretch in EPSG:4326, running the same way as the line.
+
+    Raises
+    ------
+    borderwatch.errors.ReferenceDataError
+        When ``line`` is not a LineString or MultiLineString with some length.
+    ValueError
+        When the positions are not finite, negative, or not in order.
+    """
+    if not isinstance(line, LineString | MultiLineString) or line.is_empty:
+        raise ReferenceDataError(f"border must be a LineString or MultiLineString, got {str(line)[:80]}")
+    first = _Part(shapely.get_parts(line)[0])
+    if first.length_km == 0:
+        raise ReferenceDataError(f"border must have some length, got {str(line)[:80]}")
+    check_non_negative(start_km, "start_km")
+    check_positive(end_km - start_km, "end_km - start_km")
+    if start_km >= first.length_km:
+        raise ValueError(f"start_km must lie on the line, before its end at {first.length_km:.1f} km; got {start_km}")
+    return first.cut(start_km, end_km)
+
+
 def segment_of(
     position_km: pd.Series | np.ndarray, segment_km: float = config.SEGMENT_KM, length_km: float | None = None
 ) -> np.ndarray:
