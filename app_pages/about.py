@@ -7,7 +7,8 @@ import streamlit as st
 from borderwatch import config
 from borderwatch.escape import escape_markdown
 from ui import cache
-from ui.border import current_border, is_default_border
+from ui.border import current_border
+from ui.sidebar import is_default_border
 
 border = cache.border().iloc[0]
 barrier = cache.barrier().iloc[0]

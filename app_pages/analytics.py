@@ -6,6 +6,8 @@ import dataclasses
 import math
 
 import altair as alt
+import geopandas as gpd
+import shapely
 import streamlit as st
 
 from borderwatch import config, corridor
@@ -14,9 +16,9 @@ from layers.segments import segments_layer
 from layers.sequences import sequences_layer
 from ui import cache
 from ui.analytics_tables import distance_bins_table, segments_table, sequences_table, surge_table
-from ui.border import stop_unless_bundled_case
+from ui.border import current_border
 from ui.permalink import QUESTION_KEY
-from ui.sidebar import current_query
+from ui.sidebar import current_query, is_default_border
 from ui.staticmap import render_static_map
 
 #: The distance histogram covers this far from the border.
@@ -38,7 +40,22 @@ UNREAD_QUESTION_KEY = "analytics_unread_question"
 
 
 def _map(groups: list, key: str, center: tuple[float, float] = (32.4, 10.9), zoom: float = 7) -> None:
-    render_static_map(groups, key, center, zoom, ANALYTICS_MAP_HEIGHT_PX)
+    # Another border than the bundled case's opens fitted to it.
+    render_static_map(groups, key, center if bundled_case else None, zoom, ANALYTICS_MAP_HEIGHT_PX, border.key)
+
+
+def _degrees(value: float, positive: str, negative: str) -> str:
+    return f"{abs(value):.2f}° {positive if value >= 0 else negative}"
+
+
+def _where_km_0(pieces: gpd.GeoDataFrame) -> str:
+    """Where positions along a border other than the bundled case's start, in words."""
+    lon, lat = shapely.get_coordinates(pieces.geometry.iloc[0])[0]
+    text = (f"Kilometres are counted along the border from its end at {_degrees(lat, 'N', 'S')}, "
+            f"{_degrees(lon, 'E', 'W')}")
+    if border.parts > 1:
+        text += f", the start of the longest of its {border.parts} parts; the other parts follow it, end to end"
+    return text + "."
 
 
 def _share(value: float) -> str:
@@ -80,8 +97,11 @@ def _question() -> str:
 
 
 query = current_query()
+border = current_border()
+bundled_case = is_default_border()
 st.title("Border analytics")
-stop_unless_bundled_case("Border analytics page")
+if not bundled_case:
+    st.caption(f"On the {escape_markdown(border.name)} border ({border.length_km:,.0f} km).")
 view = _question()
 include_centroids = st.toggle(
     "Include centroid-level locations", value=False, key="analytics_centroids",
@@ -102,13 +122,15 @@ if view == "distance":
            "province centroid")
         + "."
     )
-    median, within_10, within_25, strip = st.columns(4)
+    # Only the bundled case has a barrier: elsewhere the strip between it and the border does not exist.
+    median, within_10, within_25, *strip = st.columns(4 if bundled_case else 3)
     median_km = statistics["median_km"]
     median.metric("Median distance", "–" if math.isnan(median_km) else f"{median_km:.1f} km")
     within_10.metric("Within 10 km", _share(statistics["share_within_10_km"]))
     within_25.metric("Within 25 km", _share(statistics["share_within_25_km"]))
-    strip.metric("Between barrier and border", _share(statistics["share_between_barrier_and_border"]),
-                 help="In the strip between the trench and berm and the border line")
+    if strip:
+        strip[0].metric("Between barrier and border", _share(statistics["share_between_barrier_and_border"]),
+                        help="In the strip between the trench and berm and the border line")
     histogram = corridor.distance_histogram(near["distance_border_km"], HISTOGRAM_BIN_KM, HISTOGRAM_MAX_KM)
     sides = near.assign(side=near["border_side"].replace("", "at sea / elsewhere"))
     by_side = (
@@ -137,7 +159,7 @@ elif view == "segments":
     corridor_km = corridor_column.number_input("Corridor (km from the border)", 1.0, 200.0, config.CORRIDOR_KM,
                                                1.0, format="%g", key="analytics_corridor_km")
     activity, summary = cache.segment_table(query, segment_km, corridor_km, period, include_centroids)
-    pieces = cache.segments(segment_km)
+    pieces = cache.segments(segment_km, border.key)
     hottest = summary[summary["hottest"]].sort_values("rank")
     if hottest.empty:
         st.info(f"No incident of the current filters lies within {corridor_km:g} km of the border.")
@@ -146,9 +168,11 @@ elif view == "segments":
             f"km {row.start_km:g}–{row.end_km:g} ({_plural(int(row.incidents), 'incident')}, "
             f"{_plural(round(row.deaths), 'death')})"
             for row in hottest.itertuples()))
+    if not bundled_case:
+        st.caption(_where_km_0(pieces))
     _map([segments_layer(pieces, summary)], key="segments-map")
     if not hottest.empty:
-        segments_table(summary, corridor_km).show()
+        segments_table(summary, corridor_km, bundled_case).show()
         quiet = int((summary["incidents"] == 0).sum())
         if quiet:
             st.caption(f"The other {_plural(quiet, 'segment')} had no incident within {corridor_km:g} km "
@@ -178,8 +202,10 @@ elif view == "sequences":
     radius_km = radius_column.number_input("Within km", 1.0, 1000.0, config.SEQUENCE_RADIUS_KM, 5.0,
                                            format="%g", key="analytics_radius_km")
     pairs = cache.sequences(query, int(days), float(radius_km), include_centroids)
+    first_side = "on one side of the border" if bundled_case else \
+        f"in {escape_markdown(border.name_a)} or {escape_markdown(border.name_b)}"
     st.markdown(
-        f"An incident on one side of the border, then within **{days}** days an incident on the other side "
+        f"An incident {first_side}, then within **{days}** days an incident on the other side "
         f"within **{radius_km:g} km** of it. **{len(pairs):,}** such pairs under the current filters. "
         "A pair is a coincidence in time and place, not evidence that one led to the other."
     )
@@ -220,8 +246,8 @@ else:
         signal.metric("Signal", "Surge" if row["surge"] else "No surge",
                       help=f"{row['ratio']:.1f}× the baseline; the chance of a count this high if the baseline "
                            f"held is {row['p_value']:.1%}")
-    stretches = cache.segments(config.SEGMENT_KM).set_index("segment")["label"].to_dict()
-    table = surge_table(by_segment, stretches, period)
+    stretches = cache.segments(config.SEGMENT_KM, border.key).set_index("segment")["label"].to_dict()
+    table = surge_table(by_segment, stretches, period, bundled_case)
     flagged = table.frame.loc[table.frame["surge"], "stretch"]
     st.markdown(f"**Segments ({config.SEGMENT_KM:g} km) with a surge:** "
                 + ("; ".join(escape_markdown(stretch) for stretch in flagged) or "none"))

@@ -14,7 +14,6 @@ from layers.basemap import base_map, tiles_layer
 from layers.focus import focus_layer
 from layers.stable import freeze_names
 from ui import cache
-from ui.border import chosen_key, is_default_border
 from ui.details import render_details
 from ui.maplayers import render_layer_choice, switchable_layers
 from ui.mappage import (
@@ -36,7 +35,7 @@ from ui.selection import (
     focus_request,
     select_clicked_incident,
 )
-from ui.sidebar import current_query
+from ui.sidebar import chosen_key, current_query, is_default_border
 
 query = current_query()
 summary = cache.summary(query)
@@ -143,8 +142,8 @@ with map_column:
         )
     if not is_default_border() and set(visible) & set(BUNDLED_CASE_LAYERS):
         st.caption(
-            f"The {escape_markdown(border_name)} has no barrier, crossings or places bundled, and its segments "
-            "and sequences are not counted yet: those layers are drawn for Tunisia–Libya only."
+            f"The {escape_markdown(border_name)} has no barrier, crossings or places bundled: those layers are "
+            "drawn for Tunisia–Libya only."
         )
     render_share(visible, query, period_query, shown, shown_time, view)
 

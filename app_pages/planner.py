@@ -9,7 +9,7 @@ import streamlit as st
 from borderwatch import config
 from borderwatch.escape import escape_markdown
 from borderwatch.planner import (
-    ASSUMPTIONS,
+    assumptions_for,
     incidents_near,
     line_length_km,
     most_sensors,
@@ -19,8 +19,7 @@ from borderwatch.planner import (
 )
 from layers.incidents import incidents_layer
 from layers.planner import plan_layer
-from ui import cache
-from ui.border import stop_unless_bundled_case
+from ui.border import current_border
 from ui.planning import (
     BARRIER,
     BORDER,
@@ -34,18 +33,20 @@ from ui.planning import (
     build_plan,
     clamp_count,
     comparison_table,
+    coverable_km,
     describe,
     gaps_table,
     incidents_covered,
     kept_name,
     next_plan_name,
     placement_note,
+    plan_crs,
     plan_line,
     remove_plan,
     save_plan,
     sensors_table,
 )
-from ui.sidebar import current_query
+from ui.sidebar import current_query, is_default_border
 from ui.staticmap import render_static_map
 
 PLANNER_MAP_HEIGHT_PX = 520
@@ -57,7 +58,11 @@ def _plan_map(plan, incidents, key: str, height: int = PLANNER_MAP_HEIGHT_PX) ->
     """A map of one plan: the sensors, their ranges, the gaps and the incidents judged."""
     west, south, east, north = plan.line.bounds
     groups = [plan_layer(plan)] + ([] if incidents.empty else [incidents_layer(incidents)])
-    render_static_map(groups, key, ((south + north) / 2, (west + east) / 2), 8, height)
+    if bundled_case:
+        render_static_map(groups, key, ((south + north) / 2, (west + east) / 2), 8, height)
+    else:
+        # A stretch of another border may be hundreds of kilometres long: the map is fitted to it.
+        render_static_map(groups, key, None, 8, height, border.key, fit=plan.line.bounds)
 
 
 def _downloads(plan, key: str) -> None:
@@ -75,25 +80,43 @@ def _downloads(plan, key: str) -> None:
 
 
 query = current_query()
+border = current_border()
+bundled_case = is_default_border()
 st.title("Surveillance planner")
-stop_unless_bundled_case("Surveillance planner")
-st.markdown(
-    "In February 2016 Tunisia announced electronic surveillance along its barrier, with US and German help. "
-    "Place sensors (cameras, radars) along the barrier or a stretch of the border, and see how much of the line "
-    "they cover and which past incidents fell within their range."
-)
+if bundled_case:
+    st.markdown(
+        "In February 2016 Tunisia announced electronic surveillance along its barrier, with US and German help. "
+        "Place sensors (cameras, radars) along the barrier or a stretch of the border, and see how much of the line "
+        "they cover and which past incidents fell within their range."
+    )
+else:
+    st.markdown(
+        f"Place sensors (cameras, radars) along a stretch of the {escape_markdown(border.name)} border, and see how "
+        "much of the line they cover and which past incidents fell within their range. No barrier is bundled "
+        "for this border."
+    )
 
-border_km = float(cache.segments(config.SEGMENT_KM)["end_km"].max())
+border_km = coverable_km(border.key)
+# Only Tunisia–Libya has a barrier; a stretch chosen on another border may not fit this one.
+lines = [BARRIER, BORDER] if bundled_case else [BORDER]
+if st.session_state.get("plan_line") not in lines:
+    st.session_state.pop("plan_line", None)
+stretch_limit = round(border_km, 1)
+if any(end > stretch_limit for end in st.session_state.get("plan_stretch", ())):
+    st.session_state.pop("plan_stretch")
 settings, results = st.columns([1, 2], gap="large")
 with settings:
-    line_choice = st.radio("Line to cover", [BARRIER, BORDER], format_func=LINE_LABELS.__getitem__, key="plan_line")
+    line_choice = st.radio("Line to cover", lines, format_func=LINE_LABELS.__getitem__, key="plan_line")
     stretch = (0.0, border_km)
     if line_choice == BORDER:
-        stretch = st.slider("Stretch of the border (km from the coast)", 0.0, round(border_km, 1),
-                            (0.0, 181.0), step=1.0, key="plan_stretch")
+        along = "km from the coast" if bundled_case else (
+            "km along the border" if border.parts == 1 else "km along its longest part")
+        stretch = st.slider(f"Stretch of the border ({along})", 0.0, stretch_limit,
+                            (0.0, min(181.0, stretch_limit)), step=1.0, key="plan_stretch")
     range_km = st.number_input("Sensor range (km)", min_value=0.5, max_value=100.0,
                                value=config.SENSOR_RANGE_KM, step=0.5, format="%.1f", key="plan_range")
-    line_km = line_length_km(plan_line(line_choice, *stretch))
+    chosen_line = plan_line(line_choice, *stretch, border.key)
+    line_km = line_length_km(chosen_line, plan_crs(chosen_line, border.key))
     limit = most_sensors(line_km)
     count_note = clamp_count(limit)
     st.session_state.setdefault(COUNT_KEY, min(config.SENSOR_COUNT, limit))
@@ -123,7 +146,7 @@ with settings:
 request = PlanRequest(
     line=line_choice, start_km=float(stretch[0]), end_km=float(stretch[1]), range_km=float(range_km),
     count=int(count), method=method, within_km=float(within_km), include_centroids=include_centroids,
-    name=name.strip() or "Plan",
+    name=name.strip() or "Plan", border=border.key,
 )
 # Right after "Add to comparison" the name field offers the next name, but the plan on screen is the one kept.
 kept = kept_name(request, query)
@@ -148,7 +171,7 @@ with results:
     inside.caption(f"{plan.incidents_outside:,} outside coverage")
     if plan.method == "greedy":
         even, _ = build_plan(dataclasses.replace(request, method="even"), query)
-        reachable = incidents_near(plan.line, judged, plan.range_km)
+        reachable = incidents_near(plan.line, judged, plan.range_km, plan.metric_crs)
         st.info(placement_note(plan, len(judged), len(reachable), request.within_km, even))
     _plan_map(plan, judged, key="planner-map")
     st.button("Add to comparison", on_click=save_plan, args=(plan, request, query), disabled=kept is not None,
@@ -198,4 +221,5 @@ st.markdown(
     "the most, whichever covers more. With no incident in range, that is at least as much of the line as "
     "evenly spaced sensors cover."
 )
-st.markdown("**Assumptions**\n" + "\n".join(f"- {escape_markdown(item)}" for item in ASSUMPTIONS))
+st.markdown("**Assumptions**\n" + "\n".join(f"- {escape_markdown(item)}"
+                                             for item in assumptions_for(plan.metric_crs)))

@@ -403,6 +403,27 @@ class GeodesicLine:
         return self.measure(longitude, latitude).distance_km
 
 
+def centred_plane(line: Line) -> str:
+    """A conformal plane (PROJ text, metres) centred on the middle of a line, to measure near it.
+
+    Its scale grows with the distance r from the centre by about (r / 2R)²:
+    0.15 % 500 km away, 4 % at the far ends of a 5,000 km border.
+
+    Parameters
+    ----------
+    line : shapely.LineString or shapely.MultiLineString
+        Lon/lat degrees.
+
+    Returns
+    -------
+    str
+        An oblique stereographic projection of the WGS 84 ellipsoid.
+    """
+    measured = geodesic_line(line)
+    lon, lat = measured.locate(measured.length_km / 2)
+    return f"+proj=sterea +lat_0={lat[0]:.8f} +lon_0={lon[0]:.8f} +k=1 +ellps=WGS84 +units=m +no_defs"
+
+
 @lru_cache(maxsize=16)
 def _cached_line(wkb: bytes, frame_radius_km: float) -> GeodesicLine:
     # The WKB is that of a Line (see geodesic_line).

@@ -30,6 +30,8 @@ RECENT_PERIODS: Final[int] = inspect.signature(corridor.segment_summary).paramet
 
 _COUNT: Final[str] = "%,d"
 _ONE_DECIMAL: Final[str] = "%,.1f"
+#: Where positions along the border start: Tunisia–Libya's coast, else the start of the border's line.
+_FROM: Final[dict[bool, str]] = {True: "from the coast", False: "from km 0 (named above the map)"}
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def distance_bins_table(histogram: pd.DataFrame) -> Table:
     })
 
 
-def segments_table(summary: pd.DataFrame, corridor_km: float) -> Table:
+def segments_table(summary: pd.DataFrame, corridor_km: float, from_the_coast: bool = True) -> Table:
     """The border segments that had incidents, busiest first, the hottest highlighted.
 
     Parameters
@@ -106,6 +108,8 @@ def segments_table(summary: pd.DataFrame, corridor_km: float) -> Table:
         As :func:`borderwatch.corridor.segment_summary` returns it.
     corridor_km : float
         How far from the border incidents were counted (for the help text).
+    from_the_coast : bool
+        Whether positions start at the coast (Tunisia–Libya), else at the start of the border's line.
     """
     unit = str(summary["trend_unit"].iloc[0]) if len(summary) else "period"
     active = summary[summary["incidents"] > 0].sort_values("rank").reset_index(drop=True)
@@ -125,7 +129,8 @@ def segments_table(summary: pd.DataFrame, corridor_km: float) -> Table:
             help="1 = most incidents; ties go to more deaths. The highlighted rows are the hottest segments, "
                  "drawn thicker on the map."),
         "label": st.column_config.TextColumn("Stretch of border", width=190,
-                                             help="Where the segment lies, measured along the border from the coast"),
+                                             help="Where the segment lies, measured along the border "
+                                                  + _FROM[from_the_coast]),
         "incidents": _count("Incidents", 85,
                             f"Incidents within {corridor_km:g} km of this stretch, over the date range"),
         "deaths": _count("Deaths", 75, "Deaths in those incidents (best estimates)"),
@@ -177,7 +182,8 @@ def sequences_table(pairs: pd.DataFrame) -> Table:
     })
 
 
-def surge_table(by_segment: pd.DataFrame, labels: Mapping[int, str], period: str) -> Table:
+def surge_table(by_segment: pd.DataFrame, labels: Mapping[int, str], period: str,
+                from_the_coast: bool = True) -> Table:
     """The surge test of each border segment with incidents near it.
 
     Parameters
@@ -189,6 +195,8 @@ def surge_table(by_segment: pd.DataFrame, labels: Mapping[int, str], period: str
         Each segment's stretch of border ("10–20 km from the coast").
     period : str
         "week", "month", ...
+    from_the_coast : bool
+        Whether positions start at the coast (Tunisia–Libya), else at the start of the border's line.
     """
     rows = by_segment[by_segment["group"] != corridor.WHOLE_CORRIDOR].reset_index(drop=True)
     frame = pd.DataFrame({
@@ -201,7 +209,7 @@ def surge_table(by_segment: pd.DataFrame, labels: Mapping[int, str], period: str
     })
     return Table(frame, {
         "stretch": st.column_config.TextColumn("Stretch of border", width=200,
-                                               help="Segment, measured along the border from the coast"),
+                                               help="Segment, measured along the border " + _FROM[from_the_coast]),
         "current": _count(f"This {period}", 100, f"Incidents near this stretch in the {period} tested"),
         "baseline_mean": st.column_config.NumberColumn(
             f"Baseline per {period}", width=150, format=_ONE_DECIMAL,

@@ -11,7 +11,7 @@ import streamlit as st
 from borderwatch.borders import Border
 from ui import cache
 from ui.selection import FOCUS_KEY, LAST_VIEW_KEY, OPENING_VIEW_KEY, SELECTED_KEY
-from ui.sidebar import BORDER_KEY, chosen_key, is_default_border
+from ui.sidebar import BORDER_KEY, chosen_key
 
 _PICKER_KEY = "border_picker"
 
@@ -38,15 +38,3 @@ def render_border_picker() -> Border:
     )
     return current_border()
 
-
-def stop_unless_bundled_case(page: str) -> None:
-    """On a page built on the bundled case's line, segments and barrier, say so and stop when
-    another border is shown (what does follow any border is named)."""
-    if is_default_border():
-        return
-    st.info(
-        f"The {page} is built on the Tunisia–Libya border's segments and barrier so far. Choose "
-        f"Tunisia–Libya in the sidebar to use it. On the {current_border().name} border, the map, the "
-        "filters (the distance to the border included), the Incidents table and the exports follow the border."
-    )
-    st.stop()

@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from borderwatch import borders, config, corridor, reference
+from borderwatch import borders, config, corridor, geodesy, reference
 from borderwatch.bordermeasures import measure_signature, prepared_border
 from borderwatch.errors import StoreUnavailableError
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
@@ -406,17 +406,22 @@ def measured(query: IncidentQuery, within_km: float | None, include_centroids: b
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def segments(segment_km: float, path: str = str(config.BORDER_PATH)) -> gpd.GeoDataFrame:
-    """The border cut into ``segment_km`` pieces from the coast (see :func:`borderwatch.corridor.border_segments`)."""
-    return corridor.border_segments(border(path).geometry.iloc[0], segment_km)
+def segments(segment_km: float, key: str = config.DEFAULT_BORDER) -> gpd.GeoDataFrame:
+    """A border cut into ``segment_km`` pieces along it: Tunisia–Libya's own line from the coast
+    (:func:`borderwatch.corridor.border_segments`), any other along its stored positions
+    (:func:`borderwatch.corridor.geodesic_segments`)."""
+    if key == config.DEFAULT_BORDER:
+        return corridor.border_segments(border().geometry.iloc[0], segment_km)
+    return corridor.geodesic_segments(border_of(key).geometry, segment_km)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _segment_table(path: str, revision: str, key: tuple, segment_km: float, corridor_km: float,
                    period: str, include_centroids: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     near = _measured(path, revision, key, corridor_km, include_centroids)
-    pieces = segments(segment_km)
-    selection = _query_from_key(key).selection
+    query = _query_from_key(key)
+    pieces = segments(segment_km, query.border)
+    selection = query.selection
     span = (selection.start, selection.end) if selection.start and selection.end else None
     activity = corridor.segment_activity(near, pieces, period, corridor_km, span)
     return activity, corridor.segment_summary(activity, pieces)
@@ -434,7 +439,12 @@ def _sequences(path: str, revision: str, key: tuple, days: int, radius_km: float
                include_centroids: bool) -> pd.DataFrame:
     # Two incidents at most R km apart on either side of the border each lie within R km of it.
     measured = _measured(path, revision, key, radius_km, include_centroids)
-    return corridor.cross_border_sequences(measured, days, radius_km)
+    border_key = _query_from_key(key).border
+    if border_key == config.DEFAULT_BORDER:
+        return corridor.cross_border_sequences(measured, days, radius_km)
+    chosen = border_of(border_key)
+    return corridor.cross_border_sequences(measured, days, radius_km, (chosen.name_a, chosen.name_b),
+                                           metric_crs=geodesy.centred_plane(chosen.geometry))
 
 
 def sequences(query: IncidentQuery, days: int, radius_km: float, include_centroids: bool = False) -> pd.DataFrame:

@@ -12,7 +12,8 @@ import streamlit as st
 from borderwatch import config
 from borderwatch.describe import casualty_table, date_text, location_text, source_links
 from borderwatch.escape import as_text, escape_markdown
-from ui.border import current_border, is_default_border
+from ui.border import current_border
+from ui.sidebar import is_default_border
 
 #: Most source links listed; the rest are in the downloadable record.
 MAX_SOURCE_LINKS = 30

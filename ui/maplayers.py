@@ -88,7 +88,7 @@ def switchable_layers(
     groups: dict[str, folium.FeatureGroup] = {}
     if "segments" in visible:
         _, summary = cache.segment_table(query, config.SEGMENT_KM, config.CORRIDOR_KM, "month")
-        groups["segments"] = segments_layer(cache.segments(config.SEGMENT_KM), summary)
+        groups["segments"] = segments_layer(cache.segments(config.SEGMENT_KM, border_key), summary)
     # The barrier runs 2 km from the border: drawn first, so the border's dashes stay on top.
     if "barrier" in visible:
         timeline = cache.timeline()

@@ -117,7 +117,7 @@ def export_png(visible: tuple[str, ...], query: IncidentQuery, period_query: Inc
     if not is_default_border():
         # The bundled case's barrier, crossings and places are not this border's.
         layers = dataclasses.replace(layers, border=cache.border_line(chosen_key()) if "border" in visible else None,
-                                     barrier=None, places=None, crossing_statuses={}, sequences=None)
+                                     barrier=None, places=None, crossing_statuses={})
         drawn = tuple(layer for layer in drawn if layer not in BUNDLED_CASE_LAYERS)
     return map_png(view.bbox, layers, title=_title(period_query),
                    sources=map_sources(drawn, query, period_query, shown, view))

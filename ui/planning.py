@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from shapely.geometry import LineString
 
-from borderwatch import config
+from borderwatch import config, corridor, geodesy
 from borderwatch.filters import IncidentQuery
 from borderwatch.planner import (
     METHOD_NAMES,
@@ -52,6 +52,8 @@ class PlanRequest:
     within_km: float
     include_centroids: bool
     name: str
+    #: The land border whose stretch is covered (the barrier exists on Tunisia–Libya only).
+    border: str = config.DEFAULT_BORDER
 
     def settings(self) -> PlanRequest:
         """The request without its name: what decides where the sensors go and what they cover."""
@@ -72,14 +74,32 @@ def line_name(request: PlanRequest) -> str:
     """What the line of a request is, e.g. ``"Barrier"`` or ``"Border km 0–181"``."""
     if request.line == BARRIER:
         return "Barrier"
+    if request.border != config.DEFAULT_BORDER:
+        return f"{cache.border_of(request.border).name} km {request.start_km:g}–{request.end_km:g}"
     return f"Border km {request.start_km:g}–{request.end_km:g}"
 
 
-def plan_line(choice: str, start_km: float, end_km: float) -> LineString:
-    """The line sensors go on, in EPSG:4326: the barrier, or the border from ``start_km`` to ``end_km``."""
+def coverable_km(border_key: str) -> float:
+    """How far along a border a stretch can reach: all of Tunisia–Libya, else the border's first
+    (longest) part, which the stored positions start with."""
+    if border_key == config.DEFAULT_BORDER:
+        return float(cache.segments(config.SEGMENT_KM)["end_km"].max())
+    return float(geodesy.geodesic_line(cache.border_of(border_key).geometry).part_lengths_km[0])
+
+
+def plan_line(choice: str, start_km: float, end_km: float, border_key: str = config.DEFAULT_BORDER) -> LineString:
+    """The line sensors go on, in EPSG:4326: the barrier, or the border from ``start_km`` to ``end_km``
+    (on another border than Tunisia–Libya, geodesic km along its first part)."""
     if choice == BARRIER:
         return cache.barrier().geometry.iloc[0]
+    if border_key != config.DEFAULT_BORDER:
+        return corridor.geodesic_stretch(cache.border_of(border_key).geometry, start_km, end_km)
     return line_stretch(cache.border().geometry.iloc[0], start_km, end_km)
+
+
+def plan_crs(line: LineString, border_key: str) -> str:
+    """The metric CRS a plan is measured in: UTM 32N on Tunisia–Libya, else a plane centred on the line."""
+    return config.METRIC_CRS if border_key == config.DEFAULT_BORDER else geodesy.centred_plane(line)
 
 
 def build_plan(request: PlanRequest, query: IncidentQuery) -> tuple[Plan, gpd.GeoDataFrame]:
@@ -90,17 +110,18 @@ def build_plan(request: PlanRequest, query: IncidentQuery) -> tuple[Plan, gpd.Ge
     ValueError
         From the planner, naming every bad input.
     """
-    line = plan_line(request.line, request.start_km, request.end_km)
+    line = plan_line(request.line, request.start_km, request.end_km, request.border)
+    metric_crs = plan_crs(line, request.border)
     # The barrier lies about 2 km inside the border, so incidents near either line lie within this of the border.
     candidates = cache.measured(query, request.within_km + config.BARRIER_OFFSET_M / 1000 + 1,
                                 request.include_centroids)
-    judged = incidents_near(line, candidates, request.within_km)
+    judged = incidents_near(line, candidates, request.within_km, metric_crs)
     if request.method == "greedy":
-        positions = place_greedy(line, request.count, request.range_km, judged)
+        positions = place_greedy(line, request.count, request.range_km, judged, metric_crs=metric_crs)
     else:
-        positions = place_even(line, request.count, request.range_km)
+        positions = place_even(line, request.count, request.range_km, metric_crs)
     plan = evaluate(line, positions, request.range_km, judged, request.name, request.method,
-                    line_name=line_name(request))
+                    metric_crs=metric_crs, line_name=line_name(request))
     return plan, judged
 
 

@@ -47,9 +47,9 @@ MAP_LAYERS: dict[str, str] = {
     "segments": "Border segments",
     "sequences": "Cross-border sequences",
 }
-#: Layers drawn from the bundled Tunisia–Libya case (its barrier, crossings, places, and
-#: the analyses of incidents measured against that border): shown on that border only.
-BUNDLED_CASE_LAYERS: tuple[str, ...] = ("barrier", "crossings", "places", "segments", "sequences")
+#: Layers drawn from the bundled Tunisia–Libya case (its barrier, crossings and places):
+#: shown on that border only. Segments and sequences follow the border shown.
+BUNDLED_CASE_LAYERS: tuple[str, ...] = ("barrier", "crossings", "places")
 #: Layers shown until the user (or a link) chooses otherwise.
 DEFAULT_LAYERS: tuple[str, ...] = ("sites", "border", "barrier", "crossings", "places")
 

@@ -10,6 +10,7 @@ from branca.element import Element
 from folium.utilities import JsCode
 from streamlit_folium import st_folium
 
+from borderwatch import config
 from borderwatch.escape import escape_html, script_json
 from layers.barrier import barrier_layer
 from layers.basemap import base_map
@@ -90,18 +91,33 @@ def place_names_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
     return group
 
 
-def render_static_map(groups: list[folium.FeatureGroup], key: str, center: tuple[float, float], zoom: float,
-                      height: int) -> None:
+def render_static_map(groups: list[folium.FeatureGroup], key: str, center: tuple[float, float] | None, zoom: float,
+                      height: int, border_key: str = config.DEFAULT_BORDER,
+                      fit: tuple[float, float, float, float] | None = None) -> None:
     """Draw the border, the barrier, the key towns' names and ``groups`` over the offline basemap.
 
+    On a border other than the bundled case's, only its line (and its two countries) under ``groups``.
+    The map opens on ``center`` and ``zoom``, or fitted to ``fit`` (west, south, east, north) when given or
+    when there is no ``center``, by default the border shown.
     The map reports nothing back (``returned_objects=[]``), so moving it never reruns the page.
     """
     scripts, styles = cache.map_assets()
+    if border_key == config.DEFAULT_BORDER:
+        # The names come before the data layers, so a segment or a sequence is drawn over a town's dot.
+        under = [border_layer(cache.border()), barrier_layer(cache.barrier()), place_names_layer(cache.places())]
+    else:
+        line = cache.border_line(border_key)
+        under = [border_layer(line, str(line["name"].iloc[0]), note="", countries=cache.border_countries(border_key))]
+    if fit is None and center is None:
+        (south, west), (north, east) = cache.home_bounds(border_key)
+        fit = (west, south, east, north)
+    if fit is not None:
+        west, south, east, north = fit
+        center = ((south + north) / 2, (west + east) / 2)
     fmap = base_map(cache.basemap_land(), scripts, styles, event_types=cache.filter_options()["event_types"],
                     countries_url=cache.basemap_url(), location=center, zoom_start=zoom)
     fmap.get_root().header.add_child(Element(_PLACE_NAME_CSS), name="bw_place_names")
-    # The names come before the data layers, so a segment or a sequence is drawn over a town's dot.
-    st_folium(fmap, key=key, height=height, use_container_width=True,
-              feature_group_to_add=[border_layer(cache.border()), barrier_layer(cache.barrier()),
-                                    place_names_layer(cache.places()), *groups],
+    if fit is not None:
+        fmap.fit_bounds([[fit[1], fit[0]], [fit[3], fit[2]]])
+    st_folium(fmap, key=key, height=height, use_container_width=True, feature_group_to_add=[*under, *groups],
               returned_objects=[], render=False)

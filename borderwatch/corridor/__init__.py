@@ -1,9 +1,11 @@
 """Border analytics: segments of the border, the corridor along it, and links across it.
 
-Everything is measured along or near the Tunisia–Libya border line:
+Everything is measured along or near one land border's line:
 
-* :func:`border_segments` cuts the line into pieces of equal length from its
-  coastal end; :func:`segment_of` says which piece a position falls in;
+* :func:`border_segments` cuts the bundled Tunisia–Libya line into pieces of
+  equal length from its coastal end, :func:`geodesic_segments` any border
+  along the positions :mod:`borderwatch.bordermeasures` stores;
+  :func:`segment_of` says which piece a position falls in;
 * :func:`segment_activity` and :func:`segment_summary` count corridor
   incidents (those within ``corridor_km`` of the border) per piece and period
   and rank the pieces;
@@ -15,13 +17,16 @@ Everything is measured along or near the Tunisia–Libya border line:
 
 Incident frames carry the stored border measures ``distance_border_km``,
 ``distance_barrier_km``, ``border_side``, ``between_barrier_and_border`` and
-``border_position_km``. Lengths and distances are in the metric CRS
-:data:`borderwatch.config.METRIC_CRS`, never in degrees.
+``border_position_km``. Lengths and distances are in metres, never in degrees:
+geodesic for :func:`geodesic_segments`, else in a metric CRS
+(:data:`borderwatch.config.METRIC_CRS` for the bundled case).
 """
 
 from borderwatch.corridor.distance import distance_histogram, distance_statistics
 from borderwatch.corridor.segments import (
     border_segments,
+    geodesic_segments,
+    geodesic_stretch,
     incidents_of_points,
     segment_activity,
     segment_of,
@@ -38,6 +43,8 @@ __all__ = [
     "cross_border_sequences",
     "distance_histogram",
     "distance_statistics",
+    "geodesic_segments",
+    "geodesic_stretch",
     "incidents_of_points",
     "poisson_upper_tail",
     "segment_activity",

@@ -1,4 +1,4 @@
-"""Segments of the border: the line cut from its coastal end, and incidents counted per piece and period."""
+"""Segments of a border: the line cut into pieces along it, and incidents counted per piece and period."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import datetime as dt
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import LineString
+import shapely
+from shapely.geometry import LineString, MultiLineString
 from shapely.ops import substring
 
-from borderwatch import config
+from borderwatch import config, projection
 from borderwatch.corridor._shared import (
     METRES_PER_KM,
     calendar_days,
@@ -104,6 +105,139 @@ def border_segments(
         geometry=gpd.GeoSeries(pieces, crs=metric_crs).to_crs(config.GEOGRAPHIC_CRS).values,
         crs=config.GEOGRAPHIC_CRS,
     )
+
+
+class _Part:
+    """One part of a line: its vertices and the geodesic position of each along the part (km)."""
+
+    def __init__(self, part: LineString) -> None:
+        coords = shapely.get_coordinates(part)
+        # Repeated vertices add no length and would give no direction.
+        keep = np.concatenate([[True], np.any(np.diff(coords, axis=0) != 0, axis=1)])[: len(coords)]
+        self.coords = coords[keep]
+        if len(self.coords) < 2:
+            self.along_km = np.zeros(len(self.coords))
+            return
+        azimuth, _, metres = projection.geod().inv(
+            self.coords[:-1, 0], self.coords[:-1, 1], self.coords[1:, 0], self.coords[1:, 1])
+        self.azimuth = np.asarray(azimuth, dtype=float)
+        self.along_km = np.concatenate([[0.0], np.cumsum(np.asarray(metres, dtype=float) / METRES_PER_KM)])
+
+    @property
+    def length_km(self) -> float:
+        return float(self.along_km[-1])
+
+    def _point_at(self, km: float) -> tuple[float, float]:
+        index = int(np.clip(np.searchsorted(self.along_km, km, side="right") - 1, 0, len(self.coords) - 2))
+        lon, lat, _ = projection.geod().fwd(self.coords[index, 0], self.coords[index, 1], self.azimuth[index],
+                                            (km - self.along_km[index]) * METRES_PER_KM)
+        return float(lon), float(lat)
+
+    def cut(self, start_km: float, end_km: float) -> LineString:
+        """The stretch of the part from ``start_km`` to ``end_km`` along it (clipped to the part)."""
+        start_km, end_km = max(start_km, 0.0), min(end_km, self.length_km)
+        inside = self.coords[(self.along_km > start_km) & (self.along_km < end_km)]
+        return LineString([self._point_at(start_km), *map(tuple, inside), self._point_at(end_km)])
+
+
+def geodesic_segments(line: LineString | MultiLineString, segment_km: float = config.SEGMENT_KM) -> gpd.GeoDataFrame:
+    """Cut any border into consecutive pieces of equal geodesic length along it.
+
+    Positions follow :mod:`borderwatch.geodesy` (and so the stored
+    ``border_position_km`` of :mod:`borderwatch.bordermeasures`): kilometres
+    from the start of the first part, the parts of a MultiLineString laid end
+    to end in their stored order. A piece that spans the end of one part and
+    the start of the next is a MultiLineString of both stretches.
+
+    Parameters
+    ----------
+    line : shapely.LineString or shapely.MultiLineString
+        Border line in EPSG:4326 (longitude, latitude).
+    segment_km : float
+        Length of each piece (km, geodesic on WGS 84).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As :func:`border_segments` returns, in EPSG:4326: ``segment`` (0 at
+        the start), ``start_km`` (``segment * segment_km``), ``end_km`` (the
+        last piece ends at the line's length), ``label`` ("0–10 km along the
+        border") and the piece's geometry.
+
+    Raises
+    ------
+    borderwatch.errors.ReferenceDataError
+        When ``line`` is not a LineString or MultiLineString with some length.
+    ValueError
+        When ``segment_km`` is not a finite number > 0.
+    """
+    if not isinstance(line, LineString | MultiLineString):
+        raise ReferenceDataError(f"border must be a LineString or MultiLineString, got {str(line)[:80]}")
+    parts = [part for part in map(_Part, shapely.get_parts(line)) if part.length_km > 0]
+    if not parts:
+        raise ReferenceDataError(f"border must have some length, got {str(line)[:80]}")
+    check_positive(segment_km, "segment_km")
+    offsets = np.cumsum([0.0] + [part.length_km for part in parts])
+    length_km = float(offsets[-1])
+    edges = np.arange(piece_count(length_km, segment_km) + 1, dtype=float) * segment_km
+    starts, ends = edges[:-1], np.minimum(edges[1:], length_km)
+    ends[-1] = length_km
+    pieces = []
+    for start, end in zip(starts, ends, strict=True):
+        stretches = [part.cut(start - offset, end - offset)
+                     for part, offset, after in zip(parts, offsets[:-1], offsets[1:], strict=True)
+                     if offset < end and after > start]
+        pieces.append(stretches[0] if len(stretches) == 1 else MultiLineString(stretches))
+    return gpd.GeoDataFrame(
+        {
+            "segment": np.arange(len(starts), dtype=np.int64),
+            "start_km": starts,
+            "end_km": ends,
+            "label": [f"{km_text(start)}–{km_text(end)} km along the border"
+                      for start, end in zip(starts, ends, strict=True)],
+        },
+        geometry=gpd.GeoSeries(pieces, crs=config.GEOGRAPHIC_CRS).values,
+        crs=config.GEOGRAPHIC_CRS,
+    )
+
+
+def geodesic_stretch(line: LineString | MultiLineString, start_km: float, end_km: float) -> LineString:
+    """The stretch of a border's first part between two positions along it (geodesic km).
+
+    Positions are those of :func:`geodesic_segments`; on a multi-part border
+    only the first part (the longest, as :mod:`borderwatch.borders` stores
+    them) is cut, so the stretch is one line.
+
+    Parameters
+    ----------
+    line : shapely.LineString or shapely.MultiLineString
+        Border line in EPSG:4326 (longitude, latitude).
+    start_km, end_km : float
+        Positions along the first part, ``0 <= start_km < end_km``; an
+        ``end_km`` past the part's end is taken as its end.
+
+    Returns
+    -------
+    shapely.LineString
+        The stretch in EPSG:4326, running the same way as the line.
+
+    Raises
+    ------
+    borderwatch.errors.ReferenceDataError
+        When ``line`` is not a LineString or MultiLineString with some length.
+    ValueError
+        When the positions are not finite, negative, or not in order.
+    """
+    if not isinstance(line, LineString | MultiLineString) or line.is_empty:
+        raise ReferenceDataError(f"border must be a LineString or MultiLineString, got {str(line)[:80]}")
+    first = _Part(shapely.get_parts(line)[0])
+    if first.length_km == 0:
+        raise ReferenceDataError(f"border must have some length, got {str(line)[:80]}")
+    check_non_negative(start_km, "start_km")
+    check_positive(end_km - start_km, "end_km - start_km")
+    if start_km >= first.length_km:
+        raise ValueError(f"start_km must lie on the line, before its end at {first.length_km:.1f} km; got {start_km}")
+    return first.cut(start_km, end_km)
 
 
 def segment_of(

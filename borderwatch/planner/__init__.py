@@ -23,6 +23,7 @@ from borderwatch.planner._shared import (
     METHODS,
     Method,
     Plan,
+    assumptions_for,
 )
 from borderwatch.planner.evaluation import COMPARE_COLUMNS, compare, evaluate
 from borderwatch.planner.export import CSV_COLUMNS, coverage_discs, plan_csv, plan_file_stem, plan_geojson
@@ -44,6 +45,7 @@ __all__ = [
     "METHOD_NAMES",
     "Method",
     "Plan",
+    "assumptions_for",
     "candidate_positions",
     "compare",
     "coverage_discs",

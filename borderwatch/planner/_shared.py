@@ -25,6 +25,28 @@ ASSUMPTIONS: Final[tuple[str, ...]] = (
     f"Distances are straight lines measured in the metric CRS {config.METRIC_CRS} (UTM zone 32N).",
 )
 
+
+
+def assumptions_for(metric_crs: str) -> tuple[str, ...]:
+    """The :data:`ASSUMPTIONS` of a plan measured in ``metric_crs``.
+
+    Parameters
+    ----------
+    metric_crs : str
+        The plan's metric CRS: :data:`borderwatch.config.METRIC_CRS`, or a plane
+        centred on another border's stretch (:func:`borderwatch.geodesy.centred_plane`).
+
+    Returns
+    -------
+    tuple of str
+        :data:`ASSUMPTIONS`, the last one naming the plane the distances are measured in.
+    """
+    if metric_crs == config.METRIC_CRS:
+        return ASSUMPTIONS
+    return (*ASSUMPTIONS[:-1], "Distances are straight lines measured in a conformal plane centred on the "
+            f"middle of the line ({metric_crs}): within 1 % up to 1,250 km from that point.")
+
+
 #: Ways of placing sensors a plan can record.
 METHODS: Final[tuple[str, ...]] = ("even", "greedy")
 Method = Literal["even", "greedy"]

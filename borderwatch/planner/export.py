@@ -13,7 +13,7 @@ from shapely.geometry.base import BaseGeometry
 
 from borderwatch import config
 from borderwatch.export import neutralise_cell
-from borderwatch.planner._shared import ASSUMPTIONS, METHOD_NAMES, METRES_PER_KM, Plan
+from borderwatch.planner._shared import METHOD_NAMES, METRES_PER_KM, Plan, assumptions_for
 
 
 def coverage_discs(plan: Plan) -> gpd.GeoSeries:
@@ -83,7 +83,7 @@ def plan_geojson(plan: Plan) -> str:
         "incidents_covered": plan.incidents_covered,
         "incidents_outside": plan.incidents_outside,
         "metric_crs": plan.metric_crs,
-        "assumptions": list(ASSUMPTIONS),
+        "assumptions": list(assumptions_for(plan.metric_crs)),
         "features": features,
     }
     return json.dumps(collection, ensure_ascii=False, allow_nan=False)
