@@ -48,8 +48,17 @@ def test_switching_to_another_border_redraws_and_fits_the_map_and_the_link_and_b
     person.map_frame.wait_for_function(_SHOWS, arg=list(morocco.geometry.bounds), timeout=LOAD_TIMEOUT_MS)
     assert _border_lines(person) >= 1
     person.page.screenshot(path=str(artifacts / "border-dza-mar.png"))
-    # The incidents stay on the map, and the analytics say what they can answer for this border.
+    # The incidents stay on the map; the analytics are counted along the new border.
     assert person.page.get_by_text("30 of 30 incidents", exact=False).count() == 1
+    person.click(person.page.get_by_role("link", name="Border analytics"))
+    expect(person.page.get_by_text("On the Algeria–Morocco border (", exact=False)).to_be_visible(
+        timeout=LOAD_TIMEOUT_MS)
+    assert person.page.get_by_text("Ben Guerdane", exact=False).count() == 0
+    person.page.screenshot(path=str(artifacts / "border-dza-mar-analytics.png"), full_page=True)
+    person.click(person.page.get_by_role("link", name="Map"))
+    expect(person.page.get_by_role("heading", name="Algeria–Morocco border")).to_be_visible(timeout=LOAD_TIMEOUT_MS)
+    person.page.wait_for_url(re.compile(r"[?&]border=DZA-MAR"), timeout=LOAD_TIMEOUT_MS)
+    person.wait_until_still()
 
     _choose_border(person, "tunisia", "Libya – Tunisia (LBY-TUN)")
     expect(person.page.get_by_role("heading", name="Tunisia–Libya border")).to_be_visible(timeout=LOAD_TIMEOUT_MS)
