@@ -167,14 +167,14 @@ class Person:
             assert spot.in_view, f"{incident_id} is outside the map's view: {spot}"
             assert spot.clear, f"something covers {incident_id} on the map ({spot.covering}): {spot}"
             if spot.kind == "site":
-                self.click_map_at(spot.x, spot.y)
+                self._click_where_it_is_now(incident_id, spot)
                 try:
                     self.map_frame.wait_for_function(_POPUP_OPEN, arg=incident_id, timeout=10_000)
                 except PlaywrightTimeout:
                     raise AssertionError(f"clicking the site of {incident_id} did not open its popup: {spot} -> "
                                          f"{self.where(incident_id)}; {self.what_covers_the_page()}") from None
                 return
-            self.click_map_at(spot.x, spot.y)
+            self._click_where_it_is_now(incident_id, spot)
             try:
                 self.map_frame.wait_for_function(_OPENED, arg={"id": incident_id, "zoom": spot.zoom}, timeout=5_000)
             except PlaywrightTimeout:
@@ -182,6 +182,26 @@ class Person:
                                      f"{spot} -> {self.where(incident_id)}; {self.what_covers_the_page()}") from None
             self.wait_until_still()
         raise AssertionError(f"{incident_id} still hidden after {MOST_CLUSTER_CLICKS} cluster clicks")
+
+    def _click_where_it_is_now(self, incident_id: str, seen: Spot) -> None:
+        """After a moment to react, one click on what was seen, where it is at that moment.
+
+        A person's eye stays on the target while the hand moves: when a
+        rerun redraws the map meanwhile, they click the target where it now
+        is. If it is no longer what they saw (a fan folded back into its
+        cluster), the test fails there: a person would be thrown off too.
+        """
+        self.page.wait_for_timeout(REACTION_MS)
+        self.wait_until_still()
+        now = self.where(incident_id)
+        assert now is not None and now.kind == seen.kind and now.in_view and now.clear, (
+            f"{incident_id} changed while the person reached for it: {seen} -> {now}")
+        box = self.map_box()
+        point = (box["x"] + now.x, box["y"] + now.y)
+        viewport = self.page.viewport_size
+        assert 0 <= point[0] < viewport["width"] and 0 <= point[1] < viewport["height"], (
+            f"the point to click, {point}, is outside the window")
+        self.page.mouse.click(*point)
 
     def close_popup(self) -> None:
         """Click the open popup's close button."""

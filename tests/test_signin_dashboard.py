@@ -28,7 +28,8 @@ ANALYST = TestUser("andy", "Andy Analyst", "andy@example.org", (ANALYST_GROUP,))
 ADMIN = TestUser("ada", "Ada Admin", "ada@example.org", ())
 #: Neither the settings nor a group make her more than a viewer; the admin grants her a role.
 NEWCOMER = TestUser("nina", "Nina Newcomer", "nina@example.org", ())
-TIMEOUT_MS = 30_000
+#: As long as the other browser tests wait for a loaded server (tests/person.py LOAD_TIMEOUT_MS).
+TIMEOUT_MS = 60_000
 #: A person's pause between seeing a control and using it.
 PAUSE_MS = 1_000
 
@@ -75,6 +76,8 @@ def _sign_in(page, url: str, user: TestUser) -> None:
 def _open_import_page(page) -> None:
     link = page.get_by_role("link", name="Import data")
     link.wait_for(timeout=TIMEOUT_MS)
+    # The person waits for the page they are on to finish loading before going to another.
+    page.locator('.stApp[data-test-script-state="notRunning"]').wait_for(timeout=TIMEOUT_MS)
     page.wait_for_timeout(PAUSE_MS)
     link.click()
     page.get_by_role("heading", name="Import data").wait_for(timeout=TIMEOUT_MS)
