@@ -175,6 +175,13 @@ def _search_day(
             if radius is None:
                 # Only whether one more pair exists still matters.
                 found.count_only(len(sweep.close_pairs(part, firsts, lag_tree, sweep.limit_m)))
+            elif radius < sweep.limit_m and found.found <= found.limit:
+                # Pairs farther than the kept bound cannot be kept, but are counted
+                # while the count still decides whether the list is truncated.
+                pairs = sweep.close_pairs(part, firsts, lag_tree, sweep.limit_m)
+                keep = pairs[:, 2] <= radius
+                found.add(pairs[keep])
+                found.count_only(int(np.count_nonzero(~keep)))
             else:
                 found.add(sweep.close_pairs(part, firsts, lag_tree, radius))
 
