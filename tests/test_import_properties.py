@@ -17,7 +17,7 @@ from borderwatch.importers import detect_format, read_incidents
 from borderwatch.schema import ACLED_EVENT_TYPES, DATE_PRECISIONS
 from tests.test_importers import ACLED_COLUMNS, ACLED_ROW, GOOD_HEADER
 
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: Starts of files that lead the sniffer down each of its paths.
 PREFIXES = (

@@ -384,7 +384,7 @@ _DATASET_NUMBERS = count()
 
 
 @pytest.mark.slow
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_any_valid_rows_survive_import_then_query_unchanged(store, data):
     size = data.draw(st.integers(1, 6))
