@@ -107,7 +107,8 @@ class Batch:
     crs: CRS | None
 
 
-def _refuse(path: Path, message: str) -> FileRejectedError:
+def refuse(path: Path, message: str) -> FileRejectedError:
+    """A refusal of the file named by its name alone, the folder removed from GDAL's message."""
     # GDAL's messages name the file by its full path: where it lies on this
     # machine (a server's upload folder) is no business of the reader's.
     folder = str(path.resolve().parent)
@@ -124,14 +125,14 @@ def _parquet_geometry(path: Path, schema: pa.Schema) -> tuple[str, CRS | None]:
     """
     metadata = (schema.metadata or {}).get(b"geo")
     if metadata is None:
-        raise _refuse(path, "is a Parquet file without GeoParquet metadata: it holds no geometry column")
+        raise refuse(path, "is a Parquet file without GeoParquet metadata: it holds no geometry column")
     advice = "; export the file again with a GeoParquet writer (GeoPandas, GDAL, QGIS)"
     try:
         geo = json.loads(metadata)
     except ValueError as error:
-        raise _refuse(path, f"its GeoParquet metadata (\"geo\") is not JSON ({error}){advice}") from error
+        raise refuse(path, f"its GeoParquet metadata (\"geo\") is not JSON ({error}){advice}") from error
     if not isinstance(geo, dict):
-        raise _refuse(path, f"its GeoParquet metadata (\"geo\") is {type(geo).__name__}, not an object{advice}")
+        raise refuse(path, f"its GeoParquet metadata (\"geo\") is {type(geo).__name__}, not an object{advice}")
     problems = []
     column = geo.get("primary_column")
     columns = geo.get("columns")
@@ -165,7 +166,7 @@ def _parquet_geometry(path: Path, schema: pa.Schema) -> tuple[str, CRS | None]:
         except CRSError as error:
             problems.append(f"gives a CRS that cannot be read ({shortened(error)})")
     if problems:
-        raise _refuse(path, "its GeoParquet metadata " + "; ".join(problems) + advice)
+        raise refuse(path, "its GeoParquet metadata " + "; ".join(problems) + advice)
     assert isinstance(column, str)  # no problem means a named primary column
     return column, crs
 
@@ -183,12 +184,12 @@ def _check_parquet_sizes(path: Path, parquet: pq.ParquetFile) -> None:
         size = group.total_byte_size
         total += size
         if size > config.ARCHIVE_MAX_MEMBER_BYTES:
-            raise _refuse(path, f"its row group {index + 1} would unpack to {size / 1024**2:,.0f} MB: "
+            raise refuse(path, f"its row group {index + 1} would unpack to {size / 1024**2:,.0f} MB: "
                                 "write the file with smaller row groups, or export it as GeoJSON")
     if total > config.ARCHIVE_MAX_TOTAL_BYTES or (
         total > config.ARCHIVE_RATIO_FLOOR_BYTES and total > config.ARCHIVE_MAX_RATIO * max(packed_file, 1)
     ):
-        raise _refuse(path, f"its data would unpack from {packed_file:,} bytes to {total / 1024**2:,.0f} MB: "
+        raise refuse(path, f"its data would unpack from {packed_file:,} bytes to {total / 1024**2:,.0f} MB: "
                             "a data file never packs so tightly; this looks like a decompression bomb, "
                             "so nothing of it was read")
 
@@ -225,7 +226,7 @@ def _single_layer(path: Path) -> None:
     layers = pyogrio.list_layers(path)
     if len(layers) != 1:
         names = ", ".join(str(name) for name in layers[:, 0])
-        raise _refuse(path, f"has {len(layers)} layers ({names}): save the layer to import as a file of its own")
+        raise refuse(path, f"has {len(layers)} layers ({names}): save the layer to import as a file of its own")
 
 
 def _ogr_batches(path: Path, batch_rows: int, kind: str) -> Iterator[Batch]:
@@ -239,7 +240,7 @@ def _ogr_batches(path: Path, batch_rows: int, kind: str) -> Iterator[Batch]:
             frame = dates_as_text(batch).to_pandas()
             geometry = next((name for name in frame.columns if name not in fields), None)
             if geometry is None:
-                raise _refuse(path, "is a table without geometry: BorderWatch reads points from a GIS file")
+                raise refuse(path, "is a table without geometry: BorderWatch reads points from a GIS file")
             yield Batch(frame.drop(columns=[geometry]), frame[geometry].to_numpy(object), crs)
 
 
@@ -270,7 +271,7 @@ def read_batches(path: Path, kind: str, batch_rows: int) -> Iterator[Batch]:
     except FileRejectedError:
         raise
     except READ_ERRORS as error:
-        raise _refuse(path, f"cannot be read as {KIND_NAMES[kind]} ({error})") from error
+        raise refuse(path, f"cannot be read as {KIND_NAMES[kind]} ({error})") from error
 
 
 def column_names(path: Path, kind: str) -> list[str]:
@@ -285,7 +286,7 @@ def column_names(path: Path, kind: str) -> list[str]:
     except FileRejectedError:
         raise
     except READ_ERRORS as error:
-        raise _refuse(path, f"cannot be read as {KIND_NAMES[kind]} ({error})") from error
+        raise refuse(path, f"cannot be read as {KIND_NAMES[kind]} ({error})") from error
 
 
 def propose_mapping(columns: list[str]) -> dict[str, str]:
@@ -320,10 +321,10 @@ def check_mapping(path: Path, mapping: Mapping[str, str], columns: list[str]) ->
         raise ValueError(f"column_mapping names fields {unknown} that are not among {sorted(GIS_FIELDS)}")
     absent = [column for column in mapping.values() if column not in columns]
     if absent:
-        raise _refuse(path, f"the column mapping names {', '.join(map(repr, absent))}, not a column of the file")
+        raise refuse(path, f"the column mapping names {', '.join(map(repr, absent))}, not a column of the file")
     missing = [field_name for field_name in GIS_REQUIRED_FIELDS if field_name not in mapping]
     if missing:
-        raise _refuse(
+        raise refuse(
             path,
             f"needs a column mapping: no column is mapped to {', '.join(missing)} "
             f"(its columns: {', '.join(columns) or 'none'})",
@@ -411,7 +412,7 @@ def outside_area_of_use(
     else:
         cause = (f"the file's CRS ({crs.name}) is probably not the one its coordinates were written in: "
                  "export it again with its true CRS")
-    raise _refuse(
+    raise refuse(
         path,
         f"{outside.sum():,} of {finite.sum():,} points lie outside the area {crs.name} is meant for "
         f"({area_text(crs)}; e.g. {example}): {cause}",
@@ -428,7 +429,7 @@ def to_wgs84(path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray) -> tuple
         example = f" (e.g. x {x[first]:.1f}, y {y[first]:.1f})"
     if crs is None:
         if outside.any():
-            raise _refuse(
+            raise refuse(
                 path,
                 f"has no coordinate reference system (a shapefile's .prj is missing) and its coordinates{example} "
                 "are not longitude/latitude degrees: add the .prj (zip it with the .shp) or export in EPSG:4326",
@@ -438,7 +439,7 @@ def to_wgs84(path: Path, crs: CRS | None, x: np.ndarray, y: np.ndarray) -> tuple
         largest = np.nanmax(np.abs(np.where(finite, x, 0)))
         metres = outside.sum() > 0.5 * max(finite.sum(), 1) and largest > config.GIS_PROJECTED_MAGNITUDE
         if metres:
-            raise _refuse(
+            raise refuse(
                 path,
                 f"its coordinates{example} are projected metres, not degrees, although the file says "
                 f"{crs.name}: export it again with its true CRS",

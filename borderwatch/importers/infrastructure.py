@@ -109,13 +109,6 @@ class _Row:
     properties: dict[str, str]
 
 
-def _refuse(path: Path, message: str) -> FileRejectedError:
-    # GDAL names the file by its full path: where it lies on this machine is no business of the reader's.
-    for prefix in {str(path.resolve().parent), str(path.parent)} - {"", "."}:
-        message = message.replace(prefix.rstrip("/") + "/", "")
-    return FileRejectedError(f"{path.name}: {message}")
-
-
 def infrastructure_file_kind(path: Path) -> str:
     """Tell what kind of infrastructure file this is, from its content (not its extension).
 
@@ -139,13 +132,13 @@ def infrastructure_file_kind(path: Path) -> str:
     if head.startswith("<"):
         if "<kml" in head:
             return "kml"
-        raise _refuse(path, "is XML or HTML markup but not KML: infrastructure is read from GeoJSON, GeoPackage, "
+        raise gis.refuse(path, "is XML or HTML markup but not KML: infrastructure is read from GeoJSON, GeoPackage, "
                             "KML or a zipped shapefile")
     if sample.startswith(b"PK") and any(name.lower().endswith(".kml") for name in sniff.check_archive(path)):
-        raise _refuse(path, "is a KMZ (zipped KML): unzip it and import the .kml file inside")
+        raise gis.refuse(path, "is a KMZ (zipped KML): unzip it and import the .kml file inside")
     kind = sniff.file_kind(path)
     if kind not in INFRASTRUCTURE_FILE_KINDS:
-        raise _refuse(path, f"is {sniff.KIND_NAMES[kind]}, not a GIS file: infrastructure is read from GeoJSON, "
+        raise gis.refuse(path, f"is {sniff.KIND_NAMES[kind]}, not a GIS file: infrastructure is read from GeoJSON, "
                             "GeoPackage, KML or a zipped shapefile")
     return kind
 
@@ -169,7 +162,8 @@ def _read_batches(path: Path, kind: str, batch_rows: int) -> Iterator[gis.Batch]
         layers = pyogrio.list_layers(name)
         if len(layers) != 1:
             listed = ", ".join(quoted(layer) for layer in layers[:5, 0])
-            raise _refuse(path, f"has {len(layers)} layers ({listed}): save the layer to import as a file of its own")
+            raise gis.refuse(path, f"has {len(layers)} layers ({listed}): "
+                             "save the layer to import as a file of its own")
         # GeoJSON dates as the file writes them: GDAL would shift "-0001-01-01".
         options = {"DATE_AS_STRING": "YES"} if kind == "geojson" else {}
         with pyogrio.open_arrow(name, batch_size=batch_rows, use_pyarrow=True, **options) as (meta, reader):
@@ -179,13 +173,13 @@ def _read_batches(path: Path, kind: str, batch_rows: int) -> Iterator[gis.Batch]
                 frame = gis.dates_as_text(batch).to_pandas()
                 geometry = next((column for column in frame.columns if column not in fields), None)
                 if geometry is None:
-                    raise _refuse(path, "is a table without geometry: every feature needs a line or a point")
+                    raise gis.refuse(path, "is a table without geometry: every feature needs a line or a point")
                 yield gis.Batch(frame.drop(columns=[geometry]), frame[geometry].to_numpy(object), crs)
     except FileRejectedError:
         raise
     except gis.READ_ERRORS as error:
         message = str(error).replace(f"/vsizip/{{{path.resolve()}}}", path.name).replace(str(path.resolve()), path.name)
-        raise _refuse(path, f"cannot be read as {kind_name} ({message})") from error
+        raise gis.refuse(path, f"cannot be read as {kind_name} ({message})") from error
 
 
 def _column_fields(columns: Sequence[str]) -> dict[str, str]:
@@ -464,7 +458,7 @@ def parse_infrastructure(
         label = _column_fields(columns)
         if "kind" not in label:
             names = ", ".join(INFRASTRUCTURE_FIELDS["kind"])
-            raise _refuse(path, f"has no column of the kind of each feature ({names}); "
+            raise gis.refuse(path, f"has no column of the kind of each feature ({names}); "
                                 f"its columns: {', '.join(map(quoted, columns[:20])) or 'none'}")
         accepted, problems, batch_note = _batch_rows(path, batch, read + 1, kml)
         rows += accepted
@@ -472,7 +466,7 @@ def parse_infrastructure(
         note = note or batch_note
         read += len(batch.attributes)
     if read == 0:
-        raise _refuse(path, "holds no features")
+        raise gis.refuse(path, "holds no features")
     features, group_rejections = _assemble(rows, label)
     rejections = sorted(rejections + group_rejections, key=lambda item: (item.row, item.column))
     return InfrastructureParse(features, rejections, read, note)
