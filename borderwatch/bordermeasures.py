@@ -283,7 +283,12 @@ def measure_signature(border: Border | str) -> str:
     every incident again when it changes: another line, other country
     outlines, or another setting of the measure.
     """
-    chosen = border if isinstance(border, Border) else find_border(border)
+    return _signature((border if isinstance(border, Border) else find_border(border)).key)
+
+
+@lru_cache(maxsize=64)
+def _signature(key: str) -> str:
+    chosen = find_border(key)
     digest = hashlib.sha256(shapely.to_wkb(chosen.geometry))
     for path in (config.COUNTRIES_PATH, config.WORLD_COUNTRIES_PATH):
         digest.update(path.read_bytes())

@@ -181,6 +181,7 @@ def border_table(path: Path = config.BORDERS_PATH) -> pd.DataFrame:
     )
 
 
+@lru_cache(maxsize=4)
 def _by_key(path: Path) -> dict[str, Border]:
     return {border.key: border for border in load_borders(path)}
 
