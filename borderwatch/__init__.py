@@ -1,3 +1,9 @@
 """BorderWatch core: data, geometry and analysis, with no Streamlit in it."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    # One version, pyproject.toml's, as installed: exports and imports name it.
+    __version__ = version("borderwatch")
+except PackageNotFoundError:  # run from a checkout that was never installed
+    __version__ = "0+unknown"

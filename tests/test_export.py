@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from shapely.geometry import Point
 
+import borderwatch
 from borderwatch.export import (
     ATTRIBUTION_KEY,
     BUNDLED_CREDIT,
@@ -225,7 +226,7 @@ def test_a_table_export_lists_every_source_with_its_count_the_changes_and_the_fi
         f"- {BUNDLED_CREDIT}. 30 incidents (dataset bundled).",
         "Changes: records mapped onto BorderWatch's incident schema (docs/schema.md) and filtered.",
         "Filters: dates any to any.",
-        "Exported 2024-06-01 with BorderWatch 0.1.0.",
+        f"Exported 2024-06-01 with BorderWatch {borderwatch.__version__}.",
     ]
     assert export_attribution((), filters="x") is None
 

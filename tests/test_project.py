@@ -165,3 +165,12 @@ def test_mypy_finds_no_type_error_in_the_core(tmp_path):
         cwd=REPO_ROOT, capture_output=True, text=True, check=False, timeout=300,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr
+
+
+def test_the_version_exports_name_is_the_one_pyproject_declares():
+    import tomllib
+
+    import borderwatch
+
+    declared = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert borderwatch.__version__ == declared
