@@ -17,6 +17,7 @@ built.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,6 +36,9 @@ COMPLETE: Final[str] = "complete"
 #: the closures a file lists, as in ``data/timeline.csv``.
 DEFAULT_POINT_STATUS: Final[dict[str, str]] = {"crossing": "open", "post": "active", "sensor": "active",
                                                "other": "active"}
+
+#: The layer name of a border's bundled preset features.
+PRESET_LAYER: Final[str] = "preset"
 
 _SEPARATORS = re.compile(r"[\s_]+")
 
@@ -95,6 +99,10 @@ class InfrastructureFeature:
         by the name the file gives them.
     rows : tuple of int
         The feature numbers (1-based) of its rows in the file.
+    layer : str
+        Where the feature comes from: :data:`PRESET_LAYER` for a border's
+        bundled preset, else the name of the stored import that holds it
+        (empty while only read from a file).
     """
 
     id: str
@@ -108,6 +116,7 @@ class InfrastructureFeature:
     notes: str = ""
     properties: dict[str, str] = field(default_factory=dict)
     rows: tuple[int, ...] = ()
+    layer: str = ""
 
 
 def kind_of(text: str) -> str | None:
@@ -185,3 +194,29 @@ def preset_path(border_key: str) -> Path:
     """
     codes = sorted(code.strip().upper() for code in border_key.split("-"))
     return config.INFRASTRUCTURE_DIR / f"{'-'.join(codes)}.geojson"
+
+
+def combined(
+    preset: Sequence[InfrastructureFeature], stored: Sequence[InfrastructureFeature]
+) -> list[InfrastructureFeature]:
+    """A border's infrastructure: its preset, with stored features added and replacing preset ones of the same id.
+
+    Parameters
+    ----------
+    preset : sequence of InfrastructureFeature
+        The bundled preset's features (:func:`borderwatch.importers.infrastructure.load_preset`).
+    stored : sequence of InfrastructureFeature
+        The features imported for the border, in the store.
+
+    Returns
+    -------
+    list of InfrastructureFeature
+        The preset features no stored one replaces, in their order, then the stored ones.
+    """
+    replaced = {feature.id for feature in stored}
+    return [feature for feature in preset if feature.id not in replaced] + list(stored)
+
+
+def barrier_lines(features: Sequence[InfrastructureFeature]) -> list[BaseGeometry]:
+    """The geometries of the barriers among features: fences, walls, trenches and berms (EPSG:4326)."""
+    return [feature.geometry for feature in features if feature.kind in INFRASTRUCTURE_LINE_KINDS]

@@ -22,6 +22,8 @@ from borderwatch import borders, config, corridor, geodesy, reference
 from borderwatch.bordermeasures import measure_signature, prepared_border
 from borderwatch.errors import StoreUnavailableError
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
+from borderwatch.importers.infrastructure import load_preset
+from borderwatch.infrastructure import InfrastructureFeature, combined
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
 from borderwatch.roles import Role
 from borderwatch.store import DATABASE_FILE, IncidentStore, data_dir, open_store
@@ -74,6 +76,11 @@ def border_countries(key: str) -> gpd.GeoDataFrame:
     chosen = border_of(key)
     world = reference.load_world_countries(config.WORLD_COUNTRIES_PATH)
     return world[world["iso3"].isin([chosen.code_a, chosen.code_b])].reset_index(drop=True)
+
+
+def border_infrastructure(key: str) -> tuple[InfrastructureFeature, ...]:
+    """A border's fences, walls, trenches, berms, crossings, posts and sensors: its bundled preset, if any."""
+    return tuple(combined(load_preset(key), ()))
 
 
 @st.cache_data(show_spinner=False)

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
@@ -35,7 +36,7 @@ from borderwatch.errors import FileRejectedError, InfrastructureDataError, quote
 from borderwatch.importers import gis, sniff
 from borderwatch.importers.base import Rejection
 from borderwatch.importers.validate import BIDI_CONTROLS
-from borderwatch.infrastructure import InfrastructureFeature, InfrastructurePeriod, kind_of
+from borderwatch.infrastructure import PRESET_LAYER, InfrastructureFeature, InfrastructurePeriod, kind_of, preset_path
 from borderwatch.schema import (
     INFRASTRUCTURE_FIELDS,
     INFRASTRUCTURE_KINDS,
@@ -627,3 +628,28 @@ def load_infrastructure(
         raise InfrastructureDataError(path.name, parsed.rejections)
     return parsed.features
 
+
+
+@lru_cache(maxsize=16)
+def load_preset(border_key: str) -> tuple[InfrastructureFeature, ...]:
+    """The features of a border's bundled preset (:func:`borderwatch.infrastructure.preset_path`); none without one.
+
+    Parameters
+    ----------
+    border_key : str
+        Two ISO 3166 alpha-3 codes in either order, e.g. ``"TUN-LBY"``.
+
+    Returns
+    -------
+    tuple of InfrastructureFeature
+        In file order, each with ``layer`` :data:`borderwatch.infrastructure.PRESET_LAYER`.
+
+    Raises
+    ------
+    InfrastructureDataError
+        The bundled file is damaged (a test keeps every preset valid).
+    """
+    path = preset_path(border_key)
+    if not path.is_file():
+        return ()
+    return tuple(replace(feature, layer=PRESET_LAYER) for feature in load_infrastructure(path))
