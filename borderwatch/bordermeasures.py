@@ -22,8 +22,12 @@ UTM zones or lie near a pole. Columns and meanings are
     :data:`borderwatch.config.BORDER_SIDE_FROM_LINE_KM` of the border the
     side of the exact 1:10m line decides between its two countries.
 ``distance_barrier_km``, ``between_barrier_and_border``
-    Against the border's barrier (the bundled Tunisia–Libya barrier, for
-    that border only); NaN and False for a border without one.
+    Against the border's barriers: the fences, walls, trenches and berms of
+    its infrastructure (:mod:`borderwatch.infrastructure`: its bundled
+    preset and what was imported for it). The distance is to the nearest
+    barrier; a point is between a barrier and the border inside the area
+    any barrier encloses with the stretch of border it follows. NaN and
+    False for a border without barriers.
 
 Build a :class:`PreparedBorder` once per border (:func:`prepared_border`
 caches them), then measure any number of points in bulk: a million points
@@ -33,7 +37,7 @@ take seconds.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Final
 
@@ -42,11 +46,15 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import LineString
+from shapely.geometry.base import BaseGeometry
 
 from borderwatch import config, projection, reference
 from borderwatch.borders import Border, find_border
 from borderwatch.borderzone import MEASURE_COLUMNS, strip_between
+from borderwatch.errors import BarrierGeometryError
 from borderwatch.geodesy import GeodesicLine, geodesic_line
+from borderwatch.importers.infrastructure import load_preset
+from borderwatch.infrastructure import barrier_lines
 
 _METRES_PER_KM: Final[float] = 1_000.0
 #: Kilometres per degree of latitude, only to bound the search for a coast near a point at sea.
@@ -62,15 +70,19 @@ class PreparedBorder:
     ----------
     border : Border
         From :mod:`borderwatch.borders`.
-    barrier : shapely.LineString, optional
-        The border's barrier, lon/lat degrees; None for a border without one.
+    barriers : sequence of shapely LineString or MultiLineString, optional
+        The border's barriers, lon/lat degrees (:func:`borderwatch.infrastructure.barrier_lines`);
+        none for a border without one.
     """
 
-    def __init__(self, border: Border, barrier: LineString | None = None) -> None:
+    def __init__(self, border: Border, barriers: Sequence[BaseGeometry] = ()) -> None:
         self.border = border
-        self.barrier = barrier
         self.line: GeodesicLine = geodesic_line(border.geometry)
-        self.strip = None if barrier is None else strip_between(_longest_part(border.geometry), barrier)
+        parts = [part for barrier in barriers for part in shapely.get_parts(barrier) if not part.is_empty]
+        #: Every barrier line as one geometry, or None.
+        self.barrier: BaseGeometry | None = shapely.multilinestrings(parts) if parts else None
+        self._barrier_line = None if self.barrier is None else geodesic_line(self.barrier)
+        self.strip = _strips(_longest_part(border.geometry), parts)
         if self.strip is not None:
             shapely.prepare(self.strip)
         detailed = reference.load_countries()
@@ -118,12 +130,8 @@ class PreparedBorder:
         lat = np.asarray(latitude, dtype=float).ravel()
         lon = np.asarray(longitude, dtype=float).ravel()
         measures = self.line.measure(lon, lat)
-        if self.barrier is None:
-            barrier_km = np.full(lon.size, np.nan)
-            between = np.zeros(lon.size, dtype=bool)
-        else:
-            barrier_km = geodesic_line(self.barrier).distance_km(lon, lat)
-            between = shapely.contains_xy(self.strip, lon, lat)
+        barrier_km = np.full(lon.size, np.nan) if self.barrier is None else self._barrier_line.distance_km(lon, lat)
+        between = np.zeros(lon.size, dtype=bool) if self.strip is None else shapely.contains_xy(self.strip, lon, lat)
         return pd.DataFrame({
             "distance_border_km": measures.distance_km,
             "distance_barrier_km": barrier_km,
@@ -207,33 +215,56 @@ def _world_countries() -> gpd.GeoDataFrame:
     return world[world.geometry.notna() & ~world.geometry.is_empty].reset_index(drop=True)
 
 
-def _bundled_barrier(border: Border) -> LineString | None:
-    """The bundled barrier belongs to the default border only."""
-    if border.key != config.DEFAULT_BORDER:
-        return None
-    return reference.load_barrier().geometry.iloc[0]
+def _strips(border: LineString, barriers: Sequence[LineString]) -> BaseGeometry | None:
+    """The areas the barriers enclose with the stretches of border they follow (None if none does).
+
+    A barrier drawn on the border itself, or across it, encloses no area and adds none.
+    """
+    strips = []
+    for barrier in barriers:
+        try:
+            strips.append(strip_between(border, barrier))
+        except BarrierGeometryError:
+            continue
+    return shapely.union_all(strips) if strips else None
+
+
+def _key_of(border: Border | str) -> str:
+    return border.key if isinstance(border, Border) else find_border(border).key
+
+
+def _preset_barriers(key: str) -> tuple[BaseGeometry, ...]:
+    return tuple(barrier_lines(load_preset(key)))
 
 
 @lru_cache(maxsize=8)
-def _prepared(key: str) -> PreparedBorder:
-    border = find_border(key)
-    return PreparedBorder(border, _bundled_barrier(border))
+def _prepared(key: str, barriers: tuple[bytes, ...]) -> PreparedBorder:
+    return PreparedBorder(find_border(key), shapely.from_wkb(list(barriers)) if barriers else ())
 
 
-def prepared_border(border: Border | str) -> PreparedBorder:
+def prepared_border(border: Border | str, barriers: Sequence[BaseGeometry] | None = None) -> PreparedBorder:
     """The :class:`PreparedBorder` of a border (or of its codes, e.g. ``"TUN-LBY"``), built once per process.
+
+    Parameters
+    ----------
+    border : Border or str
+    barriers : sequence of shapely geometry, optional
+        The border's barrier lines (lon/lat). By default its bundled
+        preset's; the app passes those of its stored infrastructure too.
 
     Raises
     ------
     borderwatch.borders.BorderLookupError
         If the codes name no land border.
     """
-    key = border.key if isinstance(border, Border) else find_border(border).key
-    return _prepared(key)
+    key = _key_of(border)
+    lines = _preset_barriers(key) if barriers is None else tuple(barriers)
+    return _prepared(key, tuple(shapely.to_wkb(line) for line in lines))
 
 
 def measure_border(
-    latitude: np.ndarray | pd.Series, longitude: np.ndarray | pd.Series, border: Border | str
+    latitude: np.ndarray | pd.Series, longitude: np.ndarray | pd.Series, border: Border | str,
+    barriers: Sequence[BaseGeometry] | None = None,
 ) -> pd.DataFrame:
     """Measure points against any land border; see :meth:`PreparedBorder.measure`.
 
@@ -243,16 +274,20 @@ def measure_border(
         Degrees (EPSG:4326).
     border : Border or str
         The border, or its two codes in either order (``"DZA-MAR"``).
+    barriers : sequence of shapely geometry, optional
+        Its barrier lines; by default its bundled preset's.
 
     Returns
     -------
     pandas.DataFrame
         :data:`borderwatch.borderzone.MEASURE_COLUMNS`, one row per point.
     """
-    return prepared_border(border).measure(latitude, longitude)
+    return prepared_border(border, barriers).measure(latitude, longitude)
 
 
-def with_border_measures(incidents: pd.DataFrame, border: Border | str) -> pd.DataFrame:
+def with_border_measures(
+    incidents: pd.DataFrame, border: Border | str, barriers: Sequence[BaseGeometry] | None = None
+) -> pd.DataFrame:
     """The incidents with their measure columns taken against another border.
 
     Parameters
@@ -262,34 +297,41 @@ def with_border_measures(incidents: pd.DataFrame, border: Border | str) -> pd.Da
         it has are replaced, the others kept in place.
     border : Border or str
         The border, or its two codes.
+    barriers : sequence of shapely geometry, optional
+        Its barrier lines; by default its bundled preset's.
 
     Returns
     -------
     pandas.DataFrame
         A copy, same index and row order.
     """
-    measured = measure_border(incidents["latitude"], incidents["longitude"], border)
+    measured = measure_border(incidents["latitude"], incidents["longitude"], border, barriers)
     result = incidents.copy()
     for column in MEASURE_COLUMNS:
         result[column] = measured[column].to_numpy()
     return result
 
 
-def measure_signature(border: Border | str) -> str:
+def measure_signature(border: Border | str, barriers: Sequence[BaseGeometry] | None = None) -> str:
     """What the measures of a border depend on, as a short digest.
 
     The store keeps it with a border's stored measures
     (:meth:`~borderwatch.store.IncidentStore.measure_border`) and measures
-    every incident again when it changes: another line, other country
-    outlines, or another setting of the measure.
+    every incident again when it changes: another line, other barriers
+    (``barriers`` as for :func:`prepared_border`), other country outlines,
+    or another setting of the measure.
     """
-    return _signature((border if isinstance(border, Border) else find_border(border)).key)
+    key = _key_of(border)
+    lines = _preset_barriers(key) if barriers is None else tuple(barriers)
+    return _signature(key, tuple(shapely.to_wkb(line) for line in lines))
 
 
 @lru_cache(maxsize=64)
-def _signature(key: str) -> str:
+def _signature(key: str, barriers: tuple[bytes, ...]) -> str:
     chosen = find_border(key)
     digest = hashlib.sha256(shapely.to_wkb(chosen.geometry))
+    for barrier in barriers:
+        digest.update(barrier)
     for path in (config.COUNTRIES_PATH, config.WORLD_COUNTRIES_PATH):
         digest.update(path.read_bytes())
     settings = (config.SEA_SNAP_KM, config.BORDER_SIDE_FROM_LINE_KM, config.GEODESY_FRAME_RADIUS_KM,

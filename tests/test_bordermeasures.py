@@ -13,12 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+import shapely.ops
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
 from borderwatch import borderzone, config, reference
-from borderwatch.bordermeasures import measure_border, prepared_border, with_border_measures
+from borderwatch.bordermeasures import measure_border, measure_signature, prepared_border, with_border_measures
 from borderwatch.borders import BorderLookupError, find_border
 from borderwatch.synth import synthetic_acled
 from tests.test_geodesy import TOLERANCE
@@ -213,3 +214,55 @@ def test_the_benchmark_prints_seconds_rates_and_ratios_for_each_border(capsys):
     assert "TUN-LBY" in printed and "KAZ-RUS" in printed and "ratio" in printed
     assert all(f.measure_s > 0 and f.baseline_s > 0 and f.rate > 0 for f in figures)
     assert figures[0].frames == 1 < figures[1].frames
+
+
+def fence_beside(key: str, offset_km: float, start: float = 0.3, end: float = 0.7) -> shapely.LineString:
+    """A fence following a stretch of the border's longest part, ``offset_km`` to its left (pyproj.Geod)."""
+    part = shapely.get_parts(find_border(key).geometry)[0]
+    stretch = shapely.ops.substring(part, start, end, normalized=True)
+    coords = shapely.get_coordinates(shapely.segmentize(stretch, 0.01))
+    azimuth, _, _ = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
+    lon, lat, _ = GEOD.fwd(coords[:-1, 0], coords[:-1, 1], azimuth - 90.0, np.full(len(azimuth), offset_km * 1000.0))
+    return shapely.LineString(np.column_stack([lon, lat]))
+
+
+def test_an_imported_fence_gives_another_border_its_barrier_distance_and_strip():
+    fence = fence_beside("DZA-MAR", 3.0)
+    middle = fence.interpolate(0.5, normalized=True)
+    # Halfway between fence and border, and 5 km beyond the fence (away from the border).
+    foot = shapely.get_parts(find_border("DZA-MAR").geometry)[0].interpolate(
+        shapely.get_parts(find_border("DZA-MAR").geometry)[0].project(middle))
+    azimuth, _, metres = GEOD.inv(foot.x, foot.y, middle.x, middle.y)
+    lon, lat, _ = GEOD.fwd([foot.x] * 2, [foot.y] * 2, [azimuth] * 2, [metres / 2, metres + 5000.0])
+    without = measure_border(lat, lon, "DZA-MAR", barriers=())
+    measured = measure_border(lat, lon, "DZA-MAR", barriers=[fence])
+    assert without["distance_barrier_km"].isna().all() and not without["between_barrier_and_border"].any()
+    expected_km, _ = brute_force(fence, lon, lat)
+    assert measured["distance_barrier_km"].to_numpy() == pytest.approx(expected_km, rel=TOLERANCE, abs=0.05)
+    assert measured["distance_barrier_km"].iloc[1] > 3.0
+    assert measured["between_barrier_and_border"].tolist() == [True, False]
+    # The other measures do not depend on the barrier.
+    for column in ("distance_border_km", "border_position_km", "border_side"):
+        assert measured[column].tolist() == without[column].tolist()
+
+
+def test_the_nearest_of_several_barriers_counts_and_a_fence_on_the_line_encloses_nothing():
+    near, far = fence_beside("AFG-PAK", 2.0), fence_beside("AFG-PAK", 8.0, 0.2, 0.8)
+    on_the_line = shapely.ops.substring(shapely.get_parts(find_border("AFG-PAK").geometry)[0], 0.1, 0.2,
+                                        normalized=True)
+    point = far.interpolate(0.5, normalized=True)
+    measured = measure_border([point.y], [point.x], "AFG-PAK", barriers=[near, far, on_the_line])
+    alone = measure_border([point.y], [point.x], "AFG-PAK", barriers=[near])
+    assert measured["distance_barrier_km"].iloc[0] == pytest.approx(0.0, abs=0.05)
+    assert alone["distance_barrier_km"].iloc[0] > 4.0
+    assert prepared_border("AFG-PAK", [on_the_line]).strip is None
+
+
+def test_the_measure_signature_changes_with_the_barriers_and_tunisia_libya_keeps_its_preset_barrier():
+    fence = fence_beside("DZA-MAR", 3.0)
+    assert measure_signature("DZA-MAR") == measure_signature("MAR-DZA", barriers=())
+    assert measure_signature("DZA-MAR", barriers=[fence]) != measure_signature("DZA-MAR")
+    lon, lat = [11.2], [33.0]
+    assert measure_border(lat, lon, "TUN-LBY")["distance_barrier_km"].iloc[0] == pytest.approx(
+        borderzone.measure(np.array(lat), np.array(lon))["distance_barrier_km"].iloc[0],
+        rel=0.005)

@@ -23,7 +23,7 @@ from borderwatch.bordermeasures import measure_signature, prepared_border
 from borderwatch.errors import StoreUnavailableError
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.importers.infrastructure import load_preset
-from borderwatch.infrastructure import InfrastructureFeature, combined
+from borderwatch.infrastructure import InfrastructureFeature, barrier_lines, combined
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
 from borderwatch.roles import Role
 from borderwatch.store import DATABASE_FILE, IncidentStore, data_dir, open_store
@@ -161,7 +161,10 @@ def store_answers() -> bool:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _measured_against(path: str, revision: str, key: str) -> int:
-    return _store(path).measure_border(key, prepared_border(key).measure, measure_signature(key))
+    # Against the border's barriers as stored now: an import of a fence changes the signature, so every
+    # incident is measured again.
+    barriers = barrier_lines(border_infrastructure(key))
+    return _store(path).measure_border(key, prepared_border(key, barriers).measure, measure_signature(key, barriers))
 
 
 def measure_border(key: str) -> int:
