@@ -24,7 +24,9 @@ from layers.countries import countries_layer
 from layers.incidents import incidents_layer
 from ui import cache
 from ui.access import current_actor, may, permitted
+from ui.border import current_border
 from ui.imports import check_upload, message_of, saved_upload
+from ui.infraimport import show_infrastructure
 from ui.roleadmin import show_access
 
 GIS_FORMATS = ("geojson", "gpkg", "geoparquet", "shapefile")
@@ -209,6 +211,8 @@ if not datasets.empty and may("remove_dataset"):
                 f"Removed “{escape_markdown(doomed)}” and its {counted(removed, 'incident')}."
             )
             st.rerun()
+
+show_infrastructure(store, current_border())
 
 # Both only for admins: neither drawn nor queried for anyone else.
 if may("grant_role"):

@@ -15,9 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from borderwatch import config
+from borderwatch.borders import find_border
 from borderwatch.errors import capped
 from borderwatch.importers import read_incidents
 from borderwatch.importers.base import Rejection
+from borderwatch.importers.infrastructure import InfrastructureParse, near_border, read_infrastructure
 
 #: Accepted rows shown in the preview table and map.
 PREVIEW_ROWS = 500
@@ -156,3 +158,12 @@ def check_upload(path: str, file_format: str, dataset: str, mapping: tuple[tuple
             crs=config.GEOGRAPHIC_CRS,
         )
     return result
+
+
+@st.cache_data(show_spinner="Checking every feature…", max_entries=8)
+def check_infrastructure_upload(path: str, border_key: str) -> InfrastructureParse:
+    """Read a whole infrastructure file and check it against a border, storing nothing.
+
+    Raises the reader's errors (a refused file) unchanged.
+    """
+    return near_border(read_infrastructure(Path(path)), find_border(border_key).geometry)

@@ -1,0 +1,99 @@
+"""A border's barriers and crossings on the Import data page: listed, checked, stored as a layer, removed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+from streamlit.testing.v1 import AppTest
+
+from tests.test_bordermeasures import fence_beside
+from tests.test_layers import HOSTILE as MARKUP
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(tmp_path / "store"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["border"] = "MAR-DZA"
+    at.run()
+    at.switch_page("app_pages/import_data.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def fence_file(folder: Path, name: str = "fences.geojson", far: bool = False) -> Path:
+    """A fence along Algeria–Morocco, a crossing on it with a hostile name, and (``far``) a post in Spain."""
+    fence = fence_beside("DZA-MAR", 2.0)
+    rows = [
+        {"feature_id": "fence-1", "name": "Moroccan fence", "kind": "fence", "built_from": "2014-06-01",
+         "built_to": "2015-03-01", "sources": "Test file", "geometry": fence},
+        {"feature_id": "x-1", "name": MARKUP, "kind": "border crossing", "built_from": "", "built_to": "",
+         "sources": "Test file", "geometry": fence.interpolate(0.5, normalized=True)},
+    ]
+    if far:
+        rows.append({"feature_id": "far", "name": "Madrid", "kind": "post", "built_from": "", "built_to": "",
+                     "sources": "", "geometry": shapely.Point(-3.70, 40.42)})
+    path = folder / name
+    gpd.GeoDataFrame(rows, crs="EPSG:4326").to_file(path, driver="GeoJSON")
+    return path
+
+
+def _upload(at: AppTest, path: Path) -> AppTest:
+    # The incidents' uploader comes first on the page.
+    at.file_uploader[1].set_value((path.name, path.read_bytes(), "application/geo+json"))
+    return at.run()
+
+
+def _layers(at: AppTest):
+    return next(frame.value for frame in at.dataframe if "Barriers (lines)" in frame.value.columns)
+
+
+def test_tunisia_libya_lists_its_bundled_barrier_and_crossings():
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("app_pages/import_data.py").run()
+    assert at.header[1].value.startswith("Border infrastructure: Tunisia")
+    layers = _layers(at)
+    assert layers.loc[0, "Layer"] == "preset (bundled)"
+    assert (layers.loc[0, "Features"], layers.loc[0, "Barriers (lines)"], layers.loc[0, "Points"]) == (3, 1, 2)
+
+
+def test_a_file_is_checked_against_the_border_then_stored_as_a_layer_of_it(app, tmp_path):
+    assert any("No barriers or crossings are recorded for Algeria" in info.value for info in app.info)
+    _upload(app, fence_file(tmp_path, far=True))
+    assert not app.exception, app.exception
+    assert app.subheader[0].value == "Accepted 2 features — rejected 1 feature row"
+    reasons = next(frame.value for frame in app.dataframe if "First features" in frame.value.columns)
+    assert reasons.loc[0, "Column"] == "geometry" and reasons.loc[0, "First features"] == "3"
+    assert "from the border" in reasons.loc[0, "Example"]
+    preview = next(frame.value for frame in app.dataframe if "Status periods" in frame.value.columns)
+    assert preview["Name"].tolist() == ["Moroccan fence", MARKUP]  # kept as data, shown as text
+    app.button(key="infrastructure-store").click().run()
+    assert not app.exception, app.exception
+    assert "Stored layer “fences” of Algeria–Morocco: 2 added, 0 updated, 0 removed." in app.success[0].value
+    layers = _layers(app)
+    assert layers["Layer"].tolist() == ["fences"]
+    assert (layers.loc[0, "Features"], layers.loc[0, "Barriers (lines)"], layers.loc[0, "Points"]) == (2, 1, 1)
+    assert layers.loc[0, "File"] == "fences.geojson"
+
+
+def test_storing_a_layer_again_replaces_it_and_removal_is_confirmed(app, tmp_path):
+    _upload(app, fence_file(tmp_path))
+    app.button(key="infrastructure-store").click().run()
+    smaller = gpd.read_file(fence_file(tmp_path)).head(1)
+    path = tmp_path / "fences.geojson"
+    smaller.to_file(path, driver="GeoJSON")
+    _upload(app, path)
+    app.button(key="infrastructure-store").click().run()
+    assert "0 added, 1 updated, 1 removed." in app.success[0].value
+    assert _layers(app).loc[0, "Features"] == 1
+    app.selectbox(key="infrastructure-doomed").set_value("fences").run()
+    assert app.button(key="infrastructure-remove").disabled
+    app.checkbox(key="infrastructure-confirm").check().run()
+    app.button(key="infrastructure-remove").click().run()
+    assert "Removed layer “fences” and its 1 feature." in app.success[0].value
+    assert any("No barriers or crossings are recorded for Algeria" in info.value for info in app.info)
