@@ -431,7 +431,3 @@ INFRASTRUCTURE_MAX_BORDER_KM: Final[float] = 50.0
 #: Features read per batch from an infrastructure file.
 INFRASTRUCTURE_BATCH_ROWS: Final[int] = 10_000
 
-#: Distances of infrastructure to a border are measured in one plane per cell of this many
-#: degrees (by the features' centroids): a plane per feature costs 25 ms each, 4 minutes for
-#: 10,000 sensors, while within a cell's reach the plane's error stays under 0.01 %.
-INFRASTRUCTURE_FRAME_DEGREES: Final[float] = 1.0

@@ -28,11 +28,12 @@ from typing import Final
 import numpy as np
 import pyogrio
 import shapely
-from pyproj import CRS, Transformer
+from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from borderwatch import config
 from borderwatch.errors import FileRejectedError, InfrastructureDataError, quoted
+from borderwatch.geodesy import geodesic_line
 from borderwatch.importers import gis, sniff
 from borderwatch.importers.base import Rejection
 from borderwatch.importers.validate import BIDI_CONTROLS
@@ -500,43 +501,10 @@ def read_infrastructure(path: Path, *, batch_rows: int = config.INFRASTRUCTURE_B
     return parse_infrastructure(path, _read_batches(path, kind, batch_rows), kml=kind == "kml")
 
 
-def _aeqd(longitude: float, latitude: float) -> Transformer:
-    return Transformer.from_crs(
-        config.GEOGRAPHIC_CRS,
-        CRS.from_proj4(f"+proj=aeqd +lat_0={latitude} +lon_0={longitude} +datum=WGS84 +units=m"),
-        always_xy=True,
-    )
-
-
-def _in_plane(geometry: BaseGeometry, plane: Transformer) -> BaseGeometry:
-    def move(xy: np.ndarray) -> np.ndarray:
-        x, y = plane.transform(xy[:, 0], xy[:, 1])
-        return np.column_stack([x, y])
-
-    return shapely.transform(geometry, move)
-
-
 def _vertex_km(geometries: np.ndarray, border: BaseGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each vertex's distance from the border (km), its coordinates, and the index of its geometry.
-
-    Measured in azimuthal equidistant planes, one per cell of
-    ``config.INFRASTRUCTURE_FRAME_DEGREES`` holding the features' centroids,
-    centred on the cell: exact from the centre, and within 0.01 % for
-    vertices and border up to 150 km from it (0.1 % at 500 km, for long lines).
-    """
+    """Each vertex's geodesic distance from the border (km), its coordinates, and the index of its geometry."""
     coordinates, owners = shapely.get_coordinates(geometries, return_index=True)
-    step = config.INFRASTRUCTURE_FRAME_DEGREES
-    centroids = shapely.centroid(geometries)
-    cells = np.column_stack([np.floor(shapely.get_x(centroids) / step), np.floor(shapely.get_y(centroids) / step)])
-    vertex_cells = cells[owners]
-    km = np.empty(len(coordinates))
-    for cell in np.unique(cells, axis=0):
-        plane = _aeqd((cell[0] + 0.5) * step, float(np.clip((cell[1] + 0.5) * step, -89.9, 89.9)))
-        flat_border = _in_plane(border, plane)
-        inside = (vertex_cells == cell).all(axis=1)
-        x, y = plane.transform(coordinates[inside, 0], coordinates[inside, 1])
-        km[inside] = np.asarray(shapely.distance(shapely.points(x, y), flat_border), dtype=float) / 1000.0
-    return km, coordinates, owners
+    return geodesic_line(border).distance_km(coordinates[:, 0], coordinates[:, 1]), coordinates, owners
 
 
 def beyond_border(
