@@ -241,7 +241,7 @@ def test_geopackage_with_two_layers(tmp_path):
     features({}).to_file(path, layer="events")
     features({}).to_file(path, layer="more")
     assert refusal(path, column_mapping=MAPPING) == (
-        "two.gpkg: has 2 layers (events, more): save the layer to import as a file of its own"
+        "two.gpkg: has 2 layers ('events', 'more'): save the layer to import as a file of its own"
     )
 
 

@@ -221,38 +221,46 @@ def dates_as_text(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(columns, schema=None, names=batch.schema.names)
 
 
-def _single_layer(path: Path) -> None:
+def _single_layer(path: Path, source: str) -> None:
     """Refuse a file with several layers: which one to import is the user's choice, not ours."""
-    layers = pyogrio.list_layers(path)
+    layers = pyogrio.list_layers(source)
     if len(layers) != 1:
-        names = ", ".join(str(name) for name in layers[:, 0])
+        names = ", ".join(quoted(name) for name in layers[:5, 0])
         raise refuse(path, f"has {len(layers)} layers ({names}): save the layer to import as a file of its own")
 
 
-def _ogr_batches(path: Path, batch_rows: int, kind: str) -> Iterator[Batch]:
-    _single_layer(path)
+def _ogr_batches(path: Path, batch_rows: int, kind: str, source: str, without_geometry: str) -> Iterator[Batch]:
+    _single_layer(path, source)
     # GeoJSON dates as the file writes them: GDAL would read "-0001-01-01" as a date and shift it.
     options = {"DATE_AS_STRING": "YES"} if kind == "geojson" else {}
-    with pyogrio.open_arrow(path, batch_size=batch_rows, use_pyarrow=True, **options) as (meta, reader):
+    with pyogrio.open_arrow(source, batch_size=batch_rows, use_pyarrow=True, **options) as (meta, reader):
         crs = CRS.from_user_input(meta["crs"]) if meta["crs"] else None
         fields = set(meta["fields"])
         for batch in reader:
             frame = dates_as_text(batch).to_pandas()
             geometry = next((name for name in frame.columns if name not in fields), None)
             if geometry is None:
-                raise refuse(path, "is a table without geometry: BorderWatch reads points from a GIS file")
+                raise refuse(path, f"is a table without geometry: {without_geometry}")
             yield Batch(frame.drop(columns=[geometry]), frame[geometry].to_numpy(object), crs)
 
 
-def read_batches(path: Path, kind: str, batch_rows: int) -> Iterator[Batch]:
+def read_batches(
+    path: Path, kind: str, batch_rows: int, *, source: str | None = None,
+    without_geometry: str = "BorderWatch reads points from a GIS file",
+) -> Iterator[Batch]:
     """Stream a GIS file's features in batches.
 
     Parameters
     ----------
     path : Path
     kind : str
-        One of ``geojson``, ``gpkg``, ``geoparquet``, ``shapefile``.
+        One of ``geojson``, ``gpkg``, ``geoparquet``, ``shapefile`` (or ``kml``, read by GDAL too).
     batch_rows : int
+    source : str, optional
+        The name GDAL opens instead of the path (e.g. ``/vsizip/{…}`` for a
+        zipped shapefile); messages name the file, never this.
+    without_geometry : str
+        What the refusal of a table without geometry adds: what the file was expected to hold.
 
     Yields
     ------
@@ -263,15 +271,17 @@ def read_batches(path: Path, kind: str, batch_rows: int) -> Iterator[Batch]:
     FileRejectedError
         The file cannot be read, has several layers, or no geometry.
     """
+    opened = str(path) if source is None else source
     try:
         if kind == "geoparquet":
             yield from _parquet_batches(path, batch_rows)
         else:
-            yield from _ogr_batches(path, batch_rows, kind)
+            yield from _ogr_batches(path, batch_rows, kind, opened, without_geometry)
     except FileRejectedError:
         raise
     except READ_ERRORS as error:
-        raise refuse(path, f"cannot be read as {KIND_NAMES[kind]} ({error})") from error
+        message = str(error).replace(opened, path.name).replace(str(path.resolve()), path.name)
+        raise refuse(path, f"cannot be read as {KIND_NAMES.get(kind, 'a KML file')} ({message})") from error
 
 
 def column_names(path: Path, kind: str) -> list[str]:
@@ -281,7 +291,7 @@ def column_names(path: Path, kind: str) -> list[str]:
             schema = pq.ParquetFile(path).schema_arrow
             geometry, _ = _parquet_geometry(path, schema)
             return [name for name in schema.names if name != geometry]
-        _single_layer(path)
+        _single_layer(path, str(path))
         return [str(name) for name in pyogrio.read_info(path)["fields"]]
     except FileRejectedError:
         raise

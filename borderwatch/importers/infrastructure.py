@@ -26,13 +26,11 @@ from pathlib import Path
 from typing import Final
 
 import numpy as np
-import pyogrio
 import shapely
-from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 
 from borderwatch import config
-from borderwatch.errors import FileRejectedError, InfrastructureDataError, quoted
+from borderwatch.errors import InfrastructureDataError, quoted
 from borderwatch.geodesy import geodesic_line
 from borderwatch.importers import gis, sniff
 from borderwatch.importers.base import Rejection
@@ -155,33 +153,8 @@ def _dataset_name(path: Path, kind: str) -> str:
 
 
 def _read_batches(path: Path, kind: str, batch_rows: int) -> Iterator[gis.Batch]:
-    if kind == "geoparquet":
-        yield from gis.read_batches(path, kind, batch_rows)
-        return
-    name = _dataset_name(path, kind)
-    kind_name = sniff.KIND_NAMES.get(kind, "a KML file")
-    try:
-        layers = pyogrio.list_layers(name)
-        if len(layers) != 1:
-            listed = ", ".join(quoted(layer) for layer in layers[:5, 0])
-            raise gis.refuse(path, f"has {len(layers)} layers ({listed}): "
-                             "save the layer to import as a file of its own")
-        # GeoJSON dates as the file writes them: GDAL would shift "-0001-01-01".
-        options = {"DATE_AS_STRING": "YES"} if kind == "geojson" else {}
-        with pyogrio.open_arrow(name, batch_size=batch_rows, use_pyarrow=True, **options) as (meta, reader):
-            crs = CRS.from_user_input(meta["crs"]) if meta["crs"] else None
-            fields = set(meta["fields"])
-            for batch in reader:
-                frame = gis.dates_as_text(batch).to_pandas()
-                geometry = next((column for column in frame.columns if column not in fields), None)
-                if geometry is None:
-                    raise gis.refuse(path, "is a table without geometry: every feature needs a line or a point")
-                yield gis.Batch(frame.drop(columns=[geometry]), frame[geometry].to_numpy(object), crs)
-    except FileRejectedError:
-        raise
-    except gis.READ_ERRORS as error:
-        message = str(error).replace(f"/vsizip/{{{path.resolve()}}}", path.name).replace(str(path.resolve()), path.name)
-        raise gis.refuse(path, f"cannot be read as {kind_name} ({message})") from error
+    return gis.read_batches(path, kind, batch_rows, source=_dataset_name(path, kind),
+                            without_geometry="every feature needs a line or a point")
 
 
 def _column_fields(columns: Sequence[str]) -> dict[str, str]:
