@@ -237,6 +237,49 @@ class GeodesicLine:
         )
         return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
 
+    def _point_on(self, segments: np.ndarray, position_km: float) -> tuple[float, float]:
+        """The point at a position along the line, on one of ``segments`` (a part's, in order)."""
+        index = segments[int(np.clip(np.searchsorted(self._offset_km[segments], position_km, side="right") - 1,
+                                     0, len(segments) - 1))]
+        along_m = min(max(position_km - self._offset_km[index], 0.0), self._segment_km[index]) * _METRES_PER_KM
+        lon, lat, _ = projection.geod().fwd(self._start[index, 0], self._start[index, 1], self._azimuth[index], along_m)
+        return float(lon), float(lat)
+
+    def stretch(self, start_km: float, end_km: float) -> LineString | MultiLineString:
+        """The line between two positions along it, as :meth:`measure` counts them.
+
+        Parameters
+        ----------
+        start_km, end_km : float
+            Positions, ``start_km < end_km``; clipped to the line's ends.
+
+        Returns
+        -------
+        shapely.LineString or shapely.MultiLineString
+            The stretch, running the same way as the line, ending on geodesics
+            at the two positions; a MultiLineString of the stretches of each
+            part when it spans the end of one part and the start of the next.
+
+        Raises
+        ------
+        ValueError
+            If the positions enclose no stretch of the line.
+        """
+        pieces = []
+        part_starts = np.cumsum(self.part_lengths_km) - self.part_lengths_km
+        for part, (first_km, length_km) in enumerate(zip(part_starts, self.part_lengths_km, strict=True)):
+            start, end = max(start_km, first_km), min(end_km, first_km + length_km)
+            if end <= start:
+                continue
+            segments = np.flatnonzero(self._segment_part == part)
+            vertex_km = self._offset_km[segments][1:]
+            inside = self._start[segments][1:][(vertex_km > start) & (vertex_km < end)]
+            pieces.append(LineString([self._point_on(segments, start), *map(tuple, inside),
+                                      self._point_on(segments, end)]))
+        if not pieces:
+            raise ValueError(f"no stretch of the line lies between {start_km} and {end_km} km")
+        return pieces[0] if len(pieces) == 1 else MultiLineString(pieces)
+
     @cached_property
     def _frames(self) -> tuple[_Frame, ...]:
         return tuple(self._frame(centre) for centre in self._frame_centres())

@@ -302,3 +302,20 @@ def test_the_speed_comparison_prints_rates_and_ratios_for_each_border(capsys):
     assert all(f.rate > 0 and f.baseline_rate > 0 for f in figures)
     # UTM 32N suits Tunisia–Libya; one UTM zone for Canada–US is off by percents.
     assert figures[0].baseline_median_error < 0.001 < figures[1].baseline_median_error
+
+
+def test_a_stretch_runs_between_its_positions_and_splits_where_the_parts_meet():
+    first = LineString([(10.0, 33.0), (10.5, 33.2), (11.0, 33.1)])
+    second = LineString([(12.0, 32.0), (12.3, 31.5)])
+    line = GeodesicLine(MultiLineString([first, second]))
+    part_km = line.part_lengths_km[0]
+    inside = line.stretch(10.0, part_km - 5.0)
+    assert inside.geom_type == "LineString"
+    assert GEOD.geometry_length(inside) / 1000.0 == pytest.approx(part_km - 15.0, rel=1e-6)
+    assert line.measure(*np.asarray(inside.coords[0])[:, None]).position_km[0] == pytest.approx(10.0, abs=1e-3)
+    across = line.stretch(part_km - 5.0, part_km + 7.0)
+    assert across.geom_type == "MultiLineString"
+    assert [GEOD.geometry_length(piece) / 1000.0 for piece in across.geoms] == pytest.approx([5.0, 7.0], rel=1e-6)
+    assert across.geoms[1].coords[0] == pytest.approx(second.coords[0])
+    with pytest.raises(ValueError, match="no stretch"):
+        line.stretch(line.length_km + 1.0, line.length_km + 2.0)

@@ -9,9 +9,10 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiLineString
+from shapely.geometry.base import BaseGeometry
 from shapely.ops import substring
 
-from borderwatch import config, projection
+from borderwatch import config
 from borderwatch.corridor._shared import (
     METRES_PER_KM,
     calendar_days,
@@ -29,6 +30,7 @@ from borderwatch.corridor._shared import (
     require_columns,
 )
 from borderwatch.errors import DataValidationError, ReferenceDataError
+from borderwatch.geodesy import GeodesicLine, geodesic_line
 
 
 def incidents_of_points(points: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -107,39 +109,6 @@ def border_segments(
     )
 
 
-class _Part:
-    """One part of a line: its vertices and the geodesic position of each along the part (km)."""
-
-    def __init__(self, part: LineString) -> None:
-        coords = shapely.get_coordinates(part)
-        # Repeated vertices add no length and would give no direction.
-        keep = np.concatenate([[True], np.any(np.diff(coords, axis=0) != 0, axis=1)])[: len(coords)]
-        self.coords = coords[keep]
-        if len(self.coords) < 2:
-            self.along_km = np.zeros(len(self.coords))
-            return
-        azimuth, _, metres = projection.geod().inv(
-            self.coords[:-1, 0], self.coords[:-1, 1], self.coords[1:, 0], self.coords[1:, 1])
-        self.azimuth = np.asarray(azimuth, dtype=float)
-        self.along_km = np.concatenate([[0.0], np.cumsum(np.asarray(metres, dtype=float) / METRES_PER_KM)])
-
-    @property
-    def length_km(self) -> float:
-        return float(self.along_km[-1])
-
-    def _point_at(self, km: float) -> tuple[float, float]:
-        index = int(np.clip(np.searchsorted(self.along_km, km, side="right") - 1, 0, len(self.coords) - 2))
-        lon, lat, _ = projection.geod().fwd(self.coords[index, 0], self.coords[index, 1], self.azimuth[index],
-                                            (km - self.along_km[index]) * METRES_PER_KM)
-        return float(lon), float(lat)
-
-    def cut(self, start_km: float, end_km: float) -> LineString:
-        """The stretch of the part from ``start_km`` to ``end_km`` along it (clipped to the part)."""
-        start_km, end_km = max(start_km, 0.0), min(end_km, self.length_km)
-        inside = self.coords[(self.along_km > start_km) & (self.along_km < end_km)]
-        return LineString([self._point_at(start_km), *map(tuple, inside), self._point_at(end_km)])
-
-
 def geodesic_segments(line: LineString | MultiLineString, segment_km: float = config.SEGMENT_KM) -> gpd.GeoDataFrame:
     """Cut any border into consecutive pieces of equal geodesic length along it.
 
@@ -171,23 +140,13 @@ def geodesic_segments(line: LineString | MultiLineString, segment_km: float = co
     ValueError
         When ``segment_km`` is not a finite number > 0.
     """
-    if not isinstance(line, LineString | MultiLineString):
-        raise ReferenceDataError(f"border must be a LineString or MultiLineString, got {str(line)[:80]}")
-    parts = [part for part in map(_Part, shapely.get_parts(line)) if part.length_km > 0]
-    if not parts:
-        raise ReferenceDataError(f"border must have some length, got {str(line)[:80]}")
+    measured = _geodesic(line)
     check_positive(segment_km, "segment_km")
-    offsets = np.cumsum([0.0] + [part.length_km for part in parts])
-    length_km = float(offsets[-1])
+    length_km = measured.length_km
     edges = np.arange(piece_count(length_km, segment_km) + 1, dtype=float) * segment_km
     starts, ends = edges[:-1], np.minimum(edges[1:], length_km)
     ends[-1] = length_km
-    pieces = []
-    for start, end in zip(starts, ends, strict=True):
-        stretches = [part.cut(start - offset, end - offset)
-                     for part, offset, after in zip(parts, offsets[:-1], offsets[1:], strict=True)
-                     if offset < end and after > start]
-        pieces.append(stretches[0] if len(stretches) == 1 else MultiLineString(stretches))
+    pieces = [measured.stretch(start, end) for start, end in zip(starts, ends, strict=True)]
     return gpd.GeoDataFrame(
         {
             "segment": np.arange(len(starts), dtype=np.int64),
@@ -230,14 +189,22 @@ def geodesic_stretch(line: LineString | MultiLineString, start_km: float, end_km
     """
     if not isinstance(line, LineString | MultiLineString) or line.is_empty:
         raise ReferenceDataError(f"border must be a LineString or MultiLineString, got {str(line)[:80]}")
-    first = _Part(shapely.get_parts(line)[0])
-    if first.length_km == 0:
-        raise ReferenceDataError(f"border must have some length, got {str(line)[:80]}")
+    first = _geodesic(shapely.get_parts(line)[0])
     check_non_negative(start_km, "start_km")
     check_positive(end_km - start_km, "end_km - start_km")
     if start_km >= first.length_km:
         raise ValueError(f"start_km must lie on the line, before its end at {first.length_km:.1f} km; got {start_km}")
-    return first.cut(start_km, end_km)
+    return first.stretch(start_km, end_km)
+
+
+def _geodesic(line: BaseGeometry) -> GeodesicLine:
+    """The line prepared for geodesic positions; refused when it is not a line with some length."""
+    if not isinstance(line, LineString | MultiLineString):
+        raise ReferenceDataError(f"border must be a LineString or MultiLineString, got {str(line)[:80]}")
+    try:
+        return geodesic_line(line)
+    except ValueError as error:
+        raise ReferenceDataError(f"border must have some length, got {str(line)[:80]}") from error
 
 
 def segment_of(
