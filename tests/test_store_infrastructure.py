@@ -13,6 +13,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point
 
+from borderwatch.borderinfrastructure import border_infrastructure
 from borderwatch.borders import BorderLookupError
 from borderwatch.errors import (
     DataValidationError,
@@ -251,3 +252,19 @@ def test_migrate_copies_the_layers_with_their_geometry(tmp_path, postgis_url):
     with open_store(database_url=postgis_url) as shared:
         assert shared.infrastructure("LBY-TUN") == expected
         assert shared.infrastructure_layers().equals(layers)
+
+
+def test_a_borders_infrastructure_is_its_preset_with_stored_features_added_or_replacing_by_id(store, tmp_path):
+    preset = read_infrastructure(preset_path("LBY-TUN")).features
+    assert [(feature.layer, feature.id) for feature in border_infrastructure(store, "TUN-LBY")] == [
+        ("preset", feature.id) for feature in preset]
+    moved = _features(tmp_path, {"id": "ras-ajdir", "kind": "crossing", "name": "Ras Ajdir, surveyed"},
+                      {"id": "new-post", "kind": "post", **NO_STATUS})
+    _import(store, moved, "survey")
+    combined = border_infrastructure(store, "LBY-TUN")
+    assert [(feature.layer, feature.id) for feature in combined] == [
+        ("preset", "barrier"), ("preset", "dehiba-wazin"), ("survey", "ras-ajdir"), ("survey", "new-post")]
+    assert combined[2].name == "Ras Ajdir, surveyed"
+    # A border without a preset has what is stored for it.
+    _import(store, moved, "survey", border="DZA-TUN")
+    assert border_infrastructure(store, "DZA-TUN") == _as_stored(moved, "survey")
