@@ -39,8 +39,8 @@ INFRASTRUCTURE_DESCRIPTION: Final[str] = (
     "(GeoJSON, GeoPackage, KML or zipped shapefile; columns in data/README.md,\n"
     "\"Infrastructure files\"), named after the file unless --layer names it. Importing a\n"
     "layer of the same name again replaces it whole. Every row is checked, and every\n"
-    f"feature must lie within {config.INFRASTRUCTURE_MAX_BORDER_KM:g} km of the border; the features that pass are stored\n"
-    "and each rejected row is listed as \"feature N, column C: reason\". The map draws\n"
+    f"feature must lie within {config.INFRASTRUCTURE_MAX_BORDER_KM:g} km of the border; the features that pass are\n"
+    "stored and each rejected row is listed as \"feature N, column C: reason\". The map draws\n"
     "a border's bundled preset (if it has one) with its stored layers; a stored\n"
     "feature with a preset feature's id replaces it. Every import and removal is\n"
     "recorded in the audit trail."
@@ -165,7 +165,8 @@ def _print_report(file_name: str, parsed: InfrastructureParse, report: Infrastru
         return
     lines = [f"{file_name}: infrastructure " + (
         f"layer {quoted(report.layer)} of {report.border}" if report is not None else "(nothing stored)"),
-        f"rows read {parsed.rows_read:,}: {counted(accepted, 'feature')} accepted — {counted(rejected, 'row')} rejected"]
+        f"rows read {parsed.rows_read:,}: {counted(accepted, 'feature')} accepted — "
+        f"{counted(rejected, 'row')} rejected"]
     if report is not None:
         lines.append(f"added {report.added:,}, updated {report.updated:,}, unchanged {report.unchanged:,}, "
                      f"removed {report.removed:,}")

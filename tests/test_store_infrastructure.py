@@ -16,9 +16,9 @@ from shapely.geometry import LineString, Point
 from borderwatch.borderinfrastructure import border_infrastructure
 from borderwatch.borders import BorderLookupError
 from borderwatch.errors import (
-    DataValidationError,
     DatasetConflictError,
     DatasetNameError,
+    DataValidationError,
     UnknownLayerError,
 )
 from borderwatch.importers.infrastructure import read_infrastructure
@@ -100,7 +100,8 @@ def test_importing_a_layer_again_replaces_it_and_counts_what_changed(store, tmp_
     _import(store, first, "survey")
     revision = store.revision()
     second = _features(tmp_path, {"id": "f1", "kind": "fence", "name": "Fence, extended"},
-                       {"id": "c1", "kind": "crossing"}, {"id": "s1", "kind": "sensor", **NO_STATUS}, name="second.geojson")
+                       {"id": "c1", "kind": "crossing"}, {"id": "s1", "kind": "sensor", **NO_STATUS},
+                       name="second.geojson")
     report = _import(store, second, "survey", file_hash="b" * 64)
     assert (report.added, report.updated, report.unchanged, report.removed) == (1, 1, 1, 1)
     assert store.revision() != revision

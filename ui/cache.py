@@ -19,10 +19,10 @@ import pandas as pd
 import streamlit as st
 
 from borderwatch import borders, config, corridor, geodesy, reference
+from borderwatch.borderinfrastructure import border_infrastructure as infrastructure_of
 from borderwatch.bordermeasures import measure_signature, prepared_border
 from borderwatch.errors import StoreUnavailableError
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
-from borderwatch.borderinfrastructure import border_infrastructure as infrastructure_of
 from borderwatch.importers.infrastructure import load_preset
 from borderwatch.infrastructure import InfrastructureFeature
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data

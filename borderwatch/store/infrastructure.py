@@ -30,7 +30,7 @@ import pandas as pd
 import shapely
 
 from borderwatch.borders import find_border
-from borderwatch.errors import DataValidationError, DatasetConflictError, UnknownLayerError, quoted
+from borderwatch.errors import DatasetConflictError, DataValidationError, UnknownLayerError, quoted
 from borderwatch.infrastructure import PRESET_LAYER, InfrastructureFeature, InfrastructurePeriod
 from borderwatch.store import audit
 from borderwatch.store.dialect import Connection, Dialect
