@@ -35,15 +35,15 @@ from borderwatch.store.infrastructure import LAYER_COLUMNS
 INFRASTRUCTURE_SUMMARY: Final[str] = "import, list and remove a border's fences, walls, crossings, posts and sensors"
 #: What ``infrastructure --help`` says of it.
 INFRASTRUCTURE_DESCRIPTION: Final[str] = (
-    "A border's infrastructure, kept in the store by layer: one layer per imported file\n"
-    "(GeoJSON, GeoPackage, KML or zipped shapefile; columns in data/README.md,\n"
-    "\"Infrastructure files\"), named after the file unless --layer names it. Importing a\n"
-    "layer of the same name again replaces it whole. Every row is checked, and every\n"
-    f"feature must lie within {config.INFRASTRUCTURE_MAX_BORDER_KM:g} km of the border; the features that pass are\n"
-    "stored and each rejected row is listed as \"feature N, column C: reason\". The map draws\n"
-    "a border's bundled preset (if it has one) with its stored layers; a stored\n"
-    "feature with a preset feature's id replaces it. Every import and removal is\n"
-    "recorded in the audit trail."
+    "A border's infrastructure, kept in the store by layer: one layer per imported\n"
+    "file (GeoJSON, GeoPackage, KML or zipped shapefile; columns in data/README.md,\n"
+    "\"Infrastructure files\"), named after the file unless --layer names it.\n"
+    "Importing a layer of the same name again replaces it whole. Every row is\n"
+    f"checked, and every feature must lie within {config.INFRASTRUCTURE_MAX_BORDER_KM:g} km of the border; the\n"
+    "features that pass are stored and each rejected row is listed as\n"
+    "\"feature N, column C: reason\". The map draws a border's bundled preset (if it\n"
+    "has one) with its stored layers; a stored feature with a preset feature's id\n"
+    "replaces it. Every import and removal is recorded in the audit trail."
 )
 #: Its examples, with ``{prog}`` for the program's name.
 INFRASTRUCTURE_EPILOG: Final[str] = (
