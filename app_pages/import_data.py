@@ -39,7 +39,7 @@ DATASET_LABELS = {
 AUDIT_LABELS = {
     "recorded_at": "When (UTC)", "actor": "Who", "via": "Way", "action": "Action", "outcome": "Outcome",
     "dataset": "Dataset", "format": "Format", "file_name": "File", "file_hash": "SHA-256",
-    "email": "E-mail (role change)", "role": "Role", "added": "Added",
+    "email": "E-mail (role change)", "role": "Role", "border": "Border (infrastructure)", "added": "Added",
     "updated": "Updated", "unchanged": "Unchanged", "rejected": "Rejected", "removed": "Removed",
 }
 REASON_LABELS = {

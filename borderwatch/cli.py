@@ -1,4 +1,4 @@
-"""The command line: import files into the store, list and remove datasets, grant roles, export.
+"""The command line: import files into the store, list and remove datasets and infrastructure, grant roles, export.
 
 Run as ``borderwatch COMMAND ...`` (or ``python -m borderwatch COMMAND ...``); every
 command has ``--help``.
@@ -26,7 +26,7 @@ from typing import Final, TextIO
 
 import psycopg
 
-from borderwatch import config
+from borderwatch import config, infracommands
 from borderwatch.bordercommands import (
     BORDERS_DESCRIPTION,
     BORDERS_EPILOG,
@@ -109,6 +109,7 @@ examples:
   {PROG} remove ucdp-ged-24
   {PROG} audit --limit 20
   {PROG} roles grant ann@unit.example analyst
+  {PROG} infrastructure import fences.geojson --border TUN-LBY
   {PROG} export --format gpkg --from 2016-01-01 --type Battles -o battles.gpkg
 
 store: one SQLite file ({DATABASE_FILE}) in --data-dir, else ${DATA_DIR_ENV},
@@ -472,8 +473,8 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
-        Sub-commands ``import``, ``datasets``, ``remove``, ``audit``, ``roles``, ``export``,
-        ``synth``, ``borders``, ``upgrade-db``, ``migrate``; each sets ``handler``, the function that runs it.
+        Sub-commands ``import``, ``datasets``, ``remove``, ``audit``, ``roles``, ``export``, ``synth``,
+        ``infrastructure``, ``borders``, ``upgrade-db``, ``migrate``; each sets ``handler``, the function that runs it.
         (The benchmark is ``python -m scripts.bench``, from the checkout.)
     """
     # --data-dir is accepted before and after the command; SUPPRESS keeps a
@@ -632,6 +633,12 @@ def build_parser() -> argparse.ArgumentParser:
                               help="events around this land border: two ISO 3166-1 alpha-3 codes in either order "
                                    f"(see the borders command; default {config.DEFAULT_BORDER})")
     synthesizing.set_defaults(handler=_synth)
+
+    infra = command("infrastructure", infracommands.INFRASTRUCTURE_SUMMARY, infracommands.INFRASTRUCTURE_DESCRIPTION,
+                    infracommands.INFRASTRUCTURE_EPILOG.format(prog=PROG))
+    infracommands.add_infrastructure_arguments(infra, store_options)
+    infra.set_defaults(handler=lambda args: infracommands.run_infrastructure(args, lambda: _open(args),
+                                                                             command_line_actor()))
 
     bordering = command("borders", BORDERS_SUMMARY, BORDERS_DESCRIPTION, BORDERS_EPILOG.format(prog=PROG))
     add_borders_arguments(bordering)

@@ -117,6 +117,10 @@ class BorderNotMeasuredError(BorderWatchError, LookupError):
             f" IncidentStore.measure_border({border!r}, ...) first (it measures only what is missing)")
 
 
+class UnknownLayerError(BorderWatchError, LookupError):
+    """An infrastructure layer the store does not hold for the border named."""
+
+
 class DatasetNameError(BorderWatchError, ValueError):
     """A dataset name that is empty, too long, or holds control characters."""
 

@@ -80,15 +80,16 @@ def format_audit(frame: pd.DataFrame) -> str:
     -------
     str
         One line per entry: time (UTC), who, which way, action and outcome,
-        dataset, file and the first 12 hex digits of its SHA-256, the e-mail
-        and role of a role change, and the counts.
+        the border (of infrastructure), dataset (or layer), file and the first
+        12 hex digits of its SHA-256, the e-mail and role of a role change,
+        and the counts.
     """
-    header = ("recorded (UTC)", "actor", "via", "action", "outcome", "dataset", "file", "sha256", "email", "role",
-              *_AUDIT_COUNTS)
+    header = ("recorded (UTC)", "actor", "via", "action", "outcome", "border", "dataset", "file", "sha256", "email",
+              "role", *_AUDIT_COUNTS)
     rows = [
         (
             pd.Timestamp(row["recorded_at"]).strftime("%Y-%m-%d %H:%M:%S"),
-            *(_one_line(str(row[column])) for column in ("actor", "via", "action", "outcome", "dataset",
+            *(_one_line(str(row[column])) for column in ("actor", "via", "action", "outcome", "border", "dataset",
                                                           "file_name")),
             str(row["file_hash"])[:12],
             *(_one_line(str(row[column])) for column in ("email", "role")),
@@ -96,7 +97,7 @@ def format_audit(frame: pd.DataFrame) -> str:
         )
         for row in frame.to_dict("records")
     ]
-    return aligned(header, rows, 10)
+    return aligned(header, rows, 11)
 
 
 def format_grants(frame: pd.DataFrame) -> str:

@@ -25,7 +25,8 @@ STORE_TEMPLATE = "borderwatch_store_template"
 #: The engines every parametrised store test runs on.
 ENGINES = ("sqlite", pytest.param("postgis", marks=pytest.mark.postgres))
 #: Tables holding the store's content (scratch tables excluded).
-_TABLES = ("audit_log", "border_measures", "datasets", "imports", "incident_cells", "incidents", "meta", "role_grants")
+_TABLES = ("audit_log", "border_measures", "datasets", "imports", "incident_cells", "incidents",
+           "infrastructure_features", "infrastructure_layers", "meta", "role_grants")
 
 
 class Engine:

@@ -177,6 +177,29 @@ MIGRATION_2_TRIGGERS = [
 ]
 
 
+MIGRATION_5_TABLES = ["infrastructure_features", "infrastructure_layers"]
+MIGRATION_5_COLUMNS = [
+    *(f"infrastructure_features.{column}" for column in (
+        "border text COLLATE C NOT NULL", "layer text COLLATE C NOT NULL", "file_order integer NOT NULL",
+        "feature_id text COLLATE C NOT NULL", "name text COLLATE C NOT NULL", "kind text COLLATE C NOT NULL",
+        "built_from text COLLATE C", "built_to text COLLATE C", "periods text COLLATE C NOT NULL",
+        "sources text COLLATE C NOT NULL", "notes text COLLATE C NOT NULL", "properties text COLLATE C NOT NULL",
+        "file_rows text COLLATE C NOT NULL", "content_hash text COLLATE C NOT NULL",
+        "geometry geometry(Geometry,4326) NOT NULL")),
+    *(f"infrastructure_layers.{column}" for column in (
+        "border text COLLATE C NOT NULL", "layer text COLLATE C NOT NULL", "features integer NOT NULL",
+        "lines integer NOT NULL", "points integer NOT NULL", "file_name text COLLATE C NOT NULL",
+        "file_hash text COLLATE C NOT NULL", "imported_at text COLLATE C NOT NULL",
+        "imported_by text COLLATE C NOT NULL")),
+]
+MIGRATION_5_INDEXES = [
+    "CREATE INDEX infrastructure_features_geometry ON public.infrastructure_features USING gist (geometry)",
+    "CREATE UNIQUE INDEX infrastructure_features_pkey ON public.infrastructure_features"
+    " USING btree (border, layer, feature_id)",
+    "CREATE UNIQUE INDEX infrastructure_layers_pkey ON public.infrastructure_layers USING btree (border, layer)",
+]
+
+
 def _apply(url: str, number: int) -> None:
     """Run migration ``number`` alone, as the store's upgrade does."""
     statements = next(statements for found, _, statements in MIGRATIONS if found == number)
@@ -206,6 +229,15 @@ def test_migration_2_makes_the_append_only_audit_trail_it_made_when_it_shipped(p
     assert _rows(postgis_url, _TRIGGERS_SQL, ["audit_log"]) == MIGRATION_2_TRIGGERS
 
 
+@pytest.mark.postgres
+def test_migration_5_makes_the_infrastructure_tables_and_the_audit_trails_border(postgis_url):
+    for number in range(1, 6):
+        _apply(postgis_url, number)
+    assert _rows(postgis_url, _COLUMNS_SQL, MIGRATION_5_TABLES) == MIGRATION_5_COLUMNS
+    assert _rows(postgis_url, _INDEXES_SQL, MIGRATION_5_TABLES) == MIGRATION_5_INDEXES
+    assert _rows(postgis_url, _COLUMNS_SQL, ["audit_log"])[-1] == "audit_log.border text COLLATE C NOT NULL"
+
+
 def test_a_change_to_the_embedded_stores_ddl_leaves_the_migrations_as_they_are(monkeypatch):
     shipped = pgschema.MIGRATIONS
     monkeypatch.setattr(schema, "SCHEMA", (*schema.SCHEMA, "ALTER TABLE incidents ADD COLUMN later TEXT"))
@@ -224,9 +256,13 @@ def test_both_engines_store_the_same_columns(postgis_url, tmp_path: Path):
     """A column added to the embedded store's DDL needs a new PostGIS migration: this fails until it has one."""
     open_store(tmp_path / "store.sqlite").close()
     open_store(database_url=postgis_url).close()
-    tables = [*MIGRATION_1_TABLES, "audit_log"]
     with sqlite3.connect(tmp_path / "store.sqlite") as conn:
+        # Every table of the embedded store: a new one needs its migration too.
+        tables = [row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")]
         embedded = {f"{table}.{row[1]}" for table in tables for row in conn.execute(f"PRAGMA table_info({table})")}
+    assert {*MIGRATION_1_TABLES, "audit_log", "role_grants", "border_measures", "infrastructure_layers",
+            "infrastructure_features"} <= set(tables)
     server = {line.split()[0] for line in _rows(postgis_url, _COLUMNS_SQL, tables)}
     # PostGIS's own: the positions' geometry, and the row id SQLite's rowid stands for.
     assert server - embedded == {"incidents.geom", "incidents.row_id"}

@@ -231,6 +231,7 @@ def test_a_database_at_migration_1_gains_the_trail_by_migration_2_and_on(postgis
         # And what later migrations made: the database is as migration 1 left it.
         owner.execute("DROP TABLE border_measures")
         owner.execute("ALTER TABLE incidents DROP COLUMN row_id")
+        owner.execute("DROP TABLE infrastructure_layers, infrastructure_features")
         owner.execute("DELETE FROM schema_migrations WHERE version >= 2")
     with open_store(database_url=postgis_url) as store:
         assert store.schema_version() == LATEST  # type: ignore[attr-defined]

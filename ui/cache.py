@@ -19,11 +19,12 @@ import pandas as pd
 import streamlit as st
 
 from borderwatch import borders, config, corridor, geodesy, reference
+from borderwatch.borderinfrastructure import border_infrastructure as infrastructure_of
 from borderwatch.bordermeasures import measure_signature, prepared_border
 from borderwatch.errors import StoreUnavailableError
 from borderwatch.filters import IncidentFilter, IncidentQuery, Summary
 from borderwatch.importers.infrastructure import load_preset
-from borderwatch.infrastructure import InfrastructureFeature, barrier_lines, combined
+from borderwatch.infrastructure import InfrastructureFeature, barrier_lines
 from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_area, left_out_in_view, map_data
 from borderwatch.roles import Role
 from borderwatch.store import DATABASE_FILE, IncidentStore, data_dir, open_store
@@ -78,9 +79,22 @@ def border_countries(key: str) -> gpd.GeoDataFrame:
     return world[world["iso3"].isin([chosen.code_a, chosen.code_b])].reset_index(drop=True)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _border_infrastructure(path: str, revision: str, key: str) -> tuple[InfrastructureFeature, ...]:
+    return tuple(infrastructure_of(_store(path), key))
+
+
 def border_infrastructure(key: str) -> tuple[InfrastructureFeature, ...]:
-    """A border's fences, walls, trenches, berms, crossings, posts and sensors: its bundled preset, if any."""
-    return tuple(combined(load_preset(key), ()))
+    """A border's fences, walls, trenches, berms, crossings, posts and sensors: its bundled preset, if any,
+    with the layers imported for it (a stored feature replaces the preset's of the same id).
+
+    Cached under the store's revision, which every import or removal of a layer counts up.
+    """
+    try:
+        return _border_infrastructure(*_current(), key)
+    except StoreUnavailableError:
+        # The page says the store is unavailable; meanwhile the map still draws the bundled features.
+        return load_preset(key)
 
 
 @st.cache_data(show_spinner=False)

@@ -6,7 +6,7 @@ each in its module: :mod:`.interface` (the protocol and shared records),
 :mod:`.query` (an IncidentQuery as SQL), :mod:`.dialect` (what is particular
 to SQLite or PostgreSQL), :mod:`.schema` and :mod:`.migrations` (the tables),
 :mod:`.imports` (writing), :mod:`.audit` (the audit trail), :mod:`.grants` (roles
-granted in the app), :mod:`.duplicates`
+granted in the app), :mod:`.infrastructure` (borders' imported infrastructure), :mod:`.duplicates`
 (probable duplicates), :mod:`.summaries` (map cells), :mod:`.reads` and
 :mod:`.writes` (queries and writes, for any engine), :mod:`.sqlite` (the
 embedded store), :mod:`.postgis` and :mod:`.pgschema` (the shared PostGIS store
@@ -25,6 +25,7 @@ from borderwatch.store.interface import (
     BBox,
     ImportReport,
     IncidentStore,
+    InfrastructureReport,
     check_dataset_name,
     file_sha256,
     qualified_id,
@@ -47,6 +48,7 @@ __all__ = [
     "ImportReport",
     "IncidentQuery",
     "IncidentStore",
+    "InfrastructureReport",
     "SQLiteStore",
     "check_dataset_name",
     "damage_message",

@@ -1,5 +1,8 @@
 """The audit trail: who imported, updated or removed what, or changed whose role, when, and which way.
 
+What is imported, updated or removed is a dataset of incidents or a layer of
+a border's infrastructure.
+
 Every entry is written inside the transaction of the change it records, so an
 import that is rolled back leaves no entry, and a committed change never lacks
 one. The table is append-only: the store offers no way to change or delete an
@@ -19,8 +22,10 @@ from borderwatch.store.dialect import Connection
 from borderwatch.store.interface import Actor
 
 #: What an entry records: ``import`` (a new dataset), ``update`` (an import into
-#: an existing one), ``remove``, or ``grant`` and ``revoke`` (a role granted in the app).
-ACTIONS: Final[tuple[str, ...]] = ("import", "update", "remove", "grant", "revoke")
+#: an existing one), ``remove``, ``grant`` and ``revoke`` (a role granted in the app),
+#: and the same three of a border's infrastructure layer (its name in ``dataset``).
+ACTIONS: Final[tuple[str, ...]] = ("import", "update", "remove", "grant", "revoke", "import infrastructure",
+                                   "update infrastructure", "remove infrastructure")
 #: How it ended: ``done``, or ``refused`` (the person's role does not allow it).
 OUTCOMES: Final[tuple[str, ...]] = ("done", "refused")
 #: Counts every entry carries (zero where they do not apply).
@@ -29,8 +34,10 @@ COUNTS: Final[tuple[str, ...]] = ("added", "updated", "unchanged", "rejected", "
 _DATA_COLUMNS = ("recorded_at", "actor", "via", "action", "outcome", "dataset", "format", "file_name", "file_hash")
 #: What an entry says of a role change: whose role (their e-mail) and which; empty for other entries.
 ROLE_COLUMNS: Final[tuple[str, ...]] = ("email", "role")
+#: The border an entry of infrastructure concerns (its key, ``LBY-TUN``); empty for other entries.
+BORDER_COLUMN: Final[str] = "border"
 #: The columns of :meth:`~borderwatch.store.interface.IncidentStore.audit_log`, in order.
-COLUMNS: Final[tuple[str, ...]] = (*_DATA_COLUMNS, *ROLE_COLUMNS, *COUNTS)
+COLUMNS: Final[tuple[str, ...]] = (*_DATA_COLUMNS, *ROLE_COLUMNS, BORDER_COLUMN, *COUNTS)
 #: Who seeds a new store with the bundled incidents (the first time it is opened).
 FIRST_RUN: Final[Actor] = Actor("borderwatch", "first run")
 
@@ -45,6 +52,8 @@ AUDIT_TABLE: Final[str] = (
 ROLE_COLUMNS_DDL: Final[tuple[str, ...]] = tuple(
     f"ALTER TABLE audit_log ADD COLUMN {column} TEXT NOT NULL DEFAULT ''" for column in ROLE_COLUMNS
 )
+#: Adds :data:`BORDER_COLUMN` (schema 8; PostGIS migration 5 has its own); older entries get empty text.
+BORDER_COLUMN_DDL: Final[str] = f"ALTER TABLE audit_log ADD COLUMN {BORDER_COLUMN} TEXT NOT NULL DEFAULT ''"
 #: SQLite's guards: any change or deletion of an entry aborts its statement.
 SQLITE_AUDIT_SCHEMA: Final[tuple[str, ...]] = (
     AUDIT_TABLE,
@@ -68,6 +77,7 @@ def record(
     file_hash: str = "",
     email: str = "",
     role: str = "",
+    border: str = "",
     **counts: int,
 ) -> None:
     """Append one entry to the audit trail, inside the caller's write transaction.
@@ -86,6 +96,8 @@ def record(
         What it concerned: the dataset, and the file imported (its SHA-256).
     email, role : str
         For a role change: whose role (their e-mail), and which role was granted or revoked.
+    border : str
+        For a change of infrastructure: the border's key.
     **counts : int
         Any of :data:`COUNTS`; the others are 0.
     """
@@ -93,7 +105,7 @@ def record(
         raise ValueError(f"not an audit entry: {action!r}, {outcome!r}, {sorted(counts)}")
     recorded_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     values = (recorded_at, actor.name, actor.via, action, outcome, dataset, format, file_name, file_hash, email, role,
-              *(int(counts.get(column, 0)) for column in COUNTS))
+              border, *(int(counts.get(column, 0)) for column in COUNTS))
     conn.execute(
         f"INSERT INTO audit_log ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})", values
     )

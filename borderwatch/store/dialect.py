@@ -107,6 +107,14 @@ class Dialect(Protocol):
         """Return the statements that set up the reading connection."""
         ...
 
+    def geometry_in(self) -> str:
+        """Return the expression that stores one WKB parameter (EPSG:4326) as the engine keeps geometry."""
+        ...
+
+    def geometry_out(self, column: str) -> str:
+        """Return the expression that reads geometry ``column`` back as WKB."""
+        ...
+
     def box_clauses(self, boxes: list[tuple[float, float, float, float]]) -> tuple[list[str], list[Any]]:
         """Return extra WHERE clauses (and their parameters) that let a spatial index find a map view.
 
@@ -172,6 +180,14 @@ class SQLiteDialect:
         """Map views and edge days read scattered rows: keep their pages."""
         return (f"PRAGMA cache_size = -{cache_kib}",)
 
+    def geometry_in(self) -> str:
+        """The WKB itself, kept as a BLOB (GDAL and shapely read it)."""
+        return "?"
+
+    def geometry_out(self, column: str) -> str:
+        """The BLOB as stored."""
+        return column
+
     def box_clauses(self, boxes: list[tuple[float, float, float, float]]) -> tuple[list[str], list[Any]]:
         """None: the index on (latitude, longitude) serves the exact ranges."""
         return [], []
@@ -224,6 +240,14 @@ class PostgresDialect:
     def reader_settings(self, cache_kib: int) -> tuple[str, ...]:
         """None: the server's configuration applies."""
         return ()
+
+    def geometry_in(self) -> str:
+        """A PostGIS geometry made from the WKB (its coordinates kept exactly)."""
+        return "ST_GeomFromWKB(?, 4326)"
+
+    def geometry_out(self, column: str) -> str:
+        """WKB written by PostGIS: the doubles as stored."""
+        return f"ST_AsBinary({column})"
 
     def box_clauses(self, boxes: list[tuple[float, float, float, float]]) -> tuple[list[str], list[Any]]:
         """The view as envelopes the GiST index on ``geom`` finds (its boxes are rounded outwards)."""

@@ -9,7 +9,7 @@ that changes data takes the :class:`Actor` the audit trail records with it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol, runtime_checkable
@@ -24,6 +24,7 @@ from borderwatch.errors import DatasetNameError, quoted
 from borderwatch.filters import IncidentQuery
 from borderwatch.importers.base import ParsedChunk, Rejection
 from borderwatch.importers.validate import BIDI_CONTROLS
+from borderwatch.infrastructure import InfrastructureFeature
 from borderwatch.roles import Role
 
 #: Dataset (and format) name of the bundled incidents; reserved for them.
@@ -192,6 +193,35 @@ class ImportReport:
         }
 
 
+@dataclass(frozen=True)
+class InfrastructureReport:
+    """What an import of an infrastructure layer did.
+
+    Attributes
+    ----------
+    border, layer : str
+        The border's key (``"LBY-TUN"``) and the layer stored.
+    features : int
+        Features the layer holds now.
+    added, updated, unchanged, removed : int
+        Features new to the layer, changed, the same as stored, and stored
+        before but not in the file (gone with the layer replaced).
+    """
+
+    border: str
+    layer: str
+    features: int
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as the command line's ``--json`` prints it (the attributes, by name)."""
+        return {"border": self.border, "layer": self.layer, "features": self.features, "added": self.added,
+                "updated": self.updated, "unchanged": self.unchanged, "removed": self.removed}
+
+
 @runtime_checkable
 class IncidentStore(Protocol):
     """What every engine of the store offers (SQLite and PostGIS).
@@ -247,6 +277,31 @@ class IncidentStore(Protocol):
         self, border: str, measure: Callable[[np.ndarray, np.ndarray], pd.DataFrame], signature: str,
     ) -> int:
         """Measure in bulk the incidents lacking ``border``'s measures (all if ``signature`` changed); count them."""
+        ...
+
+    def import_infrastructure(
+        self,
+        border: str,
+        features: Sequence[InfrastructureFeature],
+        *,
+        layer: str,
+        file_name: str,
+        file_hash: str,
+        actor: Actor,
+    ) -> InfrastructureReport:
+        """Store ``features`` as one layer of a border's infrastructure, replacing a layer of that name; audited."""
+        ...
+
+    def infrastructure(self, border: str) -> list[InfrastructureFeature]:
+        """Return every stored infrastructure feature of a border, by layer, then in file order."""
+        ...
+
+    def infrastructure_layers(self, border: str | None = None) -> pd.DataFrame:
+        """List the stored infrastructure layers (of one border, or all) with their provenance and counts."""
+        ...
+
+    def remove_infrastructure(self, border: str, layer: str, *, actor: Actor) -> int:
+        """Remove one infrastructure layer of a border, recording ``actor``; return how many features went."""
         ...
 
     def record_refusal(self, action: str, *, actor: Actor, dataset: str = "") -> None:
@@ -328,7 +383,7 @@ class IncidentStore(Protocol):
         ...
 
     def revision(self) -> str:
-        """Return a token that changes whenever the stored incidents (or the roles granted) change."""
+        """Return a token that changes whenever the stored incidents (or the roles or infrastructure) change."""
         ...
 
     def flag_duplicates(self) -> int:

@@ -12,7 +12,7 @@ import numpy as np
 
 from borderwatch.borderzone import MEASURE_COLUMNS, bundled_zone
 from borderwatch.mapgrid import grid_xy, month_index
-from borderwatch.store import audit, bordermeasures, grants, summaries
+from borderwatch.store import audit, bordermeasures, grants, infrastructure, summaries
 from borderwatch.store.dialect import Dialect
 from borderwatch.store.imports import measure_values
 from borderwatch.store.interface import BUNDLED, ID_QUALIFIER
@@ -31,7 +31,7 @@ _REMEASURE_BATCH = 100_000
 
 
 def upgrade(conn: sqlite3.Connection, dialect: Dialect) -> None:
-    """Bring a store of schema version 1 to 5 to :data:`SCHEMA_VERSION` (inside one write)."""
+    """Bring a store of schema version 1 to 7 to :data:`SCHEMA_VERSION` (inside one write)."""
     version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
     if version == SCHEMA_VERSION:
         return  # another process upgraded it meanwhile
@@ -66,6 +66,7 @@ def upgrade(conn: sqlite3.Connection, dialect: Dialect) -> None:
         if column not in present:
             conn.execute(statement)
     add_border_measures(conn)  # 6 -> 7
+    add_infrastructure(conn)  # 7 -> 8
     if version == "1":
         summaries.refresh_cells(conn, dialect, [row[0] for row in conn.execute("SELECT name FROM datasets")])
         summaries.recount_longest_span(conn, dialect)
@@ -79,6 +80,14 @@ def add_border_measures(conn: sqlite3.Connection) -> None:
     """Schema 7: the table of per-border measures (empty: every border but the default is measured on request)."""
     for statement in bordermeasures.SQLITE_MEASURES_DDL:
         conn.execute(statement)
+
+
+def add_infrastructure(conn: sqlite3.Connection) -> None:
+    """Schema 8: the tables of imported infrastructure (empty), and the border an audit entry concerns."""
+    for statement in infrastructure.SQLITE_SCHEMA:
+        conn.execute(statement)
+    if audit.BORDER_COLUMN not in {row[1] for row in conn.execute("PRAGMA table_info(audit_log)")}:
+        conn.execute(audit.BORDER_COLUMN_DDL)
 
 
 def _qualify_ids(conn: sqlite3.Connection) -> None:

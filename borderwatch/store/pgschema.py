@@ -24,8 +24,10 @@ sorting and the id ranges of :meth:`~borderwatch.store.reads.IncidentReads.incid
 give the same answers whatever the database's locale; an import's log has
 an identity key, as has an entry of the audit trail, which triggers keep
 append-only (see :mod:`.audit`); a role granted in the app is a row of
-``role_grants`` (see :mod:`.grants`); every incident has its position as ``geometry(Point, 4326)``,
-generated from latitude and longitude, with a GiST index for map views.
+``role_grants`` (see :mod:`.grants`); a border's imported infrastructure
+is ``geometry(Geometry, 4326)`` with a GiST index (see :mod:`.infrastructure`);
+every incident has its position as ``geometry(Point, 4326)``, generated
+from latitude and longitude, with a GiST index for map views.
 """
 
 from __future__ import annotations
@@ -132,12 +134,30 @@ _MIGRATION_4: Final[tuple[str, ...]] = (
     "CREATE INDEX IF NOT EXISTS border_measures_distance ON border_measures (border, distance_border_km)",
 )
 
+# IF NOT EXISTS throughout: a database taken back to an earlier migration by hand (as tests do) keeps these.
+_MIGRATION_5: Final[tuple[str, ...]] = (
+    'CREATE TABLE IF NOT EXISTS infrastructure_layers (border TEXT COLLATE "C" NOT NULL,'
+    ' layer TEXT COLLATE "C" NOT NULL, features INTEGER NOT NULL, lines INTEGER NOT NULL, points INTEGER NOT NULL,'
+    ' file_name TEXT COLLATE "C" NOT NULL, file_hash TEXT COLLATE "C" NOT NULL,'
+    ' imported_at TEXT COLLATE "C" NOT NULL, imported_by TEXT COLLATE "C" NOT NULL, PRIMARY KEY (border, layer))',
+    'CREATE TABLE IF NOT EXISTS infrastructure_features (border TEXT COLLATE "C" NOT NULL,'
+    ' layer TEXT COLLATE "C" NOT NULL, file_order INTEGER NOT NULL, feature_id TEXT COLLATE "C" NOT NULL,'
+    ' name TEXT COLLATE "C" NOT NULL, kind TEXT COLLATE "C" NOT NULL, built_from TEXT COLLATE "C",'
+    ' built_to TEXT COLLATE "C", periods TEXT COLLATE "C" NOT NULL, sources TEXT COLLATE "C" NOT NULL,'
+    ' notes TEXT COLLATE "C" NOT NULL, properties TEXT COLLATE "C" NOT NULL, file_rows TEXT COLLATE "C" NOT NULL,'
+    ' content_hash TEXT COLLATE "C" NOT NULL, geometry geometry(Geometry, 4326) NOT NULL,'
+    ' PRIMARY KEY (border, layer, feature_id))',
+    "CREATE INDEX IF NOT EXISTS infrastructure_features_geometry ON infrastructure_features USING GIST (geometry)",
+    """ALTER TABLE audit_log ADD COLUMN IF NOT EXISTS border TEXT COLLATE "C" NOT NULL DEFAULT ''""",
+)
+
 #: Numbered migrations: (number, what it does, statements). Never edit one that has shipped; add the next.
 MIGRATIONS: Final[tuple[tuple[int, str, tuple[str, ...]], ...]] = (
     (1, "incidents, datasets, imports, meta and the map summary, with PostGIS positions", _MIGRATION_1),
     (2, "the audit trail, append-only", _MIGRATION_2),
     (3, "roles granted in the app, and whose role an audit entry changed", _MIGRATION_3),
     (4, "per-border measures, keyed by a row id every incident gets for good", _MIGRATION_4),
+    (5, "borders' infrastructure imported by layer, and the border an audit entry concerns", _MIGRATION_5),
 )
 #: The number of the last migration: a new database is brought to it.
 LATEST: Final[int] = MIGRATIONS[-1][0]

@@ -19,9 +19,10 @@ from borderwatch import config
 from borderwatch.borderzone import MEASURE_COLUMNS
 from borderwatch.errors import BorderNotMeasuredError
 from borderwatch.filters import IncidentFilter, IncidentQuery
+from borderwatch.infrastructure import InfrastructureFeature
 from borderwatch.mapgrid import SUMMARY_LEVELS, cell_shift, summary_level
 from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
-from borderwatch.store import audit, grants
+from borderwatch.store import audit, grants, infrastructure
 from borderwatch.store.bordermeasures import MEASURED_SIGNATURE, MEASURED_UPTO
 from borderwatch.store.dialect import Dialect
 from borderwatch.store.interface import ID_QUALIFIER, POINT_COLUMNS, BBox, qualified_id
@@ -66,10 +67,11 @@ class IncidentReads:
         )[0][0]
 
     def revision(self) -> str:
-        """Return a token that changes whenever the stored incidents (or the roles granted) change.
+        """Return a token that changes whenever the stored incidents (or the roles or infrastructure) change.
 
         Readers cache query results under it (the dashboard, across sessions).
-        Every write that changes incidents or their flags counts it up in the
+        Every write that changes incidents or their flags, a role granted, or
+        a border's stored infrastructure counts it up in the
         same transaction; a write that changes nothing leaves the store
         byte-identical.
 
@@ -253,6 +255,47 @@ class IncidentReads:
         """
         sql, params = audit.latest_sql(limit)
         return audit.as_frame(self._read(sql, params))
+
+    def infrastructure(self, border: str) -> list[InfrastructureFeature]:
+        """Every stored infrastructure feature of a border: by layer name, then in the order of its file.
+
+        Parameters
+        ----------
+        border : str
+            Two countries' codes in either order (``"TUN-LBY"``).
+
+        Returns
+        -------
+        list of InfrastructureFeature
+            Each with ``layer`` its layer's name; none when nothing is stored
+            for the border (its bundled preset is not stored: see
+            :func:`borderwatch.infrastructure.border_infrastructure`).
+
+        Raises
+        ------
+        BorderLookupError
+            ``border`` names no land border.
+        """
+        key = infrastructure.border_key(border)
+        return infrastructure.as_features(self._read(infrastructure.features_sql(self.dialect), (key,)))
+
+    def infrastructure_layers(self, border: str | None = None) -> pd.DataFrame:
+        """List the stored infrastructure layers, of one border or of all, by border and layer name.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``border`` (its key), ``layer``, ``features``, ``lines``,
+            ``points``, ``file_name``, ``file_hash`` (SHA-256),
+            ``imported_at`` (UTC) and ``imported_by`` (as the audit trail names them).
+
+        Raises
+        ------
+        BorderLookupError
+            ``border`` names no land border.
+        """
+        sql, params = infrastructure.layers_sql(None if border is None else infrastructure.border_key(border))
+        return infrastructure.as_layers_frame(self._read(sql, params))
 
     def role_grants(self) -> pd.DataFrame:
         """List the roles granted in the app, by e-mail.

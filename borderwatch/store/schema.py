@@ -22,7 +22,7 @@ from borderwatch.schema import COUNT_COLUMNS, INCIDENT_COLUMNS
 from borderwatch.store.dialect import Connection, Dialect
 
 #: Version of the table layout below; older ones are upgraded in place, newer ones refused.
-SCHEMA_VERSION: Final[str] = "7"
+SCHEMA_VERSION: Final[str] = "8"
 #: The earliest ISO date a stored incident can have; stores written before
 #: version 4 may hold earlier ones ("-001-01-01"), which no page can show.
 FIRST_DATE: Final[str] = "0001-01-01"

@@ -54,7 +54,7 @@ from borderwatch.errors import (
     StoreDamagedError,
     StoreUnavailableError,
 )
-from borderwatch.store import audit, bordermeasures, grants, imports, migrations
+from borderwatch.store import audit, bordermeasures, grants, imports, infrastructure, migrations
 from borderwatch.store.dialect import SQLITE, SQLiteDialect
 from borderwatch.store.paths import DATA_DIR_ENV, damage_message
 from borderwatch.store.schema import SCHEMA, SCHEMA_VERSION, TEMP_SCHEMA, ZONE_SIGNATURE, set_meta
@@ -233,16 +233,17 @@ class SQLiteStore(IncidentWrites):
             row = None
         if row is None:
             with self._write() as conn:
-                for statement in (*SCHEMA, *audit.SQLITE_AUDIT_SCHEMA, *bordermeasures.SQLITE_MEASURES_DDL):
+                for statement in (*SCHEMA, *audit.SQLITE_AUDIT_SCHEMA, *bordermeasures.SQLITE_MEASURES_DDL,
+                                  *infrastructure.SQLITE_SCHEMA):
                     conn.execute(statement)
                 # Two processes may race to create the file; the second finds the row.
                 if conn.execute("SELECT 1 FROM meta WHERE key = 'schema_version'").fetchone() is None:
                     # Only here: a column cannot be added twice, as the one who lost the race would.
-                    for statement in grants.SCHEMA:
+                    for statement in (*grants.SCHEMA, audit.BORDER_COLUMN_DDL):
                         conn.execute(statement)
                     conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
                     set_meta(conn, self.dialect, ZONE_SIGNATURE, bundled_zone().signature)
-        elif row[0] in ("1", "2", "3", "4", "5", "6"):
+        elif row[0] in ("1", "2", "3", "4", "5", "6", "7"):
             with self._write() as conn:
                 migrations.upgrade(conn, self.dialect)
         elif row[0] != SCHEMA_VERSION:

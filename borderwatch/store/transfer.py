@@ -2,7 +2,8 @@
 
 Every table of the SQLite file is copied whole, column by column as both
 engines name them: datasets with their provenance, the import log, the audit trail, the
-roles granted in the app, the incidents with their measures and duplicate flags, the map summary and the
+roles granted in the app, the incidents with their measures and duplicate flags, the map summary, the
+borders' imported infrastructure (its WKB made PostGIS geometry) and the
 ``meta`` values (revision, longest span, ...). The measures against other
 borders (``border_measures``) are copied too, not measured again: the file
 names an incident by its SQLite ``rowid``, the database by its own
@@ -32,7 +33,8 @@ from borderwatch.store.schema import bump_revision, column_ddl, set_meta
 
 #: Tables that hold a store's content: the target must have none of their rows.
 CONTENT_TABLES: Final[tuple[str, ...]] = (
-    "datasets", "imports", "incidents", "incident_cells", "audit_log", "role_grants", "border_measures")
+    "datasets", "imports", "incidents", "incident_cells", "audit_log", "role_grants", "border_measures",
+    "infrastructure_layers", "infrastructure_features")
 # Rows read from the file per batch.
 _BATCH = 20_000
 
@@ -93,7 +95,10 @@ def _copy(source: sqlite3.Connection, conn: PostgresConnection, tables: list[str
         if table == "meta":
             conn.execute("DELETE FROM meta")  # the values of the store being copied replace the fresh ones
         names = ", ".join(columns)
-        insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"
+        # The infrastructure's WKB becomes PostGIS geometry (a plain COPY would read it as text).
+        values = ", ".join(POSTGRES.geometry_in() if (table, column) == ("infrastructure_features", "geometry")
+                           else "?" for column in columns)
+        insert = f"INSERT INTO {table} ({names}) VALUES ({values})"
         cursor = source.execute(f"SELECT {names} FROM {table}")
         while batch := cursor.fetchmany(_BATCH):
             conn.executemany(insert, batch)

@@ -1,4 +1,4 @@
-"""Writing to the store, for any engine: imports, removals, the duplicate flags, role grants.
+"""Writing to the store, for any engine: imports, removals, the duplicate flags, role grants, infrastructure.
 
 An engine's store inherits these and supplies :meth:`IncidentWrites._write`
 (one write transaction, as a :class:`~borderwatch.store.dialect.Connection`
@@ -7,16 +7,17 @@ holding the writer lock) besides what :class:`~borderwatch.store.reads.IncidentR
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 
 from borderwatch import config
 from borderwatch.errors import DatasetConflictError, PermissionDeniedError, UnknownDatasetError, quoted
 from borderwatch.importers.base import ParsedChunk
+from borderwatch.infrastructure import InfrastructureFeature
 from borderwatch.roles import Role, check_email, check_grantable, require
-from borderwatch.store import audit, bordermeasures, duplicates, grants, imports, summaries
+from borderwatch.store import audit, bordermeasures, duplicates, grants, imports, infrastructure, summaries
 from borderwatch.store.dialect import Connection
-from borderwatch.store.interface import BUNDLED, Actor, ImportReport, check_dataset_name
+from borderwatch.store.interface import BUNDLED, Actor, ImportReport, InfrastructureReport, check_dataset_name
 from borderwatch.store.reads import IncidentReads
 
 
@@ -237,6 +238,77 @@ class IncidentWrites(IncidentReads):
         """
         with self._write() as conn:
             return imports.import_bundled(conn, self.dialect, actor)
+
+    def import_infrastructure(
+        self,
+        border: str,
+        features: Sequence[InfrastructureFeature],
+        *,
+        layer: str,
+        file_name: str,
+        file_hash: str,
+        actor: Actor,
+    ) -> InfrastructureReport:
+        """Store features as one named layer of a border's infrastructure, in one transaction.
+
+        A layer of that name stored for the border before is replaced whole.
+        Like an import of incidents, it needs the ``import`` role where the
+        caller checks roles (the app); the store records who did it.
+
+        Parameters
+        ----------
+        border : str
+            Two countries' codes in either order (``"TUN-LBY"``).
+        features : sequence of InfrastructureFeature
+            As :func:`~borderwatch.importers.infrastructure.read_infrastructure`
+            gives them (in file order, ids unique); their ``layer`` is ignored.
+        layer : str
+            The layer's name, checked as a dataset name is (the command line
+            names it after the file); ``"preset"`` is reserved.
+        file_name, file_hash : str
+            Provenance: the file's name and SHA-256.
+        actor : Actor
+            Who imports, and which way: recorded in the audit trail, in the same transaction.
+
+        Returns
+        -------
+        InfrastructureReport
+            Features added, updated, unchanged and removed. The same file again changes nothing.
+
+        Raises
+        ------
+        BorderLookupError
+            ``border`` names no land border.
+        DatasetNameError, DatasetConflictError
+            The layer name is empty, too long, holds control characters, or is ``"preset"``.
+        DataValidationError
+            No feature, or two features with one id.
+        """
+        key = infrastructure.border_key(border)
+        name = infrastructure.checked_layer(layer)
+        with self._write() as conn:
+            return infrastructure.import_layer(conn, self.dialect, key, name, features, file_name, file_hash, actor)
+
+    def remove_infrastructure(self, border: str, layer: str, *, actor: Actor) -> int:
+        """Remove one stored infrastructure layer of a border, in one transaction recorded in the audit trail.
+
+        Like removing a dataset, it needs the ``remove_dataset`` role where the caller checks roles.
+
+        Returns
+        -------
+        int
+            Features removed.
+
+        Raises
+        ------
+        BorderLookupError
+            ``border`` names no land border.
+        UnknownLayerError
+            The border has no stored layer of that name; the message lists those it has.
+        """
+        key = infrastructure.border_key(border)
+        with self._write() as conn:
+            return infrastructure.remove_layer(conn, self.dialect, key, layer.strip(), actor)
 
     def record_refusal(self, action: str, *, actor: Actor, dataset: str = "") -> None:
         """Record in the audit trail that ``actor``'s role refused ``action``, in a transaction of its own.
