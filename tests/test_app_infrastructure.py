@@ -37,7 +37,7 @@ def fence_file(folder: Path, name: str = "fences.geojson", far: bool = False) ->
     ]
     if far:
         rows.append({"feature_id": "far", "name": "Madrid", "kind": "post", "built_from": "", "built_to": "",
-                     "sources": "", "geometry": shapely.Point(-3.70, 40.42)})
+                     "sources": "Test file", "geometry": shapely.Point(-3.70, 40.42)})
     path = folder / name
     gpd.GeoDataFrame(rows, crs="EPSG:4326").to_file(path, driver="GeoJSON")
     return path
@@ -56,7 +56,7 @@ def _layers(at: AppTest):
 def test_tunisia_libya_lists_its_bundled_barrier_and_crossings():
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("app_pages/import_data.py").run()
-    assert at.header[1].value.startswith("Border infrastructure: Tunisia")
+    assert at.header[1].value == "Barriers and crossings: Tunisia–Libya border"
     layers = _layers(at)
     assert layers.loc[0, "Layer"] == "preset (bundled)"
     assert (layers.loc[0, "Features"], layers.loc[0, "Barriers (lines)"], layers.loc[0, "Points"]) == (3, 1, 2)
@@ -74,7 +74,8 @@ def test_a_file_is_checked_against_the_border_then_stored_as_a_layer_of_it(app, 
     assert preview["Name"].tolist() == ["Moroccan fence", MARKUP]  # kept as data, shown as text
     app.button(key="infrastructure-store").click().run()
     assert not app.exception, app.exception
-    assert "Stored layer “fences” of Algeria–Morocco: 2 added, 0 updated, 0 removed." in app.success[0].value
+    assert app.success[0].value == (
+        "Stored layer “fences” of the Algeria–Morocco border: 2 added, 0 updated, 0 unchanged, 0 removed.")
     layers = _layers(app)
     assert layers["Layer"].tolist() == ["fences"]
     assert (layers.loc[0, "Features"], layers.loc[0, "Barriers (lines)"], layers.loc[0, "Points"]) == (2, 1, 1)
@@ -89,7 +90,7 @@ def test_storing_a_layer_again_replaces_it_and_removal_is_confirmed(app, tmp_pat
     smaller.to_file(path, driver="GeoJSON")
     _upload(app, path)
     app.button(key="infrastructure-store").click().run()
-    assert "0 added, 1 updated, 1 removed." in app.success[0].value
+    assert "0 added, 0 updated, 1 unchanged, 1 removed." in app.success[0].value
     assert _layers(app).loc[0, "Features"] == 1
     app.selectbox(key="infrastructure-doomed").set_value("fences").run()
     assert app.button(key="infrastructure-remove").disabled

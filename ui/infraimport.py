@@ -23,6 +23,7 @@ from borderwatch.importers.report import group_rejections, rejection_csv_bytes
 from borderwatch.infrastructure import PRESET_LAYER, InfrastructureFeature
 from borderwatch.schema import INFRASTRUCTURE_LINE_KINDS
 from borderwatch.store import IncidentStore, check_dataset_name
+from ui import cache
 from ui.access import current_actor, may, permitted
 from ui.imports import check_infrastructure_upload, message_of, saved_upload
 
@@ -62,6 +63,11 @@ def feature_table(features: list[InfrastructureFeature]) -> pd.DataFrame:
     ).rename(columns=FEATURE_LABELS)
 
 
+def _title(border: Border) -> str:
+    """The border as the map's title names it ("Tunisia–Libya border")."""
+    return str(cache.border_line(border.key)["name"].iloc[0])
+
+
 def _store_checked(store: IncidentStore, border: Border, features: list[InfrastructureFeature], layer: str,
                    file_name: str, digest: str) -> None:
     try:
@@ -71,8 +77,8 @@ def _store_checked(store: IncidentStore, border: Border, features: list[Infrastr
         st.error(f"Nothing was stored: {escape_markdown(message_of(error))}")
         return
     st.session_state[DONE_KEY] = (
-        f"Stored layer “{escape_markdown(layer)}” of {escape_markdown(border.name)}: {report.added:,} added, "
-        f"{report.updated:,} updated, {report.removed:,} removed."
+        f"Stored layer “{escape_markdown(layer)}” of the {escape_markdown(_title(border))}: {report.added:,} "
+        f"added, {report.updated:,} updated, {report.unchanged:,} unchanged, {report.removed:,} removed."
     )
     st.session_state[_UPLOADER_KEY] = st.session_state.get(_UPLOADER_KEY, 0) + 1
     st.rerun()
@@ -135,7 +141,7 @@ def _removal(store: IncidentStore, border: Border, layers: list[str]) -> None:
 
 def show_infrastructure(store: IncidentStore, border: Border) -> None:
     """Draw the section for the border chosen in the sidebar: its layers, an import form and a removal."""
-    st.header(f"Border infrastructure: {border.name}", anchor=False)
+    st.header(f"Barriers and crossings: {_title(border)}", anchor=False)
     st.caption(
         "Fences, walls, trenches, berms, crossings, posts and sensors of the border chosen in the sidebar, "
         "drawn on the map as of the day shown (its *Barrier* and *Crossings* layers). Each file is checked "
