@@ -168,3 +168,27 @@ def test_the_preset_shows_a_crossing_closed_in_a_period_if_it_was_closed_on_any_
                                                          "dehiba-wazin": date(2016, 4, 30)}
     # A one-day period on the reopening day: open.
     assert days(date(2016, 3, 22), date(2016, 3, 22))["dehiba-wazin"] == date(2016, 3, 22)
+
+
+def test_the_map_page_draws_another_borders_features_and_tags_them_for_the_legend(tmp_path, monkeypatch):
+    from borderwatch.filters import IncidentQuery
+    from borderwatch.mapview import MapData
+    from ui import cache
+    from ui.maplayers import switchable_layers
+
+    features = tuple(_features(tmp_path))
+    # What the border's file would give once imported; places stay the bundled case's only.
+    monkeypatch.setattr(cache, "border_infrastructure", lambda key: features if key == "DZA-MAR" else ())
+    query = IncidentQuery(border="DZA-MAR")
+    shown = MapData(points=None, cells=None, zoom=6, in_view=0)
+    groups = switchable_layers(("barrier", "crossings", "places"), query, query, shown, date(2016, 5, 31),
+                               date(2016, 5, 1), border_key="DZA-MAR")
+    assert [group.layer_name for group in groups] == [BARRIER_LAYER_NAME, CROSSINGS_LAYER_NAME]
+    barrier, points = groups
+    assert set(_drawn(barrier)) == {"w1"} and _drawn(points)["p1"]["properties"]["status"] == "inactive"
+    html = _render(*groups)
+    assert 'BorderWatch.tag(' in html and '"barrier"' in html and '"crossings"' in html
+    # A border with nothing recorded draws empty layers.
+    groups = switchable_layers(("barrier", "crossings"), query, query, shown, date(2016, 5, 31),
+                               border_key="POL-BLR")
+    assert [_drawn(group) for group in groups] == [{}, {}]
