@@ -84,8 +84,9 @@ def popup_html(item: ShownFeature) -> str:
     if built:
         lines.append(escape_html(f"Built {' '.join(built)}"))
     if feature.notes:
-        lines.append(f"<i>{escape_html(feature.notes)}</i>")
-    lines += [escape_html(property_words(name, value)) for name, value in feature.properties.items()]
+        lines.append(f"<small><i>{escape_html(feature.notes)}</i></small>")
+    lines += [f"<small>{escape_html(property_words(name, value))}</small>"
+              for name, value in feature.properties.items()]
     if feature.sources:
         lines.append(f"<small>Sources: {escape_html(feature.sources)}</small>")
     return "<br>".join(lines)

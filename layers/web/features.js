@@ -37,7 +37,8 @@
   BW.bindInfrastructure = function (feature, layer) {
     var isPoint = feature.geometry && feature.geometry.type === "Point";
     layer.bindTooltip(feature.properties.tooltip_html, isPoint ? { direction: "right" } : { sticky: true });
-    layer.bindPopup(feature.properties.popup_html, { maxWidth: 360 });
+    // A long record (notes, lengths, provenance) scrolls inside the popup instead of covering the map.
+    layer.bindPopup(feature.properties.popup_html, { maxWidth: 360, maxHeight: 300 });
     layer.on("add", function () {
       var element = layer.getElement ? layer.getElement() : null;
       if (element) { element.setAttribute("data-feature-id", String(feature.properties.feature_id)); }
