@@ -49,6 +49,10 @@ def _border_css(style: LineStyle) -> str:
     return f"{style.weight_px:g}px {pattern} {style.colour}"
 
 
+# A legend dot in the shape of a kind of point (layers.infrastructure.point_style draws them on the map).
+_SHAPE_CSS = {"circle": "", "square": "border-radius:2px", "diamond": "border-radius:1px;transform:rotate(45deg)"}
+
+
 def _infrastructure_rows() -> list[str]:
     """A row per kind and status of infrastructure, each shown only while the map draws one (``data-mark``)."""
     rows = []
@@ -59,9 +63,7 @@ def _infrastructure_rows() -> list[str]:
                         f"{kind.capitalize()}: {status}</div>")
     for kind in (*INFRASTRUCTURE_POINT_KINDS, "other"):
         for status in (status for status in INFRASTRUCTURE_STATUSES[kind] if status not in BARRIER_LINES):
-            shape = {"circle": "", "square": "border-radius:2px",
-                     "diamond": "border-radius:1px;transform:rotate(45deg)"}
-            symbol = _dot(POINT_STATUS_COLOURS[status], shape[POINT_SHAPES.get(kind, POINT_SHAPES["other"])])
+            symbol = _dot(POINT_STATUS_COLOURS[status], _SHAPE_CSS[POINT_SHAPES.get(kind, POINT_SHAPES["other"])])
             rows.append(f'<div data-layer="crossings" data-mark="{mark(kind, status)}">{symbol}'
                         f"{kind.capitalize()} {status} on the date shown</div>")
     return rows
