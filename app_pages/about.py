@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from borderwatch import config
 from borderwatch.escape import escape_markdown
+from borderwatch.infrastructure import is_line, property_words, status_periods
 from ui import cache
 from ui.border import current_border
-from ui.sidebar import is_default_border
+from ui.sidebar import chosen_key, is_default_border
 
 border = cache.border().iloc[0]
-barrier = cache.barrier().iloc[0]
+border_name = str(cache.border_line(chosen_key())["name"].iloc[0])
+infrastructure = cache.border_infrastructure(chosen_key())
 incidents = cache.bundled_incidents()
 places = cache.places()
 
@@ -24,8 +27,8 @@ if not is_default_border():
         f"share {shown.length_km:,.0f} km of land border in Natural Earth 1:10m, in {shown.parts} "
         f"part{'s' if shown.parts != 1 else ''}. Source: {escape_markdown(shown.source)}; "
         f"licence: {escape_markdown(shown.licence)}. The line is generalised, not survey-grade. "
-        "No barrier, crossings or places are bundled for it; the rest of this page is about the "
-        "bundled Tunisia–Libya case."
+        "No places are bundled for it; its barriers and crossings, if any were imported, are listed below. "
+        "The rest of this page is about the bundled Tunisia–Libya case."
     )
 st.markdown(
     """
@@ -73,16 +76,8 @@ st.markdown(
   7 km west-north-west of the Ras Ajdir crossing, so Ras Ajdir plots on the
   Libyan side of it. Distances to the border are good to a few kilometres, not
   better.
-- **The barrier alignment is approximate.** No public dataset gives the path of
-  the trench and berm. BorderWatch draws the border from the coast to the point
-  nearest Dehiba, offset {float(barrier['offset_km']):g} km into Tunisia as
-  reported. That line is {float(barrier['measured_length_km']):.0f} km long;
-  the completed barrier was reported as about {escape_markdown(barrier['reported_length_km'])} km
-  ({escape_markdown(barrier['reported_length_miles'])} miles), planned at
-  {escape_markdown(barrier['planned_length_km'])} km, with other reports of
-  {escape_markdown(barrier['other_reported_lengths'])}. Announced
-  {escape_markdown(barrier['announced'])}; completion announced
-  {escape_markdown(barrier['completion_announced'])}.
+- **Barrier alignments may be approximate.** Each barrier's own file says how
+  its line was drawn and how long it was reported to be: see below.
 - **Coordinates are place-level.** Each incident is placed at the gazetteer
   point of the place its sources name (a town, a museum, a hotel). The details
   panel gives each one's precision; an incident "in Kasserine" may have
@@ -93,17 +88,35 @@ st.markdown(
 """
 )
 
-st.header("Status of the barrier and the crossings by date", anchor=False)
-st.markdown(
-    "The map's time slider draws the barrier and the crossings as these dated reports put them "
-    "(`data/timeline.csv`); a day no row covers leaves the barrier undrawn and a crossing open."
-)
-st.dataframe(
-    cache.timeline().astype({"start": str, "end": str}).replace({"None": ""}),
-    hide_index=True, width="stretch",
-    column_config={"feature_id": "Feature", "feature_kind": "Kind", "status": "Status", "start": "From",
-                   "end": "Until (not included)", "source": "Sources", "note": "Note"},
-)
+st.header(f"Barriers and crossings of the {escape_markdown(border_name)}", anchor=False)
+if not infrastructure:
+    st.markdown(f"No barriers or crossings are recorded for the {escape_markdown(border_name)}: import a file "
+                "on the Import data page.")
+for feature in (feature for feature in infrastructure if is_line(feature)):
+    built = " ".join(f"{words} {when:%d %B %Y}" for words, when in (("from", feature.built_from),
+                                                                    ("to", feature.built_to)) if when)
+    facts = [f"{feature.kind.capitalize()}" + (f", built {built}" if built else ""), feature.notes,
+             *(property_words(name, value) for name, value in feature.properties.items()),
+             f"Sources: {feature.sources}" if feature.sources else ""]
+    st.markdown(f"**{escape_markdown(feature.name or feature.kind.capitalize())}**\n\n"
+                + "\n".join(f"- {escape_markdown(fact)}" for fact in facts if fact))
+if infrastructure:
+    st.markdown(
+        "The map's time slider draws each barrier and crossing as these dated reports put it; a day no row "
+        "covers leaves a barrier undrawn (or, before its end date, as its file dates it) and a crossing open."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [{"feature_id": feature.id, "feature_kind": feature.kind, "status": period.status,
+              "start": period.start.isoformat(), "end": period.end.isoformat() if period.end else "",
+              "source": period.sources, "note": period.notes}
+             for feature in infrastructure for period in status_periods(feature)],
+            columns=["feature_id", "feature_kind", "status", "start", "end", "source", "note"],
+        ),
+        hide_index=True, width="stretch",
+        column_config={"feature_id": "Feature", "feature_kind": "Kind", "status": "Status", "start": "From",
+                       "end": "Until (not included)", "source": "Sources", "note": "Note"},
+    )
 
 st.header("What is bundled, and what you imported", anchor=False)
 datasets = cache.store().datasets()

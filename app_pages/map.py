@@ -1,4 +1,4 @@
-"""Map page: the border, the barrier, places and the filtered attack sites, over time."""
+"""Map page: the border, its barriers and crossings, places and the filtered attack sites, over time."""
 
 from __future__ import annotations
 
@@ -77,8 +77,8 @@ if shown_time.frame is not None:
         f"{escape_markdown(shown_time.frame.label)}: {period_summary.shown:,} incidents, "
         f"{period_summary.deaths:,} deaths ({shown_time.frame.start:%d %b} to {shown_time.frame.end:%d %b %Y}), "
         f"of the {summary.shown:,} in the date range: the map shows this period. "
-        f"The barrier is drawn as it stood on {shown_time.as_of:%d %B %Y}; a crossing closed on any day "
-        "of the period is drawn closed."
+        f"Barriers are drawn as they stood on {shown_time.as_of:%d %B %Y}; a crossing or post closed on any "
+        "day of the period is drawn closed."
     )
 
 reopen_at_last_view()
@@ -140,10 +140,14 @@ with map_column:
             "numbered circle counts the incidents of its area. Zoom in, or click a circle, "
             "to see them one by one."
         )
+    if {"barrier", "crossings"} & set(visible) and not cache.border_infrastructure(border_key):
+        st.caption(
+            f"No barriers or crossings are recorded for the {escape_markdown(border_name)}: import a file "
+            "on the Import data page."
+        )
     if not is_default_border() and set(visible) & set(BUNDLED_CASE_LAYERS):
         st.caption(
-            f"The {escape_markdown(border_name)} has no barrier, crossings or places bundled: those layers are "
-            "drawn for Tunisia–Libya only."
+            f"The {escape_markdown(border_name)} has no places bundled: that layer is drawn for Tunisia–Libya only."
         )
     render_share(visible, query, period_query, shown, shown_time, view)
 

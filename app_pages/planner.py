@@ -38,6 +38,7 @@ from ui.planning import (
     gaps_table,
     incidents_covered,
     kept_name,
+    longest_barrier,
     next_plan_name,
     placement_note,
     plan_crs,
@@ -83,6 +84,7 @@ query = current_query()
 border = current_border()
 bundled_case = is_default_border()
 st.title("Surveillance planner")
+has_barrier = longest_barrier(border.key) is not None
 if bundled_case:
     st.markdown(
         "In February 2016 Tunisia announced electronic surveillance along its barrier, with US and German help. "
@@ -91,14 +93,16 @@ if bundled_case:
     )
 else:
     st.markdown(
-        f"Place sensors (cameras, radars) along a stretch of the {escape_markdown(border.name)} border, and see how "
-        "much of the line they cover and which past incidents fell within their range. No barrier is bundled "
-        "for this border."
+        f"Place sensors (cameras, radars) along {'its barrier or ' if has_barrier else ''}a stretch of the "
+        f"{escape_markdown(border.name)} border, and see how much of the line they cover and which past incidents "
+        "fell within their range."
+        + ("" if has_barrier else " No barrier is recorded for this border: import one on the Import data page "
+           "to plan along it.")
     )
 
 border_km = coverable_km(border.key)
-# Only Tunisia–Libya has a barrier; a stretch chosen on another border may not fit this one.
-lines = [BARRIER, BORDER] if bundled_case else [BORDER]
+# A border without a barrier offers its stretches only; a stretch chosen on another border may not fit this one.
+lines = [BARRIER, BORDER] if has_barrier else [BORDER]
 if st.session_state.get("plan_line") not in lines:
     st.session_state.pop("plan_line", None)
 stretch_limit = round(border_km, 1)

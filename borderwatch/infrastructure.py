@@ -27,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from borderwatch import config
 from borderwatch.schema import INFRASTRUCTURE_KIND_SYNONYMS, INFRASTRUCTURE_LINE_KINDS
+from borderwatch.timeline import describe_period
 
 #: Status of a line between ``built_from`` and ``built_to``, and from ``built_to`` on.
 UNDER_CONSTRUCTION: Final[str] = "under construction"
@@ -36,6 +37,9 @@ COMPLETE: Final[str] = "complete"
 #: the closures a file lists, as in ``data/timeline.csv``.
 DEFAULT_POINT_STATUS: Final[dict[str, str]] = {"crossing": "open", "post": "active", "sensor": "active",
                                                "other": "active"}
+
+#: Statuses of a point that a playback period shows even when they held on only one of its days.
+NOTABLE_POINT_STATUSES: Final[frozenset[str]] = frozenset({"closed", "inactive"})
 
 #: The layer name of a border's bundled preset features.
 PRESET_LAYER: Final[str] = "preset"
@@ -145,6 +149,13 @@ def period_on(feature: InfrastructureFeature, day: date) -> InfrastructurePeriod
     return None
 
 
+def is_line(feature: InfrastructureFeature) -> bool:
+    """Whether a feature is drawn as a line: a fence, wall, trench or berm, or an ``other`` that is not a point."""
+    return feature.kind in INFRASTRUCTURE_LINE_KINDS or (
+        feature.kind == "other" and feature.geometry.geom_type != "Point"
+    )
+
+
 def status_on(feature: InfrastructureFeature, day: date) -> str | None:
     """A feature's status on a day.
 
@@ -165,7 +176,7 @@ def status_on(feature: InfrastructureFeature, day: date) -> str | None:
     period = period_on(feature, day)
     if period is not None:
         return period.status
-    if feature.kind in INFRASTRUCTURE_LINE_KINDS or (feature.kind == "other" and feature.geometry.geom_type != "Point"):
+    if is_line(feature):
         if feature.built_to is not None:
             if day >= feature.built_to:
                 return COMPLETE
@@ -176,6 +187,63 @@ def status_on(feature: InfrastructureFeature, day: date) -> str | None:
     if feature.built_from is not None and day < feature.built_from:
         return None
     return DEFAULT_POINT_STATUS[feature.kind]
+
+
+def notable_day(feature: InfrastructureFeature, start: date, end: date) -> date:
+    """The day of ``start``..``end`` that shows a feature at its most notable.
+
+    A period (a week, a month of the playback) during which a point was
+    closed or inactive shows it so, even if it had reopened by the period's
+    last day: the first day of the period on which it was; otherwise, and
+    for a line, ``end``.
+
+    Parameters
+    ----------
+    feature : InfrastructureFeature
+    start, end : datetime.date
+        The period, both days included (``start`` after ``end`` counts as ``end`` alone).
+
+    Returns
+    -------
+    datetime.date
+        The day to read the feature's status on (see :func:`status_on`).
+    """
+    if is_line(feature):
+        return end
+    start = min(start, end)
+    for period in feature.periods:  # by start: the first notable one wins
+        overlaps = period.start <= end and (period.end is None or start < period.end)
+        if overlaps and period.status in NOTABLE_POINT_STATUSES:
+            return max(period.start, start)
+    return end
+
+
+def status_span(feature: InfrastructureFeature, day: date) -> tuple[date, date | None] | None:
+    """When the status a feature has on a day began and ended, as far as the file dates it.
+
+    Parameters
+    ----------
+    feature : InfrastructureFeature
+    day : datetime.date
+
+    Returns
+    -------
+    tuple of (datetime.date, datetime.date or None) or None
+        The first day of the status and the first day it no longer holds
+        (None: still holds): the period covering ``day``, else for a line
+        its building (``built_from`` to ``built_to``) or completion (from
+        ``built_to``); None when the file dates neither (a point's default
+        status, an undated line).
+    """
+    period = period_on(feature, day)
+    if period is not None:
+        return period.start, period.end
+    status = status_on(feature, day)
+    if status == UNDER_CONSTRUCTION and feature.built_from is not None:
+        return feature.built_from, feature.built_to
+    if status == COMPLETE and is_line(feature) and feature.built_to is not None:
+        return feature.built_to, None
+    return None
 
 
 def preset_path(border_key: str) -> Path:
@@ -220,3 +288,99 @@ def combined(
 def barrier_lines(features: Sequence[InfrastructureFeature]) -> list[BaseGeometry]:
     """The geometries of the barriers among features: fences, walls, trenches and berms (EPSG:4326)."""
     return [feature.geometry for feature in features if feature.kind in INFRASTRUCTURE_LINE_KINDS]
+
+
+@dataclass(frozen=True)
+class ShownFeature:
+    """A feature as a map of one day (or one playback period) shows it.
+
+    Attributes
+    ----------
+    feature : InfrastructureFeature
+    status : str
+        Its status on ``day``.
+    day : datetime.date
+        The day its status is read on: the day shown, or for a point the
+        first day of the period shown on which it was closed or inactive.
+    period : InfrastructurePeriod or None
+        The file's period that gives the status, if any.
+    """
+
+    feature: InfrastructureFeature
+    status: str
+    day: date
+    period: InfrastructurePeriod | None
+
+
+def shown_features(
+    features: Sequence[InfrastructureFeature], day: date, since: date | None = None
+) -> list[ShownFeature]:
+    """The features a map of ``since``..``day`` draws, each with its status; those not yet built are left out.
+
+    Parameters
+    ----------
+    features : sequence of InfrastructureFeature
+    day : datetime.date
+        The day shown (the last day of the playback period).
+    since : datetime.date, optional
+        The period's first day: a point closed or inactive on any day of it
+        is shown so (see :func:`borderwatch.infrastructure.notable_day`).
+
+    Returns
+    -------
+    list of ShownFeature
+        In the order of ``features``.
+    """
+    shown = []
+    for feature in features:
+        read_on = notable_day(feature, since or day, day)
+        status = status_on(feature, read_on)
+        if status is not None:
+            shown.append(ShownFeature(feature, status, read_on, period_on(feature, read_on)))
+    return shown
+
+
+def status_text(item: ShownFeature) -> str:
+    """E.g. "Closed on 2016-03-10 (7–22 March 2016)": the status, the day and the dates of the status (not escaped)."""
+    span = status_span(item.feature, item.day)
+    when = f" ({describe_period(*span)})" if span is not None else ""
+    return f"{item.status.capitalize()} on {item.day.isoformat()}{when}"
+
+
+def property_words(name: str, value: str) -> str:
+    """A property of a file in words (not escaped): ``reported_length_km``, 200 -> "Reported length: 200 km"."""
+    words = _SEPARATORS.sub(" ", name).strip()
+    for unit in ("km", "miles", "m"):
+        if words.endswith(f" {unit}"):
+            words, value = words[: -len(unit) - 1], f"{value} {unit}"
+            break
+    return f"{words.capitalize()}: {value}"
+
+
+def status_periods(feature: InfrastructureFeature) -> list[InfrastructurePeriod]:
+    """Every dated status of a feature, by start: its file's periods and, for a line, its building and completion.
+
+    Parameters
+    ----------
+    feature : InfrastructureFeature
+
+    Returns
+    -------
+    list of InfrastructurePeriod
+        The file's periods; for a line, also ``"under construction"`` from
+        ``built_from`` to ``built_to`` and ``"complete"`` from ``built_to``
+        (with the feature's sources and notes) where no period of the file
+        covers their first day, as :func:`status_on` reads them.
+    """
+    periods = list(feature.periods)
+    if is_line(feature):
+        built = [(UNDER_CONSTRUCTION, feature.built_from, feature.built_to), (COMPLETE, feature.built_to, None)]
+        row = feature.rows[0] if feature.rows else 0
+        periods += [InfrastructurePeriod(status, start, end, feature.sources, feature.notes, row)
+                    for status, start, end in built
+                    if start is not None and period_on(feature, start) is None]
+    return sorted(periods, key=_period_start)
+
+
+def _period_start(period: InfrastructurePeriod) -> date:
+    return period.start

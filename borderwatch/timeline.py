@@ -230,34 +230,6 @@ def status_on(timeline: pd.DataFrame, feature_id: str, day: date) -> str | None:
     return None
 
 
-def crossing_days_during(timeline: pd.DataFrame, start: date, end: date) -> dict[str, date]:
-    """For each crossing, the day of ``start``..``end`` that shows it at its most notable.
-
-    A period (a week, a month) during which a crossing closed shows it closed,
-    even if it had reopened by the period's last day: the first day of the
-    period on which it was closed; otherwise ``end``.
-
-    Parameters
-    ----------
-    timeline : pandas.DataFrame
-        As :func:`load_timeline` returns it.
-    start, end : datetime.date
-        The period, both days included.
-
-    Returns
-    -------
-    dict of str to datetime.date
-        Crossing id to the day to draw it as of (see :func:`status_on`).
-    """
-    crossings = timeline[timeline["feature_kind"] == "crossing"]
-    days = {feature_id: end for feature_id in crossings["feature_id"].unique()}
-    for row in crossings.sort_values("start", ascending=False).to_dict("records"):
-        overlaps = row["start"] <= end and (row["end"] is None or start < row["end"])
-        if overlaps and row["status"] != DEFAULT_CROSSING_STATUS:
-            days[row["feature_id"]] = max(row["start"], start)
-    return days
-
-
 def describe_period(start: date, end: date | None) -> str:
     """Describe a timeline period in words, e.g. ``"7–22 March 2016"``.
 

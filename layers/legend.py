@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from borderwatch.escape import escape_html
-from layers.infrastructure import CLOSED_CROSSING_COLOUR, OPEN_CROSSING_COLOUR
+from borderwatch.schema import INFRASTRUCTURE_LINE_KINDS, INFRASTRUCTURE_POINT_KINDS, INFRASTRUCTURE_STATUSES
+from layers.infrastructure import mark
 from layers.precision import PRECISION_COLOUR
 from layers.segments import SEGMENT_PALETTE
 from layers.style import (
@@ -16,8 +17,11 @@ from layers.style import (
     CLUSTER_RING,
     LEGEND_DEATH_STEPS,
     PLACE_COLOUR,
+    POINT_SHAPES,
+    POINT_STATUS_COLOURS,
     SEQUENCE_LINE,
     LineStyle,
+    barrier_line,
     event_type_colour,
     radius_for_deaths,
 )
@@ -45,6 +49,26 @@ def _border_css(style: LineStyle) -> str:
     return f"{style.weight_px:g}px {pattern} {style.colour}"
 
 
+# A legend dot in the shape of a kind of point (layers.infrastructure.point_style draws them on the map).
+_SHAPE_CSS = {"circle": "", "square": "border-radius:2px", "diamond": "border-radius:1px;transform:rotate(45deg)"}
+
+
+def _infrastructure_rows() -> list[str]:
+    """A row per kind and status of infrastructure, each shown only while the map draws one (``data-mark``)."""
+    rows = []
+    for kind in (*INFRASTRUCTURE_LINE_KINDS, "other"):
+        for status in (status for status in INFRASTRUCTURE_STATUSES[kind] if status in BARRIER_LINES):
+            symbol = _line(_border_css(barrier_line(kind, status)))
+            rows.append(f'<div data-layer="barrier" data-mark="{mark(kind, status)}">{symbol}'
+                        f"{kind.capitalize()}: {status}</div>")
+    for kind in (*INFRASTRUCTURE_POINT_KINDS, "other"):
+        for status in (status for status in INFRASTRUCTURE_STATUSES[kind] if status not in BARRIER_LINES):
+            symbol = _dot(POINT_STATUS_COLOURS[status], _SHAPE_CSS[POINT_SHAPES.get(kind, POINT_SHAPES["other"])])
+            rows.append(f'<div data-layer="crossings" data-mark="{mark(kind, status)}">{symbol}'
+                        f"{kind.capitalize()} {status} on the date shown</div>")
+    return rows
+
+
 def legend_html(event_types: Sequence[str], border_name: str = "Tunisia–Libya border") -> str:
     """Return the legend's inner HTML for these event types (escaped).
 
@@ -65,11 +89,7 @@ def legend_html(event_types: Sequence[str], border_name: str = "Tunisia–Libya 
         _row("sites", _dot(CELL_COLOUR),
              "Dark numbered circle: incidents in that area, when too many to draw one by one; click to zoom in"),
         _row("border", _line(_border_css(BORDER_LINE)), escape_html(border_name)),
-        _row("barrier", _line(_border_css(BARRIER_LINES["complete"])), "Trench and berm (barrier, approx.): complete"),
-        _row("barrier", _line(_border_css(BARRIER_LINES["under construction"])), "… under construction"),
-        _row("barrier", _line(_border_css(BARRIER_LINES["planned"])), "… planned"),
-        _row("crossings", _dot(OPEN_CROSSING_COLOUR), "Crossing open on the date shown"),
-        _row("crossings", _dot(CLOSED_CROSSING_COLOUR), "Crossing closed on the date shown"),
+        *_infrastructure_rows(),
         _row("precision", _dot("none", f"border:2px solid {PRECISION_COLOUR}"),
              "Location precision: the area the site lies within"),
         _row("places", _dot(PLACE_COLOUR, "width:7px;height:7px"), "Town or landmark"),

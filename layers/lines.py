@@ -1,4 +1,4 @@
-"""Shared builder of line layers (border, barrier)."""
+"""Shared builder of line layers with one tooltip and popup for the whole layer (the border)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Map layer of places: towns and landmarks (crossings, open or closed by date: :mod:`layers.infrastructure`)."""
+"""Map layer of places: towns and landmarks (crossings are a border's infrastructure: :mod:`layers.infrastructure`)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ from layers.style import FEATURED_PLACE_DOT, PLACE_DOT
 PLACES_LAYER_NAME = "Places"
 #: CSS class of a place's dot: names on the map keep clear of it (``layers/web/labels.js``).
 PLACE_CSS_CLASS = "bw-place"
-CROSSINGS_LAYER_NAME = "Crossings"
 
 
 def _place_popup(place: dict) -> str:

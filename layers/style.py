@@ -9,7 +9,7 @@ CSS pixels, as Leaflet takes them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 #: One colour per ACLED event type (colour-blind-safe Okabe–Ito palette).
@@ -25,7 +25,6 @@ UNKNOWN_TYPE_COLOUR = "#666666"
 
 BORDER_COLOUR = "#8B0000"
 BARRIER_COLOUR = "#B8860B"
-CROSSING_COLOUR = "#4B0082"
 PLACE_COLOUR = "#333333"
 FEATURED_PLACE_COLOUR = "#000000"
 SEA_COLOUR = "#C9DDEB"
@@ -131,12 +130,26 @@ class AreaStyle:
 BORDER_LINE: Final = LineStyle(BORDER_COLOUR, 3, 0.9, "8 5")
 #: The two countries of a chosen border: a thin rim and a faint wash, under every other layer's marks.
 BORDER_COUNTRIES: Final = AreaStyle(LineStyle(BORDER_COLOUR, 0, 0.0), "#F6C98B", 0.35)
-#: The barrier by status on the day shown: solid when complete, dashed while being built, grey when planned.
+#: A barrier by status on the day shown: solid when complete, dashed while being built, grey when planned.
+#: Drawn in its kind's colour (:data:`BARRIER_KIND_COLOURS`), planned ones grey whatever their kind.
 BARRIER_LINES: Final[dict[str, LineStyle]] = {
     "complete": LineStyle(BARRIER_COLOUR, 5, 0.85),
     "under construction": LineStyle(BARRIER_COLOUR, 5, 0.85, "12 8"),
     "planned": LineStyle("#8C8C8C", 4, 0.85, "4 8"),
 }
+#: Colour of each kind of barrier (and of a line of kind ``other``): the berm keeps the ochre it always had.
+BARRIER_KIND_COLOURS: Final[dict[str, str]] = {
+    "berm": BARRIER_COLOUR, "trench": "#7F3B08", "fence": "#01665E", "wall": "#4D4D4D", "other": "#6A3D9A",
+}
+
+
+def barrier_line(kind: str, status: str) -> LineStyle:
+    """The style of a barrier of a kind in a status; an unknown kind draws as ``other``, unknown status as complete."""
+    pattern = BARRIER_LINES.get(status, BARRIER_LINES["complete"])
+    if status == "planned":
+        return pattern
+    return replace(pattern, colour=BARRIER_KIND_COLOURS.get(kind, BARRIER_KIND_COLOURS["other"]))
+
 #: Cross-border sequences: thin, purple, dashed, see-through where many overlap.
 SEQUENCE_LINE: Final = LineStyle("#5E3C99", 2, 0.6, "6 4")
 #: The dot at a sequence's later end.
@@ -154,10 +167,15 @@ CALLER_LINE_OPACITY: Final[float] = 0.9
 #: Towns and landmarks; the featured town larger, white with a dark rim.
 PLACE_DOT: Final = DotStyle(3.5, PLACE_COLOUR, 1, PLACE_COLOUR)
 FEATURED_PLACE_DOT: Final = DotStyle(8, FEATURED_PLACE_COLOUR, 3, "#FFFFFF")
-#: A crossing whose status is not drawn: a white ring in the crossings' colour.
-CROSSING_DOT: Final = DotStyle(7, CROSSING_COLOUR, 3, "#FFFFFF")
-#: A crossing on the day shown: a disc of its status's colour, white rim, a white × when closed.
-CROSSING_STATUS_COLOURS: Final[dict[str, str]] = {"open": "#1B7837", "closed": "#C0392B"}
+#: A crossing, post or sensor on the day shown: a mark of its status's colour, white rim, a white × when
+#: closed or inactive; its kind gives the shape (:data:`POINT_SHAPES`).
+POINT_STATUS_COLOURS: Final[dict[str, str]] = {
+    "open": "#1B7837", "closed": "#C0392B", "active": "#2166AC", "inactive": "#7F7F7F",
+}
+#: Statuses marked with :data:`CROSSING_CLOSED_MARK`.
+CROSSED_OUT_STATUSES: Final[tuple[str, ...]] = ("closed", "inactive")
+#: Shape of each kind of point: crossings round, posts square, sensors a diamond.
+POINT_SHAPES: Final[dict[str, str]] = {"crossing": "circle", "post": "square", "sensor": "diamond", "other": "circle"}
 CROSSING_MARKER_PX: Final[int] = 18
 CROSSING_RIM_PX: Final[int] = 2
 CROSSING_CLOSED_MARK: Final[str] = "\u00d7"

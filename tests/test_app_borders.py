@@ -82,6 +82,14 @@ def test_a_link_with_an_unknown_border_keeps_tunisia_libya_and_says_why():
     assert "border='TUN-XXZ'" in warning and "XXZ is no country with a land border" in warning
 
 
+def test_the_map_says_when_a_border_has_no_barriers_or_crossings_and_where_to_add_them():
+    captions = " ".join(caption.value for caption in _open(border="DZA-MAR").caption).replace("\\", "")
+    assert "No barriers or crossings are recorded for the Algeria–Morocco border" in captions
+    assert "Import data page" in captions
+    # Tunisia–Libya's come bundled.
+    assert "No barriers or crossings" not in " ".join(caption.value for caption in _open().caption)
+
+
 def test_the_analytics_page_and_the_planner_follow_another_border_without_a_notice():
     for page in ("app_pages/analytics.py", "app_pages/planner.py"):
         at = _open(page, border="DZA-MAR")

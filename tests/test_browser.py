@@ -35,7 +35,7 @@ def test_dashboard_draws_border_barrier_places_and_attack_sites(page, dashboard_
     assert frame.locator(f'path[stroke="{BARRIER_COLOUR}"]').count() >= 1
     assert incidents_drawn(frame) == len(_bundled_rows())
     assert frame.get_by_text("Ben Gardane").first.is_visible()
-    for label in ("Border", "Trench and berm", "Attack sites", "Places", "Crossings", "Heatmap",
+    for label in ("Border", "Barriers", "Attack sites", "Places", "Crossings & posts", "Heatmap",
                   "Location precision", "Border segments", "Cross-border sequences"):
         assert page.get_by_role("button", name=label, exact=True).count() == 1
     page.wait_for_timeout(500)
@@ -54,14 +54,14 @@ def test_switching_off_the_barrier_layer_removes_it_and_keeps_the_view(page, das
         person.click(frame.get_by_role("button", name="Zoom in"))
         person.wait_until_still()
     zoom = person.map_frame.evaluate("() => window.map.getZoom()")
-    person.click(page.get_by_role("button", name="Trench and berm", exact=True))
+    person.click(page.get_by_role("button", name="Barriers", exact=True))
     barrier.first.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
     assert frame.locator(f'path[stroke="{BORDER_COLOUR}"]').count() >= 1
     person.click(page.get_by_role("button", name="Border", exact=True))
     frame.locator(f'path[stroke="{BORDER_COLOUR}"]').first.wait_for(state="detached", timeout=LOAD_TIMEOUT_MS)
     # The map was not reloaded: it stays where the person put it.
     assert person.map_frame.evaluate("() => window.map.getZoom()") == zoom
-    person.click(page.get_by_role("button", name="Trench and berm", exact=True))
+    person.click(page.get_by_role("button", name="Barriers", exact=True))
     barrier.first.wait_for(timeout=LOAD_TIMEOUT_MS)
 
 

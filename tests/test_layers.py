@@ -10,8 +10,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, box
 
+from borderwatch import config
+from borderwatch.importers.infrastructure import load_preset
 from layers.assets import asset_urls
-from layers.barrier import barrier_layer, barrier_style
 from layers.basemap import base_map, tiles_layer
 from layers.border import border_layer, border_style
 from layers.countries import LAND_PANE_Z_INDEX
@@ -23,7 +24,7 @@ from layers.incidents import (
     encode_points,
     incidents_layer,
 )
-from layers.infrastructure import crossings_status_layer
+from layers.infrastructure import barriers_layer, line_style, points_layer
 from layers.places import place_labels, places_layer
 from layers.style import EVENT_TYPE_COLOURS, MAX_RADIUS_PX, MIN_RADIUS_PX, radius_for_deaths
 from tests.factories import incident_frame, incident_row
@@ -37,15 +38,6 @@ def _border():
     return gpd.GeoDataFrame(
         {"name": ["Tunisia–Libya border"], "length_km": [449.6], "source": ["Natural Earth"]},
         geometry=[LineString([(11.5, 33.18), (10.7, 32.0), (9.52, 30.23)])], crs="EPSG:4326",
-    )
-
-
-def _barrier():
-    return gpd.GeoDataFrame(
-        {"measured_length_km": [179.5], "reported_length_km": [200], "reported_length_miles": [125],
-         "planned_length_km": [168], "other_reported_lengths": ["196 km; 250 km"],
-         "announced": ["2015-07-07"], "completion_announced": ["2016-02-06"], "offset_km": [2]},
-        geometry=[LineString([(11.48, 33.17), (10.68, 32.0)])], crs="EPSG:4326",
     )
 
 
@@ -72,15 +64,15 @@ def _render(element) -> str:
 
 def test_layer_names_use_the_words_users_look_for():
     assert border_layer(_border()).layer_name == "Tunisia–Libya border"
-    assert barrier_layer(_barrier()).layer_name == "Trench and berm (barrier)"
+    assert barriers_layer(load_preset(config.DEFAULT_BORDER), _DAY).layer_name == "Barriers"
     assert places_layer(_places(), "ben-guerdane").layer_name == "Places"
-    assert crossings_status_layer(_places(), {}, _DAY).layer_name == "Crossings"
+    assert points_layer(load_preset(config.DEFAULT_BORDER), _DAY).layer_name == "Crossings & posts"
     assert incidents_layer(incident_frame(incident_row(id="a"))).layer_name == "Attack sites"
 
 
 def test_border_is_dashed_and_barrier_is_solid():
     assert border_style({})["dashArray"]
-    assert "dashArray" not in barrier_style({})
+    assert "dashArray" not in line_style({"properties": {"kind": "berm", "status": "complete"}})
 
 
 @pytest.mark.parametrize(
@@ -99,14 +91,15 @@ def test_clicked_incident_id_reads_the_feature_id_only(state, expected):
 
 
 def test_barrier_popup_shows_measured_and_reported_lengths_and_says_approximate():
-    html = _render(barrier_layer(_barrier()))
-    assert "180 km" in html and "about 200 km" in html and "125 miles" in html and "168 km" in html
-    assert "Approximate" in html
+    html = _render(barriers_layer(load_preset(config.DEFAULT_BORDER), _DAY))
+    assert "Measured length: 179.5 km" in html and "Reported length: 200 km" in html
+    assert "125 miles" in html and "Planned length: 168 km" in html
+    assert "No public dataset gives the path" in html
 
 
 def test_places_put_crossings_in_their_own_layer_and_label_the_featured_town():
     places_html = _render(places_layer(_places(), "ben-guerdane"))
-    crossings_html = _render(crossings_status_layer(_places(), {}, _DAY))
+    crossings_html = _render(points_layer(load_preset(config.DEFAULT_BORDER), _DAY))
     assert "Ben Gardane" in places_html and "Ras Ajdir" not in places_html
     assert "Ras Ajdir" in crossings_html and "Ben Gardane" not in crossings_html
     featured = next(iter(places_layer(_places(), "ben-guerdane")._children.values())).data["features"]
@@ -129,8 +122,8 @@ def test_hostile_text_never_reaches_the_map_html_raw():
 def test_template_code_in_data_is_not_run_on_the_server():
     # branca renders popup HTML as a Jinja template: data must not be template code.
     hostile = ["{{ 7*191 }}", "{% if true %}yes{% endif %}", "{{coord|33.1|11.5}}"]
-    places = _places().assign(note=hostile, name=hostile)
-    html = _render(places_layer(places, "ben-guerdane")) + _render(crossings_status_layer(places, {}, _DAY))
+    places = _places().assign(note=hostile, name=hostile, kind="town")
+    html = _render(places_layer(places, "ben-guerdane"))
     assert "1337" not in html
     # The popups travel as JSON strings, where "&" is written \u0026.
     html = html.replace("\\u0026", "&")
@@ -153,7 +146,6 @@ def test_layers_do_not_change_their_input():
     places = _places()
     places_before = places.copy()
     places_layer(places, "ben-guerdane")
-    crossings_status_layer(places, {}, _DAY)
     assert places.equals(places_before)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
 import io
 import json
@@ -28,12 +29,13 @@ from hypothesis import strategies as st
 from PIL import Image
 from shapely.geometry import LineString
 
-from borderwatch import reference
+from borderwatch import config, reference
 from borderwatch.errors import OfflineAssetError
 from borderwatch.export import Attribution, dataset_attributions, store_incidents_per_dataset
 from borderwatch.filters import IncidentQuery
+from borderwatch.importers.infrastructure import load_preset
+from borderwatch.infrastructure import shown_features
 from layers.assets import asset_urls, install_vendor_assets
-from layers.barrier import barrier_layer
 from layers.basemap import base_map, tiles_layer
 from layers.border import border_layer
 from layers.countries import land_with_surroundings
@@ -43,7 +45,7 @@ from layers.export.mercator import fitted_extent
 from layers.export.png import MapLayers, map_png
 from layers.heatmap import heatmap_layer
 from layers.incidents import incidents_layer
-from layers.infrastructure import crossings_status_layer
+from layers.infrastructure import barriers_layer, points_layer
 from layers.places import places_layer
 from layers.style import (
     BARRIER_COLOUR,
@@ -155,7 +157,7 @@ def bundled() -> dict[str, gpd.GeoDataFrame]:
     return {
         "land": land_with_surroundings(reference.load_countries(), reference.load_world_countries()),
         "border": reference.load_border(),
-        "barrier": reference.load_barrier(),
+        "infrastructure": load_preset(config.DEFAULT_BORDER),
         "places": reference.load_places(),
         "incidents": reference.load_incidents(),
     }
@@ -174,10 +176,10 @@ def app_map(bundled, points, **options) -> folium.Map:
     fmap = base_map(bundled["land"], scripts, styles, event_types=sorted(set(points["event_type"])), **options)
     for group in (
         border_layer(bundled["border"]),
-        barrier_layer(bundled["barrier"]),
+        barriers_layer(bundled["infrastructure"], _DAY),
         heatmap_layer(points.loc[:, ["latitude", "longitude"]].assign(weight=1.0)),
         places_layer(bundled["places"], "ben-guerdane"),
-        crossings_status_layer(bundled["places"], {}, _DAY),
+        points_layer(bundled["infrastructure"], _DAY),
         incidents_layer(points),
     ):
         group.add_to(fmap)
@@ -219,6 +221,7 @@ def test_the_layer_control_icon_is_embedded_as_a_data_uri(exported, static_dir):
 def test_the_incidents_and_the_reference_layers_are_in_the_file(exported, points):
     assert all(f'"{incident_id}"' in exported for incident_id in points["id"])
     assert "Tunisia–Libya border" in exported and "Trench and berm (barrier)" in exported
+    assert "Ras Ajdir border crossing" in exported
     assert '<meta name="generator" content="BorderWatch">' in exported
     assert "<title>Export &lt;b&gt;&#123;&#123;7*7&#125;&#125;&lt;/b&gt;</title>" in exported
     assert "Natural Earth (public domain)" in exported
@@ -348,8 +351,9 @@ def test_the_saved_file_draws_the_map_in_chromium_with_the_network_blocked(
 @pytest.fixture(scope="module")
 def all_layers(bundled, points) -> MapLayers:
     return MapLayers(
-        countries=bundled["land"], border=bundled["border"], barrier=bundled["barrier"],
-        places=bundled["places"], points=points,
+        countries=bundled["land"], border=bundled["border"],
+        infrastructure=shown_features(bundled["infrastructure"], _DAY),
+        places=bundled["places"][bundled["places"]["kind"] != "crossing"], points=points,
     )
 
 
@@ -426,23 +430,23 @@ def test_discs_are_measured_on_the_ground():
 
 def test_the_barrier_is_dashed_until_it_is_complete(bundled):
     view = (10.5, 31.8, 11.8, 33.3)
-    line = bundled["barrier"].geometry.iloc[0]
+    line = reference.load_barrier().geometry.iloc[0]
     samples = [line.interpolate(share, normalized=True) for share in np.linspace(0.05, 0.95, 200)]
     colour = blend(BARRIER_COLOUR, 0.85, SEA_COLOUR)
 
-    def share_drawn(status: str | None) -> float:
-        png = map_png(view, MapLayers(barrier=bundled["barrier"], barrier_status=status),
+    def share_drawn(day: datetime.date) -> float:
+        png = map_png(view, MapLayers(infrastructure=shown_features(bundled["infrastructure"], day)),
                       width_px=900, height_px=900, dpi=96)
         image = decode(png)
         hits = [near_colour(image, *pixel(point.x, point.y, view, 900, 900), colour, reach=1, tolerance=25)
                 for point in samples]
         return sum(hits) / len(hits)
 
-    assert share_drawn("complete") > 0.97
-    assert share_drawn(None) > 0.97
-    # As on the map (layers.infrastructure.UNDER_CONSTRUCTION_DASH): 12 px on, 8 px off,
+    assert share_drawn(datetime.date(2016, 2, 6)) > 0.97
+    assert share_drawn(datetime.date(2015, 6, 1)) == 0  # not yet announced
+    # As on the map (layers.style.BARRIER_LINES): 12 px on, 8 px off,
     # so about 12/20 of the line is drawn, a little more seen from a pixel beside a dash's end.
-    assert 0.45 < share_drawn("under construction") < 0.85
+    assert 0.45 < share_drawn(datetime.date(2015, 9, 1)) < 0.85
 
 
 def test_hostile_text_is_drawn_as_written(monkeypatch, bundled):
@@ -461,8 +465,9 @@ def test_hostile_text_is_drawn_as_written(monkeypatch, bundled):
                              geometry=[LineString([(10.0, 31.0), (11.5, 32.5)])], crs="EPSG:4326")
     circles = pd.DataFrame({"latitude": [31.0], "longitude": [11.0], "radius_km": [20.0], "colour": ["#00A000"],
                             "label": ["<b>\\$"]})
-    layers = MapLayers(places=places, points=points, lines=lines, circles=circles, barrier=bundled["barrier"],
-                       barrier_status="$\\undefined$")
+    hostile_barrier = dataclasses.replace(load_preset(config.DEFAULT_BORDER)[0], name="$\\undefined$ {{x}}")
+    layers = MapLayers(places=places, points=points, lines=lines, circles=circles,
+                       infrastructure=shown_features([hostile_barrier], _DAY))
     # TeX is switched on for matplotlib as a whole: the export's text must not use it either.
     with matplotlib.rc_context({"text.usetex": True}):
         png = map_png(BORDER_VIEW, layers, width_px=500, height_px=400, title="$\\frac{1}{0}$ <b>{{7*7}}</b>",

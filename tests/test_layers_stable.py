@@ -15,13 +15,13 @@ import pytest
 from streamlit_folium import _get_feature_group_string
 
 from borderwatch import config, reference
-from borderwatch.timeline import crossing_days_during, load_timeline, status_on
+from borderwatch.importers.infrastructure import load_preset
 from layers.basemap import offline_map, tiles_layer
 from layers.border import border_layer
 from layers.focus import focus_layer
 from layers.heatmap import heatmap_layer
 from layers.incidents import cells_layer, incidents_layer
-from layers.infrastructure import barrier_status_layer, crossings_status_layer
+from layers.infrastructure import barriers_layer, points_layer
 from layers.places import places_layer
 from layers.precision import precision_layer
 from layers.segments import segments_layer
@@ -38,8 +38,7 @@ def data() -> dict:
     segments = _segments()
     return {
         "incidents": reference.load_incidents(), "places": reference.load_places(),
-        "border": reference.load_border(), "barrier": reference.load_barrier(),
-        "timeline": load_timeline(config.TIMELINE_PATH),
+        "border": reference.load_border(), "infrastructure": load_preset(config.DEFAULT_BORDER),
         "segments": segments, "summary": _summary(segments), "pairs": _pairs(),
     }
 
@@ -47,19 +46,17 @@ def data() -> dict:
 def _every_layer(data: dict) -> list[folium.FeatureGroup]:
     """Fresh objects for every layer the map page can send, as a rerun builds them."""
     incidents = data["incidents"]
-    days = crossing_days_during(data["timeline"], _DAY, _DAY)
-    statuses = {crossing: status_on(data["timeline"], crossing, day) for crossing, day in days.items()}
     cells = incidents.groupby(["latitude", "longitude"], as_index=False).size().rename(columns={"size": "incidents"})
     cells = cells.assign(cell_x=range(len(cells)), cell_y=0, deaths=1)
     return [
         tiles_layer(),
         segments_layer(data["segments"], data["summary"]),
-        barrier_status_layer(data["barrier"], status_on(data["timeline"], "barrier", _DAY), _DAY),
+        barriers_layer(data["infrastructure"], _DAY),
         border_layer(data["border"]),
         heatmap_layer(incidents.loc[:, ["latitude", "longitude"]].assign(weight=1.0)),
         precision_layer(incidents),
         places_layer(data["places"], config.FEATURED_PLACE_ID),
-        crossings_status_layer(data["places"], statuses, _DAY, data["timeline"], days),
+        points_layer(data["infrastructure"], _DAY, _DAY - dt.timedelta(days=7)),
         sequences_layer(data["pairs"]),
         incidents_layer(incidents),
         cells_layer(cells),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -16,11 +17,13 @@ from matplotlib.figure import Figure
 from shapely.geometry import LineString
 
 from borderwatch import config, reference
+from borderwatch.importers.infrastructure import load_preset
+from borderwatch.infrastructure import ShownFeature, shown_features
 from layers.border import border_layer
-from layers.export.marks import PT_PER_PX, crossing_dot
+from layers.export.marks import PT_PER_PX, point_mark
 from layers.export.png import MapLayers, map_figure
 from layers.incidents import incidents_layer
-from layers.infrastructure import barrier_status_layer, crossing_status_style, crossings_status_layer
+from layers.infrastructure import barriers_layer, line_style, point_style, points_layer
 from layers.places import places_layer
 from layers.precision import precision_layer
 from layers.script import ScriptCall
@@ -28,8 +31,8 @@ from layers.sequences import sequences_layer
 from layers.style import (
     BARRIER_LINES,
     BORDER_LINE,
-    CROSSING_STATUS_COLOURS,
     PLACE_DOT,
+    POINT_STATUS_COLOURS,
     PRECISION_CIRCLE,
     PRECISION_FILL_OPACITY,
     SEQUENCE_END,
@@ -41,8 +44,8 @@ from layers.style import (
 )
 
 VIEW = (10.0, 31.7, 12.7, 33.8)
-DAY = dt.date(2016, 3, 10)
-# Ras Ajdir closed, Dehiba–Wazin open, as the timeline has them in March 2016.
+DAY = dt.date(2024, 5, 1)
+# Ras Ajdir closed, Dehiba–Wazin open, as the preset has them in May 2024.
 STATUSES = {"ras-ajdir": "closed", "dehiba-wazin": "open"}
 
 
@@ -66,11 +69,17 @@ def _sequence_lines(pairs: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(geometry=lines, crs=config.GEOGRAPHIC_CRS)
 
 
+def _shown(barrier_status: str) -> list[ShownFeature]:
+    """The preset on DAY, its barrier given ``barrier_status``."""
+    return [dataclasses.replace(item, status=barrier_status) if item.feature.id == "barrier" else item
+            for item in shown_features(load_preset(config.DEFAULT_BORDER), DAY)]
+
+
 def _figure(places: gpd.GeoDataFrame, pairs: pd.DataFrame, barrier_status: str) -> Figure:
     points = reference.load_incidents()
     return map_figure(VIEW, MapLayers(
-        border=reference.load_border(), barrier=reference.load_barrier(), barrier_status=barrier_status,
-        places=pd.DataFrame(places.drop(columns="geometry")), crossing_statuses=STATUSES,
+        border=reference.load_border(), infrastructure=_shown(barrier_status),
+        places=pd.DataFrame(places[places["kind"] != "crossing"].drop(columns="geometry")),
         points=pd.DataFrame(points.drop(columns="geometry")), sequences=_sequence_lines(pairs),
     ), width_px=800, height_px=600, dpi=96)
 
@@ -108,7 +117,7 @@ def _assert_line_agrees(collection: Collection, style: LineStyle) -> None:
 def test_lines_are_drawn_alike_on_the_map_and_in_the_png(places, pairs, status):
     figure = _figure(places, pairs, status)
     border = _map_styles(border_layer(reference.load_border()))
-    barrier = _map_styles(barrier_status_layer(reference.load_barrier(), status, DAY))
+    barrier = [line_style({"properties": {"kind": "berm", "status": status}})]
     sequences = _map_styles(sequences_layer(pairs))
     assert border == [BORDER_LINE.leaflet()]
     assert barrier == [BARRIER_LINES[status].leaflet()]
@@ -141,17 +150,23 @@ def test_dots_are_drawn_alike_on_the_map_and_in_the_png(places, pairs):
     assert drawn_places.get_linewidth()[0] == pytest.approx(PLACE_DOT.rim_px * PT_PER_PX)
 
 
+def test_the_preset_barrier_is_drawn_on_the_map_in_the_style_of_its_status_that_day():
+    assert _map_styles(barriers_layer(load_preset(config.DEFAULT_BORDER), DAY)) == [BARRIER_LINES["complete"].leaflet()]
+    under_construction = barriers_layer(load_preset(config.DEFAULT_BORDER), dt.date(2015, 9, 1))
+    assert _map_styles(under_construction) == [BARRIER_LINES["under construction"].leaflet()]
+
+
 def test_crossings_show_their_status_on_the_map_and_in_the_png(places, pairs):
     figure = _figure(places, pairs, "complete")
-    on_map = crossings_status_layer(places, STATUSES, DAY)
+    on_map = points_layer(load_preset(config.DEFAULT_BORDER), DAY)
     features = {feature["id"]: feature for feature in _geojson_data(on_map)["features"]}
     png_colours = {tuple(np.round(collection.get_facecolor()[0], 6)) for collection in _drawn(figure, "crossings")}
     for crossing, status in STATUSES.items():
-        icon = crossing_status_style(features[crossing])
-        assert CROSSING_STATUS_COLOURS[status] in icon["html"]
-        assert tuple(np.round(to_rgba(crossing_dot(status).fill), 6)) in png_colours
+        icon = point_style(features[crossing])
+        assert POINT_STATUS_COLOURS[status] in icon["html"]
+        assert tuple(np.round(to_rgba(point_mark("crossing", status)[0].fill), 6)) in png_colours
     # A closed crossing carries its × in both.
-    assert "\u00d7" in crossing_status_style(features["ras-ajdir"])["html"]
+    assert "\u00d7" in point_style(features["ras-ajdir"])["html"]
     assert any(text.get_text() == "\u00d7" for text in figure.axes[0].texts)
 
 

@@ -1,4 +1,4 @@
-"""Layers that change with time: barrier and crossings by status, heatmap, precision circles."""
+"""Layers that change with time: Tunisia–Libya's barrier and crossings by status (its preset), heatmap, precision."""
 
 from __future__ import annotations
 
@@ -9,53 +9,31 @@ import re
 from datetime import date
 
 import folium
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from shapely.geometry import LineString, Point
 
-from borderwatch.timeline import load_timeline, status_on
+from borderwatch import config
+from borderwatch.importers.infrastructure import load_preset
 from layers.assets import asset_urls
-from layers.barrier import LAYER_NAME as BARRIER_NAME
 from layers.basemap import offline_map
 from layers.heatmap import heat_weights, heatmap_layer
 from layers.infrastructure import (
+    BARRIER_LAYER_NAME,
     CLOSED_CROSSING_COLOUR,
+    CROSSINGS_LAYER_NAME,
     OPEN_CROSSING_COLOUR,
-    PLANNED_COLOUR,
-    barrier_status_layer,
-    crossing_status_style,
-    crossings_status_layer,
-    planned_style,
-    under_construction_style,
+    barriers_layer,
+    line_style,
+    point_style,
+    points_layer,
 )
-from layers.places import CROSSINGS_LAYER_NAME
 from layers.precision import encode_circles, precision_layer
-from layers.style import BARRIER_COLOUR
+from layers.style import BARRIER_COLOUR, BARRIER_LINES
 
-HOSTILE = "${alert(1)}<img src=x onerror=alert(2)></script>\\`{{ 7*191 }}"
-
-
-def _barrier():
-    return gpd.GeoDataFrame(
-        {"measured_length_km": [179.5], "reported_length_km": [200], "reported_length_miles": [125],
-         "planned_length_km": [168], "other_reported_lengths": ["196 km; 250 km"],
-         "announced": ["2015-07-07"], "completion_announced": ["2016-02-06"], "offset_km": [2]},
-        geometry=[LineString([(11.48, 33.17), (10.68, 32.0)])], crs="EPSG:4326",
-    )
-
-
-def _places(ras_ajdir_name: str = "Ras Ajdir border crossing"):
-    return gpd.GeoDataFrame(
-        {"id": ["ras-ajdir", "dehiba-wazin", "ben-guerdane"],
-         "name": [ras_ajdir_name, "Dehiba–Wazin crossing (approx.)", "Ben Gardane"],
-         "kind": ["crossing", "crossing", "town"], "country": ["Tunisia"] * 3,
-         "latitude": [33.1481, 31.9801, 33.1389], "longitude": [11.5663, 10.7289, 11.2167]},
-        geometry=[Point(11.5663, 33.1481), Point(10.7289, 31.9801), Point(11.2167, 33.1389)], crs="EPSG:4326",
-    )
+PLANNED_COLOUR = BARRIER_LINES["planned"].colour
 
 
 def _render(*elements) -> str:
@@ -69,66 +47,61 @@ def _geojson_children(group: folium.FeatureGroup) -> list[folium.GeoJson]:
     return [child for child in group._children.values() if isinstance(child, folium.GeoJson)]
 
 
-# --- barrier -----------------------------------------------------------------
+# --- barrier and crossings of Tunisia–Libya, from its preset -------------------
+
+def _preset():
+    return load_preset(config.DEFAULT_BORDER)
+
+
+def _only_style(layer: folium.FeatureGroup) -> dict:
+    (geojson,) = _geojson_children(layer)
+    (feature,) = geojson.data["features"]
+    return geojson.style_function(feature)
+
 
 @pytest.mark.parametrize(
-    ("status", "colour", "dashed"),
-    [
-        ("complete", BARRIER_COLOUR, False),
-        ("under construction", BARRIER_COLOUR, True),
-        ("planned", PLANNED_COLOUR, True),
-    ],
+    ("day", "colour", "dashed"),
+    [(date(2015, 9, 1), BARRIER_COLOUR, True), (date(2016, 2, 6), BARRIER_COLOUR, False)],
 )
-def test_barrier_style_follows_its_status(status, colour, dashed):
-    layer = barrier_status_layer(_barrier(), status, date(2016, 1, 1))
-    assert layer.layer_name == BARRIER_NAME
-    (geojson,) = _geojson_children(layer)
-    style = geojson.style_function({})
+def test_barrier_style_follows_its_status(day, colour, dashed):
+    layer = barriers_layer(_preset(), day)
+    assert layer.layer_name == BARRIER_LAYER_NAME
+    style = _only_style(layer)
     assert style["color"] == colour
     assert bool(style.get("dashArray")) is dashed
 
 
 def test_planned_is_grey_and_distinct_from_under_construction():
-    assert planned_style({})["color"] != under_construction_style({})["color"] == BARRIER_COLOUR
-    assert planned_style({})["dashArray"] != under_construction_style({})["dashArray"]
+    planned = line_style({"properties": {"kind": "berm", "status": "planned"}})
+    under_construction = line_style({"properties": {"kind": "berm", "status": "under construction"}})
+    assert planned["color"] == PLANNED_COLOUR != under_construction["color"] == BARRIER_COLOUR
+    assert planned["dashArray"] != under_construction["dashArray"]
 
 
 def test_barrier_before_its_announcement_is_an_empty_layer():
-    layer = barrier_status_layer(_barrier(), None, date(2015, 6, 1))
-    assert layer.layer_name == BARRIER_NAME and layer.control
-    assert not layer._children
+    layer = barriers_layer(_preset(), date(2015, 6, 1))
+    assert layer.layer_name == BARRIER_LAYER_NAME and layer.control
+    assert _geojson_children(layer) == []
     assert "LineString" not in _render(layer)
 
 
 def test_barrier_tooltip_gives_the_status_on_the_day_and_popup_keeps_the_lengths():
-    html = _render(barrier_status_layer(_barrier(), "under construction", date(2015, 9, 1)))
-    assert "Under construction on 2015-09-01 (announced 7 Jul 2015; completion announced 6 Feb 2016)" in html
-    assert "about 200 km" in html and "168 km" in html and "Approximate" in html
-
-
-def test_unknown_barrier_status_is_refused():
-    with pytest.raises(ValueError, match="'open'"):
-        barrier_status_layer(_barrier(), "open", date(2016, 1, 1))
-
-
-# --- crossings ---------------------------------------------------------------
-
-def _crossing_statuses(timeline, day):
-    """Each crossing's status on a day, as the map's layer builder is handed them."""
-    crossings = timeline.loc[timeline["feature_kind"] == "crossing", "feature_id"].unique()
-    return {crossing: status_on(timeline, crossing, day) for crossing in crossings}
+    html = _render(barriers_layer(_preset(), date(2015, 9, 1))).replace("\\u0026", "&")
+    assert ("Trench and berm (barrier)\\u003c/b\\u003e \\u2014 under construction on 2015-09-01 "
+            "(7 July 2015 \\u2013 6 February 2016)") in html
+    assert "Reported length: 200 km" in html and "Planned length: 168 km" in html and "125 miles" in html
+    assert "No public dataset gives the path" in html
 
 
 def test_crossings_are_green_when_open_and_red_with_a_cross_when_closed():
-    timeline = load_timeline()
     day = date(2024, 5, 1)  # Ras Ajdir closed 19 Mar – 1 Jul 2024, Dehiba–Wazin open
-    layer = crossings_status_layer(_places(), _crossing_statuses(timeline, day), day, timeline)
+    layer = points_layer(_preset(), day)
     assert layer.layer_name == CROSSINGS_LAYER_NAME
     (geojson,) = _geojson_children(layer)
     features = {feature["id"]: feature for feature in geojson.data["features"]}
-    assert set(features) == {"ras-ajdir", "dehiba-wazin"}  # the town is not a crossing
-    closed = crossing_status_style(features["ras-ajdir"])
-    opened = crossing_status_style(features["dehiba-wazin"])
+    assert set(features) == {"ras-ajdir", "dehiba-wazin"}  # the barrier is the other layer's
+    closed = point_style(features["ras-ajdir"])
+    opened = point_style(features["dehiba-wazin"])
     assert CLOSED_CROSSING_COLOUR in closed["html"] and "\u00d7" in closed["html"]
     assert OPEN_CROSSING_COLOUR in opened["html"] and "\u00d7" not in opened["html"]
     assert features["ras-ajdir"]["properties"]["tooltip_html"] == (
@@ -137,40 +110,30 @@ def test_crossings_are_green_when_open_and_red_with_a_cross_when_closed():
 
 
 def test_crossing_tooltip_quotes_the_closure_of_march_2016():
-    timeline = load_timeline()
-    day = date(2016, 3, 10)
-    html = _render(crossings_status_layer(_places(), _crossing_statuses(timeline, day), day, timeline))
+    html = _render(points_layer(_preset(), date(2016, 3, 10)))
     assert "Ras Ajdir border crossing\\u003c/b\\u003e \\u2014 closed on 2016-03-10 (7\\u201322 March 2016)" in html
 
 
-def test_a_crossing_missing_from_the_statuses_is_open_and_no_period_is_invented():
-    layer = crossings_status_layer(_places(), {"ras-ajdir": "closed"}, date(2016, 3, 10))
+def test_a_crossing_closed_during_the_month_shown_is_drawn_closed_as_of_that_day():
+    # March 2016 ends with both crossings open again: the month still shows the closure.
+    layer = points_layer(_preset(), date(2016, 3, 31), since=date(2016, 3, 1))
     (geojson,) = _geojson_children(layer)
     tooltips = {feature["id"]: feature["properties"]["tooltip_html"] for feature in geojson.data["features"]}
-    assert tooltips["ras-ajdir"].endswith("— closed on 2016-03-10")
-    assert tooltips["dehiba-wazin"].endswith("— open on 2016-03-10")
-    # A period of the timeline is quoted only for the status it gives.
-    layer = crossings_status_layer(_places(), {"ras-ajdir": "open"}, date(2016, 3, 10), load_timeline())
+    assert tooltips["ras-ajdir"].endswith("— closed on 2016-03-07 (7–22 March 2016)")
+    assert tooltips["dehiba-wazin"].endswith("— closed on 2016-03-07 (7–22 March 2016)")
+    # A crossing open on every day of the period is drawn open, no period quoted.
+    layer = points_layer(_preset(), date(2016, 4, 30), since=date(2016, 4, 1))
     (geojson,) = _geojson_children(layer)
-    assert geojson.data["features"][0]["properties"]["tooltip_html"].endswith("— open on 2016-03-10")
-
-
-def test_hostile_crossing_names_are_escaped():
-    html = _render(crossings_status_layer(_places(HOSTILE), {"ras-ajdir": "closed"}, date(2016, 3, 10)))
-    assert "${alert" not in html and "<img src=x" not in html and "1337" not in html
-    assert "&lt;img src=x" in html.replace("\\u0026", "&")
+    assert geojson.data["features"][0]["properties"]["tooltip_html"].endswith("— open on 2016-04-30")
 
 
 def test_time_layers_do_not_change_their_input():
-    barrier, places = _barrier(), _places()
     points = pd.DataFrame({"latitude": [33.1, np.nan], "longitude": [11.2, 11.0], "weight": [3, 1],
                            "precision_km": [5.0, 0.0], "geo_precision": [2, 1], "id": ["a", "b"]})
-    before = (barrier.copy(), places.copy(), points.copy())
-    barrier_status_layer(barrier, "complete", date(2016, 3, 1))
-    crossings_status_layer(places, {"ras-ajdir": "closed"}, date(2016, 3, 10), load_timeline())
+    before = points.copy()
     heatmap_layer(points)
     precision_layer(points)
-    assert barrier.equals(before[0]) and places.equals(before[1]) and points.equals(before[2])
+    assert points.equals(before)
 
 
 # --- heatmap -----------------------------------------------------------------

@@ -16,7 +16,6 @@ from borderwatch.timeline import (
     STATUSES,
     Frame,
     StatusPeriod,
-    crossing_days_during,
     describe_period,
     load_timeline,
     period_on,
@@ -192,17 +191,3 @@ def test_frames_tile_the_range_one_week_or_month_each(start, length, step):
         assert frame.start <= frame.end
         assert _period_key(frame.start, step) == _period_key(frame.end, step)
     assert len({frame.label for frame in frames}) == len(frames)
-
-
-def test_a_period_shows_a_crossing_closed_if_it_was_closed_on_any_of_its_days():
-    timeline = load_timeline()
-    # March 2016: both were closed from the 7th (reopened on the 22nd), whatever the 31st says.
-    assert crossing_days_during(timeline, date(2016, 3, 1), date(2016, 3, 31)) == {
-        "ras-ajdir": date(2016, 3, 7), "dehiba-wazin": date(2016, 3, 7)}
-    # The week of 21 March: still closed on the 21st, the period's first day.
-    assert crossing_days_during(timeline, date(2016, 3, 21), date(2016, 3, 27))["ras-ajdir"] == date(2016, 3, 21)
-    # April 2016: open all month, shown as on its last day.
-    assert crossing_days_during(timeline, date(2016, 4, 1), date(2016, 4, 30)) == {
-        "ras-ajdir": date(2016, 4, 30), "dehiba-wazin": date(2016, 4, 30)}
-    # A one-day period on the reopening day: open.
-    assert crossing_days_during(timeline, date(2016, 3, 22), date(2016, 3, 22))["dehiba-wazin"] == date(2016, 3, 22)

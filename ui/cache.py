@@ -29,7 +29,6 @@ from borderwatch.mapview import MAX_ZOOM, POINT_LIMIT, MapData, MapView, fetch_a
 from borderwatch.roles import Role
 from borderwatch.store import DATABASE_FILE, IncidentStore, data_dir, open_store
 from borderwatch.store.factory import configured_database_url
-from borderwatch.timeline import load_timeline
 from layers.assets import asset_urls, install_vendor_assets, publish_json
 from layers.countries import basemap_features, land_with_surroundings
 from ui.assetroutes import assets_url
@@ -95,12 +94,6 @@ def border_infrastructure(key: str) -> tuple[InfrastructureFeature, ...]:
     except StoreUnavailableError:
         # The page says the store is unavailable; meanwhile the map still draws the bundled features.
         return load_preset(key)
-
-
-@st.cache_data(show_spinner=False)
-def barrier(path: str = str(config.BARRIER_PATH)) -> gpd.GeoDataFrame:
-    """The barrier alignment (see :func:`borderwatch.reference.load_barrier`)."""
-    return reference.load_barrier(Path(path))
 
 
 @st.cache_data(show_spinner=False)
@@ -399,12 +392,6 @@ def export_assets_dir() -> Path:
     """A folder of the map's assets laid out as :func:`static_url` serves them, for saving
     a map as one file (copied into the cache folder once per process)."""
     return _copied_assets(str(config.cache_dir() / "export"))
-
-
-@st.cache_data(show_spinner=False)
-def timeline(path: str = str(config.TIMELINE_PATH)) -> pd.DataFrame:
-    """Status of the barrier and the crossings by date (see :func:`borderwatch.timeline.load_timeline`)."""
-    return load_timeline(Path(path))
 
 
 # Analyses read every matching incident near the border: a few sets at a time.

@@ -16,11 +16,10 @@ import streamlit as st
 from borderwatch import config
 from borderwatch.filters import IncidentQuery
 from borderwatch.mapview import MapData
-from borderwatch.timeline import crossing_days_during, status_on
 from layers.border import border_layer
 from layers.heatmap import heatmap_layer
 from layers.incidents import cells_layer, incidents_layer
-from layers.infrastructure import barrier_status_layer, crossings_status_layer
+from layers.infrastructure import barriers_layer, points_layer
 from layers.places import places_layer
 from layers.precision import precision_layer
 from layers.script import ScriptCall
@@ -49,15 +48,6 @@ def heat_points(shown: MapData) -> pd.DataFrame:
     return shown.cells.loc[:, ["latitude", "longitude"]].assign(weight=shown.cells["incidents"].astype(float))
 
 
-def crossing_days(day: dt.date, since: dt.date | None) -> dict[str, dt.date]:
-    """Crossing id to the day it is drawn as of, for the period from ``since`` to ``day``.
-
-    See :func:`borderwatch.timeline.crossing_days_during`: a crossing closed
-    on any day of the period is drawn closed; without ``since``, as on ``day``.
-    """
-    return crossing_days_during(cache.timeline(), min(since or day, day), day)
-
-
 def switchable_layers(
     visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData, as_of: dt.date | None,
     since: dt.date | None = None, border_key: str = config.DEFAULT_BORDER,
@@ -75,12 +65,13 @@ def switchable_layers(
     shown : MapData
         The sites of the period around the view.
     as_of : datetime.date or None
-        The day the barrier is drawn as of; ``None`` draws it as it stands today.
+        The day the border's infrastructure is drawn as of; ``None`` draws it as it stands today.
     since : datetime.date, optional
-        First day of the period shown: a crossing closed on any day from
+        First day of the period shown: a crossing (post, sensor) closed on any day from
         ``since`` to ``as_of`` is drawn closed (and the tooltip quotes that day).
     border_key : str
-        The border shown; the layers of :data:`ui.selection.BUNDLED_CASE_LAYERS` exist for the bundled case only.
+        The border shown, whose infrastructure is drawn; the layers of
+        :data:`ui.selection.BUNDLED_CASE_LAYERS` exist for the bundled case only.
     """
     day = as_of or dt.date.today()
     if border_key != config.DEFAULT_BORDER:
@@ -89,10 +80,9 @@ def switchable_layers(
     if "segments" in visible:
         _, summary = cache.segment_table(query, config.SEGMENT_KM, config.CORRIDOR_KM, "month")
         groups["segments"] = segments_layer(cache.segments(config.SEGMENT_KM, border_key), summary)
-    # The barrier runs 2 km from the border: drawn first, so the border's dashes stay on top.
+    # Barriers run near the border: drawn first, so the border's dashes stay on top.
     if "barrier" in visible:
-        timeline = cache.timeline()
-        groups["barrier"] = barrier_status_layer(cache.barrier(), status_on(timeline, "barrier", day), day)
+        groups["barrier"] = barriers_layer(cache.border_infrastructure(border_key), day)
     if "border" in visible:
         if border_key == config.DEFAULT_BORDER:
             groups["border"] = border_layer(cache.border())
@@ -107,10 +97,7 @@ def switchable_layers(
     if "places" in visible:
         groups["places"] = places_layer(cache.places(), config.FEATURED_PLACE_ID)
     if "crossings" in visible:
-        timeline = cache.timeline()
-        days = crossing_days(day, since)
-        statuses = {crossing: status_on(timeline, crossing, shown_day) for crossing, shown_day in days.items()}
-        groups["crossings"] = crossings_status_layer(cache.places(), statuses, day, timeline, days)
+        groups["crossings"] = points_layer(cache.border_infrastructure(border_key), day, since)
     if "sequences" in visible:
         groups["sequences"] = sequences_layer(cache.sequences(query, config.SEQUENCE_DAYS, config.SEQUENCE_RADIUS_KM))
     if "sites" in visible:

@@ -15,13 +15,13 @@ from borderwatch import config
 from borderwatch.borders import Border
 from borderwatch.export import Attribution, dataset_attributions, export_file_name, store_incidents_per_dataset
 from borderwatch.filters import IncidentQuery
+from borderwatch.infrastructure import is_line, shown_features
 from borderwatch.mapview import MapData, MapView
-from borderwatch.timeline import DEFAULT_CROSSING_STATUS, status_on
 from layers.basemap import base_map
 from layers.export.html import standalone_html
 from layers.export.png import MapLayers, map_png
 from ui import cache
-from ui.maplayers import crossing_days, switchable_layers
+from ui.maplayers import switchable_layers
 from ui.playback import Shown
 from ui.selection import BUNDLED_CASE_LAYERS, MAP_LAYERS
 from ui.sidebar import chosen_key, is_default_border
@@ -98,36 +98,31 @@ def export_png(visible: tuple[str, ...], query: IncidentQuery, period_query: Inc
                 gpd.GeoSeries.from_xy(pairs["then_lon"], pairs["then_lat"])),
             crs=config.GEOGRAPHIC_CRS,
         )
-    timeline = cache.timeline()
-    crossing_statuses = {crossing: status_on(timeline, crossing, shown_day) or DEFAULT_CROSSING_STATUS
-                         for crossing, shown_day in crossing_days(day, shown_time.since).items()}
-    barrier_status = status_on(timeline, "barrier", day)
+    key = chosen_key()
+    # Each feature in its layer: barriers with "barrier", crossings, posts and sensors with "crossings".
+    infrastructure = [item for item in shown_features(cache.border_infrastructure(key), day, shown_time.since)
+                      if ("barrier" if is_line(item.feature) else "crossings") in visible]
     layers = MapLayers(
         countries=cache.basemap_land(),
-        border=cache.border() if "border" in visible else None,
-        barrier=cache.barrier() if "barrier" in visible and barrier_status else None,
-        barrier_status=barrier_status,
-        places=_png_places(cache.places(), visible),
-        crossing_statuses=crossing_statuses,
+        border=cache.border_line(key) if "border" in visible else None,
+        infrastructure=infrastructure,
+        places=_png_places(cache.places()) if "places" in visible else None,
         points=shown.points if "sites" in visible else None,
         cells=shown.cells if "sites" in visible else None,
         sequences=sequences,
     )
     drawn = tuple(layer for layer in visible if layer not in NOT_IN_PNG)
     if not is_default_border():
-        # The bundled case's barrier, crossings and places are not this border's.
-        layers = dataclasses.replace(layers, border=cache.border_line(chosen_key()) if "border" in visible else None,
-                                     barrier=None, places=None, crossing_statuses={})
+        # The bundled case's places are not this border's.
+        layers = dataclasses.replace(layers, places=None)
         drawn = tuple(layer for layer in drawn if layer not in BUNDLED_CASE_LAYERS)
     return map_png(view.bbox, layers, title=_title(period_query),
                    sources=map_sources(drawn, query, period_query, shown, view))
 
 
-def _png_places(places: gpd.GeoDataFrame, visible: tuple[str, ...]) -> pd.DataFrame | None:
-    """The places the PNG labels: towns with "Places", crossings with "Crossings"."""
-    kinds = places["kind"] == "crossing"
-    keep = (kinds & ("crossings" in visible)) | (~kinds & ("places" in visible))
-    return pd.DataFrame(places.loc[keep].drop(columns="geometry")) if keep.any() else None
+def _png_places(places: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The places the PNG labels: towns and landmarks (crossings are the border's infrastructure)."""
+    return pd.DataFrame(places.loc[places["kind"] != "crossing"].drop(columns="geometry"))
 
 
 def render_share(visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData,

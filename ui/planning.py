@@ -12,6 +12,7 @@ from shapely.geometry import LineString
 
 from borderwatch import config, corridor, geodesy
 from borderwatch.filters import IncidentQuery
+from borderwatch.infrastructure import barrier_lines
 from borderwatch.planner import (
     METHOD_NAMES,
     Plan,
@@ -25,7 +26,7 @@ from ui import cache
 
 BARRIER = "barrier"
 BORDER = "border"
-LINE_LABELS = {BARRIER: "Barrier (trench and berm, approximate)", BORDER: "A stretch of the border"}
+LINE_LABELS = {BARRIER: "Its barrier (the longest line recorded)", BORDER: "A stretch of the border"}
 METHOD_LABELS = {"even": "Evenly spaced", "greedy": "Optimised for past incidents"}
 #: Plans kept for comparison in this session, by name.
 PLANS_KEY = "saved_plans"
@@ -52,7 +53,7 @@ class PlanRequest:
     within_km: float
     include_centroids: bool
     name: str
-    #: The land border whose stretch is covered (the barrier exists on Tunisia–Libya only).
+    #: The land border whose barrier or stretch is covered.
     border: str = config.DEFAULT_BORDER
 
     def settings(self) -> PlanRequest:
@@ -87,11 +88,27 @@ def coverable_km(border_key: str) -> float:
     return float(geodesy.geodesic_line(cache.border_of(border_key).geometry).part_lengths_km[0])
 
 
+def longest_barrier(border_key: str) -> LineString | None:
+    """The longest line of a border's barriers (a part of a multi-part one counts alone), EPSG:4326; None without."""
+    parts = [part for line in barrier_lines(cache.border_infrastructure(border_key))
+             for part in getattr(line, "geoms", (line,))]
+    return max(parts, key=geodesy.length_km, default=None)
+
+
 def plan_line(choice: str, start_km: float, end_km: float, border_key: str = config.DEFAULT_BORDER) -> LineString:
-    """The line sensors go on, in EPSG:4326: the barrier, or the border from ``start_km`` to ``end_km``
-    (on another border than Tunisia–Libya, geodesic km along its first part)."""
+    """The line sensors go on, in EPSG:4326: the border's longest barrier, or the border from ``start_km`` to
+    ``end_km`` (on another border than Tunisia–Libya, geodesic km along its first part).
+
+    Raises
+    ------
+    ValueError
+        If the barrier is asked for on a border that has none.
+    """
     if choice == BARRIER:
-        return cache.barrier().geometry.iloc[0]
+        barrier = longest_barrier(border_key)
+        if barrier is None:
+            raise ValueError(f"no barrier is recorded for the border {border_key}")
+        return barrier
     if border_key != config.DEFAULT_BORDER:
         return corridor.geodesic_stretch(cache.border_of(border_key).geometry, start_km, end_km)
     return line_stretch(cache.border().geometry.iloc[0], start_km, end_km)

@@ -41,15 +41,15 @@ MAP_LAYERS: dict[str, str] = {
     "heatmap": "Heatmap",
     "precision": "Location precision",
     "border": "Border",
-    "barrier": "Trench and berm",
-    "crossings": "Crossings",
+    "barrier": "Barriers",
+    "crossings": "Crossings & posts",
     "places": "Places",
     "segments": "Border segments",
     "sequences": "Cross-border sequences",
 }
-#: Layers drawn from the bundled Tunisia–Libya case (its barrier, crossings and places):
-#: shown on that border only. Segments and sequences follow the border shown.
-BUNDLED_CASE_LAYERS: tuple[str, ...] = ("barrier", "crossings", "places")
+#: Layers drawn from the bundled Tunisia–Libya case (its places): shown on that border only.
+#: Barriers, crossings, segments and sequences follow the border shown.
+BUNDLED_CASE_LAYERS: tuple[str, ...] = ("places",)
 #: Layers shown until the user (or a link) chooses otherwise.
 DEFAULT_LAYERS: tuple[str, ...] = ("sites", "border", "barrier", "crossings", "places")
 

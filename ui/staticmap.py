@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Final
 
 import folium
@@ -12,9 +13,9 @@ from streamlit_folium import st_folium
 
 from borderwatch import config
 from borderwatch.escape import escape_html, script_json
-from layers.barrier import barrier_layer
 from layers.basemap import base_map
 from layers.border import border_layer
+from layers.infrastructure import barriers_layer
 from layers.style import PLACE_COLOUR
 from ui import cache
 
@@ -94,9 +95,9 @@ def place_names_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
 def render_static_map(groups: list[folium.FeatureGroup], key: str, center: tuple[float, float] | None, zoom: float,
                       height: int, border_key: str = config.DEFAULT_BORDER,
                       fit: tuple[float, float, float, float] | None = None) -> None:
-    """Draw the border, the barrier, the key towns' names and ``groups`` over the offline basemap.
+    """Draw the border, its barriers as they stand today, the key towns' names and ``groups`` over the offline basemap.
 
-    On a border other than the bundled case's, only its line (and its two countries) under ``groups``.
+    On a border other than the bundled case's, its line (and its two countries) and barriers under ``groups``.
     The map opens on ``center`` and ``zoom``, or fitted to ``fit`` (west, south, east, north) when given or
     when there is no ``center``, by default the border shown.
     The map reports nothing back (``returned_objects=[]``), so moving it never reruns the page.
@@ -104,10 +105,12 @@ def render_static_map(groups: list[folium.FeatureGroup], key: str, center: tuple
     scripts, styles = cache.map_assets()
     if border_key == config.DEFAULT_BORDER:
         # The names come before the data layers, so a segment or a sequence is drawn over a town's dot.
-        under = [border_layer(cache.border()), barrier_layer(cache.barrier()), place_names_layer(cache.places())]
+        under = [border_layer(cache.border()), place_names_layer(cache.places())]
     else:
         line = cache.border_line(border_key)
         under = [border_layer(line, str(line["name"].iloc[0]), note="", countries=cache.border_countries(border_key))]
+    # Barriers under the border line, whose dashes stay on top.
+    under.insert(0, barriers_layer(cache.border_infrastructure(border_key), dt.date.today()))
     if fit is None and center is None:
         (south, west), (north, east) = cache.home_bounds(border_key)
         fit = (west, south, east, north)

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from borderwatch.escape import as_text
-from layers.barrier import LAYER_NAME as BARRIER_LAYER_NAME
+from borderwatch.infrastructure import is_line
 from layers.border import LAYER_NAME as BORDER_LAYER_NAME
-from layers.export.marks import PT_PER_PX, barrier_line, crossing_groups, css_colour, line_dashes
+from layers.export.marks import PT_PER_PX, css_colour, line_dashes, point_mark
 from layers.sequences import LAYER_NAME as SEQUENCES_LAYER_NAME
 from layers.style import (
     BORDER_LINE,
@@ -26,6 +25,7 @@ from layers.style import (
     SITE_RIM,
     DotStyle,
     LineStyle,
+    barrier_line,
     event_type_colour,
 )
 
@@ -47,17 +47,17 @@ def legend_handles(layers: MapLayers, event_types: list[str], cells_shown: bool)
     if layers.border is not None:
         name = as_text(layers.border["name"].iloc[0]) if "name" in layers.border else BORDER_LAYER_NAME
         handles.append((_line_handle(BORDER_LINE), name))
-    if layers.barrier is not None:
-        status = f" ({layers.barrier_status})" if layers.barrier_status else ""
-        handles.append((_line_handle(barrier_line(layers.barrier_status)), f"{BARRIER_LAYER_NAME}, approx.{status}"))
+    shown = layers.infrastructure or ()
+    marks = dict.fromkeys((item.feature.kind, item.status, is_line(item.feature)) for item in shown)
+    for kind, status, line in marks:
+        if line:
+            handles.append((_line_handle(barrier_line(kind, status)), f"{kind.capitalize()}: {status}"))
     if layers.sequences is not None and not layers.sequences.empty:
         handles.append((_line_handle(SEQUENCE_LINE), SEQUENCES_LAYER_NAME))
-    places = layers.places if layers.places is not None else pd.DataFrame({"id": [], "kind": []})
-    for crossing_status, mask, dot in crossing_groups(places, layers.crossing_statuses):
-        if mask.any():
-            label = f"Crossing {crossing_status} on the date shown" if crossing_status else "Border crossing"
-            handles.append((_dot_handle(dot), label))
-    if (places["kind"].astype(str) != "crossing").any():
+    for kind, status, line in marks:
+        if not line:
+            handles.append((_dot_handle(*point_mark(kind, status)), f"{kind.capitalize()} {status} on the date shown"))
+    if layers.places is not None and not layers.places.empty:
         handles.append((_dot_handle(PLACE_DOT), "Town or landmark"))
     for frame, is_disc in ((layers.lines, False), (layers.circles, True)):
         if frame is None or "label" not in frame or frame.empty:
@@ -75,8 +75,8 @@ def _line_handle(style: LineStyle) -> Line2D:
                   linestyle=line_dashes(style))
 
 
-def _dot_handle(dot: DotStyle) -> Line2D:
+def _dot_handle(dot: DotStyle, marker: str = "o") -> Line2D:
     # Legend markers keep the dot's look at a size that fits a legend row.
-    return Line2D([], [], linestyle="none", marker="o", markersize=min(2 * dot.radius_px, 12) * PT_PER_PX,
+    return Line2D([], [], linestyle="none", marker=marker, markersize=min(2 * dot.radius_px, 12) * PT_PER_PX,
                   markerfacecolor=to_rgba(dot.fill, dot.fill_opacity), markeredgecolor=dot.rim,
                   markeredgewidth=min(dot.rim_px, 2.0))

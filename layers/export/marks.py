@@ -7,27 +7,26 @@ through :data:`PT_PER_PX` and every mark keeps its on-screen size.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Final, Literal
 
 import matplotlib
 import numpy as np
-import pandas as pd
 from matplotlib.colors import to_rgba
 
-from borderwatch.timeline import DEFAULT_CROSSING_STATUS
 from layers.style import (
-    BARRIER_LINES,
-    CROSSING_DOT,
     CROSSING_MARKER_PX,
     CROSSING_RIM_PX,
-    CROSSING_STATUS_COLOURS,
+    POINT_SHAPES,
+    POINT_STATUS_COLOURS,
     DotStyle,
     LineStyle,
 )
 
 #: Leaflet sizes are CSS pixels (1/96 in); matplotlib's are points (1/72 in).
 PT_PER_PX: Final[float] = 72.0 / 96.0
+
+# matplotlib's marker of each shape of the map's points (a diamond is a square turned by 45°).
+_MARKERS: Final[dict[str, str]] = {"circle": "o", "square": "s", "diamond": "D"}
 
 #: A colour as matplotlib takes it: red, green, blue and alpha from 0 to 1.
 Rgba = tuple[float, float, float, float]
@@ -70,43 +69,13 @@ def line_dashes(style: LineStyle) -> Literal["solid"] | tuple[float, tuple[float
     return 0.0, tuple(float(part) * PT_PER_PX / scale for part in re.split(r"[\s,]+", style.dash.strip()))
 
 
-def barrier_line(status: str | None) -> LineStyle:
-    """The map's style of the barrier in a status; not given: complete; unknown: under construction."""
-    if status is None:
-        return BARRIER_LINES["complete"]
-    return BARRIER_LINES.get(status.strip().lower(), BARRIER_LINES["under construction"])
+def point_mark(kind: str, status: str) -> tuple[DotStyle, str]:
+    """The map's mark of a crossing, post or sensor in a status, as a dot and a matplotlib marker.
 
-
-def crossing_dot(status: str) -> DotStyle:
-    """The map's marker of a crossing in a status (``"open"``, ``"closed"``) as a dot: its outer edge is the map's."""
-    colour = CROSSING_STATUS_COLOURS.get(status, CROSSING_STATUS_COLOURS[DEFAULT_CROSSING_STATUS])
-    # matplotlib centres the rim on the dot's edge; the map's rim lies inside its marker.
-    return DotStyle((CROSSING_MARKER_PX - CROSSING_RIM_PX) / 2, "#FFFFFF", CROSSING_RIM_PX, colour)
-
-
-def crossing_groups(
-    places: pd.DataFrame, statuses: Mapping[str, str] | None
-) -> list[tuple[str | None, np.ndarray, DotStyle]]:
-    """The crossings by how they are drawn.
-
-    Parameters
-    ----------
-    places : pandas.DataFrame
-        ``id`` and ``kind``; rows of ``kind == "crossing"`` are grouped.
-    statuses : mapping of str to str or None
-        Crossing id to status on the day shown (missing:
-        :data:`borderwatch.timeline.DEFAULT_CROSSING_STATUS`); None when
-        statuses are not drawn.
-
-    Returns
-    -------
-    list of tuple
-        ``(status, mask of places, dot)``: one per status of
-        :data:`layers.style.CROSSING_STATUS_COLOURS`, or a single ``(None,
-        mask, CROSSING_DOT)`` without statuses.
+    Its outer edge is the map's; the marker is its kind's shape
+    (:data:`layers.style.POINT_SHAPES`): ``"o"``, ``"s"`` or ``"D"``.
     """
-    crossings = (places["kind"].astype(str) == "crossing").to_numpy()
-    if statuses is None:
-        return [(None, crossings, CROSSING_DOT)]
-    status = places["id"].astype(str).map(dict(statuses)).fillna(DEFAULT_CROSSING_STATUS)
-    return [(name, crossings & (status == name).to_numpy(), crossing_dot(name)) for name in CROSSING_STATUS_COLOURS]
+    colour = POINT_STATUS_COLOURS.get(status, POINT_STATUS_COLOURS["active"])
+    # matplotlib centres the rim on the dot's edge; the map's rim lies inside its marker.
+    dot = DotStyle((CROSSING_MARKER_PX - CROSSING_RIM_PX) / 2, "#FFFFFF", CROSSING_RIM_PX, colour)
+    return dot, _MARKERS[POINT_SHAPES.get(kind, POINT_SHAPES["other"])]

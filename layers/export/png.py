@@ -1,7 +1,7 @@
 """The map of a view as a PNG, drawn offline with matplotlib in the map's styles.
 
-:func:`map_png` draws what the dashboard shows (sea, land, border, barrier,
-places and crossings on the day shown, sequences, incidents or counted
+:func:`map_png` draws what the dashboard shows (sea, land, border, barriers,
+places, crossings and posts on the day shown, sequences, incidents or counted
 cells) with the styles the map's layers use (:mod:`layers.style`), in Web
 Mercator as Leaflet does (:mod:`layers.export.mercator`).
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import math
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -35,18 +35,11 @@ from pyproj import Geod
 from borderwatch import config
 from borderwatch.escape import as_text
 from borderwatch.export import Attribution
+from borderwatch.infrastructure import ShownFeature, is_line
 from layers.countries import country_style
 from layers.export.credits import CREDIT_WIDTH_SHARE, PNG_ATTRIBUTION_KEY, attribution_text
 from layers.export.legend import legend_handles
-from layers.export.marks import (
-    PT_PER_PX,
-    barrier_line,
-    crossing_dot,
-    crossing_groups,
-    css_colour,
-    line_dashes,
-    marker_area,
-)
+from layers.export.marks import PT_PER_PX, css_colour, line_dashes, marker_area, point_mark
 from layers.export.mercator import (
     WEB_MERCATOR,
     Box,
@@ -71,6 +64,7 @@ from layers.style import (
     COVERAGE_FILL_OPACITY,
     COVERAGE_RIM_OPACITY,
     COVERAGE_RIM_PX,
+    CROSSED_OUT_STATUSES,
     CROSSING_CLOSED_MARK,
     FEATURED_PLACE_DOT,
     PLACE_DOT,
@@ -82,6 +76,7 @@ from layers.style import (
     SITE_RIM_PX,
     DotStyle,
     LineStyle,
+    barrier_line,
     event_type_colour,
     radius_for_deaths,
 )
@@ -118,24 +113,17 @@ class MapLayers:
     countries : geopandas.GeoDataFrame, optional
         Land polygons; an ``iso3`` column picks the lighter land of the
         countries the dashboard is about, as on the map.
-    border, barrier : geopandas.GeoDataFrame, optional
-        Lines.
-    barrier_status : str, optional
-        The barrier's status on the map's date (see
-        :func:`borderwatch.timeline.status_on`), drawn in the map's style of
-        that status (:data:`layers.style.BARRIER_LINES`): solid when
-        ``"complete"`` or not given, dashed otherwise (an unknown status as
-        under construction), and named in the legend.
+    border : geopandas.GeoDataFrame, optional
+        The border's line.
+    infrastructure : sequence of borderwatch.infrastructure.ShownFeature, optional
+        A border's barriers, crossings, posts and sensors with their status
+        on the map's date (see :func:`borderwatch.infrastructure.shown_features`),
+        drawn as on the map (:func:`layers.style.barrier_line`,
+        :func:`layers.export.marks.point_mark`, a white × when closed or
+        inactive); points are labelled with their names.
     places : pandas.DataFrame, optional
-        ``id, name, kind, latitude, longitude``. Names of places in the
-        picture are labelled.
-    crossing_statuses : mapping of str to str, optional
-        Crossing id to its status on the map's date (see
-        :func:`borderwatch.timeline.statuses_on`; a crossing missing from it
-        is :data:`borderwatch.timeline.DEFAULT_CROSSING_STATUS`): places of
-        ``kind == "crossing"`` are drawn as on the map, a green disc when
-        open, a red one with a white × when closed. None: drawn as rings,
-        with no status.
+        Towns and landmarks: ``id, name, latitude, longitude``. Names of
+        places in the picture are labelled.
     featured_place_id : str, optional
         The place drawn larger with a bold label.
     points : pandas.DataFrame, optional
@@ -158,10 +146,8 @@ class MapLayers:
 
     countries: gpd.GeoDataFrame | None = None
     border: gpd.GeoDataFrame | None = None
-    barrier: gpd.GeoDataFrame | None = None
-    barrier_status: str | None = None
+    infrastructure: Sequence[ShownFeature] | None = None
     places: pd.DataFrame | None = None
-    crossing_statuses: Mapping[str, str] | None = None
     featured_place_id: str | None = config.FEATURED_PLACE_ID
     points: pd.DataFrame | None = None
     cells: pd.DataFrame | None = None
@@ -287,47 +273,57 @@ def _scatter_dots(
     )
 
 
-def _draw_places(
-    axes: Axes, places: pd.DataFrame, featured_id: str | None, statuses: Mapping[str, str] | None, extent: Box
-) -> list[Text]:
-    """Draw places and crossings; return the labels of those in the picture, most important first.
+def _label(axes: Axes, name: str, x: float, y: float, radius_px: float, featured: bool = False) -> Text:
+    return axes.annotate(
+        as_text(name), (x, y), xytext=((radius_px + 3.0) * PT_PER_PX, 0.0), textcoords="offset points",
+        ha="left", va="center", fontsize=(10.0 if featured else 7.5), fontweight=("bold" if featured else "normal"),
+        color="#1A1A1A", zorder=8, path_effects=[withStroke(linewidth=2.5, foreground="white")],
+        parse_math=False, usetex=False, annotation_clip=True,
+    )
 
-    Labels go featured place first, then crossings, then the rest, so that
-    those are kept when labels collide (see :func:`_drop_overlapping_labels`).
-    A closed crossing carries a white × as on the map.
-    """
+
+def _draw_places(axes: Axes, places: pd.DataFrame, featured_id: str | None, extent: Box) -> list[tuple[int, Text]]:
+    """Draw towns and landmarks; return the labels of those in the picture, each with its rank (featured first)."""
     x, y = lonlat_to_mercator(places["longitude"], places["latitude"])
     near = inside(x, y, extent)
     in_picture = inside(x, y, extent, margin=0.0)
-    kinds = places["kind"].astype(str).to_numpy()
     featured = (places["id"].astype(str) == featured_id).to_numpy() & (featured_id is not None)
     labels: list[tuple[int, Text]] = []
-    groups = [
-        ((kinds != "crossing") & ~featured, PLACE_DOT, 6.0, 2, "places"),
-        *((mask, dot, 6.5, 1, "crossings") for _, mask, dot in crossing_groups(places, statuses)),
-        ((kinds != "crossing") & featured, FEATURED_PLACE_DOT, 6.6, 0, "places"),
-    ]
-    for mask, dot, zorder, rank, gid in groups:
+    for mask, dot, zorder, rank in ((~featured, PLACE_DOT, 6.0, 2), (featured, FEATURED_PLACE_DOT, 6.6, 0)):
         if not (mask & near).any():
             continue
-        _scatter_dots(axes, x, y, mask & near, dot, zorder, gid)
-        if gid == "crossings" and dot == crossing_dot("closed"):
-            for index in np.flatnonzero(mask & near):
-                _text(axes, x[index], y[index], CROSSING_CLOSED_MARK, ha="center", va="center_baseline",
-                      color="#FFFFFF", fontsize=13.0 * PT_PER_PX, fontweight="bold", zorder=zorder + 0.05,
-                      clip_on=True)
-        for index in np.flatnonzero(mask & in_picture):
-            is_featured = bool(featured[index])
-            label = axes.annotate(
-                as_text(places["name"].iloc[index]), (x[index], y[index]),
-                xytext=((dot.radius_px + 3.0) * PT_PER_PX, 0.0), textcoords="offset points",
-                ha="left", va="center", fontsize=(10.0 if is_featured else 7.5),
-                fontweight=("bold" if is_featured else "normal"), color="#1A1A1A", zorder=8,
-                path_effects=[withStroke(linewidth=2.5, foreground="white")],
-                parse_math=False, usetex=False, annotation_clip=True,
-            )
-            labels.append((rank, label))
-    return [label for _, label in sorted(labels, key=_label_rank)]
+        _scatter_dots(axes, x, y, mask & near, dot, zorder, "places")
+        labels += [(rank, _label(axes, places["name"].iloc[index], x[index], y[index], dot.radius_px, rank == 0))
+                   for index in np.flatnonzero(mask & in_picture)]
+    return labels
+
+
+def _draw_infrastructure(axes: Axes, shown: Sequence[ShownFeature], clip: Box, extent: Box) -> list[tuple[int, Text]]:
+    """Draw barriers (by kind and status) and points (crossings, posts, sensors); return the points' labels, rank 1.
+
+    A closed or inactive point carries a white × as on the map.
+    """
+    lines = [item for item in shown if is_line(item.feature)]
+    for kind, status in dict.fromkeys((item.feature.kind, item.status) for item in lines):
+        frame = gpd.GeoDataFrame(geometry=[item.feature.geometry for item in lines
+                                           if (item.feature.kind, item.status) == (kind, status)],
+                                 crs=config.GEOGRAPHIC_CRS)
+        _draw_line_layer(axes, frame, clip, barrier_line(kind, status), zorder=4, gid="barrier")
+    labels: list[tuple[int, Text]] = []
+    for item in (item for item in shown if not is_line(item.feature)):
+        point = item.feature.geometry
+        x, y = lonlat_to_mercator(pd.Series([point.x]), pd.Series([point.y]))
+        if not inside(x, y, extent).all():
+            continue
+        dot, marker = point_mark(item.feature.kind, item.status)
+        axes.scatter(x, y, s=marker_area(dot.radius_px), marker=marker, facecolors=[to_rgba(dot.fill)],
+                     edgecolors=[to_rgba(dot.rim)], linewidths=dot.rim_px * PT_PER_PX, zorder=6.5, gid="crossings")
+        if item.status in CROSSED_OUT_STATUSES:
+            _text(axes, x[0], y[0], CROSSING_CLOSED_MARK, ha="center", va="center_baseline", color="#FFFFFF",
+                  fontsize=13.0 * PT_PER_PX, fontweight="bold", zorder=6.55, clip_on=True)
+        if inside(x, y, extent, margin=0.0).all() and item.feature.name:
+            labels.append((1, _label(axes, item.feature.name, x[0], y[0], dot.radius_px)))
+    return labels
 
 
 def _label_rank(item: tuple[int, Text]) -> int:
@@ -445,8 +441,8 @@ def map_figure(
     matplotlib.figure.Figure
         ``width_px`` × ``height_px`` at ``dpi``, in Web Mercator like the map
         on screen and in its styles (:mod:`layers.style`): sea, land,
-        border, barrier, places with names, crossings (with their status
-        when given), sequences, incidents (coloured by type, sized by
+        border, barriers, places with names, crossings, posts and sensors
+        with their status, sequences, incidents (coloured by type, sized by
         deaths) or counted cells, other lines and
         discs, a legend, a scale bar and the credit line. Each layer's
         artists carry its name as their ``gid`` (``"border"``, ``"barrier"``,
@@ -476,14 +472,16 @@ def map_figure(
         _draw_discs(axes, layers.circles, extent)
     if layers.border is not None:
         _draw_line_layer(axes, layers.border, clip, BORDER_LINE, zorder=3, gid="border")
-    if layers.barrier is not None:
-        _draw_line_layer(axes, layers.barrier, clip, barrier_line(layers.barrier_status), zorder=4, gid="barrier")
+    ranked_labels = (_draw_infrastructure(axes, layers.infrastructure, clip, extent)
+                     if layers.infrastructure is not None else [])
     if layers.sequences is not None and not layers.sequences.empty:
         _draw_sequences(axes, layers.sequences, clip, extent)
     if layers.lines is not None and not layers.lines.empty:
         _draw_extra_lines(axes, layers.lines, clip)
-    labels = (_draw_places(axes, layers.places, layers.featured_place_id, layers.crossing_statuses, extent)
-              if layers.places is not None else [])
+    if layers.places is not None:
+        ranked_labels += _draw_places(axes, layers.places, layers.featured_place_id, extent)
+    # Featured place first, then crossings, then the rest: those are kept when labels collide.
+    labels = [label for _, label in sorted(ranked_labels, key=_label_rank)]
     event_types = _draw_points(axes, layers.points, extent) if layers.points is not None else []
     cells_shown = _draw_cells(axes, layers.cells, extent) if layers.cells is not None else False
 

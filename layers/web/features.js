@@ -29,9 +29,20 @@
     };
   };
 
-  /* A crossing: its name and status on hover, to the right of its marker. */
-  BW.bindCrossing = function (feature, layer) {
-    layer.bindTooltip(feature.properties.tooltip_html, { direction: "right" });
+  /*
+   * A barrier, crossing, post or sensor: its name and status on hover (along
+   * a line, or to the right of a point), its record on click, and its id on
+   * its element as data-feature-id (set as an attribute: text, never HTML).
+   */
+  BW.bindInfrastructure = function (feature, layer) {
+    var isPoint = feature.geometry && feature.geometry.type === "Point";
+    layer.bindTooltip(feature.properties.tooltip_html, isPoint ? { direction: "right" } : { sticky: true });
+    // A long record (notes, lengths, provenance) scrolls inside the popup instead of covering the map.
+    layer.bindPopup(feature.properties.popup_html, { maxWidth: 360, maxHeight: 300 });
+    layer.on("add", function () {
+      var element = layer.getElement ? layer.getElement() : null;
+      if (element) { element.setAttribute("data-feature-id", String(feature.properties.feature_id)); }
+    });
   };
 
   /* A line: its tooltip follows the pointer along it. */

@@ -24,11 +24,16 @@
       var legend = map.getContainer().querySelector(".bw-legend");
       if (!legend) { return; }
       var shown = {};
+      var marks = {};
       map.eachLayer(function (layer) {
         if (layer.bwLayer) { shown[layer.bwLayer] = true; }
+        (layer.bwMarks || []).forEach(function (mark) { marks[layer.bwLayer + " " + mark] = true; });
       });
+      // A row with a data-mark (a kind and status of infrastructure) shows only while one is drawn.
       legend.querySelectorAll("[data-layer]").forEach(function (row) {
-        row.hidden = !shown[row.getAttribute("data-layer")];
+        var layerId = row.getAttribute("data-layer");
+        var mark = row.getAttribute("data-mark");
+        row.hidden = !shown[layerId] || (mark !== null && !marks[layerId + " " + mark]);
       });
     }
     map.on("layeradd layerremove", function () {
@@ -43,6 +48,11 @@
   // Names a layer group by its id in links ("sites", "border", ...), for the legend.
   BW.tag = function (group, id) {
     group.bwLayer = id;
+  };
+
+  // The kinds and statuses of infrastructure a group draws, e.g. ["berm:complete"], for the legend.
+  BW.marks = function (group, marks) {
+    group.bwMarks = marks;
   };
 
   // The legend, folded at first, in the bottom-left corner; html is built (and escaped) by layers/legend.py.
