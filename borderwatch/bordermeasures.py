@@ -130,7 +130,8 @@ class PreparedBorder:
         lat = np.asarray(latitude, dtype=float).ravel()
         lon = np.asarray(longitude, dtype=float).ravel()
         measures = self.line.measure(lon, lat)
-        barrier_km = np.full(lon.size, np.nan) if self.barrier is None else self._barrier_line.distance_km(lon, lat)
+        barrier_km = (np.full(lon.size, np.nan) if self._barrier_line is None
+                      else self._barrier_line.distance_km(lon, lat))
         between = np.zeros(lon.size, dtype=bool) if self.strip is None else shapely.contains_xy(self.strip, lon, lat)
         return pd.DataFrame({
             "distance_border_km": measures.distance_km,
@@ -239,7 +240,7 @@ def _preset_barriers(key: str) -> tuple[BaseGeometry, ...]:
 
 @lru_cache(maxsize=8)
 def _prepared(key: str, barriers: tuple[bytes, ...]) -> PreparedBorder:
-    return PreparedBorder(find_border(key), shapely.from_wkb(list(barriers)) if barriers else ())
+    return PreparedBorder(find_border(key), list(shapely.from_wkb(list(barriers))) if barriers else ())
 
 
 def prepared_border(border: Border | str, barriers: Sequence[BaseGeometry] | None = None) -> PreparedBorder:

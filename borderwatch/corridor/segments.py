@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -194,7 +195,8 @@ def geodesic_stretch(line: LineString | MultiLineString, start_km: float, end_km
     check_positive(end_km - start_km, "end_km - start_km")
     if start_km >= first.length_km:
         raise ValueError(f"start_km must lie on the line, before its end at {first.length_km:.1f} km; got {start_km}")
-    return first.stretch(start_km, end_km)
+    # One part: the stretch is one line.
+    return cast(LineString, first.stretch(start_km, end_km))
 
 
 def _geodesic(line: BaseGeometry) -> GeodesicLine:

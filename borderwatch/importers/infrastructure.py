@@ -23,10 +23,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import shapely
+from shapely.geometry import LineString, MultiLineString
 from shapely.geometry.base import BaseGeometry
 
 from borderwatch import config
@@ -477,7 +478,8 @@ def read_infrastructure(path: Path, *, batch_rows: int = config.INFRASTRUCTURE_B
 def _vertex_km(geometries: np.ndarray, border: BaseGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each vertex's geodesic distance from the border (km), its coordinates, and the index of its geometry."""
     coordinates, owners = shapely.get_coordinates(geometries, return_index=True)
-    return geodesic_line(border).distance_km(coordinates[:, 0], coordinates[:, 1]), coordinates, owners
+    line = cast(LineString | MultiLineString, border)
+    return geodesic_line(line).distance_km(coordinates[:, 0], coordinates[:, 1]), coordinates, owners
 
 
 def beyond_border(
