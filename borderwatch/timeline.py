@@ -1,11 +1,10 @@
-"""Status of the barrier and the border crossings by date, and the periods of the map's playback.
+"""The Tunisia–Libya timeline's reader, and the periods of the map's playback.
 
 The bundled timeline (``data/timeline.csv``, see ``data/README.md``) holds
 one row per period in which a feature had a status: ``start`` is the first
 day the status holds, ``end`` the first day it no longer holds (empty: it
-still holds). Between rows the rule of the feature's kind applies: a crossing
-is open unless a row says otherwise (:data:`DEFAULT_CROSSING_STATUS`); the
-barrier has no status before its first row (it had not been announced).
+still holds). ``scripts/build_infrastructure.py`` turns it into the border's
+preset (``data/infrastructure/LBY-TUN.geojson``), which the app draws.
 """
 
 from __future__ import annotations
@@ -30,10 +29,6 @@ STATUSES: Final[dict[str, tuple[str, ...]]] = {
     "crossing": ("open", "closed"),
 }
 
-#: Status of a crossing on a day no timeline row covers: crossings are open
-#: except in the closures the timeline lists.
-DEFAULT_CROSSING_STATUS: Final[str] = "open"
-
 #: Steps of the playback: ISO weeks (Monday to Sunday) or calendar months.
 PLAYBACK_STEPS: Final[tuple[str, ...]] = ("week", "month")
 
@@ -55,15 +50,6 @@ class Frame:
     start: date
     end: date
     label: str
-
-
-@dataclass(frozen=True)
-class StatusPeriod:
-    """One timeline row: ``status`` from ``start`` until the day before ``end`` (None: still holds)."""
-
-    status: str
-    start: date
-    end: date | None
 
 
 def _parse_day(text: str) -> date | None:
@@ -178,56 +164,6 @@ def load_timeline(path: Path = config.TIMELINE_PATH) -> pd.DataFrame:
     table["start"] = [periods[index][0] for index in table.index]
     table["end"] = pd.Series([periods[index][1] for index in table.index], index=table.index, dtype=object)
     return table.sort_values(["feature_id", "start"], kind="stable").reset_index(drop=True)
-
-
-def period_on(timeline: pd.DataFrame, feature_id: str, day: date) -> StatusPeriod | None:
-    """Return the timeline row that covers ``day`` for one feature.
-
-    Parameters
-    ----------
-    timeline : pandas.DataFrame
-        As :func:`load_timeline` returns it.
-    feature_id : str
-        ``"barrier"`` or a crossing's id in ``places.csv``.
-    day : datetime.date
-
-    Returns
-    -------
-    StatusPeriod or None
-        None when no row covers the day (the rule of the feature's kind applies).
-    """
-    rows = timeline[timeline["feature_id"] == feature_id]
-    for row in rows.to_dict("records"):
-        if row["start"] <= day and (row["end"] is None or day < row["end"]):
-            return StatusPeriod(status=row["status"], start=row["start"], end=row["end"])
-    return None
-
-
-def status_on(timeline: pd.DataFrame, feature_id: str, day: date) -> str | None:
-    """Return a feature's status on a day.
-
-    Parameters
-    ----------
-    timeline : pandas.DataFrame
-        As :func:`load_timeline` returns it.
-    feature_id : str
-        ``"barrier"`` or a crossing's id in ``places.csv``.
-    day : datetime.date
-
-    Returns
-    -------
-    str or None
-        The status of the row covering ``day``; else :data:`DEFAULT_CROSSING_STATUS`
-        for a crossing, and None for the barrier (not yet announced) or a
-        feature the timeline does not know.
-    """
-    period = period_on(timeline, feature_id, day)
-    if period is not None:
-        return period.status
-    kinds = timeline.loc[timeline["feature_id"] == feature_id, "feature_kind"]
-    if not kinds.empty and kinds.iloc[0] == "crossing":
-        return DEFAULT_CROSSING_STATUS
-    return None
 
 
 def describe_period(start: date, end: date | None) -> str:

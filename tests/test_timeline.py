@@ -15,12 +15,9 @@ from borderwatch.reference import load_places
 from borderwatch.timeline import (
     STATUSES,
     Frame,
-    StatusPeriod,
     describe_period,
     load_timeline,
-    period_on,
     playback_frames,
-    status_on,
 )
 
 HEADER = "feature_id,feature_kind,status,start,end,source,note\n"
@@ -45,20 +42,6 @@ def test_bundled_timeline_loads_with_sources_and_known_crossings(timeline):
     assert all(isinstance(day, date) for day in timeline["start"])
 
 
-def test_status_on_a_single_feature(timeline):
-    assert status_on(timeline, "barrier", date(2015, 6, 1)) is None
-    assert status_on(timeline, "barrier", date(2030, 1, 1)) == "complete"
-    assert status_on(timeline, "ras-ajdir", date(2016, 3, 10)) == "closed"
-    assert status_on(timeline, "no-such-place", date(2016, 3, 10)) is None
-
-
-def test_period_on_returns_the_covering_row(timeline):
-    assert period_on(timeline, "ras-ajdir", date(2016, 3, 10)) == StatusPeriod(
-        "closed", date(2016, 3, 7), date(2016, 3, 22))
-    assert period_on(timeline, "barrier", date(2020, 1, 1)) == StatusPeriod("complete", date(2016, 2, 6), None)
-    assert period_on(timeline, "ras-ajdir", date(2016, 3, 22)) is None
-
-
 @pytest.mark.parametrize(
     ("start", "end", "expected"),
     [
@@ -75,7 +58,8 @@ def test_describe_period(start, end, expected):
 def test_a_planned_barrier_period_is_accepted(tmp_path):
     path = _write(tmp_path, "barrier,barrier,planned,2015-01-01,2015-07-07,test,\n"
                             "barrier,barrier,under construction,2015-07-07,,test,\n")
-    assert status_on(load_timeline(path), "barrier", date(2015, 3, 1)) == "planned"
+    planned = load_timeline(path).iloc[0]
+    assert (planned["status"], planned["start"], planned["end"]) == ("planned", date(2015, 1, 1), date(2015, 7, 7))
     assert set(STATUSES["barrier"]) == {"planned", "under construction", "complete"}
 
 
