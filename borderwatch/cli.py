@@ -11,22 +11,19 @@ store unchanged; 130 interrupted (the running import is rolled back).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import getpass
 import json
-import math
 import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final, TextIO
 
 import psycopg
 
-from borderwatch import config, infracommands
+from borderwatch import config, exportcommand, infracommands
 from borderwatch.bordercommands import (
     BORDERS_DESCRIPTION,
     BORDERS_EPILOG,
@@ -34,29 +31,14 @@ from borderwatch.bordercommands import (
     add_borders_arguments,
     run_borders,
 )
-from borderwatch.bordermeasures import with_border_measures
 from borderwatch.borders import Border, find_border
 from borderwatch.errors import (
     BorderWatchError,
-    StoreDamagedError,
     StrictImportError,
-    UnknownDatasetError,
     capped,
     counted,
     quoted,
 )
-from borderwatch.export import (
-    ATTRIBUTION_SUFFIX,
-    dataset_attributions,
-    describe_filters,
-    export_attribution,
-    export_file_name,
-    incidents_per_dataset,
-    to_csv_bytes,
-    to_geojson_bytes,
-    write_geopackage,
-)
-from borderwatch.filters import IncidentFilter, IncidentQuery
 from borderwatch.importers import FORMATS, detect_format, read_incidents
 from borderwatch.importers.report import group_rejections
 from borderwatch.listings import format_audit, format_datasets, records
@@ -82,12 +64,6 @@ EXIT_OK: Final[int] = 0
 EXIT_REFUSED: Final[int] = 2
 EXIT_INTERRUPTED: Final[int] = 130
 
-#: Export formats and the file extensions that imply them when ``--format`` is left out.
-EXPORT_FORMATS: Final[dict[str, tuple[str, ...]]] = {
-    "csv": (".csv",),
-    "geojson": (".geojson", ".json"),
-    "gpkg": (".gpkg",),
-}
 #: Records per chunk read: the progress line moves every two seconds or so (imports
 #: run at about 12,000 rows/s); 10,000 would cost some 15 % in speed.
 CHUNK_ROWS: Final[int] = 25_000
@@ -130,29 +106,11 @@ def _one_line(message: str) -> str:
     return capped(" ".join(part.strip() for part in message.splitlines() if part.strip()))
 
 
-def _iso_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date yyyy-mm-dd") from None
-
-
 def _mapping_item(text: str) -> tuple[str, str]:
     field, sep, column = text.partition("=")
     if not sep or not field.strip() or not column.strip():
         raise argparse.ArgumentTypeError(f"{text!r} is not FIELD=COLUMN")
     return field.strip(), column.strip()
-
-
-def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
-    """Write through a temporary file beside ``path``: a failed export leaves no half file."""
-    # The suffix is kept: GDAL's GPKG driver warns about any other extension.
-    temporary = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 class Progress:
@@ -344,83 +302,6 @@ def _audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _export_format(args: argparse.Namespace) -> str:
-    if args.format:
-        return args.format
-    if args.output is None:
-        return "csv"
-    suffix = Path(args.output).suffix.lower()
-    for name, suffixes in EXPORT_FORMATS.items():
-        if suffix in suffixes:
-            return name
-    raise CommandError(f"{args.output}: give --format ({', '.join(EXPORT_FORMATS)}); the extension does not say")
-
-
-def _export(args: argparse.Namespace) -> int:
-    format = _export_format(args)
-    if args.start and args.end and args.start > args.end:
-        raise CommandError(f"--from {args.start} is after --to {args.end}")
-    selection = IncidentFilter(
-        start=args.start,
-        end=args.end,
-        event_types=tuple(args.types) if args.types else None,
-        countries=tuple(args.countries) if args.countries else None,
-    )
-    datasets = tuple(args.datasets) if args.datasets else None
-    actors = tuple(args.actors) if args.actors else None
-    border = _chosen_border(args)
-    # The store holds the default border's measures; another's are taken here, in bulk, before --within-km.
-    other = border.key != config.DEFAULT_BORDER
-    query = IncidentQuery(selection, datasets, actors, args.hide_duplicates, args.within_km)
-    output = Path(args.output or export_file_name(query, EXPORT_FORMATS[format][0].lstrip("."), border=border))
-    with _open(args, allow_damaged=True) as store:
-        try:
-            store.check_integrity()
-        except StoreDamagedError as error:
-            # Exporting is the way out of a damaged store: read what can be read.
-            print(f"warning: {error}", file=sys.stderr)
-        options = store.filter_options()
-        unknown = sorted(set(datasets or ()) - set(options["datasets"]))
-        if unknown:
-            raise UnknownDatasetError(
-                f"no dataset named {', '.join(map(repr, unknown))}; the store holds: "
-                f"{', '.join(options['datasets']) or 'none'}"
-            )
-        for values, known, what in ((selection.event_types, options["event_types"], "event type"),
-                                    (selection.countries, options["countries"], "country"),
-                                    (actors, options["actors"], "actor")):
-            for value in sorted(set(values or ()) - set(known)):
-                print(f"warning: no stored incident has {what} {quoted(value)}", file=sys.stderr)
-        incidents = store.query(replace(query, max_border_km=None) if other else query)
-        provenance = store.datasets()
-    if other:
-        incidents = with_border_measures(incidents, border)
-        if args.within_km is not None:
-            incidents = incidents[incidents["distance_border_km"] <= args.within_km]
-    filters = describe_filters(query, border=border)
-    attribution = export_attribution(dataset_attributions(incidents_per_dataset(incidents), provenance),
-                                     filters=filters)
-    sidecar = output.with_name(output.name + ATTRIBUTION_SUFFIX)
-    if format == "csv":
-        data = to_csv_bytes(incidents)
-        _write_atomically(output, lambda path: path.write_bytes(data))
-        if attribution is not None:
-            sidecar.write_text(attribution + "\n", encoding="utf-8")
-        else:
-            # A sidecar left by an earlier export to this path would credit the wrong data.
-            sidecar.unlink(missing_ok=True)
-    elif format == "geojson":
-        data = to_geojson_bytes(incidents, attribution=attribution)
-        _write_atomically(output, lambda path: path.write_bytes(data))
-    else:
-        _write_atomically(output, lambda path: write_geopackage(incidents, path, attribution=attribution))
-    print(f"wrote {counted(len(incidents), 'incident')} to {output} ({format})")
-    if attribution is not None:
-        where = sidecar if format == "csv" else "inside the file"
-        print(f"attribution (cite it when you use or share these data, as the sources' terms ask): {where}")
-    return EXIT_OK
-
-
 def _chosen_border(args: argparse.Namespace) -> Border:
     """The border of ``--border`` (checked before anything is read or written), else the default."""
     return find_border(args.border or config.DEFAULT_BORDER)
@@ -451,16 +332,6 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
-def _distance_km(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of km") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be a distance of 0 km or more")
     return value
 
 
@@ -571,48 +442,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_roles_arguments(granting, store_options)
     granting.set_defaults(handler=_roles)
 
-    exporting = command(
-        "export", "export filtered incidents",
-        "Write the incidents that match the filters as CSV, GeoJSON or GeoPackage.\n"
-        "Filters of one kind are alternatives (--type A --type B: either); filters of\n"
-        "different kinds all apply. CSV cells that a spreadsheet would run as a formula\n"
-        "are neutralised. An export credits the sources of its incidents (ACLED, UCDP,\n"
-        "GTD, imported GIS datasets, the bundled table): in PATH.attribution.txt beside\n"
-        "a CSV, in the file for GeoJSON and GeoPackage. Without -o, the file is named\n"
-        "after the dates and filters, e.g. borderwatch-2016-03-01_2016-03-31-tunisia.csv.\n"
-        "Each incident carries its measures (distance_border_km, border_side,\n"
-        "border_position_km, and the barrier's) against the Tunisia-Libya border, as\n"
-        "stored, or against the border of --border, measured for the export (no barrier:\n"
-        "distance_barrier_km empty).",
-        f"examples:\n  {PROG} export --format csv -o all.csv\n"
-        f"  {PROG} export --from 2016-03-01 --to 2016-03-31 --country Tunisia --hide-duplicates -o march.gpkg\n"
-        f"  {PROG} export --border MAR-DZA --within-km 50 -o near-dza-mar.geojson",
-    )
-    exporting.add_argument("--format", choices=tuple(EXPORT_FORMATS),
-                           help="file format (default: from the extension of PATH, else csv)")
-    exporting.add_argument("-o", "--output", metavar="PATH",
-                           help="file to write (replaced); default: named after the dates and filters, "
-                                "in the current folder")
-    exporting.add_argument("--from", dest="start", metavar="DATE", type=_iso_date,
-                           help="keep incidents on or after this day (yyyy-mm-dd)")
-    exporting.add_argument("--to", dest="end", metavar="DATE", type=_iso_date,
-                           help="keep incidents on or before this day (yyyy-mm-dd)")
-    exporting.add_argument("--type", dest="types", metavar="TYPE", action="append",
-                           help="ACLED event type, e.g. Battles (repeat for several)")
-    exporting.add_argument("--country", dest="countries", metavar="NAME", action="append",
-                           help="country name, e.g. Tunisia (repeat for several)")
-    exporting.add_argument("--dataset", dest="datasets", metavar="NAME", action="append",
-                           help="dataset name (repeat for several)")
-    exporting.add_argument("--actor", dest="actors", metavar="NAME", action="append",
-                           help="actor1 or actor2, as stored (repeat for several)")
-    exporting.add_argument("--hide-duplicates", action="store_true",
-                           help="leave out probable duplicates of an earlier dataset's incidents")
-    exporting.add_argument("--within-km", type=_distance_km, metavar="KM",
-                           help="keep incidents at most KM from the border line (of --border)")
-    exporting.add_argument("--border", metavar="CODE-CODE",
-                           help="measure against this land border: two ISO 3166-1 alpha-3 codes in either "
-                                f"order, e.g. DZA-MAR (see the borders command; default {config.DEFAULT_BORDER})")
-    exporting.set_defaults(handler=_export)
+    exporting = command("export", "export filtered incidents", exportcommand.EXPORT_DESCRIPTION,
+                        exportcommand.EXPORT_EPILOG.format(prog=PROG))
+    exportcommand.add_export_arguments(exporting)
+    # A damaged store is opened too: exporting is the way out of one.
+    exporting.set_defaults(handler=lambda args: exportcommand.run_export(args, lambda: _open(args, allow_damaged=True)))
 
     synthesizing = command(
         "synth", "write synthetic ACLED data, to try BorderWatch at scale",

@@ -7,16 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 
-from borderwatch.bordermeasures import measure_border
+from borderwatch.borderinfrastructure import border_infrastructure
+from borderwatch.bordermeasures import measure_border, measure_signature, prepared_border
 from borderwatch.borders import find_border, load_borders
 from borderwatch.cli import main
 from borderwatch.export import describe_filters, export_command, export_file_name
 from borderwatch.filters import IncidentQuery
-from borderwatch.store import DATA_DIR_ENV
+from borderwatch.infrastructure import barrier_lines
+from borderwatch.store import DATA_DIR_ENV, DATABASE_FILE, open_store
+from tests.test_bordermeasures import fence_beside
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -149,3 +153,24 @@ def test_the_export_command_and_file_name_name_another_border_only():
     assert export_file_name(query, "csv", border=find_border("MAR-DZA")) == "borderwatch-within-20km-dza-mar.csv"
     assert export_file_name(query, "csv", border=find_border("TUN-LBY")) == export_file_name(query, "csv")
     assert describe_filters(query, border=find_border("LBY-TUN")) == describe_filters(query)
+
+
+def test_export_measures_another_border_against_its_imported_barrier_once_and_keeps_the_measures(
+        capsys, data, tmp_path):
+    fence = fence_beside("DZA-TUN", 3.0, 0.0, 1.0)
+    fences = tmp_path / "fence.geojson"
+    gpd.GeoDataFrame([{"feature_id": "fence-1", "name": "Fence", "kind": "fence", "sources": "Test",
+                       "geometry": fence}], crs="EPSG:4326").to_file(fences, driver="GeoJSON")
+    assert run(capsys, "infrastructure", "import", str(fences), "--border", "DZA-TUN")[0] == 0
+    output = tmp_path / "dza-tun.geojson"
+    assert run(capsys, "export", "--border", "DZA-TUN", "-o", str(output))[0] == 0
+    rows = exported(output)
+    expected = measure_border(rows["latitude"], rows["longitude"], "DZA-TUN", barriers=[fence])
+    np.testing.assert_allclose(rows["distance_barrier_km"], expected["distance_barrier_km"])
+    assert rows["distance_barrier_km"].notna().all()
+    assert rows["between_barrier_and_border"].tolist() == expected["between_barrier_and_border"].tolist()
+    # The measures stay in the store: nothing is left to measure against the same line and barrier.
+    with open_store(data / DATABASE_FILE) as store:
+        stored = barrier_lines(border_infrastructure(store, "DZA-TUN"))
+        prepared = prepared_border("DZA-TUN", stored)
+        assert store.measure_border("DZA-TUN", prepared.measure, measure_signature("DZA-TUN", stored)) == 0
