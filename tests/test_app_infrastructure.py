@@ -33,7 +33,7 @@ def fence_file(folder: Path, name: str = "fences.geojson", far: bool = False) ->
         {"feature_id": "fence-1", "name": "Moroccan fence", "kind": "fence", "built_from": "2014-06-01",
          "built_to": "2015-03-01", "sources": "Test file", "geometry": fence},
         {"feature_id": "x-1", "name": MARKUP, "kind": "border crossing", "built_from": "", "built_to": "",
-         "sources": "Test file", "geometry": fence.interpolate(0.5, normalized=True)},
+         "sources": "Test file", "geometry": fence.interpolate(0.2, normalized=True)},
     ]
     if far:
         rows.append({"feature_id": "far", "name": "Madrid", "kind": "post", "built_from": "", "built_to": "",
