@@ -18,6 +18,7 @@ _HALFWAY = """(path) => {
 }"""
 
 
+@pytest.mark.slow
 def test_an_imported_fence_and_crossing_are_drawn_on_their_border_with_their_text_as_text(
         page, tmp_path, artifacts):
     fences = fence_file(tmp_path, far=True)
