@@ -28,14 +28,13 @@ from ui.mapshare import render_share
 from ui.permalink import reopen_at_last_view
 from ui.playback import render_time_controls
 from ui.selection import (
-    BUNDLED_CASE_LAYERS,
     MAP_KEY,
     OPENING_VIEW_KEY,
     RECORD_DIALOG_KEY,
     focus_request,
     select_clicked_incident,
 )
-from ui.sidebar import chosen_key, current_query, is_default_border
+from ui.sidebar import chosen_key, current_query
 
 query = current_query()
 summary = cache.summary(query)
@@ -144,10 +143,6 @@ with map_column:
         st.caption(
             f"No barriers or crossings are recorded for the {escape_markdown(border_name)}: import a file "
             "on the Import data page."
-        )
-    if not is_default_border() and set(visible) & set(BUNDLED_CASE_LAYERS):
-        st.caption(
-            f"The {escape_markdown(border_name)} has no places bundled: that layer is drawn for Tunisia–Libya only."
         )
     render_share(visible, query, period_query, shown, shown_time, view)
 

@@ -363,6 +363,8 @@ SYNTH_BORDER_COUNTRIES_PATH: Final[Path] = DATA_DIR / "synth" / "border_countrie
 #: Synthetic rows for a border other than Tunisia–Libya (``synth --border``):
 #: towns of 15,000 people or more (GeoNames) this close to the border are drawn from ...
 SYNTH_ANY_BORDER_TOWN_KM: Final[float] = 150.0
+#: On a border without a gazetteer of its own, the map names the GeoNames towns this close to it.
+BORDER_PLACES_KM: Final[float] = 100.0
 #: ... and, where a side has fewer, its this many towns nearest the border.
 SYNTH_ANY_BORDER_MIN_TOWNS: Final[int] = 3
 #: Share of those rows placed along the border line itself (crossings, smuggling, clashes).

@@ -30,6 +30,7 @@ from PIL import Image
 from shapely.geometry import LineString
 
 from borderwatch import config, reference
+from borderwatch.bordertowns import PLACES_CREDIT
 from borderwatch.errors import OfflineAssetError
 from borderwatch.export import Attribution, dataset_attributions, store_incidents_per_dataset
 from borderwatch.filters import IncidentQuery
@@ -39,7 +40,13 @@ from layers.assets import asset_urls, install_vendor_assets
 from layers.basemap import base_map, tiles_layer
 from layers.border import border_layer
 from layers.countries import land_with_surroundings
-from layers.export.credits import DEFAULT_TITLE, PNG_ATTRIBUTION_KEY, attribution_text
+from layers.export.credits import (
+    BOUNDARIES_CREDIT,
+    DEFAULT_TITLE,
+    PNG_ATTRIBUTION_KEY,
+    attribution_html,
+    attribution_text,
+)
 from layers.export.html import standalone_html
 from layers.export.mercator import fitted_extent
 from layers.export.png import MapLayers, map_png
@@ -485,6 +492,21 @@ def test_the_credit_line_names_natural_earth_and_the_incident_sources():
         "Incidents: BorderWatch table.",
     ]
     assert attribution_text(()) == "Boundaries: Natural Earth (public domain)."
+
+
+def test_a_map_that_names_geonames_towns_credits_geonames_before_the_incidents():
+    sources = (Attribution("bundled", "bundled", 30, "BorderWatch table"),)
+    references = (BOUNDARIES_CREDIT, PLACES_CREDIT)
+    assert attribution_text(sources, references).splitlines() == [
+        "Boundaries: Natural Earth (public domain).",
+        "Towns: GeoNames (geonames.org), CC BY 4.0.",
+        "Incidents: BorderWatch table.",
+    ]
+    assert "Towns: GeoNames (geonames.org), CC BY 4.0.<br>Incidents: BorderWatch table." in attribution_html(
+        sources, references)
+    png = map_png(BORDER_VIEW, MapLayers(countries=None), width_px=400, height_px=300, sources=sources,
+                  references=references)
+    assert "Towns: GeoNames" in Image.open(io.BytesIO(png)).text[PNG_ATTRIBUTION_KEY]
 
 
 # --- the datasets of a store, credited on both maps ------------------------------------

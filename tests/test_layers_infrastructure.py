@@ -15,6 +15,7 @@ from borderwatch.importers.infrastructure import load_infrastructure, load_prese
 from borderwatch.infrastructure import notable_day, status_periods
 from layers.infrastructure import BARRIER_LAYER_NAME, CROSSINGS_LAYER_NAME, barriers_layer, points_layer
 from layers.legend import legend_html
+from layers.places import PLACES_LAYER_NAME
 from layers.script import ScriptCall
 from layers.style import BARRIER_KIND_COLOURS, BARRIER_LINES
 
@@ -177,16 +178,19 @@ def test_the_map_page_draws_another_borders_features_and_tags_them_for_the_legen
     from ui.maplayers import switchable_layers
 
     features = tuple(_features(tmp_path))
-    # What the border's file would give once imported; places stay the bundled case's only.
+    # What the border's file would give once imported.
     monkeypatch.setattr(cache, "border_infrastructure", lambda key: features if key == "DZA-MAR" else ())
     query = IncidentQuery(border="DZA-MAR")
     shown = MapData(points=None, cells=None, zoom=6, in_view=0)
     groups = switchable_layers(("barrier", "crossings", "places"), query, query, shown, date(2016, 5, 31),
                                date(2016, 5, 1), border_key="DZA-MAR")
-    assert [group.layer_name for group in groups] == [BARRIER_LAYER_NAME, CROSSINGS_LAYER_NAME]
-    barrier, points = groups
+    assert [group.layer_name for group in groups] == [BARRIER_LAYER_NAME, PLACES_LAYER_NAME, CROSSINGS_LAYER_NAME]
+    barrier, places, points = groups
+    # The places are that border's towns (GeoNames), not Tunisia–Libya's.
+    named = _render(places)
+    assert "Oujda" in named and "Tlemcen" in named and "Ben Gardane" not in named
     assert set(_drawn(barrier)) == {"w1"} and _drawn(points)["p1"]["properties"]["status"] == "inactive"
-    html = _render(*groups)
+    html = _render(barrier, points)
     assert 'BorderWatch.tag(' in html and '"barrier"' in html and '"crossings"' in html
     # A border with nothing recorded draws empty layers.
     groups = switchable_layers(("barrier", "crossings"), query, query, shown, date(2016, 5, 31),

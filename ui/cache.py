@@ -18,7 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from borderwatch import borders, config, corridor, geodesy, reference
+from borderwatch import borders, bordertowns, config, corridor, geodesy, reference
 from borderwatch.borderinfrastructure import border_infrastructure as infrastructure_of
 from borderwatch.bordermeasures import measure_signature, prepared_border
 from borderwatch.errors import StoreUnavailableError
@@ -114,6 +114,22 @@ def basemap_land(
 def places(path: str = str(config.PLACES_PATH)) -> gpd.GeoDataFrame:
     """Towns, crossings and landmarks."""
     return reference.load_places(Path(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def border_places(key: str) -> gpd.GeoDataFrame:
+    """The places the map names along a border: Tunisia–Libya's gazetteer, else the GeoNames towns near it."""
+    return places() if key == config.DEFAULT_BORDER else bordertowns.border_places(key)
+
+
+def featured_place(key: str) -> str | None:
+    """The place named first and always on a border's map: Ben Guerdane on Tunisia–Libya, none elsewhere."""
+    return config.FEATURED_PLACE_ID if key == config.DEFAULT_BORDER else None
+
+
+def place_credits(key: str) -> tuple[str, ...]:
+    """What an exported map that names a border's places must credit, beyond its boundaries."""
+    return () if key == config.DEFAULT_BORDER else (bordertowns.PLACES_CREDIT,)
 
 
 @st.cache_data(show_spinner=False)
@@ -283,7 +299,7 @@ def map_data_for(query: IncidentQuery, view: MapView) -> MapData:
 def _search_choices(path: str, revision: str, key: tuple) -> dict[str, str]:
     choices = {
         f"place:{place.id}": f"{place.name} ({place.kind}, {place.country})"
-        for place in places().itertuples()
+        for place in border_places(key[-1]).itertuples()
     }
     latest = _map_data(path, revision, key, None).points
     if latest is not None and not latest.empty:

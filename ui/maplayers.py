@@ -27,7 +27,7 @@ from layers.segments import segments_layer
 from layers.sequences import sequences_layer
 from ui import cache
 from ui.permalink import LAYERS_KEY
-from ui.selection import BUNDLED_CASE_LAYERS, DEFAULT_LAYERS, MAP_LAYERS
+from ui.selection import DEFAULT_LAYERS, MAP_LAYERS
 
 
 def render_layer_choice() -> tuple[str, ...]:
@@ -70,12 +70,9 @@ def switchable_layers(
         First day of the period shown: a crossing (post, sensor) closed on any day from
         ``since`` to ``as_of`` is drawn closed (and the tooltip quotes that day).
     border_key : str
-        The border shown, whose infrastructure is drawn; the layers of
-        :data:`ui.selection.BUNDLED_CASE_LAYERS` exist for the bundled case only.
+        The border shown, whose infrastructure and places are drawn.
     """
     day = as_of or dt.date.today()
-    if border_key != config.DEFAULT_BORDER:
-        visible = tuple(layer for layer in visible if layer not in BUNDLED_CASE_LAYERS)
     groups: dict[str, folium.FeatureGroup] = {}
     if "segments" in visible:
         _, summary = cache.segment_table(query, config.SEGMENT_KM, config.CORRIDOR_KM, "month")
@@ -95,7 +92,7 @@ def switchable_layers(
     if "precision" in visible and shown.points is not None:
         groups["precision"] = precision_layer(shown.points)
     if "places" in visible:
-        groups["places"] = places_layer(cache.places(), config.FEATURED_PLACE_ID)
+        groups["places"] = places_layer(cache.border_places(border_key), cache.featured_place(border_key))
     if "crossings" in visible:
         groups["crossings"] = points_layer(cache.border_infrastructure(border_key), day, since)
     if "sequences" in visible:

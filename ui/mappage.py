@@ -12,6 +12,7 @@ from borderwatch.mapview import width_px
 from ui import cache
 from ui.details import render_details
 from ui.selection import RECORD_DIALOG_KEY, SELECTED_KEY, choose, request_focus
+from ui.sidebar import chosen_key
 
 #: Until the browser reports the map's real size and view: a typical width.
 ASSUMED_MAP_WIDTH_PX = 900
@@ -132,7 +133,7 @@ def render_search(choices: Mapping[str, str]) -> None:
     if kind == "incident":
         choose(identifier)
         return
-    places = cache.places()
+    places = cache.border_places(chosen_key())
     found = places[places["id"] == identifier]
     if not found.empty:
         request_focus(float(found.iloc[0]["latitude"]), float(found.iloc[0]["longitude"]))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import Counter
 from functools import partial
@@ -18,12 +17,13 @@ from borderwatch.filters import IncidentQuery
 from borderwatch.infrastructure import is_line, shown_features
 from borderwatch.mapview import MapData, MapView
 from layers.basemap import base_map
+from layers.export.credits import BOUNDARIES_CREDIT
 from layers.export.html import standalone_html
 from layers.export.png import MapLayers, map_png
 from ui import cache
 from ui.maplayers import switchable_layers
 from ui.playback import Shown
-from ui.selection import BUNDLED_CASE_LAYERS, MAP_LAYERS
+from ui.selection import MAP_LAYERS
 from ui.sidebar import chosen_key, is_default_border
 
 #: Layers the PNG does not draw (the HTML export draws every layer).
@@ -82,7 +82,8 @@ def export_html(visible: tuple[str, ...], query: IncidentQuery, period_query: In
     for group in switchable_layers(visible, query, period_query, shown, shown_time.as_of, shown_time.since, key):
         group.add_to(fmap)
     return standalone_html(fmap, cache.export_assets_dir(), cache.static_url(), title=_title(period_query),
-                           sources=map_sources(visible, query, period_query, shown, view))
+                           sources=map_sources(visible, query, period_query, shown, view),
+                           references=_references(visible, key))
 
 
 def export_png(visible: tuple[str, ...], query: IncidentQuery, period_query: IncidentQuery, shown: MapData,
@@ -106,18 +107,21 @@ def export_png(visible: tuple[str, ...], query: IncidentQuery, period_query: Inc
         countries=cache.basemap_land(),
         border=cache.border_line(key) if "border" in visible else None,
         infrastructure=infrastructure,
-        places=_png_places(cache.places()) if "places" in visible else None,
+        places=_png_places(cache.border_places(key)) if "places" in visible else None,
+        featured_place_id=cache.featured_place(key),
         points=shown.points if "sites" in visible else None,
         cells=shown.cells if "sites" in visible else None,
         sequences=sequences,
     )
     drawn = tuple(layer for layer in visible if layer not in NOT_IN_PNG)
-    if not is_default_border():
-        # The bundled case's places are not this border's.
-        layers = dataclasses.replace(layers, places=None)
-        drawn = tuple(layer for layer in drawn if layer not in BUNDLED_CASE_LAYERS)
     return map_png(view.bbox, layers, title=_title(period_query),
-                   sources=map_sources(drawn, query, period_query, shown, view))
+                   sources=map_sources(drawn, query, period_query, shown, view),
+                   references=_references(drawn, key))
+
+
+def _references(drawn: tuple[str, ...], key: str) -> tuple[str, ...]:
+    """The credits of the reference data a map draws: the boundaries, and the towns' source when named."""
+    return (BOUNDARIES_CREDIT, *(cache.place_credits(key) if "places" in drawn else ()))
 
 
 def _png_places(places: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -47,9 +47,6 @@ MAP_LAYERS: dict[str, str] = {
     "segments": "Border segments",
     "sequences": "Cross-border sequences",
 }
-#: Layers drawn from the bundled Tunisia–Libya case (its places): shown on that border only.
-#: Barriers, crossings, segments and sequences follow the border shown.
-BUNDLED_CASE_LAYERS: tuple[str, ...] = ("places",)
 #: Layers shown until the user (or a link) chooses otherwise.
 DEFAULT_LAYERS: tuple[str, ...] = ("sites", "border", "barrier", "crossings", "places")
 

@@ -42,6 +42,7 @@ import pandas as pd
 from borderwatch import config, reference
 from borderwatch.bordermeasures import PreparedBorder, prepared_border
 from borderwatch.borders import Border
+from borderwatch.bordertowns import towns_near
 from borderwatch.projection import geod
 from borderwatch.synth.model import _cumulative, _draw
 from borderwatch.synth.tables import (
@@ -117,34 +118,9 @@ class _BorderModel:
 
 
 @lru_cache(maxsize=1)
-def _all_towns() -> pd.DataFrame:
-    return pd.read_csv(config.SYNTH_BORDER_TOWNS_PATH, dtype={"name": str, "iso3": str}, keep_default_na=False)
-
-
-@lru_cache(maxsize=1)
 def _continents() -> dict[str, str]:
     table = pd.read_csv(config.SYNTH_BORDER_COUNTRIES_PATH, dtype=str, keep_default_na=False)
     return dict(zip(table["iso3"], table["continent"], strict=True))
-
-
-def _towns(border: Border, prepared: PreparedBorder) -> pd.DataFrame:
-    """Towns of both sides near the border that lie on their country's side (``side`` 0: ``code_a``'s)."""
-    every = _all_towns()
-    towns = every[every["iso3"].isin([border.code_a, border.code_b])].copy()
-    towns["side"] = (towns["iso3"] == border.code_b).astype(np.int64)
-    measures = prepared.measure(towns["latitude"], towns["longitude"])
-    towns["distance_km"] = measures["distance_border_km"].to_numpy()
-    # GeoNames and Natural Earth disagree on a few towns right at the line: keep those on their own side.
-    country_names = np.array([border.name_a, border.name_b], dtype=object)
-    towns = towns[measures["border_side"].to_numpy() == country_names[towns["side"].to_numpy()]]
-    kept = [
-        side_towns[(side_towns["distance_km"] <= config.SYNTH_ANY_BORDER_TOWN_KM)
-                   | (side_towns["distance_km"].rank(method="first") <= config.SYNTH_ANY_BORDER_MIN_TOWNS)]
-        for _, side_towns in towns.groupby("side")
-    ]
-    if not kept:
-        return towns
-    return pd.concat(kept).sort_values(["side", "geonames_id"], ignore_index=True)
 
 
 def _anchors(border: Border, prepared: PreparedBorder, towns: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -184,7 +160,7 @@ def _anchors(border: Border, prepared: PreparedBorder, towns: pd.DataFrame) -> d
 def _border_model(key: str) -> _BorderModel:
     prepared = prepared_border(key)
     border = prepared.border
-    towns = _towns(border, prepared)
+    towns = towns_near(border, prepared, config.SYNTH_ANY_BORDER_TOWN_KM, config.SYNTH_ANY_BORDER_MIN_TOWNS)
     world = reference.load_world_countries().set_index("iso3")
     continents = _continents()
     weight = towns["population"].to_numpy(float) ** config.SYNTH_POPULATION_EXPONENT

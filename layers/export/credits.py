@@ -18,7 +18,7 @@ PNG_ATTRIBUTION_KEY: Final[str] = "Attribution"
 CREDIT_WIDTH_SHARE: Final[float] = 0.62
 
 
-def attribution_text(sources: Sequence[Attribution] = ()) -> str:
+def attribution_text(sources: Sequence[Attribution] = (), references: Sequence[str] = (BOUNDARIES_CREDIT,)) -> str:
     """Return the credit line of an exported map.
 
     Parameters
@@ -26,6 +26,9 @@ def attribution_text(sources: Sequence[Attribution] = ()) -> str:
     sources : sequence of Attribution
         The datasets whose incidents the map draws, from
         :func:`borderwatch.export.dataset_attributions`; empty when it draws none.
+    references : sequence of str
+        The credits of the reference data it draws: the boundaries, and
+        others as their terms ask (e.g. GeoNames for towns' names).
 
     Returns
     -------
@@ -34,17 +37,18 @@ def attribution_text(sources: Sequence[Attribution] = ()) -> str:
         ``"Incidents: <credit>."`` for each source (a citation holds ``;``
         of its own, so each gets its line).
     """
-    return "\n".join(_credit_parts(sources))
+    return "\n".join(_credit_parts(sources, references))
 
 
-def _credit_parts(sources: Sequence[Attribution]) -> list[str]:
-    return [f"{BOUNDARIES_CREDIT}.", *(f"Incidents: {source.credit}." for source in sources)]
+def _credit_parts(sources: Sequence[Attribution], references: Sequence[str]) -> list[str]:
+    return [*(f"{credit}." for credit in references), *(f"Incidents: {source.credit}." for source in sources)]
 
 
-def attribution_html(sources: Sequence[Attribution]) -> str:
+def attribution_html(sources: Sequence[Attribution], references: Sequence[str] = (BOUNDARIES_CREDIT,)) -> str:
     """The credits as HTML for the map's attribution control, one a line: text escaped, each website a link."""
     parts = []
-    for part, source in zip(_credit_parts(sources), (None, *sources), strict=True):
+    for part, source in zip(_credit_parts(sources, references), (*(None for _ in references), *sources),
+                            strict=True):
         text = escape_html(part)
         if source is not None and source.url:
             # The URL is the project's own constant (never data), written the same way in the credit.

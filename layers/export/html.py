@@ -277,6 +277,7 @@ def standalone_html(
     *,
     title: str = DEFAULT_TITLE,
     sources: Sequence[Attribution] = (),
+    references: Sequence[str] = (BOUNDARIES_CREDIT,),
 ) -> str:
     """Render a map as one HTML file that needs no server and no network.
 
@@ -293,6 +294,8 @@ def standalone_html(
         Text of the page's ``<title>`` (escaped).
     sources : sequence of Attribution
         The datasets whose incidents the map draws (see :func:`attribution_text`).
+    references : sequence of str
+        The credits of the reference data it draws (see :func:`attribution_text`).
 
     Returns
     -------
@@ -342,7 +345,7 @@ def standalone_html(
     head = next((tag.end for tag in scanner.start_tags if tag.name == "head"), 0)
     # Library styles first, so the map's own rules (e.g. the sea's colour) win,
     # as they do in the app, where the map's frame loads the libraries first.
-    credits = [BOUNDARIES_CREDIT, *(source.credit for source in sources)]
+    credits = [*references, *(source.credit for source in sources)]
     # The credits wrap within most of the map's width, clear of the scale bar at the bottom left.
     edits.append((head, head, (
         f"\n<title>{escape_html(title)}</title>\n"
@@ -351,7 +354,7 @@ def standalone_html(
         + "".join(inliner.stylesheets)
         + f"<style>.leaflet-control-attribution {{ max-width: {CREDIT_WIDTH_SHARE:.0%}; }}</style>\n"
     )))
-    credits_html = script_json(attribution_html(sources))
+    credits_html = script_json(attribution_html(sources, references))
     end = max((offset for name, offset in scanner.end_tags if name == "html"), default=len(text))
     edits.append((end, end, (
         "<script>\n(function () {\n"

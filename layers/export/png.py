@@ -37,7 +37,7 @@ from borderwatch.escape import as_text
 from borderwatch.export import Attribution
 from borderwatch.infrastructure import ShownFeature, is_line
 from layers.countries import country_style
-from layers.export.credits import CREDIT_WIDTH_SHARE, PNG_ATTRIBUTION_KEY, attribution_text
+from layers.export.credits import BOUNDARIES_CREDIT, CREDIT_WIDTH_SHARE, PNG_ATTRIBUTION_KEY, attribution_text
 from layers.export.legend import legend_handles
 from layers.export.marks import PT_PER_PX, css_colour, line_dashes, marker_area, point_mark
 from layers.export.mercator import (
@@ -415,6 +415,7 @@ def map_figure(
     dpi: int = PNG_DPI,
     title: str = "",
     sources: Sequence[Attribution] = (),
+    references: Sequence[str] = (BOUNDARIES_CREDIT,),
 ) -> Figure:
     """Draw the map of a view as a matplotlib figure with its own Agg canvas, offline.
 
@@ -435,6 +436,8 @@ def map_figure(
     sources : sequence of Attribution
         The datasets whose incidents the image draws, for the credit line
         (see :func:`attribution_text`).
+    references : sequence of str
+        The credits of the reference data it draws (see :func:`attribution_text`).
 
     Returns
     -------
@@ -504,7 +507,7 @@ def map_figure(
             color="#111111", zorder=11,
             bbox={"facecolor": "#FFFFFF", "alpha": 0.9, "edgecolor": "none", "boxstyle": "round,pad=0.4"},
         ))
-    credit = attribution_text(sources)
+    credit = attribution_text(sources, references)
     credit_box = _text(
         axes, 0.995, 0.005, _wrapped(credit, width_px * CREDIT_WIDTH_SHARE, _CREDIT_FONT_PT, dpi),
         transform=axes.transAxes, ha="right", va="bottom", fontsize=_CREDIT_FONT_PT, color="#333333", zorder=11,
@@ -527,12 +530,13 @@ def map_png(
     dpi: int = PNG_DPI,
     title: str = "",
     sources: Sequence[Attribution] = (),
+    references: Sequence[str] = (BOUNDARIES_CREDIT,),
 ) -> bytes:
     """Draw the map of a view as a PNG, offline.
 
     Parameters
     ----------
-    view, layers, width_px, height_px, dpi, title, sources
+    view, layers, width_px, height_px, dpi, title, sources, references
         As for :func:`map_figure`.
 
     Returns
@@ -547,8 +551,9 @@ def map_png(
     ValueError
         If the view is not finite or empty, or a size is not positive.
     """
-    figure = map_figure(view, layers, width_px, height_px, dpi, title, sources)
+    figure = map_figure(view, layers, width_px, height_px, dpi, title, sources, references)
     buffer = io.BytesIO()
-    metadata = {"Software": "BorderWatch", "Title": title, PNG_ATTRIBUTION_KEY: attribution_text(sources)}
+    metadata = {"Software": "BorderWatch", "Title": title,
+                PNG_ATTRIBUTION_KEY: attribution_text(sources, references)}
     FigureCanvasAgg(figure).print_png(buffer, metadata=metadata)
     return buffer.getvalue()
