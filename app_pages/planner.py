@@ -28,18 +28,20 @@ from ui.planning import (
     LINE_LABELS,
     METHOD_LABELS,
     NAME_KEY,
+    PART_KEY,
     PLANS_KEY,
     PlanRequest,
     build_plan,
     clamp_count,
     comparison_table,
-    coverable_km,
     describe,
     gaps_table,
     incidents_covered,
     kept_name,
     longest_barrier,
     next_plan_name,
+    part_label,
+    part_lengths_km,
     placement_note,
     plan_crs,
     plan_line,
@@ -100,26 +102,34 @@ else:
            "to plan along it.")
     )
 
-border_km = coverable_km(border.key)
-# A border without a barrier offers its stretches only; a stretch chosen on another border may not fit this one.
+lengths = part_lengths_km(border.key)
+# A border without a barrier offers its stretches only; a part or stretch chosen on another border may not fit
+# this one.
 lines = [BARRIER, BORDER] if has_barrier else [BORDER]
 if st.session_state.get("plan_line") not in lines:
     st.session_state.pop("plan_line", None)
-stretch_limit = round(border_km, 1)
-if any(end > stretch_limit for end in st.session_state.get("plan_stretch", ())):
-    st.session_state.pop("plan_stretch")
+if st.session_state.get(PART_KEY, 0) >= len(lengths):
+    st.session_state.pop(PART_KEY)
 settings, results = st.columns([1, 2], gap="large")
 with settings:
     line_choice = st.radio("Line to cover", lines, format_func=LINE_LABELS.__getitem__, key="plan_line")
-    stretch = (0.0, border_km)
+    part = 0
+    if line_choice == BORDER and len(lengths) > 1:
+        part = st.selectbox("Part of the border", range(len(lengths)), key=PART_KEY,
+                            format_func=lambda index: part_label(index, lengths[index]),
+                            help="This border runs in several separate stretches (enclaves, rivers, gaps).")
+    stretch_limit = round(lengths[part], 1)
+    if any(end > stretch_limit for end in st.session_state.get("plan_stretch", ())):
+        st.session_state.pop("plan_stretch")
+    stretch = (0.0, lengths[part])
     if line_choice == BORDER:
         along = "km from the coast" if bundled_case else (
-            "km along the border" if border.parts == 1 else "km along its longest part")
+            "km along the border" if border.parts == 1 else "km along this part")
         stretch = st.slider(f"Stretch of the border ({along})", 0.0, stretch_limit,
                             (0.0, min(181.0, stretch_limit)), step=1.0, key="plan_stretch")
     range_km = st.number_input("Sensor range (km)", min_value=0.5, max_value=100.0,
                                value=config.SENSOR_RANGE_KM, step=0.5, format="%.1f", key="plan_range")
-    chosen_line = plan_line(line_choice, *stretch, border.key)
+    chosen_line = plan_line(line_choice, *stretch, border.key, part)
     line_km = line_length_km(chosen_line, plan_crs(chosen_line, border.key))
     limit = most_sensors(line_km)
     count_note = clamp_count(limit)
@@ -150,7 +160,7 @@ with settings:
 request = PlanRequest(
     line=line_choice, start_km=float(stretch[0]), end_km=float(stretch[1]), range_km=float(range_km),
     count=int(count), method=method, within_km=float(within_km), include_centroids=include_centroids,
-    name=name.strip() or "Plan", border=border.key,
+    name=name.strip() or "Plan", border=border.key, part=part,
 )
 # Right after "Add to comparison" the name field offers the next name, but the plan on screen is the one kept.
 kept = kept_name(request, query)

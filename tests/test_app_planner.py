@@ -149,3 +149,22 @@ def test_planner_on_a_border_stretch_reports_its_length(at):
     at.slider(key="plan_stretch").set_value((0.0, 100.0)).run()
     # 100 km of line: the help text of the share names it.
     assert any("of 100.0 km" in (m.help or "") for m in at.metric)
+
+
+def test_on_a_border_of_several_parts_a_stretch_of_any_part_can_be_covered(tmp_path, monkeypatch):
+    # Spain–Morocco: Melilla's and Ceuta's borders, two separate lines.
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(tmp_path))
+    app = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    app.query_params["border"] = "ESP-MAR"
+    app.run()
+    app.switch_page("app_pages/planner.py").run()
+    assert not app.exception, app.exception
+    part = app.selectbox(key="plan_part")
+    assert part.options[0].startswith("Part 1 (longest), ") and part.options[1].startswith("Part 2, ")
+    second_km = float(re.search(r"Part 2, ([\d.]+) km", part.options[1]).group(1))
+    part.set_value(1).run()
+    assert not app.exception, app.exception
+    assert app.slider(key="plan_stretch").max == pytest.approx(round(second_km, 1))
+    # The whole second part is covered: the share's help names its length, the headline the part.
+    assert any(f"of {second_km:.1f} km" in (metric.help or "") for metric in app.metric)
+    assert "Morocco part 2 km 0–" in _headline(app)

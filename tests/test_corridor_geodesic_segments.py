@@ -101,3 +101,16 @@ def test_a_stretch_of_a_multi_part_border_lies_on_its_first_part_and_bad_positio
         geodesic_stretch(SINGLE_PART.geometry, 20.0, 10.0)
     with pytest.raises(ValueError, match="before its end"):
         geodesic_stretch(SINGLE_PART.geometry, 5_000.0, 5_001.0)
+
+
+def test_a_stretch_of_another_part_is_cut_along_that_part_and_an_unknown_part_is_refused():
+    parts = shapely.get_parts(MULTI_PART.geometry)
+    lengths = geodesic_line(MULTI_PART.geometry).part_lengths_km
+    for index in range(1, len(parts)):
+        whole = geodesic_stretch(MULTI_PART.geometry, 0.0, 10_000.0, part=index)
+        assert _geodesic_km(whole) == pytest.approx(lengths[index], abs=1e-6)
+        assert whole.hausdorff_distance(parts[index]) < 1e-9
+        half = geodesic_stretch(MULTI_PART.geometry, 0.0, lengths[index] / 2, part=index)
+        assert _geodesic_km(half) == pytest.approx(lengths[index] / 2, abs=1e-6)
+    with pytest.raises(ValueError, match="part must be one of the line's 4 parts"):
+        geodesic_stretch(MULTI_PART.geometry, 0.0, 1.0, part=len(parts))

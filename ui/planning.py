@@ -32,6 +32,8 @@ METHOD_LABELS = {"even": "Evenly spaced", "greedy": "Optimised for past incident
 PLANS_KEY = "saved_plans"
 #: The plan-name field.
 NAME_KEY = "plan_name"
+#: The choice of a multi-part border's part.
+PART_KEY = "plan_part"
 #: The number-of-sensors field.
 COUNT_KEY = "plan_count"
 #: The plans shown side by side.
@@ -55,6 +57,8 @@ class PlanRequest:
     name: str
     #: The land border whose barrier or stretch is covered.
     border: str = config.DEFAULT_BORDER
+    #: The part of a multi-part border the stretch lies on (0: the first, its longest).
+    part: int = 0
 
     def settings(self) -> PlanRequest:
         """The request without its name: what decides where the sensors go and what they cover."""
@@ -76,16 +80,23 @@ def line_name(request: PlanRequest) -> str:
     if request.line == BARRIER:
         return "Barrier"
     if request.border != config.DEFAULT_BORDER:
-        return f"{cache.border_of(request.border).name} km {request.start_km:g}–{request.end_km:g}"
+        part = f" part {request.part + 1}" if request.part else ""
+        return f"{cache.border_of(request.border).name}{part} km {request.start_km:g}–{request.end_km:g}"
     return f"Border km {request.start_km:g}–{request.end_km:g}"
 
 
-def coverable_km(border_key: str) -> float:
-    """How far along a border a stretch can reach: all of Tunisia–Libya, else the border's first
-    (longest) part, which the stored positions start with."""
+def part_lengths_km(border_key: str) -> tuple[float, ...]:
+    """The length of each part of a border, in stored order (the longest first): all of Tunisia–Libya's
+    one line as its segments measure it, else geodesic."""
     if border_key == config.DEFAULT_BORDER:
-        return float(cache.segments(config.SEGMENT_KM)["end_km"].max())
-    return float(geodesy.geodesic_line(cache.border_of(border_key).geometry).part_lengths_km[0])
+        return (float(cache.segments(config.SEGMENT_KM)["end_km"].max()),)
+    lengths = geodesy.geodesic_line(cache.border_of(border_key).geometry).part_lengths_km
+    return tuple(float(length) for length in lengths)
+
+
+def part_label(index: int, length_km: float) -> str:
+    """How the planner names a part of a border: ``"Part 1 (longest), 1,550 km"``."""
+    return f"Part {index + 1}{' (longest)' if index == 0 else ''}, {length_km:,.1f} km"
 
 
 def longest_barrier(border_key: str) -> LineString | None:
@@ -95,9 +106,11 @@ def longest_barrier(border_key: str) -> LineString | None:
     return max(parts, key=geodesy.length_km, default=None)
 
 
-def plan_line(choice: str, start_km: float, end_km: float, border_key: str = config.DEFAULT_BORDER) -> LineString:
+def plan_line(
+    choice: str, start_km: float, end_km: float, border_key: str = config.DEFAULT_BORDER, part: int = 0
+) -> LineString:
     """The line sensors go on, in EPSG:4326: the border's longest barrier, or the border from ``start_km`` to
-    ``end_km`` (on another border than Tunisia–Libya, geodesic km along its first part).
+    ``end_km`` (on another border than Tunisia–Libya, geodesic km along its ``part``).
 
     Raises
     ------
@@ -110,7 +123,7 @@ def plan_line(choice: str, start_km: float, end_km: float, border_key: str = con
             raise ValueError(f"no barrier is recorded for the border {border_key}")
         return barrier
     if border_key != config.DEFAULT_BORDER:
-        return corridor.geodesic_stretch(cache.border_of(border_key).geometry, start_km, end_km)
+        return corridor.geodesic_stretch(cache.border_of(border_key).geometry, start_km, end_km, part)
     return line_stretch(cache.border().geometry.iloc[0], start_km, end_km)
 
 
@@ -127,7 +140,7 @@ def build_plan(request: PlanRequest, query: IncidentQuery) -> tuple[Plan, gpd.Ge
     ValueError
         From the planner, naming every bad input.
     """
-    line = plan_line(request.line, request.start_km, request.end_km, request.border)
+    line = plan_line(request.line, request.start_km, request.end_km, request.border, request.part)
     metric_crs = plan_crs(line, request.border)
     # The barrier lies about 2 km inside the border, so incidents near either line lie within this of the border.
     candidates = cache.measured(query, request.within_km + config.BARRIER_OFFSET_M / 1000 + 1,

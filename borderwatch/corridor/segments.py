@@ -161,20 +161,24 @@ def geodesic_segments(line: LineString | MultiLineString, segment_km: float = co
     )
 
 
-def geodesic_stretch(line: LineString | MultiLineString, start_km: float, end_km: float) -> LineString:
-    """The stretch of a border's first part between two positions along it (geodesic km).
+def geodesic_stretch(
+    line: LineString | MultiLineString, start_km: float, end_km: float, part: int = 0
+) -> LineString:
+    """The stretch of one part of a border between two positions along that part (geodesic km).
 
-    Positions are those of :func:`geodesic_segments`; on a multi-part border
-    only the first part (the longest, as :mod:`borderwatch.borders` stores
-    them) is cut, so the stretch is one line.
+    On a multi-part border one part is cut (by default the first, the longest,
+    as :mod:`borderwatch.borders` stores them), so the stretch is one line;
+    on the first part, positions are those of :func:`geodesic_segments`.
 
     Parameters
     ----------
     line : shapely.LineString or shapely.MultiLineString
         Border line in EPSG:4326 (longitude, latitude).
     start_km, end_km : float
-        Positions along the first part, ``0 <= start_km < end_km``; an
-        ``end_km`` past the part's end is taken as its end.
+        Positions along the part, from its start, ``0 <= start_km < end_km``;
+        an ``end_km`` past the part's end is taken as its end.
+    part : int
+        Which part, in stored order (0: the first).
 
     Returns
     -------
@@ -186,17 +190,20 @@ def geodesic_stretch(line: LineString | MultiLineString, start_km: float, end_km
     borderwatch.errors.ReferenceDataError
         When ``line`` is not a LineString or MultiLineString with some length.
     ValueError
-        When the positions are not finite, negative, or not in order.
+        When the positions are not finite, negative, or not in order, or the line has no such part.
     """
     if not isinstance(line, LineString | MultiLineString) or line.is_empty:
         raise ReferenceDataError(f"border must be a LineString or MultiLineString, got {str(line)[:80]}")
-    first = _geodesic(shapely.get_parts(line)[0])
+    parts = shapely.get_parts(line)
+    if not 0 <= part < len(parts):
+        raise ValueError(f"part must be one of the line's {len(parts)} parts (0 to {len(parts) - 1}); got {part}")
+    chosen = _geodesic(parts[part])
     check_non_negative(start_km, "start_km")
     check_positive(end_km - start_km, "end_km - start_km")
-    if start_km >= first.length_km:
-        raise ValueError(f"start_km must lie on the line, before its end at {first.length_km:.1f} km; got {start_km}")
+    if start_km >= chosen.length_km:
+        raise ValueError(f"start_km must lie on the line, before its end at {chosen.length_km:.1f} km; got {start_km}")
     # One part: the stretch is one line.
-    return cast(LineString, first.stretch(start_km, end_km))
+    return cast(LineString, chosen.stretch(start_km, end_km))
 
 
 def _geodesic(line: BaseGeometry) -> GeodesicLine:
