@@ -11,6 +11,7 @@ st_folium adds to the map it is given, so maps are rebuilt on every run.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,6 +33,17 @@ from borderwatch.store.factory import configured_database_url
 from layers.assets import asset_urls, install_vendor_assets, publish_json
 from layers.countries import basemap_features, land_with_surroundings
 from ui.assetroutes import assets_url
+
+
+class _CachesMadeBeforeTheRuntime(logging.Filter):
+    """Leave out Streamlit's warning for each loader below when this module is imported before the runtime
+    exists (``app.py`` builds the server with it): those caches are kept in memory, as the runtime's are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("No runtime found, using MemoryCacheStorageManager")
+
+
+logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(_CachesMadeBeforeTheRuntime())
 
 
 @st.cache_data(show_spinner=False)
