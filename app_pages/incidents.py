@@ -38,7 +38,7 @@ TABLE_COLUMNS = {
     "location": "Place",
     "event_type": "Type",
     "deaths_best": "Deaths",
-    "distance_border_km": "Km to TN–LY border",
+    "distance_border_km": "Km to border",
     "distance_barrier_km": "Km to barrier",
     "country": "Country",
     "sub_event_type": "Sub-type",
@@ -69,8 +69,10 @@ table = st.dataframe(
     width="stretch",
     column_config={
         "Date": st.column_config.DateColumn(format="YYYY-MM-DD"),
-        "Km to TN–LY border": st.column_config.NumberColumn(format="%.1f"),
-        "Km to barrier": st.column_config.NumberColumn(format="%.1f"),
+        "Km to border": st.column_config.NumberColumn(
+            format="%.1f", help=f"Distance to the {cache.border_line(query.border)['name'].iloc[0]} line"),
+        "Km to barrier": st.column_config.NumberColumn(
+            format="%.1f", help="Distance to the border's nearest barrier; empty where it has none"),
     },
     key="incident_table",
     on_select="rerun",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -121,3 +122,13 @@ def test_incidents_stored_meanwhile_are_measured_against_the_border_shown(tmp_pa
     at.run()
     assert not at.exception, at.exception
     assert _summary(at).startswith("1 of 31 incidents")
+
+
+def test_the_incidents_table_measures_to_the_border_shown_and_says_which():
+    at = _open("app_pages/incidents.py", border="DZA-MAR")
+    table = at.dataframe(key="incident_table")
+    assert "Km to border" in table.value.columns
+    # Hundreds of km from Algeria–Morocco, every bundled incident.
+    assert (table.value["Km to border"] > 300).all()
+    help_text = json.loads(table.proto.columns)["Km to border"]["help"]
+    assert help_text == "Distance to the Algeria–Morocco border line"
