@@ -12,6 +12,7 @@ import streamlit as st
 
 from borderwatch import config, corridor
 from borderwatch.escape import escape_markdown
+from borderwatch.infrastructure import barrier_lines
 from layers.segments import segments_layer
 from layers.sequences import sequences_layer
 from ui import cache
@@ -122,15 +123,16 @@ if view == "distance":
            "province centroid")
         + "."
     )
-    # Only the bundled case has a barrier: elsewhere the strip between it and the border does not exist.
-    median, within_10, within_25, *strip = st.columns(4 if bundled_case else 3)
+    # Without a barrier there is no strip between it and the border.
+    has_barrier = bool(barrier_lines(cache.border_infrastructure(border.key)))
+    median, within_10, within_25, *strip = st.columns(4 if has_barrier else 3)
     median_km = statistics["median_km"]
     median.metric("Median distance", "–" if math.isnan(median_km) else f"{median_km:.1f} km")
     within_10.metric("Within 10 km", _share(statistics["share_within_10_km"]))
     within_25.metric("Within 25 km", _share(statistics["share_within_25_km"]))
     if strip:
         strip[0].metric("Between barrier and border", _share(statistics["share_between_barrier_and_border"]),
-                        help="In the strip between the trench and berm and the border line")
+                        help="In the area a barrier encloses with the stretch of border it follows")
     histogram = corridor.distance_histogram(near["distance_border_km"], HISTOGRAM_BIN_KM, HISTOGRAM_MAX_KM)
     sides = near.assign(side=near["border_side"].replace("", "at sea / elsewhere"))
     by_side = (

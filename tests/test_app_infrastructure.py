@@ -98,3 +98,14 @@ def test_storing_a_layer_again_replaces_it_and_removal_is_confirmed(app, tmp_pat
     app.button(key="infrastructure-remove").click().run()
     assert "Removed layer “fences” and its 1 feature." in app.success[0].value
     assert any("No barriers or crossings are recorded for Algeria" in info.value for info in app.info)
+
+
+def test_a_border_with_an_imported_fence_gets_the_share_between_barrier_and_border(app, tmp_path):
+    app.switch_page("app_pages/analytics.py").run()
+    assert "Between barrier and border" not in [metric.label for metric in app.metric]
+    app.switch_page("app_pages/import_data.py").run()
+    _upload(app, fence_file(tmp_path))
+    app.button(key="infrastructure-store").click().run()
+    app.switch_page("app_pages/analytics.py").run()
+    assert not app.exception, app.exception
+    assert "Between barrier and border" in [metric.label for metric in app.metric]
