@@ -56,7 +56,7 @@ from borderwatch.mapview import MapView, fetch_area, map_data, view_around
 from borderwatch.planner import evaluate, incidents_near, place_greedy
 from borderwatch.store import DATABASE_FILE, Actor, IncidentStore, file_sha256, open_store
 from borderwatch.synth import write_synthetic_acled
-from scripts.bench_compare import comparison, comparison_lines
+from scripts.bench_compare import comparison, comparison_lines, ratio_text
 from scripts.bench_site import DEFAULT_FOCUS, MAP_SIZE_PX, BenchSite, bench_site
 
 #: Map zooms measured: the whole region, the Ben Gardane district, the town.
@@ -455,10 +455,8 @@ def _mb(value: float) -> str:
 
 
 def _ratio_text(value: float | None) -> str:
-    """A ratio as people read it: ``1/770`` rather than ``0.0013``."""
-    if value is None:
-        return f"{'n/a':>10}"
-    return f"{'1/' + format(1 / value, ',.0f') if value < 1 else format(value, ',.2f'):>10}"
+    """A ratio as people read it (:func:`scripts.bench_compare.ratio_text`), right-aligned in 10 characters."""
+    return f"{ratio_text(value):>10}"
 
 
 def format_results(results: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
-#: (label, how to read the figure from one size's results, how to print it).
+#: (label, how to read the figure from one size's results, how to print it: a format, or "ratio").
 FIGURES: Final[tuple[tuple[str, Callable[[dict[str, Any]], float | None], str], ...]] = (
     ("import, rows/s", lambda size: size["import"]["rows_per_s"], "{:,.0f}"),
     # The default border's measures are stored during the import: nothing to compare them with.
@@ -23,15 +23,15 @@ FIGURES: Final[tuple[tuple[str, Callable[[dict[str, Any]], float | None], str], 
     ("zoom 6 payload, B", lambda size: size["zooms"]["6"]["payload_bytes"], "{:,.0f}"),
     ("zoom 12 data + build, s",
      lambda size: size["zooms"]["12"]["data_s"] + size["zooms"]["12"]["build_s"], "{:.3f}"),
-    ("time / GeoJson baseline", lambda size: size["ratios"]["geojson_of_geodataframe"]["build_time"], "{:.4f}"),
-    ("payload / GeoJson baseline", lambda size: size["ratios"]["geojson_of_geodataframe"]["payload"], "{:.4f}"),
+    ("time / GeoJson baseline", lambda size: size["ratios"]["geojson_of_geodataframe"]["build_time"], "ratio"),
+    ("payload / GeoJson baseline", lambda size: size["ratios"]["geojson_of_geodataframe"]["payload"], "ratio"),
     ("measures, rows/s", lambda size: size["analytics"]["measures"]["rows_per_s"], "{:,.0f}"),
-    ("measures / to_crs().distance()", lambda size: size["analytics"]["measures"]["ratio"], "{:.2f}"),
+    ("measures / to_crs().distance()", lambda size: size["analytics"]["measures"]["ratio"], "ratio"),
     ("within 35 km map data p50, s", lambda size: size["analytics"]["within_corridor_map_data"]["p50_s"], "{:.3f}"),
     ("segment table, s", lambda size: size["analytics"]["segments"]["seconds"], "{:.3f}"),
     ("sequences, incidents", lambda size: size["analytics"]["sequences"]["incidents"], "{:,.0f}"),
     ("sequences, s", lambda size: size["analytics"]["sequences"]["seconds"], "{:.3f}"),
-    ("sequences / self-join", lambda size: size["analytics"]["sequences_vs_self_join"]["ratio"], "{:.3f}"),
+    ("sequences / self-join", lambda size: size["analytics"]["sequences_vs_self_join"]["ratio"], "ratio"),
     ("planner greedy, s", lambda size: size["analytics"]["planner"]["greedy_s"], "{:.3f}"),
 )
 
@@ -72,6 +72,19 @@ def _value(read: Callable[[dict[str, Any]], float | None], size: dict[str, Any])
     return None if value is None else float(value)
 
 
+def ratio_text(value: float | None) -> str:
+    """A ratio as people read it: ``1/770`` rather than ``0.0013``; ``n/a`` when there is none."""
+    if value is None:
+        return "n/a"
+    return "1/" + format(1 / value, ",.0f") if value < 1 else format(value, ",.2f")
+
+
+def _figure_text(value: float | None, form: str) -> str:
+    if value is None:
+        return "n/a"
+    return ratio_text(value) if form == "ratio" else form.format(value)
+
+
 def comparison_lines(table: list[dict[str, Any]]) -> list[str]:
     """The side-by-side table as report lines (figures, then each other border's ratio to the first)."""
     formats = {label: text for label, _, text in FIGURES}
@@ -83,8 +96,7 @@ def comparison_lines(table: list[dict[str, Any]]) -> list[str]:
                   f"  {'figure':<32}" + "".join(f"{border:>14}" for border in borders)
                   + "".join(f"{other + '/' + borders[0]:>18}" for other in others)]
         for figure in size["figures"]:
-            shown = [formats[figure["figure"]].format(value) if value is not None else "n/a"
-                     for value in figure["values"].values()]
+            shown = [_figure_text(value, formats[figure["figure"]]) for value in figure["values"].values()]
             ratios = [f"{ratio:.2f}" if ratio is not None else "n/a" for ratio in figure["ratios"].values()]
             lines.append(f"  {figure['figure']:<32}" + "".join(f"{text:>14}" for text in shown)
                          + "".join(f"{text:>18}" for text in ratios))
