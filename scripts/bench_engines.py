@@ -39,6 +39,7 @@ from borderwatch.errors import UnknownDatasetError
 from borderwatch.store import DATABASE_FILE, IncidentStore, open_store
 from borderwatch.synth import write_synthetic_acled
 from scripts.bench import BENCH_ACTOR, import_synthetic, measure_filters
+from scripts.bench_site import bench_site
 
 #: The bare table the floor is loaded into (dropped before and after).
 FLOOR_TABLE = "bench_copy_floor"
@@ -94,7 +95,7 @@ def measure_engine(store: IncidentStore, csv_path: Path, seed: int) -> dict[str,
     return {
         "import": {"seconds": import_s, "rows_stored": stored, "rows_per_s": stored / import_s,
                    "peak_rss_mb": peak / 2**20},
-        "filters": measure_filters(store, seed),
+        "filters": measure_filters(store, seed, bench_site()),  # on the default border, as always
     }
 
 

@@ -40,7 +40,9 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Run the longest tests first: with the workers of ``-n`` taking one test at a time
-    (``--maxschedchunk 1`` in scripts/test.sh), the short ones then fill in around them."""
+    (``--maxschedchunk 1`` in scripts/test.sh), the short ones then fill in around them.
+    A test that takes more than about 30 s on a quiet 2-core machine carries ``slow``; the
+    order within a rank is the files' (tests sharing a module's fixtures stay together)."""
 
     def rank(item: pytest.Item) -> int:
         for position, marker in enumerate(("slow", "browser", "postgres")):

@@ -137,6 +137,7 @@ def test_a_deep_link_to_a_page_opens_it_inside_the_dashboard(page, artifacts):
     assert page.requests.foreign == []
 
 
+@pytest.mark.slow
 def test_an_uploaded_acled_export_appears_on_the_map(page, tmp_path, artifacts):
     from tests.test_importers import acled_file
 

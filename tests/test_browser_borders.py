@@ -37,6 +37,7 @@ def _border_lines(person: Person) -> int:
     return person.map_frame.locator("path.leaflet-interactive[stroke-dasharray='8 5']").count()
 
 
+@pytest.mark.slow
 def test_switching_to_another_border_redraws_and_fits_the_map_and_the_link_and_back(person, dashboard_url, artifacts):
     person.open(dashboard_url)
     expect(person.page.get_by_role("heading", name="Tunisia–Libya border")).to_be_visible()

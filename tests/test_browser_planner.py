@@ -48,6 +48,7 @@ def _overflowing_tables(page) -> list[str]:
     )
 
 
+@pytest.mark.slow
 def test_two_plans_show_side_by_side_and_download_under_their_names(page, dashboard_url, artifacts, tmp_path):
     page.set_viewport_size(LAPTOP)
     page.goto(f"{dashboard_url}/planner", wait_until="domcontentloaded")

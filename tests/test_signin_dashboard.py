@@ -139,6 +139,7 @@ def test_signing_out_of_the_dashboard_returns_to_the_sign_in_page(page, signed_i
     assert page.get_by_text("Signed in as").count() == 0
 
 
+@pytest.mark.slow
 def test_an_admin_grants_analyst_to_a_viewer_who_can_then_import(page, signed_in_dashboard, artifacts):
     _sign_in(page, signed_in_dashboard, NEWCOMER)
     page.get_by_text(f"Signed in as {NEWCOMER.email} · role: viewer").wait_for(timeout=TIMEOUT_MS)
