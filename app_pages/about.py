@@ -27,7 +27,8 @@ if not is_default_border():
         f"share {shown.length_km:,.0f} km of land border in Natural Earth 1:10m, in {shown.parts} "
         f"part{'s' if shown.parts != 1 else ''}. Source: {escape_markdown(shown.source)}; "
         f"licence: {escape_markdown(shown.licence)}. The line is generalised, not survey-grade. "
-        "No places are bundled for it; its barriers and crossings, if any were imported, are listed below. "
+        "The map names its towns from GeoNames; its barriers and crossings, if any were imported, are listed "
+        "below. "
         "The rest of this page is about the bundled Tunisia–Libya case."
     )
 st.markdown(

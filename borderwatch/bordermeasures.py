@@ -82,7 +82,7 @@ class PreparedBorder:
         #: Every barrier line as one geometry, or None.
         self.barrier: BaseGeometry | None = shapely.multilinestrings(parts) if parts else None
         self._barrier_line = None if self.barrier is None else geodesic_line(self.barrier)
-        self.strip = _strips(_longest_part(border.geometry), parts)
+        self.strip = _strips(border.geometry, parts)
         if self.strip is not None:
             shapely.prepare(self.strip)
         detailed = reference.load_countries()
@@ -205,26 +205,29 @@ def _shrunk_longitudes(shrink: float) -> Callable[[np.ndarray], np.ndarray]:
     return transform
 
 
-def _longest_part(line: shapely.Geometry) -> LineString:
-    # The bundled borders store their longest part first.
-    return shapely.get_parts(line)[0]
-
-
 @lru_cache(maxsize=1)
 def _world_countries() -> gpd.GeoDataFrame:
     world = reference.load_world_countries()
     return world[world.geometry.notna() & ~world.geometry.is_empty].reset_index(drop=True)
 
 
-def _strips(border: LineString, barriers: Sequence[LineString]) -> BaseGeometry | None:
+def _strips(border: BaseGeometry, barriers: Sequence[LineString]) -> BaseGeometry | None:
     """The areas the barriers enclose with the stretches of border they follow (None if none does).
 
-    A barrier drawn on the border itself, or across it, encloses no area and adds none.
+    Each barrier follows the part of the border nearest to it. A barrier on the line itself or across
+    it encloses no area, and one that follows no stretch of border (a loop round a compound, a spur
+    away from the line: its ends project onto the border closer together than
+    :data:`borderwatch.config.BARRIER_STRIP_MIN_STRETCH_SHARE` of its length) encloses none either.
     """
+    parts = list(shapely.get_parts(border))
     strips = []
     for barrier in barriers:
+        nearest = min(parts, key=lambda part: float(shapely.distance(part, barrier)))
+        ends = [nearest.project(shapely.Point(point)) for point in (barrier.coords[0], barrier.coords[-1])]
+        if abs(ends[1] - ends[0]) < config.BARRIER_STRIP_MIN_STRETCH_SHARE * barrier.length:
+            continue
         try:
-            strips.append(strip_between(border, barrier))
+            strips.append(strip_between(nearest, barrier))
         except BarrierGeometryError:
             continue
     return shapely.union_all(strips) if strips else None

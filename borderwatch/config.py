@@ -363,6 +363,9 @@ SYNTH_BORDER_COUNTRIES_PATH: Final[Path] = DATA_DIR / "synth" / "border_countrie
 #: Synthetic rows for a border other than Tunisia–Libya (``synth --border``):
 #: towns of 15,000 people or more (GeoNames) this close to the border are drawn from ...
 SYNTH_ANY_BORDER_TOWN_KM: Final[float] = 150.0
+#: A barrier encloses an area with the border ("between barrier and border") only where it follows
+#: it: the stretch of border between its two ends is at least this share of its own length.
+BARRIER_STRIP_MIN_STRETCH_SHARE: Final[float] = 0.25
 #: On a border without a gazetteer of its own, the map names the GeoNames towns this close to it.
 BORDER_PLACES_KM: Final[float] = 100.0
 #: ... and, where a side has fewer, its this many towns nearest the border.

@@ -16,6 +16,7 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
@@ -23,7 +24,7 @@ import pandas as pd
 
 from borderwatch import config
 from borderwatch.borderinfrastructure import border_infrastructure
-from borderwatch.bordermeasures import measure_signature, prepared_border
+from borderwatch.bordermeasures import measure_signature, prepared_border, with_border_measures
 from borderwatch.borders import Border, find_border
 from borderwatch.errors import BorderWatchError, StoreDamagedError, UnknownDatasetError, counted, quoted
 from borderwatch.export import (
@@ -103,11 +104,24 @@ def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
 
 
 def _measured_query(store: IncidentStore, query: IncidentQuery, border: Border) -> pd.DataFrame:
-    """The incidents of ``query`` with their measures against ``border``, measured in the store first if need be."""
-    if border.key != config.DEFAULT_BORDER:
-        barriers = barrier_lines(border_infrastructure(store, border.key))
+    """The incidents of ``query`` with their measures against ``border``, measured in the store first if need be.
+
+    A store that cannot keep them (damaged, or a database role that may only read) is never written:
+    the exported rows are measured for this export alone, the same way.
+    """
+    if border.key == config.DEFAULT_BORDER:
+        return store.query(query)
+    barriers = barrier_lines(border_infrastructure(store, border.key))
+    try:
         store.measure_border(border.key, prepared_border(border, barriers).measure,
                              measure_signature(border, barriers))
+    except BorderWatchError as error:
+        print(f"warning: the {border.name} measures are taken for this export only: {error}", file=sys.stderr)
+        rows = store.query(replace(query, border=config.DEFAULT_BORDER, max_border_km=None))
+        measured = with_border_measures(rows, border, barriers)
+        if query.max_border_km is None:
+            return measured
+        return measured[measured["distance_border_km"] <= query.max_border_km]
     return store.query(query)
 
 

@@ -26,7 +26,7 @@ from borderwatch import config
 from borderwatch.borders import find_border
 from borderwatch.errors import FileRejectedError, counted, quoted
 from borderwatch.importers.infrastructure import InfrastructureParse, load_preset, near_border, read_infrastructure
-from borderwatch.infrastructure import PRESET_LAYER, preset_path
+from borderwatch.infrastructure import PRESET_LAYER, is_line, preset_path
 from borderwatch.listings import aligned, records
 from borderwatch.store import Actor, IncidentStore, InfrastructureReport, file_sha256
 from borderwatch.store.infrastructure import LAYER_COLUMNS
@@ -36,11 +36,11 @@ INFRASTRUCTURE_SUMMARY: Final[str] = "import, list and remove a border's fences,
 #: What ``infrastructure --help`` says of it.
 INFRASTRUCTURE_DESCRIPTION: Final[str] = (
     "A border's infrastructure, kept in the store by layer: one layer per imported\n"
-    "file (GeoJSON, GeoPackage, KML or zipped shapefile; columns in data/README.md,\n"
-    "\"Infrastructure files\"), named after the file unless --layer names it.\n"
-    "Importing a layer of the same name again replaces it whole. Every row is\n"
-    f"checked, and every feature must lie within {config.INFRASTRUCTURE_MAX_BORDER_KM:g} km of the border; the\n"
-    "features that pass are stored and each rejected row is listed as\n"
+    "file (GeoJSON, GeoPackage, KML, zipped shapefile or GeoParquet; columns in\n"
+    "data/README.md, \"Infrastructure files\"), named after the file unless --layer\n"
+    "names it. Importing a layer of the same name again replaces it whole. Every\n"
+    f"row is checked, and every feature must lie within {config.INFRASTRUCTURE_MAX_BORDER_KM:g} km of the border;\n"
+    "the features that pass are stored and each rejected row is listed as\n"
     "\"feature N, column C: reason\". The map draws a border's bundled preset (if it\n"
     "has one) with its stored layers; a stored feature with a preset feature's id\n"
     "replaces it. Every import and removal is recorded in the audit trail."
@@ -201,7 +201,7 @@ def layer_listing(stored: pd.DataFrame, border: str | None) -> list[dict[str, An
         if not path.is_file():
             continue
         features = load_preset(path.stem)
-        lines = sum(feature.geometry.geom_type in ("LineString", "MultiLineString") for feature in features)
+        lines = sum(is_line(feature) for feature in features)
         listed.append({"border": path.stem, "layer": PRESET_LAYER, "features": len(features), "lines": lines,
                        "points": len(features) - lines, "file_name": path.name, "file_hash": file_sha256(path),
                        "imported_at": None, "imported_by": BUNDLED_BY, "source": "bundled"})

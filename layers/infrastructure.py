@@ -38,9 +38,6 @@ from layers.style import (
 
 BARRIER_LAYER_NAME: Final[str] = "Barriers"
 CROSSINGS_LAYER_NAME: Final[str] = "Crossings & posts"
-#: Colours of an open and a closed crossing (from :data:`layers.style.POINT_STATUS_COLOURS`).
-OPEN_CROSSING_COLOUR: Final[str] = POINT_STATUS_COLOURS["open"]
-CLOSED_CROSSING_COLOUR: Final[str] = POINT_STATUS_COLOURS["closed"]
 
 # Popups and tooltips bound per feature from escaped properties (layers/web/features.js).
 _BIND = JsCode("BorderWatch.bindInfrastructure")

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
+from borderwatch.bordermeasures import measure_border
+from borderwatch.cli import main
 from tests.test_bordermeasures import fence_beside
 from tests.test_layers import HOSTILE as MARKUP
 
@@ -100,12 +103,56 @@ def test_storing_a_layer_again_replaces_it_and_removal_is_confirmed(app, tmp_pat
     assert any("No barriers or crossings are recorded for Algeria" in info.value for info in app.info)
 
 
-def test_a_border_with_an_imported_fence_gets_the_share_between_barrier_and_border(app, tmp_path):
+def test_an_imported_fence_remeasures_the_incidents_and_adds_the_share_between_barrier_and_border(app, tmp_path):
+    app.switch_page("app_pages/incidents.py").run()
+    assert app.dataframe(key="incident_table").value["Km to barrier"].isna().all()
     app.switch_page("app_pages/analytics.py").run()
     assert "Between barrier and border" not in [metric.label for metric in app.metric]
     app.switch_page("app_pages/import_data.py").run()
     _upload(app, fence_file(tmp_path))
     app.button(key="infrastructure-store").click().run()
-    app.switch_page("app_pages/analytics.py").run()
+    app.switch_page("app_pages/incidents.py").run()
     assert not app.exception, app.exception
+    rows = app.dataframe(key="incident_table").value
+    # Every incident measured again, against the fence: hundreds of km away, farther than from the border.
+    assert rows["Km to barrier"].notna().all() and (rows["Km to barrier"] > 300).all()
+    app.switch_page("app_pages/analytics.py").run()
     assert "Between barrier and border" in [metric.label for metric in app.metric]
+
+
+def test_the_planner_judges_incidents_near_a_barrier_that_runs_far_inside_the_border(tmp_path, monkeypatch):
+    # A fence 30 km inside Tunisia along its border with Algeria (to the right of the line as it runs): the
+    # three Kasserine incidents lie about 38 km from the border and 11 km from the fence.
+    monkeypatch.setenv("BORDERWATCH_DATA_DIR", str(tmp_path / "store"))
+    inside = fence_beside("DZA-TUN", -30.0, 0.0, 1.0)
+    path = tmp_path / "fence.geojson"
+    gpd.GeoDataFrame([{"feature_id": "west-fence", "name": "Fence", "kind": "fence", "sources": "Test",
+                       "geometry": inside}], crs="EPSG:4326").to_file(path, driver="GeoJSON")
+    assert main(["infrastructure", "import", str(path), "--border", "DZA-TUN"]) == 0
+    coords = shapely.get_coordinates(inside)
+    near = measure_border(*_bundled_latlon(), "DZA-TUN", barriers=[inside])
+    expected = int((near["distance_barrier_km"] <= 15.0).sum())
+    assert expected >= 3 and len(coords) > 2
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["border"] = "DZA-TUN"
+    at.run()
+    at.switch_page("app_pages/planner.py").run()
+    at.radio(key="plan_line").set_value("barrier").run()
+    at.number_input(key="plan_within").set_value(15.0).run()
+    at.toggle(key="plan_centroids").set_value(True).run()
+    assert not at.exception, at.exception
+    judged = next(metric.value for metric in at.metric if metric.label == "Incidents covered")
+    assert judged.endswith(f" of {expected}")
+
+
+def _bundled_latlon():
+    from borderwatch import config
+    incidents = pd.read_csv(config.DATA_DIR / "incidents.csv")
+    return incidents["latitude"], incidents["longitude"]
+
+
+def test_another_file_offers_its_own_layer_name(app, tmp_path):
+    _upload(app, fence_file(tmp_path, name="alpha.geojson"))
+    assert [field.value for field in app.text_input if field.label == "Layer name"] == ["alpha"]
+    _upload(app, fence_file(tmp_path, name="beta.geojson", far=True))
+    assert [field.value for field in app.text_input if field.label == "Layer name"] == ["beta"]

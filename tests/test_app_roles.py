@@ -6,7 +6,10 @@ from __future__ import annotations
 def test_local_user_can_upload_remove_and_grant_roles(import_page):
     at = import_page("localhost", allow_anonymous=False)
     assert not at.exception
-    assert len(at.get("file_uploader")) == 1
+    assert [uploader.label for uploader in at.get("file_uploader")] == [
+        "File to import (up to 200 MB)",
+        "Infrastructure file (GeoJSON, GeoPackage, KML, zipped Shapefile, GeoParquet)",
+    ]
     assert [b.label for b in at.button] == ["Remove", "Grant"]
 
 
@@ -16,7 +19,9 @@ def test_anonymous_visitor_sees_datasets_but_cannot_upload_or_remove(import_page
     assert at.get("file_uploader") == []
     assert [b.label for b in at.button] == []
     assert "importing needs an analyst" in at.info[0].value
-    assert len(at.dataframe) == 1
+    # The datasets, and the border's barriers and crossings: read only.
+    assert [("Incidents now" in frame.value.columns, "Barriers (lines)" in frame.value.columns)
+            for frame in at.dataframe] == [(True, False), (False, True)]
 
 
 def test_network_address_without_sign_in_shows_why_the_dashboard_refuses(import_page):

@@ -266,3 +266,23 @@ def test_the_measure_signature_changes_with_the_barriers_and_tunisia_libya_keeps
     assert measure_border(lat, lon, "TUN-LBY")["distance_barrier_km"].iloc[0] == pytest.approx(
         borderzone.measure(np.array(lat), np.array(lon))["distance_barrier_km"].iloc[0],
         rel=0.005)
+
+
+def test_a_fence_along_another_part_encloses_only_its_own_stretch_and_a_loop_encloses_nothing():
+    # Armenia–Azerbaijan runs in several parts (enclaves); a fence 2 km off its second part.
+    second = shapely.get_parts(find_border("ARM-AZE").geometry)[1]
+    stretch = shapely.get_coordinates(shapely.segmentize(second, 0.01))
+    azimuth, _, _ = GEOD.inv(stretch[:-1, 0], stretch[:-1, 1], stretch[1:, 0], stretch[1:, 1])
+    lon, lat, _ = GEOD.fwd(stretch[:-1, 0], stretch[:-1, 1], azimuth - 90.0, np.full(len(azimuth), 2_000.0))
+    fence = shapely.LineString(np.column_stack([lon, lat]))
+    middle = fence.interpolate(0.5, normalized=True)
+    # A point 20 km beyond the fence, away from the border, is not between them.
+    foot = second.interpolate(second.project(middle))
+    away, _, _ = GEOD.inv(foot.x, foot.y, middle.x, middle.y)
+    far_lon, far_lat, _ = GEOD.fwd(foot.x, foot.y, away, 22_000.0)
+    measured = measure_border([foot.y * 0.5 + middle.y * 0.5, far_lat], [foot.x * 0.5 + middle.x * 0.5, far_lon],
+                              "ARM-AZE", barriers=[fence])
+    assert measured["between_barrier_and_border"].tolist() == [True, False]
+    # A fence round a compound 10 km from the line follows no stretch of it.
+    compound = shapely.Point(far_lon, far_lat).buffer(0.02).exterior
+    assert prepared_border("ARM-AZE", [compound]).strip is None

@@ -151,7 +151,8 @@ def test_an_uploaded_acled_export_appears_on_the_map(page, tmp_path, artifacts):
     process, url = start_dashboard({"BORDERWATCH_DATA_DIR": str(tmp_path / "store")})
     try:
         page.goto(f"{url}/import", wait_until="domcontentloaded")
-        page.locator('input[type="file"]').set_input_files(str(export))
+        page.get_by_test_id("stFileUploader").filter(has_text="File to import").locator(
+            'input[type="file"]').set_input_files(str(export))
         page.get_by_text("Accepted 2 — rejected 0").wait_for(timeout=LOAD_TIMEOUT_MS)
         page.get_by_role("button", name="Store 2 incidents").click()
         page.get_by_text("2 added, 0 updated, 0 unchanged").wait_for(timeout=LOAD_TIMEOUT_MS)

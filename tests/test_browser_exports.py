@@ -47,9 +47,10 @@ def laptop(browser):
 def import_acled_export(page, url: str, export: Path) -> None:
     """Upload the file on the Import data page and store it, one step at a time."""
     page.goto(f"{url}/import", wait_until="domcontentloaded")
-    page.locator('input[type="file"]').wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
+    incidents_uploader = page.get_by_test_id("stFileUploader").filter(has_text="File to import")
+    incidents_uploader.locator('input[type="file"]').wait_for(state="attached", timeout=LOAD_TIMEOUT_MS)
     page.wait_for_timeout(PAUSE_MS)
-    page.locator('input[type="file"]').set_input_files(str(export))
+    incidents_uploader.locator('input[type="file"]').set_input_files(str(export))
     page.get_by_text("Accepted 2 — rejected 0").wait_for(timeout=LOAD_TIMEOUT_MS)
     store = page.get_by_role("button", name=re.compile(r"^Store 2 incidents"))
     store.wait_for(timeout=LOAD_TIMEOUT_MS)

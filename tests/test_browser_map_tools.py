@@ -164,7 +164,7 @@ def test_sites_are_reached_and_opened_with_the_keyboard_and_polygons_are_not_tab
 
 
 def test_the_legend_lists_the_layers_on_the_map_and_clusters_are_not_crossing_green(person, dashboard_url):
-    from layers.infrastructure import OPEN_CROSSING_COLOUR
+    from layers.style import POINT_STATUS_COLOURS
 
     person.open(dashboard_url)
     frame = person.page.frame_locator(MAP_FRAME)
@@ -179,7 +179,7 @@ def test_the_legend_lists_the_layers_on_the_map_and_clusters_are_not_crossing_gr
     cluster_fill = frame.locator(".bw-cluster").first.evaluate("(e) => getComputedStyle(e).backgroundColor")
     crossing_fill = frame.locator(".bw-crossing div").first.evaluate("(e) => getComputedStyle(e).backgroundColor")
     assert cluster_fill != crossing_fill
-    red, green, blue = (int(OPEN_CROSSING_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+    red, green, blue = (int(POINT_STATUS_COLOURS["open"][i:i + 2], 16) for i in (1, 3, 5))
     assert cluster_fill != f"rgb({red}, {green}, {blue})"
 
 

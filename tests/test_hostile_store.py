@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from borderwatch.bordermeasures import measure_border
 from borderwatch.cli import main
 from borderwatch.errors import DatasetNameError, StoreDamagedError, StoreUnavailableError
 from borderwatch.filters import IncidentQuery
@@ -166,3 +167,17 @@ def test_the_cli_refuses_a_dataset_name_no_page_could_show(tmp_path, capsys, nam
 def test_the_store_refuses_a_dataset_name_whatever_calls_it(tmp_path):
     with open_store(tmp_path / DATABASE_FILE) as store, pytest.raises(DatasetNameError):
         store.import_chunks([], dataset="a\r\nb", format="acled", file_name="x.csv", file_hash="0" * 64, actor=TESTER)
+
+
+def test_a_damaged_store_is_exported_against_another_border_without_being_written(damaged, tmp_path, capsys):
+    before = (damaged / DATABASE_FILE).read_bytes()
+    output = tmp_path / "rescued.csv"
+    code, out, err = _cli(capsys, "--data-dir", str(damaged), "export", "--dataset", "bundled", "--border",
+                          "DZA-TUN", "-o", str(output))
+    assert code == 0 and out.startswith(f"wrote {BUNDLED} incidents to")
+    assert "the Algeria–Tunisia measures are taken for this export only" in err
+    rows = frame_of(output)
+    expected = measure_border(rows["latitude"], rows["longitude"], "DZA-TUN")
+    exported_km = rows["distance_border_km"].astype(float).to_numpy()
+    assert exported_km == pytest.approx(expected["distance_border_km"].to_numpy())
+    assert (damaged / DATABASE_FILE).read_bytes() == before

@@ -451,3 +451,19 @@ def test_distances_hold_along_a_long_border_far_from_the_first_feature():
     assert len(posts) == 12
     assert beyond_border(posts, parallel, max_km=30.0 * 1.005) == []
     assert len(beyond_border(posts, parallel, max_km=30.0 * 0.995)) == len(posts)
+
+
+def test_an_other_feature_takes_the_statuses_of_its_geometry(tmp_path):
+    path = geojson(
+        tmp_path,
+        {"kind": "other", "status": "under construction", "status_from": "2016-01-01", "geometry": CROSSING},
+        {"kind": "other", "status": "closed", "status_from": "2016-01-01", "geometry": FENCE},
+        {"kind": "other", "status": "inactive", "status_from": "2016-01-01", "geometry": CROSSING, "id": "o3"},
+        {"kind": "other", "status": "planned", "status_from": "2016-01-01", "geometry": FENCE, "id": "o4"},
+    )
+    parsed = read_infrastructure(path)
+    assert {(row, column): reason for row, column, reason in reasons(parsed)} == {
+        (1, "status"): "'under construction' is not a status of a point of kind other (open, closed, active, inactive)",
+        (2, "status"): "'closed' is not a status of a line of kind other (planned, under construction, complete)",
+    }
+    assert [feature.id for feature in parsed.features] == ["o3", "o4"]

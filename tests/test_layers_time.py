@@ -22,16 +22,14 @@ from layers.basemap import offline_map
 from layers.heatmap import heat_weights, heatmap_layer
 from layers.infrastructure import (
     BARRIER_LAYER_NAME,
-    CLOSED_CROSSING_COLOUR,
     CROSSINGS_LAYER_NAME,
-    OPEN_CROSSING_COLOUR,
     barriers_layer,
     line_style,
     point_style,
     points_layer,
 )
 from layers.precision import encode_circles, precision_layer
-from layers.style import BARRIER_COLOUR, BARRIER_LINES
+from layers.style import BARRIER_COLOUR, BARRIER_LINES, POINT_STATUS_COLOURS
 
 PLANNED_COLOUR = BARRIER_LINES["planned"].colour
 
@@ -102,8 +100,8 @@ def test_crossings_are_green_when_open_and_red_with_a_cross_when_closed():
     assert set(features) == {"ras-ajdir", "dehiba-wazin"}  # the barrier is the other layer's
     closed = point_style(features["ras-ajdir"])
     opened = point_style(features["dehiba-wazin"])
-    assert CLOSED_CROSSING_COLOUR in closed["html"] and "\u00d7" in closed["html"]
-    assert OPEN_CROSSING_COLOUR in opened["html"] and "\u00d7" not in opened["html"]
+    assert POINT_STATUS_COLOURS["closed"] in closed["html"] and "\u00d7" in closed["html"]
+    assert POINT_STATUS_COLOURS["open"] in opened["html"] and "\u00d7" not in opened["html"]
     assert features["ras-ajdir"]["properties"]["tooltip_html"] == (
         "<b>Ras Ajdir border crossing</b> — closed on 2024-05-01 (19 March – 1 July 2024)")
     assert features["dehiba-wazin"]["properties"]["tooltip_html"].endswith("— open on 2024-05-01")

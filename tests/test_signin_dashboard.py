@@ -121,12 +121,16 @@ def test_each_role_sees_the_import_and_removal_controls_it_may_use(
     # for an admin, the table of datasets for the others) before judging what is there.
     if may_remove:
         page.get_by_role("heading", name="Audit trail").wait_for(timeout=TIMEOUT_MS)
+    elif may_import:
+        page.get_by_test_id("stFileUploader").filter(has_text="Infrastructure file").wait_for(timeout=TIMEOUT_MS)
     else:
-        page.locator("[data-testid='stDataFrame']").last.wait_for(timeout=TIMEOUT_MS)
+        page.get_by_role("heading", name="Barriers and crossings").wait_for(timeout=TIMEOUT_MS)
+        page.locator("[data-testid='stDataFrame']").nth(1).wait_for(timeout=TIMEOUT_MS)
     page.wait_for_timeout(PAUSE_MS)
     page.screenshot(path=artifacts / f"signin-dashboard-{role}.png", full_page=True)
-    uploader = page.locator("[data-testid='stFileUploader']")
-    assert (uploader.count() == 1) is may_import
+    # Incidents, and the border's barriers and crossings: both or neither.
+    uploaders = page.locator("[data-testid='stFileUploader']")
+    assert uploaders.count() == (2 if may_import else 0)
     assert (page.get_by_text("importing needs an analyst or an admin").count() == 1) is not may_import
     assert (page.get_by_text("Remove a dataset").count() == 1) is may_remove
     # Only admins may read the audit trail: the section is not drawn for anyone else.
@@ -162,7 +166,7 @@ def test_an_admin_grants_analyst_to_a_viewer_who_can_then_import(page, signed_in
     _sign_in(page, signed_in_dashboard, NEWCOMER)
     page.get_by_text(f"Signed in as {NEWCOMER.email} · role: analyst").wait_for(timeout=TIMEOUT_MS)
     _open_import_page(page)
-    page.locator("[data-testid='stFileUploader']").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_test_id("stFileUploader").filter(has_text="File to import").wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_text("importing needs an analyst or an admin").count() == 0
     assert page.get_by_role("heading", name="Access").count() == 0
 

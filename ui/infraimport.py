@@ -20,8 +20,7 @@ from borderwatch.errors import BorderWatchError, counted
 from borderwatch.escape import escape_markdown
 from borderwatch.importers.infrastructure import load_preset
 from borderwatch.importers.report import group_rejections, rejection_csv_bytes
-from borderwatch.infrastructure import PRESET_LAYER, InfrastructureFeature
-from borderwatch.schema import INFRASTRUCTURE_LINE_KINDS
+from borderwatch.infrastructure import PRESET_LAYER, InfrastructureFeature, is_line
 from borderwatch.store import IncidentStore, check_dataset_name
 from ui import cache
 from ui.access import current_actor, may, permitted
@@ -46,7 +45,7 @@ def layer_table(preset: tuple[InfrastructureFeature, ...], stored: pd.DataFrame)
     """The border's layers: the bundled preset (if any) first, then the stored ones."""
     rows = []
     if preset:
-        lines = sum(feature.kind in INFRASTRUCTURE_LINE_KINDS for feature in preset)
+        lines = sum(is_line(feature) for feature in preset)
         rows.append({"layer": f"{PRESET_LAYER} (bundled)", "features": len(preset), "lines": lines,
                      "points": len(preset) - lines, "file_name": "", "imported_at": pd.NaT, "imported_by": ""})
     table = pd.concat([pd.DataFrame(rows), stored.loc[:, list(LAYER_LABELS)]], ignore_index=True)
@@ -95,7 +94,8 @@ def _import_form(store: IncidentStore, border: Border) -> None:
     path, digest = saved_upload(upload.name, upload.getvalue())
     layer = st.text_input(
         "Layer name", value=Path(upload.name).stem[: config.DATASET_NAME_MAX_CHARS],
-        max_chars=config.DATASET_NAME_MAX_CHARS, key="infrastructure_layer",
+        # Keyed by the file: another file offers its own name, so a layer is never replaced by mistake.
+        max_chars=config.DATASET_NAME_MAX_CHARS, key=f"infrastructure_layer_{digest}",
         help="Importing a file under a layer's name again replaces that layer.",
     ).strip()
     try:
@@ -143,8 +143,9 @@ def show_infrastructure(store: IncidentStore, border: Border) -> None:
     """Draw the section for the border chosen in the sidebar: its layers, an import form and a removal."""
     st.header(f"Barriers and crossings: {_title(border)}", anchor=False)
     st.caption(
-        "Fences, walls, trenches, berms, crossings, posts and sensors of the border chosen in the sidebar, "
-        "drawn on the map as of the day shown (its *Barrier* and *Crossings* layers). Each file is checked "
+        "Fences, walls, trenches, berms, crossings, posts and sensors of the border chosen in the sidebar "
+        "(GeoJSON, GeoPackage, KML, zipped Shapefile or GeoParquet), "
+        "drawn on the map as of the day shown (its *Barriers* and *Crossings & posts* layers). Each file is checked "
         "first: geometry, coordinate system, dates, kinds, and every feature within "
         f"{config.INFRASTRUCTURE_MAX_BORDER_KM:g} km of the border; the columns are described in "
         "`data/README.md` (Infrastructure files). Barriers also give the incidents their distance to the "

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 import streamlit as st
 from shapely.geometry import LineString
 
@@ -142,9 +143,11 @@ def build_plan(request: PlanRequest, query: IncidentQuery) -> tuple[Plan, gpd.Ge
     """
     line = plan_line(request.line, request.start_km, request.end_km, request.border, request.part)
     metric_crs = plan_crs(line, request.border)
-    # The barrier lies about 2 km inside the border, so incidents near either line lie within this of the border.
-    candidates = cache.measured(query, request.within_km + config.BARRIER_OFFSET_M / 1000 + 1,
-                                request.include_centroids)
+    # Incidents near the line lie at most this far from the border: the line's own reach from it (a barrier may
+    # run up to tens of km inside), and a km to spare.
+    coords = shapely.get_coordinates(line)
+    reach_km = float(geodesy.distance_km(cache.border_of(request.border).geometry, coords[:, 0], coords[:, 1]).max())
+    candidates = cache.measured(query, request.within_km + reach_km + 1, request.include_centroids)
     judged = incidents_near(line, candidates, request.within_km, metric_crs)
     if request.method == "greedy":
         positions = place_greedy(line, request.count, request.range_km, judged, metric_crs=metric_crs)

@@ -266,6 +266,19 @@ def _cell_problems(cells: Mapping[str, str], label: Mapping[str, str]) -> list[t
     return problems
 
 
+def _statuses_of(kind: str | None, shape: BaseGeometry | None) -> tuple[tuple[str, ...], str]:
+    """The statuses a feature may take, and what it is called in a message: its kind's; for ``other``, a
+    line's or a point's as its geometry is (the map draws and keys it so)."""
+    if kind is None:
+        return (), ""
+    if kind != "other" or shape is None:
+        return INFRASTRUCTURE_STATUSES[kind], kind
+    if shape.geom_type == "Point":
+        statuses = (status for point in INFRASTRUCTURE_POINT_KINDS for status in INFRASTRUCTURE_STATUSES[point])
+        return tuple(dict.fromkeys(statuses)), "point of kind other"
+    return INFRASTRUCTURE_STATUSES[INFRASTRUCTURE_LINE_KINDS[0]], "line of kind other"
+
+
 def _check_row(
     row: int, cells: dict[str, str], other: dict[str, str], geometry: BaseGeometry | None, label: Mapping[str, str]
 ) -> tuple[_Row | None, list[Rejection]]:
@@ -300,9 +313,9 @@ def _check_row(
     period = None
     start, end = days["status_from"], days["status_to"]
     if status:
-        allowed = INFRASTRUCTURE_STATUSES[kind] if kind else ()
+        allowed, what = _statuses_of(kind, shape)
         if kind and status not in allowed:
-            report("status", f"{quoted(cells['status'])} is not a status of a {kind} ({', '.join(allowed)})")
+            report("status", f"{quoted(cells['status'])} is not a status of a {what} ({', '.join(allowed)})")
         if not cells["status_from"]:
             report("status_from", "is empty: a status needs the first day it holds")
         if start and end and end <= start:

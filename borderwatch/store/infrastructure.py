@@ -31,7 +31,7 @@ import shapely
 
 from borderwatch.borders import find_border
 from borderwatch.errors import DatasetConflictError, DataValidationError, UnknownLayerError, quoted
-from borderwatch.infrastructure import PRESET_LAYER, InfrastructureFeature, InfrastructurePeriod
+from borderwatch.infrastructure import PRESET_LAYER, InfrastructureFeature, InfrastructurePeriod, is_line
 from borderwatch.store import audit
 from borderwatch.store.dialect import Connection, Dialect
 from borderwatch.store.interface import Actor, InfrastructureReport, check_dataset_name
@@ -55,7 +55,6 @@ SQLITE_SCHEMA: Final[tuple[str, ...]] = (
     " properties TEXT NOT NULL, file_rows TEXT NOT NULL, content_hash TEXT NOT NULL, geometry BLOB NOT NULL,"
     " PRIMARY KEY (border, layer, feature_id))",
 )
-_LINES = ("LineString", "MultiLineString")
 
 
 def border_key(border: str) -> str:
@@ -173,7 +172,7 @@ def import_layer(
     conn.executemany(
         f"INSERT INTO infrastructure_features ({', '.join(FEATURE_COLUMNS)}) VALUES ({marks}, {dialect.geometry_in()})",
         rows)
-    lines = sum(feature.geometry.geom_type in _LINES for feature in features)
+    lines = sum(is_line(feature) for feature in features)
     imported_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     conn.execute("DELETE FROM infrastructure_layers WHERE border = ? AND layer = ?", (border, layer))
     conn.execute(
