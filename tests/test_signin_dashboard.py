@@ -19,6 +19,7 @@ import pytest
 from scripts.loadtest_signin import ANALYST_GROUP, secrets_text
 from tests.conftest import _free_port, start_dashboard, stop_dashboard
 from tests.oidc_provider import OidcProvider, TestUser
+from tests.person import MAP_FRAME
 
 pytestmark = pytest.mark.browser
 
@@ -71,6 +72,8 @@ def _sign_in(page, url: str, user: TestUser) -> None:
     page.wait_for_timeout(PAUSE_MS)
     choice.click()
     page.get_by_text(f"Signed in as {user.email}").wait_for(timeout=TIMEOUT_MS)
+    # The person lands on the map and sees it drawn (its sites shown) before going anywhere else.
+    page.frame_locator(MAP_FRAME).locator(".bw-incident, .bw-cluster, .bw-cell").first.wait_for(timeout=TIMEOUT_MS)
 
 
 def _open_import_page(page) -> None:
