@@ -9,10 +9,11 @@
   var BW = (window.BorderWatch = window.BorderWatch || {});
   var SVG = "http://www.w3.org/2000/svg";
 
-  /* A town or landmark: its name on hover, its details on click. */
+  /* A town or landmark: its name on hover (on the side of the point with more room, so a name at the
+     map's right edge is not cut off), its details on click. */
   BW.bindPlace = function (feature, layer) {
     layer.bindPopup(feature.properties.popup_html, { maxWidth: 320 });
-    layer.bindTooltip(feature.properties.tooltip_html, { direction: "right" });
+    layer.bindTooltip(feature.properties.tooltip_html, { direction: "auto" });
   };
 
   /*
@@ -36,7 +37,7 @@
    */
   BW.bindInfrastructure = function (feature, layer) {
     var isPoint = feature.geometry && feature.geometry.type === "Point";
-    layer.bindTooltip(feature.properties.tooltip_html, isPoint ? { direction: "right" } : { sticky: true });
+    layer.bindTooltip(feature.properties.tooltip_html, isPoint ? { direction: "auto" } : { sticky: true });
     // A long record (notes, lengths, provenance) scrolls inside the popup instead of covering the map.
     layer.bindPopup(feature.properties.popup_html, { maxWidth: 360, maxHeight: 300 });
     layer.on("add", function () {
