@@ -40,6 +40,29 @@ QUESTION_WIDGET_KEY = "analytics_view"
 UNREAD_QUESTION_KEY = "analytics_unread_question"
 
 
+def _distance_histogram(near: gpd.GeoDataFrame) -> None:
+    """The incidents near the border by distance and side: a chart, and the same as a table."""
+    histogram = corridor.distance_histogram(near["distance_border_km"], HISTOGRAM_BIN_KM, HISTOGRAM_MAX_KM)
+    sides = near.assign(side=near["border_side"].replace("", "at sea / elsewhere"))
+    by_side = (
+        sides.assign(bin=(sides["distance_border_km"] // HISTOGRAM_BIN_KM) * HISTOGRAM_BIN_KM)
+        .groupby(["bin", "side"], as_index=False).size().rename(columns={"size": "incidents"})
+    )
+    st.altair_chart(
+        alt.Chart(by_side).mark_bar().encode(
+            x=alt.X("bin:Q", bin=alt.BinParams(step=HISTOGRAM_BIN_KM, extent=[0, HISTOGRAM_MAX_KM]),
+                    title="Distance to the border (km)"),
+            y=alt.Y("incidents:Q", title="Incidents", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color("side:N", title="Side"),
+            tooltip=[alt.Tooltip("bin:Q", title="From (km)"), alt.Tooltip("side:N", title="Side"),
+                     alt.Tooltip("incidents:Q", title="Incidents", format=",d")],
+        ).properties(height=320),
+        width="stretch",
+    )
+    with st.expander("The histogram as a table"):
+        distance_bins_table(histogram).show(height=240)
+
+
 def _map(groups: list, key: str, center: tuple[float, float] = (32.4, 10.9), zoom: float = 7) -> None:
     # Another border than the bundled case's opens fitted to it.
     render_static_map(groups, key, center if bundled_case else None, zoom, ANALYTICS_MAP_HEIGHT_PX, border.key)
@@ -133,25 +156,11 @@ if view == "distance":
     if strip:
         strip[0].metric("Between barrier and border", _share(statistics["share_between_barrier_and_border"]),
                         help="In the area a barrier encloses with the stretch of border it follows")
-    histogram = corridor.distance_histogram(near["distance_border_km"], HISTOGRAM_BIN_KM, HISTOGRAM_MAX_KM)
-    sides = near.assign(side=near["border_side"].replace("", "at sea / elsewhere"))
-    by_side = (
-        sides.assign(bin=(sides["distance_border_km"] // HISTOGRAM_BIN_KM) * HISTOGRAM_BIN_KM)
-        .groupby(["bin", "side"], as_index=False).size().rename(columns={"size": "incidents"})
-    )
-    st.altair_chart(
-        alt.Chart(by_side).mark_bar().encode(
-            x=alt.X("bin:Q", bin=alt.BinParams(step=HISTOGRAM_BIN_KM, extent=[0, HISTOGRAM_MAX_KM]),
-                    title="Distance to the border (km)"),
-            y=alt.Y("incidents:Q", title="Incidents", axis=alt.Axis(tickMinStep=1)),
-            color=alt.Color("side:N", title="Side"),
-            tooltip=[alt.Tooltip("bin:Q", title="From (km)"), alt.Tooltip("side:N", title="Side"),
-                     alt.Tooltip("incidents:Q", title="Incidents", format=",d")],
-        ).properties(height=320),
-        width="stretch",
-    )
-    with st.expander("The histogram as a table"):
-        distance_bins_table(histogram).show(height=240)
+    if near.empty:
+        # An empty histogram would draw a bare axis labelled "0.000000": say what is there instead.
+        st.info(f"No incident of the current filters lies within {HISTOGRAM_MAX_KM:g} km of this border.")
+    else:
+        _distance_histogram(near)
 
 elif view == "segments":
     period_column, length_column, corridor_column = st.columns(3)

@@ -94,7 +94,8 @@ def test_the_map_says_when_a_border_has_no_barriers_or_crossings_and_where_to_ad
 def test_the_analytics_page_and_the_planner_follow_another_border_without_a_notice():
     for page in ("app_pages/analytics.py", "app_pages/planner.py"):
         at = _open(page, border="DZA-MAR")
-        assert not at.info, page
+        # No notice that the page serves Tunisia–Libya only (what it says of the data is another matter).
+        assert not [info.value for info in at.info if "Tunisia" in info.value or "only" in info.value], page
         text = " ".join(block.value for block in [*at.caption, *at.markdown])
         assert "Algeria–Morocco border" in text, page
         assert "Tunisia" not in text and "barrier (" not in text, page
@@ -132,3 +133,10 @@ def test_the_incidents_table_measures_to_the_border_shown_and_says_which():
     assert (table.value["Km to border"] > 300).all()
     help_text = json.loads(table.proto.columns)["Km to border"]["help"]
     assert help_text == "Distance to the Algeria–Morocco border line"
+
+
+def test_analytics_on_a_border_no_incident_nears_says_so_instead_of_an_empty_chart():
+    at = _open("app_pages/analytics.py", border="DZA-MAR")
+    assert any("No incident of the current filters lies within 200 km of this border" in info.value
+               for info in at.info)
+    assert len(at.get("arrow_vega_lite_chart")) == 0
