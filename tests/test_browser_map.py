@@ -88,7 +88,7 @@ def test_a_sample_of_incidents_opens_from_the_map_on_a_large_screen(person_at, d
     person.open(dashboard_url)
     person.page.screenshot(path=str(artifacts / "map-desktop.png"))
     rows = _by_place(_bundled_rows())
-    _open_records_from_the_map(person, rows[::6] + [row for row in rows if row["id"] == RAID], artifacts, "desktop")
+    _open_records_from_the_map(person, rows[::10] + [row for row in rows if row["id"] == RAID], artifacts, "desktop")
 
 
 @pytest.mark.slow

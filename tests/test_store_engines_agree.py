@@ -113,7 +113,7 @@ def _write(store: IncidentStore, action: str, dataset: str, rows: list[dict[str,
 
 
 @pytest.mark.slow
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(data=st.data())
 def test_both_engines_answer_every_read_alike(pg_cluster, tmp_path_factory, data):
